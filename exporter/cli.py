@@ -1,0 +1,129 @@
+"""The `exporter` command line: thin Click commands over the loader and the writers.
+
+Heavy libraries (ReportLab, genanki) are imported inside the commands so `--help` stays fast.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from exporter import __version__
+
+F = Callable[..., Any]
+
+CONTENT_HELP = "Folder with library.yaml and techniques/."
+OUT_HELP = "Folder the outputs are written to."
+
+
+def content_option(function: F) -> F:
+    return click.option(
+        "--content",
+        "content_dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=Path("content"),
+        show_default=True,
+        help=CONTENT_HELP,
+    )(function)
+
+
+def output_options(function: F) -> F:
+    """Options shared by every command that writes outputs."""
+    options = [
+        click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("output"), show_default=True, help=OUT_HELP),
+        click.option("--technique", "technique_ids", multiple=True, metavar="ID", help="Only this technique (repeatable)."),
+        click.option("--category", "category_names", multiple=True, metavar="NAME", help="Only techniques in this category (repeatable)."),
+        click.option("--paper", type=click.Choice(["a4", "letter"], case_sensitive=False), help="Paper size (default: library.yaml, else a4)."),
+        click.option(
+            "--card-size",
+            type=click.Choice(["a6", "a7", "index-3x5", "business", "poker"], case_sensitive=False),
+            help="Pocket card size (default: library.yaml, else a7).",
+        ),
+        click.option(
+            "--duplex",
+            type=click.Choice(["long-edge", "short-edge", "fold", "none"], case_sensitive=False),
+            help="How card backs are printed (default: library.yaml, else long-edge).",
+        ),
+        click.option(
+            "--back-offset",
+            nargs=2,
+            type=float,
+            default=(0.0, 0.0),
+            metavar="X_MM Y_MM",
+            help="Shift card backs by this much (mm) for printers that misalign duplex pages.",
+        ),
+        click.option("--calibration", is_flag=True, help="Add a duplex calibration sheet to the pocket cards."),
+        click.option("--strict", is_flag=True, help="Treat content warnings as errors."),
+        click.option("--quiet", "-q", is_flag=True, help="Print only problems."),
+        click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, help="Writers run in parallel processes (default: cores)."),
+        content_option,
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="exporter")
+def main() -> None:
+    """Turn a library of psychotherapy techniques into a PDF handbook, pocket cards,
+    an Anki deck and per-technique handouts."""
+
+
+@main.command()
+@content_option
+@click.option("--strict", is_flag=True, help="Treat warnings (no source, no warnings section) as errors.")
+def validate(content_dir: Path, strict: bool) -> None:
+    """Check the content and report every problem as path:line: field: message."""
+    from exporter.pipeline import validate_content
+
+    validate_content(content_dir, strict)
+
+
+@main.command(name="list")
+@content_option
+def list_techniques(content_dir: Path) -> None:
+    """List the techniques with their categories and counts."""
+    from exporter.pipeline import list_content
+
+    list_content(content_dir)
+
+
+@main.command(name="import")
+@click.argument("pages", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True))
+@click.option("--into", "into_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("content"), show_default=True, help="Content folder to write into.")
+@click.option("--force", is_flag=True, help="Overwrite existing technique files (a .bak copy is kept).")
+def import_pages(pages: tuple[Path, ...], into_dir: Path, force: bool) -> None:
+    """Turn catalogue pages (text files, or folders of them) into technique YAML files."""
+    from exporter.importer import run_import
+
+    run_import(list(pages), into_dir, force)
+
+
+@main.command()
+@output_options
+@click.option("--only", default="handbook,cards,deck,handouts", show_default=True, help="Comma-separated outputs to build.")
+def build(only: str, **kwargs: Any) -> None:
+    """Build the handbook, pocket cards, deck and handouts from one load of the content."""
+    from exporter.pipeline import parse_only, run_build
+
+    run_build(parse_only(only), **kwargs)
+
+
+def _single_output_command(name: str, summary: str) -> None:
+    @output_options
+    def command(**kwargs: Any) -> None:
+        from exporter.pipeline import run_build
+
+        run_build([name], **kwargs)
+
+    command.__doc__ = summary
+    main.command(name=name)(command)
+
+
+_single_output_command("handbook", "Build output/handbook.pdf.")
+_single_output_command("cards", "Build output/pocket-cards.pdf.")
+_single_output_command("deck", "Build output/deck.apkg.")
+_single_output_command("handouts", "Build output/handouts/<id>.pdf, one per technique.")

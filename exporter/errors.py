@@ -1,0 +1,55 @@
+"""Problems found in content, and the exception that reports them to a person."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from typing import IO, Iterable, Literal
+
+import click
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the content, located as `path:line: field: message`."""
+
+    path: str
+    line: int
+    field: str
+    message: str
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{self.path}:{self.line}: {self.field}: {prefix}{self.message}"
+
+
+class ExporterError(click.ClickException):
+    """A problem the user can fix; shown without a traceback, exit code 1."""
+
+    exit_code = 1
+
+
+class ContentError(ExporterError):
+    """The content has one or more errors; every problem is listed, one per line."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = sorted(problems)
+        errors = sum(1 for p in self.problems if p.severity == "error")
+        if errors:
+            message = f"{errors} problem(s) in the content; nothing was written"
+        else:
+            message = f"{len(self.problems)} warning(s), which --strict treats as errors"
+        super().__init__(message)
+
+    def show(self, file: IO[str] | None = None) -> None:
+        out = file if file is not None else sys.stderr
+        for problem in self.problems:
+            click.echo(str(problem), file=out)
+        click.echo(f"Error: {self.message}", file=out)
+
+
+def errors_only(problems: Iterable[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity == "error"]

@@ -1,0 +1,186 @@
+"""The neutral model every writer reads: a Library of Techniques. No I/O here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator
+
+#: The list sections of a technique, in the order a catalogue page shows them.
+LIST_FIELDS: tuple[str, ...] = (
+    "steps",
+    "when_to_use",
+    "key_phrases",
+    "follow_up_questions",
+    "alternative_phrasings",
+    "warnings",
+)
+
+#: Headings a person reads for each list section (handbook, cards, importer).
+SECTION_TITLES: dict[str, str] = {
+    "summary": "Summary",
+    "steps": "Step-by-step guide",
+    "when_to_use": "When to use",
+    "key_phrases": "Key phrases",
+    "follow_up_questions": "Follow-up questions",
+    "alternative_phrasings": "Alternative phrasings",
+    "warnings": "Warnings",
+    "sources": "Sources",
+    "similar": "Similar techniques",
+}
+
+PHRASE_FIELDS: tuple[str, ...] = ("key_phrases", "follow_up_questions", "alternative_phrasings")
+
+
+@dataclass(frozen=True)
+class Item:
+    """One entry of a list section: a step, a phrase, a warning...
+
+    `id` is the stable key the Anki deck uses for the note (when absent, the position is
+    used); `cue` is an optional prompt for the flashcard; `line` is where it was written.
+    """
+
+    text: str
+    id: str | None = None
+    cue: str | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Category:
+    name: str
+    icon: str = ""
+    colour: str = "#4a6fa5"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Output settings a library may set; command-line flags override them."""
+
+    paper: str = "a4"
+    card_size: str = "a7"
+    duplex: str = "long-edge"
+
+
+@dataclass(frozen=True)
+class Technique:
+    id: str
+    title: str
+    categories: tuple[str, ...]
+    summary: str
+    steps: tuple[Item, ...]
+    when_to_use: tuple[Item, ...] = ()
+    key_phrases: tuple[Item, ...] = ()
+    follow_up_questions: tuple[Item, ...] = ()
+    alternative_phrasings: tuple[Item, ...] = ()
+    warnings: tuple[Item, ...] = ()
+    sources: tuple[str, ...] = ()
+    similar: tuple[str, ...] = ()
+    #: The file it was read from, for messages ("content/techniques/x.yaml").
+    path: str = ""
+    #: Line of each top-level field in that file, for messages.
+    field_lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+
+    def items(self, field_name: str) -> tuple[Item, ...]:
+        value: tuple[Item, ...] = getattr(self, field_name)
+        return value
+
+    def line_of(self, field_name: str) -> int:
+        return self.field_lines.get(field_name, 1)
+
+    def texts(self) -> Iterator[tuple[str, str]]:
+        """Every piece of text in the technique as (field path, text), for glyph checks."""
+        yield "title", self.title
+        yield "summary", self.summary
+        for name in LIST_FIELDS:
+            for index, item in enumerate(self.items(name)):
+                yield f"{name}[{index}]", item.text
+                if item.cue:
+                    yield f"{name}[{index}].cue", item.cue
+        for index, source in enumerate(self.sources):
+            yield f"sources[{index}]", source
+
+
+@dataclass(frozen=True)
+class Library:
+    title: str
+    disclaimer: str
+    categories: tuple[Category, ...]
+    techniques: tuple[Technique, ...]
+    subtitle: str = ""
+    organisation: str = ""
+    language: str = "en"
+    edition: str = ""
+    #: One line for page footers; defaults to the disclaimer's first sentence.
+    short_disclaimer: str = ""
+    settings: Settings = Settings()
+    path: str = ""
+
+    def technique(self, technique_id: str) -> Technique:
+        for technique in self.techniques:
+            if technique.id == technique_id:
+                return technique
+        raise KeyError(technique_id)
+
+    def category(self, name: str) -> Category:
+        for category in self.categories:
+            if category.name == name:
+                return category
+        raise KeyError(name)
+
+    def footer_disclaimer(self) -> str:
+        if self.short_disclaimer:
+            return self.short_disclaimer
+        first = self.disclaimer.split(". ")[0].strip()
+        return first if first.endswith(".") else first + "."
+
+    def chapters(self) -> list[tuple[Category, list[Technique]]]:
+        """Techniques grouped by their first category, in handbook order.
+
+        Categories keep the order library.yaml declares; techniques inside one are sorted
+        by title. Every writer uses this order, so page n of the handbook, card n of the
+        sheet and the n-th technique of the deck agree.
+        """
+        groups: list[tuple[Category, list[Technique]]] = []
+        for category in self.categories:
+            members = [t for t in self.techniques if t.categories and t.categories[0] == category.name]
+            members.sort(key=lambda t: (t.title.casefold(), t.id))
+            if members:
+                groups.append((category, members))
+        return groups
+
+    def ordered_techniques(self) -> list[Technique]:
+        return [t for _, members in self.chapters() for t in members]
+
+    def subset(self, technique_ids: set[str] | None, category_names: set[str] | None) -> Library:
+        """The library restricted to some techniques and/or categories (both: either matches)."""
+        if not technique_ids and not category_names:
+            return self
+        chosen = tuple(
+            t
+            for t in self.techniques
+            if (technique_ids and t.id in technique_ids)
+            or (category_names and set(t.categories) & category_names)
+        )
+        kept = {t.id for t in chosen}
+        trimmed = tuple(
+            _replace_similar(t, tuple(s for s in t.similar if s in kept)) for t in chosen
+        )
+        return Library(
+            title=self.title,
+            disclaimer=self.disclaimer,
+            categories=self.categories,
+            techniques=trimmed,
+            subtitle=self.subtitle,
+            organisation=self.organisation,
+            language=self.language,
+            edition=self.edition,
+            short_disclaimer=self.short_disclaimer,
+            settings=self.settings,
+            path=self.path,
+        )
+
+
+def _replace_similar(technique: Technique, similar: tuple[str, ...]) -> Technique:
+    from dataclasses import replace
+
+    return replace(technique, similar=similar)

@@ -1,0 +1,157 @@
+"""The fonts every PDF writer uses, which characters they can draw, and safe Paragraph markup.
+
+ReportLab has no font fallback: a character missing from the font is drawn as a blank box and
+written into the text layer as NUL, silently. So text is split into runs here (body font, or the
+monochrome icon font for emoji and symbols), and any character neither covers is reported
+before layout as a content problem naming the technique and field.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Iterator
+from xml.sax.saxutils import escape
+
+from exporter.errors import Problem
+from exporter.model import LIST_FIELDS, Library
+
+FONT_DIR = Path(__file__).parent / "fonts"
+
+REGULAR = "ExporterSans"
+BOLD = "ExporterSans-Bold"
+ITALIC = "ExporterSans-Oblique"
+ICONS = "ExporterIcons"
+
+_FONT_FILES = {
+    REGULAR: "DejaVuSans.ttf",
+    BOLD: "DejaVuSans-Bold.ttf",
+    ITALIC: "DejaVuSans-Oblique.ttf",
+    ICONS: "SymbolaIcons.ttf",
+}
+
+#: Characters dropped before drawing: emoji presentation selectors and joiners have no glyph
+#: of their own and only choose how the character before them looks.
+_INVISIBLE = re.compile("[\ufe0e\ufe0f\u200d]")
+
+_WHITESPACE = frozenset("\n\t\r ")
+
+
+@lru_cache(maxsize=1)
+def register_fonts() -> None:
+    """Register the bundled fonts with ReportLab once per process (idempotent)."""
+    from reportlab.lib.fonts import addMapping
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    for name, file_name in _FONT_FILES.items():
+        pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / file_name)))
+    addMapping(REGULAR, 0, 0, REGULAR)
+    addMapping(REGULAR, 1, 0, BOLD)
+    addMapping(REGULAR, 0, 1, ITALIC)
+    addMapping(REGULAR, 1, 1, BOLD)
+
+
+@lru_cache(maxsize=1)
+def _coverage() -> tuple[frozenset[int], frozenset[int]]:
+    """(code points every body face draws, code points the icon font draws)."""
+    register_fonts()
+    from reportlab.pdfbase import pdfmetrics
+
+    def cmap(name: str) -> frozenset[int]:
+        font = pdfmetrics.getFont(name)
+        return frozenset(font.face.charToGlyph)  # type: ignore[attr-defined]
+
+    body = cmap(REGULAR) & cmap(BOLD) & cmap(ITALIC)
+    return body, cmap(ICONS)
+
+
+def drawable(text: str) -> str:
+    """Text as it will be drawn: NFC, without invisible emoji selectors."""
+    return _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
+
+
+def font_runs(text: str) -> Iterator[tuple[str, str]]:
+    """Split text into (font name, run) pairs: body font where it can, icon font otherwise.
+
+    A character that no font covers stays in the body run; check_glyphs reports it first.
+    """
+    body, icons = _coverage()
+    current = REGULAR
+    run: list[str] = []
+    for char in drawable(text):
+        code = ord(char)
+        font = ICONS if code not in body and code in icons and char not in _WHITESPACE else REGULAR
+        if font != current and run:
+            yield current, "".join(run)
+            run = []
+        current = font
+        run.append(char)
+    if run:
+        yield current, "".join(run)
+
+
+def para_text(text: str) -> str:
+    """Content text as ReportLab Paragraph markup that prints exactly the characters given.
+
+    Paragraph text is XML-like markup: `<b>`, `&` or `</para>` in content would be parsed.
+    Escaping here, in one place, makes content data and never markup.
+    """
+    parts = []
+    for font, run in font_runs(text):
+        escaped = escape(run)
+        parts.append(f'<font name="{ICONS}">{escaped}</font>' if font == ICONS else escaped)
+    return "".join(parts)
+
+
+def missing_characters(text: str) -> list[str]:
+    body, icons = _coverage()
+    seen: dict[str, None] = {}
+    for char in drawable(text):
+        code = ord(char)
+        if code not in body and code not in icons and char not in _WHITESPACE:
+            seen[char] = None
+    return list(seen)
+
+
+def check_glyphs(library: Library) -> list[Problem]:
+    """Every character of the content that the bundled fonts cannot draw, as problems."""
+    problems: list[Problem] = []
+    header: list[tuple[str, str]] = [
+        ("title", library.title),
+        ("subtitle", library.subtitle),
+        ("organisation", library.organisation),
+        ("edition", library.edition),
+        ("disclaimer", library.disclaimer),
+        ("short_disclaimer", library.short_disclaimer),
+    ]
+    for index, category in enumerate(library.categories):
+        header.append((f"categories[{index}].name", category.name))
+        header.append((f"categories[{index}].icon", category.icon))
+    problems += _problems_for(library.path or "library.yaml", lambda _field: 1, header)
+    for technique in library.techniques:
+
+        def line_for(field_path: str, technique=technique) -> int:  # type: ignore[no-untyped-def]
+            name, _, rest = field_path.partition("[")
+            if rest and name in LIST_FIELDS:
+                index = int(rest.split("]")[0])
+                items = technique.items(name)
+                if index < len(items) and items[index].line:
+                    return items[index].line
+            return technique.line_of(name)
+
+        problems += _problems_for(technique.path, line_for, technique.texts())
+    return problems
+
+
+def _problems_for(path: str, line_for: object, texts: Iterable[tuple[str, str]]) -> list[Problem]:
+    problems = []
+    for field_path, text in texts:
+        missing = missing_characters(text)
+        if missing:
+            names = ", ".join(f"'{c}' (U+{ord(c):04X} {unicodedata.name(c, 'unnamed')})" for c in missing)
+            line = line_for(field_path)  # type: ignore[operator]
+            problems.append(Problem(path, line, field_path, f"the fonts cannot draw {names}"))
+    return problems

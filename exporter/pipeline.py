@@ -1,0 +1,123 @@
+"""What the commands do: load and check the content once, then hand it to the writers."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+
+from exporter.errors import ContentError, ExporterError, Problem
+from exporter.model import PHRASE_FIELDS, Library
+from exporter.outputs import prepare_out_dir
+from exporter.validate import read_library
+from exporter.writers import PDF_WRITERS, WRITERS, BuildOptions, WriteResult, get_writer
+
+DECK_STATE_FILE = "deck-state.json"
+
+
+def print_problems(problems: list[Problem]) -> None:
+    for problem in problems:
+        click.echo(str(problem), err=True)
+
+
+def load_checked(content_dir: Path, strict: bool, pdf: bool) -> tuple[Library, list[Problem]]:
+    """The validated library; with pdf, every character is also checked against the fonts."""
+    library, warnings = read_library(content_dir, strict)
+    if pdf:
+        from exporter.pdf.fonts import check_glyphs
+
+        glyph_problems = check_glyphs(library)
+        if glyph_problems:
+            raise ContentError(glyph_problems + warnings)
+    return library, warnings
+
+
+def validate_content(content_dir: Path, strict: bool) -> None:
+    library, warnings = load_checked(content_dir, strict, pdf=True)
+    print_problems(warnings)
+    click.echo(f"OK: {len(library.techniques)} technique(s), {len(warnings)} warning(s).")
+
+
+def list_content(content_dir: Path) -> None:
+    library, _ = read_library(content_dir)
+    for technique in library.ordered_techniques():
+        phrases = sum(len(technique.items(name)) for name in PHRASE_FIELDS)
+        click.echo(
+            f"{technique.id}\t{technique.title}\t{', '.join(technique.categories)}\t"
+            f"{len(technique.steps)} steps, {phrases} phrases, {len(technique.warnings)} warnings"
+        )
+
+
+def parse_only(only: str) -> list[str]:
+    names = [name.strip().lower() for name in only.split(",") if name.strip()]
+    unknown = [name for name in names if name not in WRITERS]
+    if unknown or not names:
+        raise click.BadParameter(
+            f"unknown output {', '.join(unknown) or '(none)'}; choose from {', '.join(WRITERS)}",
+            param_hint="--only",
+        )
+    return [name for name in WRITERS if name in names]
+
+
+def resolve_options(
+    library: Library,
+    content_dir: Path,
+    paper: str | None,
+    card_size: str | None,
+    duplex: str | None,
+    back_offset: tuple[float, float],
+    calibration: bool,
+) -> BuildOptions:
+    return BuildOptions(
+        paper=(paper or library.settings.paper).lower(),
+        card_size=(card_size or library.settings.card_size).lower(),
+        duplex=(duplex or library.settings.duplex).lower(),
+        back_offset_mm=(float(back_offset[0]), float(back_offset[1])),
+        calibration=calibration,
+        deck_state=content_dir / DECK_STATE_FILE,
+    )
+
+
+def run_build(
+    names: list[str],
+    content_dir: Path,
+    out_dir: Path,
+    technique_ids: tuple[str, ...] = (),
+    category_names: tuple[str, ...] = (),
+    paper: str | None = None,
+    card_size: str | None = None,
+    duplex: str | None = None,
+    back_offset: tuple[float, float] = (0.0, 0.0),
+    calibration: bool = False,
+    strict: bool = False,
+    quiet: bool = False,
+    jobs: int | None = None,
+) -> list[WriteResult]:
+    started = time.perf_counter()
+    library, warnings = load_checked(content_dir, strict, pdf=any(n in PDF_WRITERS for n in names))
+    library = _select(library, technique_ids, category_names)
+    options = resolve_options(library, content_dir, paper, card_size, duplex, back_offset, calibration)
+    prepare_out_dir(out_dir)
+    print_problems(warnings)
+    results = [get_writer(name)(library, out_dir, options) for name in names]
+    if not quiet:
+        for result in results:
+            paths = ", ".join(str(p) for p in result.paths[:3]) + (" ..." if len(result.paths) > 3 else "")
+            click.echo(f"{result.name}: {paths} ({result.summary})")
+            for warning in result.warnings:
+                click.echo(f"  warning: {warning}", err=True)
+        click.echo(f"Built {len(results)} output(s) from {len(library.techniques)} technique(s) in {time.perf_counter() - started:.1f} s.")
+    return results
+
+
+def _select(library: Library, technique_ids: tuple[str, ...], category_names: tuple[str, ...]) -> Library:
+    known_ids = {t.id for t in library.techniques}
+    known_categories = {c.name for c in library.categories}
+    missing = [i for i in technique_ids if i not in known_ids] + [c for c in category_names if c not in known_categories]
+    if missing:
+        raise ExporterError(f"not in the library: {', '.join(missing)} (see `exporter list`)")
+    subset = library.subset(set(technique_ids) or None, set(category_names) or None)
+    if not subset.techniques:
+        raise ExporterError("no technique matches --technique/--category")
+    return subset

@@ -1,0 +1,463 @@
+"""Check the raw YAML of a whole library and turn it into the model, collecting every problem."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from exporter.errors import ContentError, Problem, errors_only
+from exporter.load import Node, load_yaml_file
+from exporter.model import LIST_FIELDS, Category, Item, Library, Settings, Technique
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+COLOUR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+MAX_ITEMS = 60
+MAX_ITEM_CHARS = 2_000
+MAX_SUMMARY_CHARS = 5_000
+MAX_TITLE_CHARS = 200
+MAX_TECHNIQUES = 10_000
+
+TECHNIQUE_KEYS = (
+    "id",
+    "title",
+    "categories",
+    "summary",
+    *LIST_FIELDS,
+    "sources",
+    "similar",
+)
+REQUIRED_TECHNIQUE_KEYS = ("title", "categories", "summary", "steps")
+ITEM_KEYS = ("text", "id", "cue")
+LIBRARY_KEYS = (
+    "title",
+    "subtitle",
+    "organisation",
+    "language",
+    "edition",
+    "disclaimer",
+    "short_disclaimer",
+    "categories",
+    "settings",
+)
+CATEGORY_KEYS = ("name", "icon", "colour")
+SETTINGS_CHOICES: dict[str, tuple[str, ...]] = {
+    "paper": ("a4", "letter"),
+    "card_size": ("a6", "a7", "index-3x5", "business", "poker"),
+    "duplex": ("long-edge", "short-edge", "fold", "none"),
+}
+
+# Characters that must never reach a PDF or a card: C0/C1 controls except tab and newline,
+# lone surrogates, and the replacement character that marks text already lost.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffd]")
+
+
+@dataclass
+class _Checker:
+    """Collects problems for one file while its fields are read."""
+
+    path: str
+    problems: list[Problem] = field(default_factory=list)
+
+    def error(self, line: int, field_name: str, message: str) -> None:
+        self.problems.append(Problem(self.path, line, field_name, message))
+
+    def warning(self, line: int, field_name: str, message: str) -> None:
+        self.problems.append(Problem(self.path, line, field_name, message, "warning"))
+
+    def unknown_keys(self, node: Node, allowed: tuple[str, ...], prefix: str = "") -> None:
+        assert isinstance(node.value, dict) and node.key_lines is not None
+        for key in node.value:
+            if key in allowed:
+                continue
+            guess = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+            hint = f"; did you mean '{guess[0]}'?" if guess else f"; known keys: {', '.join(allowed)}"
+            self.error(node.key_lines[key], prefix + key, f"unknown key '{key}'{hint}")
+
+    def text(self, node: Node | None, field_name: str, line: int, limit: int, required: bool = True) -> str | None:
+        """A non-empty single piece of text, NFC-normalised; None (and a problem) otherwise."""
+        if node is None or node.kind == "null":
+            if required:
+                self.error(line if node is None else node.line, field_name, "is empty; expected text")
+            return None
+        if node.kind != "scalar":
+            self.error(node.line, field_name, f"expected text, got {_kind_name(node)}")
+            return None
+        assert isinstance(node.value, str)
+        value = unicodedata.normalize("NFC", node.value).strip()
+        bad = _FORBIDDEN.search(value)
+        if bad:
+            self.error(node.line, field_name, f"contains the control character U+{ord(bad.group()):04X}")
+            return None
+        if not value:
+            if required:
+                self.error(node.line, field_name, "is empty; expected text")
+            return None
+        if len(value) > limit:
+            self.error(node.line, field_name, f"is {len(value):,} characters long; the limit is {limit:,}")
+            return None
+        return value
+
+    def list_of(self, node: Node, field_name: str) -> list[Node] | None:
+        if node.kind == "null":
+            return []
+        if node.kind != "list":
+            self.error(node.line, field_name, f"expected a list, got {_kind_name(node)}")
+            return None
+        assert isinstance(node.value, list)
+        if len(node.value) > MAX_ITEMS:
+            self.error(node.line, field_name, f"has {len(node.value):,} entries; the limit is {MAX_ITEMS}")
+            return None
+        return node.value
+
+
+def _kind_name(node: Node) -> str:
+    return {"list": "a list", "mapping": "a mapping", "null": "nothing", "scalar": "text"}[node.kind]
+
+
+def _display(path: Path) -> str:
+    return path.as_posix()
+
+
+def read_library(content_dir: Path, strict: bool = False) -> tuple[Library, list[Problem]]:
+    """Load and check everything under content_dir; raise ContentError listing every problem.
+
+    Returns the library and the warnings. With strict, warnings count as errors.
+    """
+    library, problems = check_library(content_dir)
+    if library is None or errors_only(problems) or (strict and problems):
+        raise ContentError(problems)
+    return library, problems
+
+
+def check_library(content_dir: Path) -> tuple[Library | None, list[Problem]]:
+    """Every problem in the library (errors and warnings), and the model when there are no errors."""
+    problems: list[Problem] = []
+    library_path = content_dir / "library.yaml"
+    if not content_dir.is_dir():
+        return None, [Problem(_display(content_dir), 0, "content", "no such folder")]
+    if not library_path.is_file():
+        return None, [Problem(_display(library_path), 0, "file", "missing; every library needs a library.yaml")]
+    header, header_problems = _read_library_header(library_path)
+    problems += header_problems
+
+    technique_dir = content_dir / "techniques"
+    files = sorted(technique_dir.glob("*.yaml")) + sorted(technique_dir.glob("*.yml"))
+    if not files:
+        problems.append(Problem(_display(technique_dir), 0, "techniques", "no technique files (*.yaml) found"))
+    if len(files) > MAX_TECHNIQUES:
+        problems.append(
+            Problem(_display(technique_dir), 0, "techniques", f"{len(files):,} files; the limit is {MAX_TECHNIQUES:,}")
+        )
+        files = []
+    declared = {c.name for c in header.categories} if header else set()
+    techniques: list[Technique] = []
+    seen: dict[str, str] = {}
+    for path in sorted(files):
+        technique, file_problems = _read_technique(path, declared, header is not None)
+        problems += file_problems
+        if technique is None:
+            continue
+        if technique.id in seen:
+            problems.append(
+                Problem(
+                    technique.path,
+                    technique.line_of("id"),
+                    "id",
+                    f"duplicate technique id '{technique.id}' (also in {seen[technique.id]})",
+                )
+            )
+            continue
+        seen[technique.id] = technique.path
+        techniques.append(technique)
+    problems += _check_similar(techniques)
+    if header is None or errors_only(problems):
+        return None, problems
+    library = Library(
+        title=header.title,
+        disclaimer=header.disclaimer,
+        categories=header.categories,
+        techniques=tuple(sorted(techniques, key=lambda t: t.id)),
+        subtitle=header.subtitle,
+        organisation=header.organisation,
+        language=header.language,
+        edition=header.edition,
+        short_disclaimer=header.short_disclaimer,
+        settings=header.settings,
+        path=_display(library_path),
+    )
+    return library, problems
+
+
+@dataclass
+class _Header:
+    title: str
+    disclaimer: str
+    categories: tuple[Category, ...]
+    subtitle: str
+    organisation: str
+    language: str
+    edition: str
+    short_disclaimer: str
+    settings: Settings
+
+
+def _read_library_header(path: Path) -> tuple[_Header | None, list[Problem]]:
+    display = _display(path)
+    root, problems = load_yaml_file(path, display)
+    if root is None:
+        return None, problems
+    check = _Checker(display)
+    if root.kind != "mapping":
+        check.error(root.line, "library", f"expected a mapping of fields, got {_kind_name(root)}")
+        return None, check.problems
+    assert isinstance(root.value, dict) and root.key_lines is not None
+    check.unknown_keys(root, LIBRARY_KEYS)
+    fields = root.value
+    lines = root.key_lines
+
+    def optional_text(key: str, limit: int = MAX_SUMMARY_CHARS) -> str:
+        node = fields.get(key)
+        return (check.text(node, key, lines.get(key, 1), limit, required=False) or "") if node else ""
+
+    title = check.text(fields.get("title"), "title", 1, MAX_TITLE_CHARS)
+    disclaimer = check.text(fields.get("disclaimer"), "disclaimer", 1, MAX_SUMMARY_CHARS)
+    categories = _read_categories(check, fields.get("categories"))
+    settings = _read_settings(check, fields.get("settings"))
+    language = optional_text("language", 20) or "en"
+    header = _Header(
+        title=title or "",
+        disclaimer=disclaimer or "",
+        categories=categories,
+        subtitle=optional_text("subtitle", MAX_TITLE_CHARS),
+        organisation=optional_text("organisation", MAX_TITLE_CHARS),
+        language=language,
+        edition=optional_text("edition", 100),
+        short_disclaimer=optional_text("short_disclaimer", 300),
+        settings=settings,
+    )
+    if title is None or disclaimer is None or errors_only(check.problems):
+        return None, check.problems
+    return header, check.problems
+
+
+def _read_categories(check: _Checker, node: Node | None) -> tuple[Category, ...]:
+    if node is None:
+        check.error(1, "categories", "missing; declare at least one category")
+        return ()
+    entries = check.list_of(node, "categories")
+    if entries is None:
+        return ()
+    if not entries:
+        check.error(node.line, "categories", "is empty; declare at least one category")
+    categories: list[Category] = []
+    for index, entry in enumerate(entries):
+        where = f"categories[{index}]"
+        if entry.kind != "mapping":
+            check.error(entry.line, where, "expected a mapping with name, icon and colour")
+            continue
+        assert isinstance(entry.value, dict) and entry.key_lines is not None
+        check.unknown_keys(entry, CATEGORY_KEYS, where + ".")
+        name = check.text(entry.value.get("name"), where + ".name", entry.line, MAX_TITLE_CHARS)
+        icon = check.text(entry.value.get("icon"), where + ".icon", entry.line, 16, required=False) or ""
+        colour = check.text(entry.value.get("colour"), where + ".colour", entry.line, 7, required=False)
+        if colour is not None and not COLOUR_PATTERN.match(colour):
+            check.error(entry.key_lines.get("colour", entry.line), where + ".colour", f"'{colour}' is not a colour like #4a6fa5")
+            colour = None
+        if name is None:
+            continue
+        if any(c.name == name for c in categories):
+            check.error(entry.line, where + ".name", f"category '{name}' is declared twice")
+            continue
+        categories.append(Category(name=name, icon=icon, colour=colour or "#4a6fa5"))
+    return tuple(categories)
+
+
+def _read_settings(check: _Checker, node: Node | None) -> Settings:
+    if node is None:
+        return Settings()
+    if node.kind != "mapping":
+        check.error(node.line, "settings", f"expected a mapping, got {_kind_name(node)}")
+        return Settings()
+    assert isinstance(node.value, dict) and node.key_lines is not None
+    check.unknown_keys(node, tuple(SETTINGS_CHOICES), "settings.")
+    values: dict[str, str] = {}
+    for key, choices in SETTINGS_CHOICES.items():
+        child = node.value.get(key)
+        if child is None:
+            continue
+        value = check.text(child, f"settings.{key}", child.line, 40)
+        if value is None:
+            continue
+        if value.lower() not in choices:
+            check.error(child.line, f"settings.{key}", f"'{value}' is not one of {', '.join(choices)}")
+            continue
+        values[key] = value.lower()
+    return Settings(**values)
+
+
+def _read_technique(path: Path, declared: set[str], check_categories: bool) -> tuple[Technique | None, list[Problem]]:
+    display = _display(path)
+    root, problems = load_yaml_file(path, display)
+    if root is None:
+        return None, problems
+    check = _Checker(display)
+    if root.kind != "mapping":
+        check.error(root.line, "technique", f"expected a mapping of fields, got {_kind_name(root)}")
+        return None, check.problems
+    assert isinstance(root.value, dict) and root.key_lines is not None
+    fields = root.value
+    lines = dict(root.key_lines)
+    check.unknown_keys(root, TECHNIQUE_KEYS)
+    for key in REQUIRED_TECHNIQUE_KEYS:
+        if key not in fields:
+            check.error(1, key, "missing; every technique needs one")
+
+    technique_id = _read_id(check, fields.get("id"), path.stem)
+    title = check.text(fields["title"], "title", lines["title"], MAX_TITLE_CHARS) if "title" in fields else None
+    summary = check.text(fields["summary"], "summary", lines["summary"], MAX_SUMMARY_CHARS) if "summary" in fields else None
+    categories = _read_names(check, fields.get("categories"), "categories")
+    if check_categories:
+        for index, name in enumerate(categories):
+            if name not in declared:
+                guess = difflib.get_close_matches(name, sorted(declared), n=1)
+                hint = f"; did you mean '{guess[0]}'?" if guess else "; declare it in library.yaml"
+                check.error(_child_line(fields.get("categories"), index), f"categories[{index}]", f"unknown category '{name}'{hint}")
+    if "categories" in fields and not categories and not errors_only(check.problems):
+        check.error(lines["categories"], "categories", "is empty; give at least one category")
+    lists = {name: _read_items(check, fields.get(name), name) for name in LIST_FIELDS}
+    if "steps" in fields and not lists["steps"] and fields["steps"].kind in ("list", "null"):
+        check.error(lines["steps"], "steps", "is empty; a technique needs at least one step")
+    sources = tuple(_read_names(check, fields.get("sources"), "sources", limit=MAX_ITEM_CHARS))
+    similar = _read_names(check, fields.get("similar"), "similar", limit=MAX_TITLE_CHARS)
+    for index, other in enumerate(similar):
+        if other == technique_id:
+            check.warning(_child_line(fields.get("similar"), index), f"similar[{index}]", "a technique is not similar to itself; ignored")
+        elif not ID_PATTERN.match(other):
+            check.error(_child_line(fields.get("similar"), index), f"similar[{index}]", f"'{other}' is not a technique id")
+
+    if not sources:
+        check.warning(lines.get("sources", 1), "sources", "no source given")
+    if not lists["warnings"]:
+        check.warning(lines.get("warnings", 1), "warnings", "no warnings section")
+    if errors_only(check.problems) or technique_id is None or title is None or summary is None:
+        return None, check.problems
+    return (
+        Technique(
+            id=technique_id,
+            title=title,
+            categories=tuple(categories),
+            summary=summary,
+            sources=sources,
+            similar=tuple(s for s in dict.fromkeys(similar) if s != technique_id),
+            path=display,
+            field_lines=lines,
+            **lists,
+        ),
+        check.problems,
+    )
+
+
+def _child_line(node: Node | None, index: int) -> int:
+    if node is not None and isinstance(node.value, list) and index < len(node.value):
+        return node.value[index].line
+    return node.line if node is not None else 1
+
+
+def _read_id(check: _Checker, node: Node | None, stem: str) -> str | None:
+    if node is None:
+        if not ID_PATTERN.match(stem):
+            check.error(1, "id", f"the file name '{stem}' is not a valid id (lowercase letters, digits and '-'); rename the file or set id")
+            return None
+        return stem
+    value = check.text(node, "id", node.line, 80)
+    if value is None:
+        return None
+    if not ID_PATTERN.match(value):
+        check.error(node.line, "id", f"'{value}' is not a valid id (lowercase letters, digits and '-')")
+        return None
+    return value
+
+
+def _read_names(check: _Checker, node: Node | None, field_name: str, limit: int = MAX_TITLE_CHARS) -> list[str]:
+    """A list of plain texts (categories, sources, similar); a single text is accepted too."""
+    if node is None:
+        return []
+    if node.kind == "scalar":
+        value = check.text(node, field_name, node.line, limit)
+        return [value] if value else []
+    entries = check.list_of(node, field_name)
+    if entries is None:
+        return []
+    names: list[str] = []
+    for index, entry in enumerate(entries):
+        value = check.text(entry, f"{field_name}[{index}]", entry.line, limit)
+        if value is not None:
+            names.append(value)
+    return names
+
+
+def _read_items(check: _Checker, node: Node | None, field_name: str) -> tuple[Item, ...]:
+    if node is None:
+        return ()
+    entries = check.list_of(node, field_name)
+    if entries is None:
+        return ()
+    items: list[Item] = []
+    ids: dict[str, int] = {}
+    for index, entry in enumerate(entries):
+        where = f"{field_name}[{index}]"
+        if entry.kind == "mapping":
+            item = _read_item_mapping(check, entry, where)
+        else:
+            text = check.text(entry, where, entry.line, MAX_ITEM_CHARS)
+            item = Item(text=text, line=entry.line) if text is not None else None
+        if item is None:
+            continue
+        if item.id is not None:
+            if item.id in ids:
+                check.error(item.line, where + ".id", f"duplicate item id '{item.id}' (also on line {ids[item.id]})")
+                continue
+            ids[item.id] = item.line
+        items.append(item)
+    return tuple(items)
+
+
+def _read_item_mapping(check: _Checker, entry: Node, where: str) -> Item | None:
+    assert isinstance(entry.value, dict) and entry.key_lines is not None
+    if len(entry.value) == 1 and not set(entry.value) & set(ITEM_KEYS):
+        check.error(entry.line, where, "looks like text containing ': '; put the whole entry in quotes")
+        return None
+    check.unknown_keys(entry, ITEM_KEYS, where + ".")
+    if "text" not in entry.value:
+        check.error(entry.line, where + ".text", "missing; an entry written as a mapping needs text")
+        return None
+    text = check.text(entry.value["text"], where + ".text", entry.line, MAX_ITEM_CHARS)
+    cue = None
+    if "cue" in entry.value:
+        cue = check.text(entry.value["cue"], where + ".cue", entry.line, MAX_ITEM_CHARS)
+    item_id = None
+    if "id" in entry.value:
+        item_id = check.text(entry.value["id"], where + ".id", entry.line, 80)
+        if item_id is not None and not ID_PATTERN.match(item_id):
+            check.error(entry.key_lines["id"], where + ".id", f"'{item_id}' is not a valid id (lowercase letters, digits and '-')")
+            return None
+    if text is None:
+        return None
+    return Item(text=text, id=item_id, cue=cue, line=entry.line)
+
+
+def _check_similar(techniques: list[Technique]) -> list[Problem]:
+    known = {t.id for t in techniques}
+    problems: list[Problem] = []
+    for technique in techniques:
+        for index, other in enumerate(technique.similar):
+            line = technique.line_of("similar")
+            if other not in known:
+                guess = difflib.get_close_matches(other, sorted(known), n=1)
+                hint = f"; did you mean '{guess[0]}'?" if guess else ""
+                problems.append(Problem(technique.path, line, f"similar[{index}]", f"no technique with id '{other}'{hint}"))
+    return problems
