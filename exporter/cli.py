@@ -5,8 +5,9 @@ Heavy libraries (ReportLab, genanki) are imported inside the commands so `--help
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 
@@ -31,11 +32,30 @@ def content_option(function: F) -> F:
 
 def output_options(function: F) -> F:
     """Options shared by every command that writes outputs."""
-    options = [
-        click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("output"), show_default=True, help=OUT_HELP),
-        click.option("--technique", "technique_ids", multiple=True, metavar="ID", help="Only this technique (repeatable)."),
-        click.option("--category", "category_names", multiple=True, metavar="NAME", help="Only techniques in this category (repeatable)."),
-        click.option("--paper", type=click.Choice(["a4", "letter"], case_sensitive=False), help="Paper size (default: library.yaml, else a4)."),
+    options: list[Callable[[Any], Any]] = [
+        click.option(
+            "--out",
+            "out_dir",
+            type=click.Path(path_type=Path),
+            default=Path("output"),
+            show_default=True,
+            help=OUT_HELP,
+        ),
+        click.option(
+            "--technique", "technique_ids", multiple=True, metavar="ID", help="Only this technique (repeatable)."
+        ),
+        click.option(
+            "--category",
+            "category_names",
+            multiple=True,
+            metavar="NAME",
+            help="Only techniques in this category (repeatable).",
+        ),
+        click.option(
+            "--paper",
+            type=click.Choice(["a4", "letter"], case_sensitive=False),
+            help="Paper size (default: library.yaml, else a4).",
+        ),
         click.option(
             "--card-size",
             type=click.Choice(["a6", "a7", "index-3x5", "business", "poker"], case_sensitive=False),
@@ -57,7 +77,13 @@ def output_options(function: F) -> F:
         click.option("--calibration", is_flag=True, help="Add a duplex calibration sheet to the pocket cards."),
         click.option("--strict", is_flag=True, help="Treat content warnings as errors."),
         click.option("--quiet", "-q", is_flag=True, help="Print only problems."),
-        click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, help="Writers run in parallel processes (default: cores)."),
+        click.option(
+            "--jobs",
+            "-j",
+            type=click.IntRange(1, 64),
+            default=None,
+            help="Outputs built at the same time, each in its own process (default: one per core; 1: one by one).",
+        ),
         content_option,
     ]
     for option in reversed(options):
@@ -93,7 +119,14 @@ def list_techniques(content_dir: Path) -> None:
 
 @main.command(name="import")
 @click.argument("pages", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True))
-@click.option("--into", "into_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("content"), show_default=True, help="Content folder to write into.")
+@click.option(
+    "--into",
+    "into_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("content"),
+    show_default=True,
+    help="Content folder to write into.",
+)
 @click.option("--force", is_flag=True, help="Overwrite existing technique files (a .bak copy is kept).")
 def import_pages(pages: tuple[Path, ...], into_dir: Path, force: bool) -> None:
     """Turn catalogue pages (text files, or folders of them) into technique YAML files."""
@@ -104,7 +137,9 @@ def import_pages(pages: tuple[Path, ...], into_dir: Path, force: bool) -> None:
 
 @main.command()
 @output_options
-@click.option("--only", default="handbook,cards,deck,handouts", show_default=True, help="Comma-separated outputs to build.")
+@click.option(
+    "--only", default="handbook,cards,deck,handouts", show_default=True, help="Comma-separated outputs to build."
+)
 def build(only: str, **kwargs: Any) -> None:
     """Build the handbook, pocket cards, deck and handouts from one load of the content."""
     from exporter.pipeline import parse_only, run_build

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import IO, Iterable, Literal
+from typing import IO, Literal
 
 import click
 
@@ -43,6 +44,10 @@ class ContentError(ExporterError):
         else:
             message = f"{len(self.problems)} warning(s), which --strict treats as errors"
         super().__init__(message)
+
+    def __reduce__(self) -> tuple[type[ContentError], tuple[list[Problem]]]:
+        # Writers run in worker processes; the error is pickled back by its problems, not its text.
+        return (type(self), (self.problems,))
 
     def show(self, file: IO[str] | None = None) -> None:
         out = file if file is not None else sys.stderr

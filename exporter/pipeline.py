@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import sys
 import time
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from exporter.errors import ContentError, ExporterError, Problem
 from exporter.model import PHRASE_FIELDS, Library
-from exporter.outputs import prepare_out_dir
+from exporter.outputs import build_journal, prepare_out_dir
 from exporter.validate import read_library
-from exporter.writers import PDF_WRITERS, WRITERS, BuildOptions, WriteResult, get_writer
+from exporter.writers import PDF_WRITERS, WRITERS, BuildOptions, WriteResult
+
+if TYPE_CHECKING:
+    from exporter.parallel import Written
 
 DECK_STATE_FILE = "deck-state.json"
 
@@ -94,27 +100,82 @@ def run_build(
     quiet: bool = False,
     jobs: int | None = None,
 ) -> list[WriteResult]:
+    """Load and check everything, then run the writers (in parallel processes unless jobs is 1).
+
+    Nothing is written before the whole library has passed validation and the glyph check.
+    """
+    from exporter.parallel import default_jobs, run_writers
+    from exporter.progress import StatusLine, Ticker
+
     started = time.perf_counter()
     library, warnings = load_checked(content_dir, strict, pdf=any(n in PDF_WRITERS for n in names))
     library = _select(library, technique_ids, category_names)
     options = resolve_options(library, content_dir, paper, card_size, duplex, back_offset, calibration)
+    options = replace(options, partial=bool(technique_ids or category_names))
     prepare_out_dir(out_dir)
     print_problems(warnings)
-    results = [get_writer(name)(library, out_dir, options) for name in names]
+    jobs = jobs or default_jobs(len(names))
+    status = StatusLine(len(names), enabled=not quiet and _stderr_is_terminal())
+    # If any writer fails or the build is interrupted, every output gets its previous bytes back.
+    with build_journal(out_dir):
+        try:
+            if jobs > 1 and len(names) > 1:
+                written = run_writers(names, library, out_dir, options, jobs, status)
+            else:
+                with Ticker(status):
+                    written = run_writers(names, library, out_dir, options, 1, status)
+        finally:
+            status.clear()
+    results = [w.result for w in written]
     if not quiet:
-        for result in results:
-            paths = ", ".join(str(p) for p in result.paths[:3]) + (" ..." if len(result.paths) > 3 else "")
-            click.echo(f"{result.name}: {paths} ({result.summary})")
-            for warning in result.warnings:
-                click.echo(f"  warning: {warning}", err=True)
-        click.echo(f"Built {len(results)} output(s) from {len(library.techniques)} technique(s) in {time.perf_counter() - started:.1f} s.")
+        print_summary(written, len(library.techniques), len(warnings), time.perf_counter() - started)
+    else:
+        _print_writer_warnings(results)
     return results
+
+
+def print_summary(written: list[Written], technique_count: int, content_warnings: int, seconds: float) -> None:
+    """What was written and how much of it, warnings, and the time taken."""
+    results = [w.result for w in written]
+    name_width = max((len(r.name) for r in results), default=0)
+    paths = [_describe_paths(r.paths) for r in results]
+    path_width = max((len(p) for p in paths), default=0)
+    for entry, path in zip(written, paths, strict=True):
+        name = entry.result.name.ljust(name_width)
+        click.echo(f"  {name}  {path.ljust(path_width)}  {entry.seconds:5.1f} s  {entry.result.summary}")
+    _print_writer_warnings(results)
+    warning_count = content_warnings + sum(len(r.warnings) for r in results)
+    noun = "technique" if technique_count == 1 else "techniques"
+    click.echo(
+        f"Built {len(results)} output(s) from {technique_count} {noun} in {seconds:.1f} s"
+        + (f", {warning_count} warning(s)." if warning_count else ".")
+    )
+
+
+def _print_writer_warnings(results: list[WriteResult]) -> None:
+    for result in results:
+        for warning in result.warnings:
+            click.echo(f"{result.name}: warning: {warning}", err=True)
+
+
+def _describe_paths(paths: tuple[Path, ...]) -> str:
+    if len(paths) == 1:
+        return str(paths[0])
+    folders = {p.parent for p in paths}
+    if len(folders) == 1:
+        return f"{folders.pop()}/ ({len(paths)} files)"
+    return f"{len(paths)} files"
+
+
+def _stderr_is_terminal() -> bool:
+    return sys.stderr.isatty()
 
 
 def _select(library: Library, technique_ids: tuple[str, ...], category_names: tuple[str, ...]) -> Library:
     known_ids = {t.id for t in library.techniques}
     known_categories = {c.name for c in library.categories}
-    missing = [i for i in technique_ids if i not in known_ids] + [c for c in category_names if c not in known_categories]
+    missing = [i for i in technique_ids if i not in known_ids]
+    missing += [c for c in category_names if c not in known_categories]
     if missing:
         raise ExporterError(f"not in the library: {', '.join(missing)} (see `exporter list`)")
     subset = library.subset(set(technique_ids) or None, set(category_names) or None)

@@ -9,11 +9,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from exporter.errors import ContentError, Problem, errors_only
-from exporter.load import Node, load_yaml_file
+from exporter.load import Node, describe_character, load_yaml_file, shown
 from exporter.model import LIST_FIELDS, Category, Item, Library, Settings, Technique
 
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-COLOUR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
+#: Ids become file names (handouts/<id>.pdf) and Anki keys: no "/", "..", spaces or capitals.
+#: Always use fullmatch: "$" would accept a trailing newline.
+ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+COLOUR_PATTERN = re.compile(r"#[0-9a-fA-F]{6}")
+LANGUAGE_PATTERN = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*")
 
 MAX_ITEMS = 60
 MAX_ITEM_CHARS = 2_000
@@ -68,14 +71,20 @@ class _Checker:
     def warning(self, line: int, field_name: str, message: str) -> None:
         self.problems.append(Problem(self.path, line, field_name, message, "warning"))
 
-    def unknown_keys(self, node: Node, allowed: tuple[str, ...], prefix: str = "") -> None:
+    def unknown_keys(self, node: Node, allowed: tuple[str, ...], prefix: str = "") -> set[str]:
+        """Report keys not in allowed; return the known keys they were probably meant to be, so
+        that a misspelt key is not reported a second time as a missing one."""
         assert isinstance(node.value, dict) and node.key_lines is not None
+        meant: set[str] = set()
         for key in node.value:
             if key in allowed:
                 continue
-            guess = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-            hint = f"; did you mean '{guess[0]}'?" if guess else f"; known keys: {', '.join(allowed)}"
-            self.error(node.key_lines[key], prefix + key, f"unknown key '{key}'{hint}")
+            guess = _close_key(key, allowed)
+            hint = f"; did you mean '{guess}'?" if guess else f"; known keys: {', '.join(allowed)}"
+            self.error(node.key_lines[key], prefix + shown(key), f"unknown key '{shown(key)}'{hint}")
+            if guess:
+                meant.add(guess)
+        return meant
 
     def text(self, node: Node | None, field_name: str, line: int, limit: int, required: bool = True) -> str | None:
         """A non-empty single piece of text, NFC-normalised; None (and a problem) otherwise."""
@@ -90,7 +99,9 @@ class _Checker:
         value = unicodedata.normalize("NFC", node.value).strip()
         bad = _FORBIDDEN.search(value)
         if bad:
-            self.error(node.line, field_name, f"contains the control character U+{ord(bad.group()):04X}")
+            self.error(
+                node.line, field_name, f"contains {describe_character(bad.group())}, which cannot be printed; delete it"
+            )
             return None
         if not value:
             if required:
@@ -109,9 +120,18 @@ class _Checker:
             return None
         assert isinstance(node.value, list)
         if len(node.value) > MAX_ITEMS:
-            self.error(node.line, field_name, f"has {len(node.value):,} entries; the limit is {MAX_ITEMS}")
+            self.error(
+                node.line,
+                field_name,
+                f"has {len(node.value):,} entries; the limit is {MAX_ITEMS} (split the technique)",
+            )
             return None
         return node.value
+
+
+def _close_key(key: str, allowed: tuple[str, ...]) -> str | None:
+    guess = difflib.get_close_matches(key.lower(), allowed, n=1, cutoff=0.6)
+    return guess[0] if guess else None
 
 
 def _kind_name(node: Node) -> str:
@@ -145,7 +165,8 @@ def check_library(content_dir: Path) -> tuple[Library | None, list[Problem]]:
     problems += header_problems
 
     technique_dir = content_dir / "techniques"
-    files = sorted(technique_dir.glob("*.yaml")) + sorted(technique_dir.glob("*.yml"))
+    # Dot files are editor locks and macOS "._" copies, not techniques.
+    files = [p for p in [*technique_dir.glob("*.yaml"), *technique_dir.glob("*.yml")] if not p.name.startswith(".")]
     if not files:
         problems.append(Problem(_display(technique_dir), 0, "techniques", "no technique files (*.yaml) found"))
     if len(files) > MAX_TECHNIQUES:
@@ -154,10 +175,15 @@ def check_library(content_dir: Path) -> tuple[Library | None, list[Problem]]:
         )
         files = []
     declared = {c.name for c in header.categories} if header else set()
+    # With its own categories broken, a library cannot tell which technique categories are unknown.
+    categories_known = bool(declared) and not any(
+        p.field.startswith("categories") for p in errors_only(header_problems)
+    )
     techniques: list[Technique] = []
+    similar_lines: dict[str, list[int]] = {}
     seen: dict[str, str] = {}
     for path in sorted(files):
-        technique, file_problems = _read_technique(path, declared, header is not None)
+        technique, file_problems, lines_of_similar = _read_technique(path, declared, categories_known)
         problems += file_problems
         if technique is None:
             continue
@@ -172,8 +198,9 @@ def check_library(content_dir: Path) -> tuple[Library | None, list[Problem]]:
             )
             continue
         seen[technique.id] = technique.path
+        similar_lines[technique.id] = lines_of_similar
         techniques.append(technique)
-    problems += _check_similar(techniques)
+    problems += _check_similar(techniques, similar_lines)
     if header is None or errors_only(problems):
         return None, problems
     library = Library(
@@ -206,6 +233,7 @@ class _Header:
 
 
 def _read_library_header(path: Path) -> tuple[_Header | None, list[Problem]]:
+    """The library's fields as far as they could be read (None when it is not a mapping)."""
     display = _display(path)
     root, problems = load_yaml_file(path, display)
     if root is None:
@@ -215,19 +243,29 @@ def _read_library_header(path: Path) -> tuple[_Header | None, list[Problem]]:
         check.error(root.line, "library", f"expected a mapping of fields, got {_kind_name(root)}")
         return None, check.problems
     assert isinstance(root.value, dict) and root.key_lines is not None
-    check.unknown_keys(root, LIBRARY_KEYS)
+    misspelt = check.unknown_keys(root, LIBRARY_KEYS)
     fields = root.value
     lines = root.key_lines
+    for key in ("title", "disclaimer"):
+        if key not in fields and key not in misspelt:
+            check.error(1, key, "missing; library.yaml needs one")
 
     def optional_text(key: str, limit: int = MAX_SUMMARY_CHARS) -> str:
         node = fields.get(key)
         return (check.text(node, key, lines.get(key, 1), limit, required=False) or "") if node else ""
 
-    title = check.text(fields.get("title"), "title", 1, MAX_TITLE_CHARS)
-    disclaimer = check.text(fields.get("disclaimer"), "disclaimer", 1, MAX_SUMMARY_CHARS)
-    categories = _read_categories(check, fields.get("categories"))
+    title = check.text(fields["title"], "title", lines["title"], MAX_TITLE_CHARS) if "title" in fields else None
+    disclaimer = (
+        check.text(fields["disclaimer"], "disclaimer", lines["disclaimer"], MAX_SUMMARY_CHARS)
+        if "disclaimer" in fields
+        else None
+    )
+    categories = _read_categories(check, fields.get("categories"), "categories" in misspelt)
     settings = _read_settings(check, fields.get("settings"))
     language = optional_text("language", 20) or "en"
+    if not LANGUAGE_PATTERN.fullmatch(language):
+        check.error(lines.get("language", 1), "language", f"'{language}' is not a language code like en, de or pt-BR")
+        language = "en"
     header = _Header(
         title=title or "",
         disclaimer=disclaimer or "",
@@ -239,14 +277,14 @@ def _read_library_header(path: Path) -> tuple[_Header | None, list[Problem]]:
         short_disclaimer=optional_text("short_disclaimer", 300),
         settings=settings,
     )
-    if title is None or disclaimer is None or errors_only(check.problems):
-        return None, check.problems
+    # Returned even with errors: its categories still let every technique be checked.
     return header, check.problems
 
 
-def _read_categories(check: _Checker, node: Node | None) -> tuple[Category, ...]:
+def _read_categories(check: _Checker, node: Node | None, misspelt: bool) -> tuple[Category, ...]:
     if node is None:
-        check.error(1, "categories", "missing; declare at least one category")
+        if not misspelt:
+            check.error(1, "categories", "missing; declare at least one category")
         return ()
     entries = check.list_of(node, "categories")
     if entries is None:
@@ -260,12 +298,18 @@ def _read_categories(check: _Checker, node: Node | None) -> tuple[Category, ...]
             check.error(entry.line, where, "expected a mapping with name, icon and colour")
             continue
         assert isinstance(entry.value, dict) and entry.key_lines is not None
-        check.unknown_keys(entry, CATEGORY_KEYS, where + ".")
-        name = check.text(entry.value.get("name"), where + ".name", entry.line, MAX_TITLE_CHARS)
+        misspelt_keys = check.unknown_keys(entry, CATEGORY_KEYS, where + ".")
+        if "name" not in entry.value:
+            if "name" not in misspelt_keys:
+                check.error(entry.line, where + ".name", "missing; every category needs a name")
+            continue
+        name = check.text(entry.value["name"], where + ".name", entry.line, MAX_TITLE_CHARS)
         icon = check.text(entry.value.get("icon"), where + ".icon", entry.line, 16, required=False) or ""
         colour = check.text(entry.value.get("colour"), where + ".colour", entry.line, 7, required=False)
-        if colour is not None and not COLOUR_PATTERN.match(colour):
-            check.error(entry.key_lines.get("colour", entry.line), where + ".colour", f"'{colour}' is not a colour like #4a6fa5")
+        if colour is not None and not COLOUR_PATTERN.fullmatch(colour):
+            check.error(
+                entry.key_lines.get("colour", entry.line), where + ".colour", f"'{colour}' is not a colour like #4a6fa5"
+            )
             colour = None
         if name is None:
             continue
@@ -299,52 +343,78 @@ def _read_settings(check: _Checker, node: Node | None) -> Settings:
     return Settings(**values)
 
 
-def _read_technique(path: Path, declared: set[str], check_categories: bool) -> tuple[Technique | None, list[Problem]]:
+def _read_technique(
+    path: Path, declared: set[str], check_categories: bool
+) -> tuple[Technique | None, list[Problem], list[int]]:
+    """The technique, its problems, and the line of each entry of its `similar` list."""
     display = _display(path)
     root, problems = load_yaml_file(path, display)
     if root is None:
-        return None, problems
+        return None, problems, []
     check = _Checker(display)
     if root.kind != "mapping":
-        check.error(root.line, "technique", f"expected a mapping of fields, got {_kind_name(root)}")
-        return None, check.problems
+        check.error(
+            root.line, "technique", f"expected a mapping of fields (title: ..., steps: ...), got {_kind_name(root)}"
+        )
+        return None, check.problems, []
     assert isinstance(root.value, dict) and root.key_lines is not None
     fields = root.value
     lines = dict(root.key_lines)
-    check.unknown_keys(root, TECHNIQUE_KEYS)
+    misspelt = check.unknown_keys(root, TECHNIQUE_KEYS)
     for key in REQUIRED_TECHNIQUE_KEYS:
-        if key not in fields:
+        if key not in fields and key not in misspelt:
             check.error(1, key, "missing; every technique needs one")
 
     technique_id = _read_id(check, fields.get("id"), path.stem)
     title = check.text(fields["title"], "title", lines["title"], MAX_TITLE_CHARS) if "title" in fields else None
-    summary = check.text(fields["summary"], "summary", lines["summary"], MAX_SUMMARY_CHARS) if "summary" in fields else None
+    summary = (
+        check.text(fields["summary"], "summary", lines["summary"], MAX_SUMMARY_CHARS) if "summary" in fields else None
+    )
     categories = _read_names(check, fields.get("categories"), "categories")
+    for index, name in enumerate(categories):
+        if name in categories[:index]:
+            check.error(
+                _child_line(fields.get("categories"), index), f"categories[{index}]", f"'{name}' is listed twice"
+            )
+    categories = list(dict.fromkeys(categories))
     if check_categories:
         for index, name in enumerate(categories):
             if name not in declared:
                 guess = difflib.get_close_matches(name, sorted(declared), n=1)
                 hint = f"; did you mean '{guess[0]}'?" if guess else "; declare it in library.yaml"
-                check.error(_child_line(fields.get("categories"), index), f"categories[{index}]", f"unknown category '{name}'{hint}")
-    if "categories" in fields and not categories and not errors_only(check.problems):
+                check.error(
+                    _child_line(fields.get("categories"), index),
+                    f"categories[{index}]",
+                    f"unknown category '{name}'{hint}",
+                )
+    if "categories" in fields and _has_no_entries(fields["categories"]):
         check.error(lines["categories"], "categories", "is empty; give at least one category")
     lists = {name: _read_items(check, fields.get(name), name) for name in LIST_FIELDS}
-    if "steps" in fields and not lists["steps"] and fields["steps"].kind in ("list", "null"):
+    if "steps" in fields and _has_no_entries(fields["steps"]):
         check.error(lines["steps"], "steps", "is empty; a technique needs at least one step")
     sources = tuple(_read_names(check, fields.get("sources"), "sources", limit=MAX_ITEM_CHARS))
     similar = _read_names(check, fields.get("similar"), "similar", limit=MAX_TITLE_CHARS)
+    kept_similar: list[str] = []
+    similar_lines: list[int] = []
     for index, other in enumerate(similar):
+        line = _child_line(fields.get("similar"), index)
         if other == technique_id:
-            check.warning(_child_line(fields.get("similar"), index), f"similar[{index}]", "a technique is not similar to itself; ignored")
-        elif not ID_PATTERN.match(other):
-            check.error(_child_line(fields.get("similar"), index), f"similar[{index}]", f"'{other}' is not a technique id")
+            check.warning(line, f"similar[{index}]", "a technique is not similar to itself; ignored")
+        elif not ID_PATTERN.fullmatch(other):
+            check.error(
+                line, f"similar[{index}]", f"'{other}' is not a technique id (ids look like {_id_example(other)})"
+            )
+        elif other not in kept_similar:
+            kept_similar.append(other)
+            similar_lines.append(line)
 
-    if not sources:
+    # A field that is there but wrong already has its error; only an absent or empty one warns.
+    if not sources and _absent_or_empty(fields, "sources", misspelt):
         check.warning(lines.get("sources", 1), "sources", "no source given")
-    if not lists["warnings"]:
+    if not lists["warnings"] and _absent_or_empty(fields, "warnings", misspelt):
         check.warning(lines.get("warnings", 1), "warnings", "no warnings section")
     if errors_only(check.problems) or technique_id is None or title is None or summary is None:
-        return None, check.problems
+        return None, check.problems, []
     return (
         Technique(
             id=technique_id,
@@ -352,13 +422,30 @@ def _read_technique(path: Path, declared: set[str], check_categories: bool) -> t
             categories=tuple(categories),
             summary=summary,
             sources=sources,
-            similar=tuple(s for s in dict.fromkeys(similar) if s != technique_id),
+            similar=tuple(kept_similar),
             path=display,
             field_lines=lines,
             **lists,
         ),
         check.problems,
+        similar_lines,
     )
+
+
+def _absent_or_empty(fields: dict[str, Node], key: str, misspelt: set[str]) -> bool:
+    if key in fields:
+        return _has_no_entries(fields[key])
+    return key not in misspelt
+
+
+def _has_no_entries(node: Node) -> bool:
+    return node.kind == "null" or (node.kind == "list" and not node.value)
+
+
+def _id_example(text: str) -> str:
+    """What an id for this text could be: 'My Technique' -> 'my-technique'."""
+    example = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return f"'{example}'" if example else "'my-technique'"
 
 
 def _child_line(node: Node | None, index: int) -> int:
@@ -369,15 +456,24 @@ def _child_line(node: Node | None, index: int) -> int:
 
 def _read_id(check: _Checker, node: Node | None, stem: str) -> str | None:
     if node is None:
-        if not ID_PATTERN.match(stem):
-            check.error(1, "id", f"the file name '{stem}' is not a valid id (lowercase letters, digits and '-'); rename the file or set id")
+        if not ID_PATTERN.fullmatch(stem):
+            check.error(
+                1,
+                "id",
+                f"the file name '{shown(stem)}' is not a valid id (lowercase letters, digits and '-' only); "
+                f"rename it to {_id_example(stem)[1:-1]}.yaml or set id",
+            )
             return None
         return stem
     value = check.text(node, "id", node.line, 80)
     if value is None:
         return None
-    if not ID_PATTERN.match(value):
-        check.error(node.line, "id", f"'{value}' is not a valid id (lowercase letters, digits and '-')")
+    if not ID_PATTERN.fullmatch(value):
+        check.error(
+            node.line,
+            "id",
+            f"'{value}' is not a valid id: use only lowercase letters, digits and '-', like {_id_example(value)}",
+        )
         return None
     return value
 
@@ -428,12 +524,15 @@ def _read_items(check: _Checker, node: Node | None, field_name: str) -> tuple[It
 
 def _read_item_mapping(check: _Checker, entry: Node, where: str) -> Item | None:
     assert isinstance(entry.value, dict) and entry.key_lines is not None
-    if len(entry.value) == 1 and not set(entry.value) & set(ITEM_KEYS):
+    (only_key,) = entry.value if len(entry.value) == 1 else ("",)
+    if only_key and only_key not in ITEM_KEYS and (" " in only_key or not _close_key(only_key, ITEM_KEYS)):
         check.error(entry.line, where, "looks like text containing ': '; put the whole entry in quotes")
         return None
-    check.unknown_keys(entry, ITEM_KEYS, where + ".")
-    if "text" not in entry.value:
+    misspelt = check.unknown_keys(entry, ITEM_KEYS, where + ".")
+    if "text" not in entry.value and "text" not in misspelt:
         check.error(entry.line, where + ".text", "missing; an entry written as a mapping needs text")
+        return None
+    if "text" not in entry.value:
         return None
     text = check.text(entry.value["text"], where + ".text", entry.line, MAX_ITEM_CHARS)
     cue = None
@@ -442,22 +541,30 @@ def _read_item_mapping(check: _Checker, entry: Node, where: str) -> Item | None:
     item_id = None
     if "id" in entry.value:
         item_id = check.text(entry.value["id"], where + ".id", entry.line, 80)
-        if item_id is not None and not ID_PATTERN.match(item_id):
-            check.error(entry.key_lines["id"], where + ".id", f"'{item_id}' is not a valid id (lowercase letters, digits and '-')")
+        if item_id is not None and not ID_PATTERN.fullmatch(item_id):
+            check.error(
+                entry.key_lines["id"],
+                where + ".id",
+                f"'{item_id}' is not a valid id: use only lowercase letters, digits and '-', "
+                f"like {_id_example(item_id)}",
+            )
             return None
     if text is None:
         return None
     return Item(text=text, id=item_id, cue=cue, line=entry.line)
 
 
-def _check_similar(techniques: list[Technique]) -> list[Problem]:
+def _check_similar(techniques: list[Technique], lines: dict[str, list[int]]) -> list[Problem]:
+    """Every `similar` id names a technique. Cycles and mutual links are fine: nothing follows them."""
     known = {t.id for t in techniques}
     problems: list[Problem] = []
     for technique in techniques:
         for index, other in enumerate(technique.similar):
-            line = technique.line_of("similar")
+            line = lines[technique.id][index]
             if other not in known:
                 guess = difflib.get_close_matches(other, sorted(known), n=1)
                 hint = f"; did you mean '{guess[0]}'?" if guess else ""
-                problems.append(Problem(technique.path, line, f"similar[{index}]", f"no technique with id '{other}'{hint}"))
+                problems.append(
+                    Problem(technique.path, line, f"similar[{index}]", f"no technique with id '{other}'{hint}")
+                )
     return problems

@@ -52,6 +52,10 @@ def register_fonts() -> None:
     addMapping(REGULAR, 1, 0, BOLD)
     addMapping(REGULAR, 0, 1, ITALIC)
     addMapping(REGULAR, 1, 1, BOLD)
+    # Every PDF writer registers the fonts first, so all of them get the same (fixed) text layer.
+    from exporter.pdf.tounicode import install_utf16_to_unicode_cmap
+
+    install_utf16_to_unicode_cmap()
 
 
 @lru_cache(maxsize=1)
@@ -99,6 +103,10 @@ def para_text(text: str) -> str:
     Paragraph text is XML-like markup: `<b>`, `&` or `</para>` in content would be parsed.
     Escaping here, in one place, makes content data and never markup.
     """
+    text = drawable(text)
+    if _coverage()[0].issuperset(map(ord, text)):
+        # The common case, one body-font run: skip the per-character split (same result).
+        return escape(text)
     parts = []
     for font, run in font_runs(text):
         escaped = escape(run)

@@ -35,6 +35,9 @@ class BuildOptions:
     calibration: bool = False
     #: Where the deck keeps note modification times between builds (commit it with the content).
     deck_state: Path | None = None
+    #: True when --technique/--category chose part of the library: outputs of the techniques
+    #: left out are not "removed" (the deck does not retire their notes).
+    partial: bool = False
 
 
 @dataclass(frozen=True)

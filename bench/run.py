@@ -1,0 +1,377 @@
+"""How fast is exporter? One run, side by side, as ratios against fixed references.
+
+    .venv/bin/python bench/run.py [--sizes 100,500,2000] [--quick] [--repeat N] [--keep DIR]
+
+For each size N it writes a seeded synthetic library (exporter.synthetic) and measures, each
+in a fresh process, one after another:
+- the handbook writer against the floor (bench/floor.py: plain ReportLab, one pass, no contents)
+  and against Typst compiling the same text with a contents page (when `typst` is installed),
+  all three from the already loaded library;
+- the commands as a person runs them: `exporter handbook` and `exporter build` (all outputs);
+- time per technique (is it linear?) and the peak memory of the largest process;
+and once: `exporter --help` against bare `python -c pass`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+REPO = BENCH_DIR.parent
+SEED = 2026
+
+#: Targets from the issue (2-core machine).
+MAX_HANDBOOK_OVER_FLOOR = 1.2
+MAX_BUILD_OVER_HANDBOOK = 1.5
+MAX_SCALING_DRIFT = 0.10
+MAX_PEAK_MB = 300
+MAX_HELP_OVERHEAD_MS = 150
+
+
+@dataclass
+class Run:
+    """One measurement: seconds (best of the repeats), peak resident memory, pages written."""
+
+    seconds: float
+    peak_mb: float
+    pages: int = 0
+
+
+# ---------------------------------------------------------------- measuring in a fresh process
+
+
+class MeasurementFailed(Exception):
+    """A measured command exited with an error; the report shows it as failed and goes on."""
+
+
+def measured(argv: list[str], repeat: int = 1) -> tuple[Run | None, str]:
+    """Run argv `repeat` times: the fastest time (its own JSON report, else wall clock), the
+    highest peak memory, and the last stdout; None when it failed (the error goes to stderr)."""
+    runs: list[Run] = []
+    stdout = ""
+    for _ in range(repeat):
+        try:
+            seconds, peak_mb, stdout = _run_once(argv)
+        except MeasurementFailed as failure:
+            print(f"  FAILED: {failure}", file=sys.stderr, flush=True)
+            return None, ""
+        report = json.loads(stdout) if stdout.strip().startswith("{") else {}
+        runs.append(Run(float(report.get("seconds", seconds)), peak_mb, int(report.get("pages", 0))))
+    best = min(runs, key=lambda r: r.seconds)
+    return Run(best.seconds, max(r.peak_mb for r in runs), best.pages), stdout
+
+
+def _run_once(argv: list[str]) -> tuple[float, float, str]:
+    """Wall seconds, peak RSS in MB of the largest process in its tree, and stdout."""
+    with tempfile.TemporaryFile() as errors:
+        started = time.perf_counter()
+        process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=errors, cwd=REPO)
+        assert process.stdout is not None
+        stdout = process.stdout.read().decode()
+        # wait4 gives this child's own rusage, including the workers it waited for.
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            errors.seek(0)
+            tail = errors.read().decode().strip().splitlines()[-3:]
+            raise MeasurementFailed(f"{' '.join(argv[:3])} ... exit {process.returncode}: {' / '.join(tail)}")
+    return seconds, usage.ru_maxrss / 1024, stdout
+
+
+def in_child(kind: str, content: Path, out: Path) -> list[str]:
+    return [sys.executable, str(Path(__file__).resolve()), "--measure", kind, str(content), str(out)]
+
+
+def exporter_command() -> list[str]:
+    script = Path(sys.executable).with_name("exporter")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "exporter"]
+
+
+# ---------------------------------------------------------------- what a child process measures
+
+
+def measure(kind: str, content: Path, out: Path) -> None:
+    """Child side: load the library (not timed), time one layout, print JSON."""
+    from exporter.pipeline import load_checked, resolve_options
+
+    if kind == "load":
+        started = time.perf_counter()
+        load_checked(content, strict=False, pdf=True)
+        print(json.dumps({"seconds": time.perf_counter() - started}))
+        return
+    library, _ = load_checked(content, strict=False, pdf=True)
+    out.mkdir(parents=True, exist_ok=True)
+    target = out / f"{kind}.pdf"
+    started = time.perf_counter()
+    if kind == "floor":
+        from floor import build_floor
+
+        build_floor(library, target)
+    elif kind == "handbook":
+        from exporter.writers import get_writer
+
+        options = resolve_options(library, content, None, None, None, (0.0, 0.0), False)
+        target = get_writer("handbook")(library, out, options).paths[0]
+    elif kind == "typst":
+        import typst
+        from typst_source import TYPST_FONT_DIR, handbook_source
+
+        source = out / "handbook.typ"
+        source.write_text(handbook_source(library), encoding="utf-8")
+        typst.compile(str(source), output=str(target), font_paths=[str(TYPST_FONT_DIR)], ignore_system_fonts=True)
+    else:
+        raise SystemExit(f"unknown measurement {kind}")
+    seconds = time.perf_counter() - started
+    print(json.dumps({"seconds": seconds, "pages": _page_count(target)}))
+
+
+def _page_count(pdf: Path) -> int:
+    try:
+        from pypdf import PdfReader
+    except ImportError:
+        return 0
+    return len(PdfReader(pdf).pages)
+
+
+# ---------------------------------------------------------------- the benchmark
+
+
+@dataclass
+class SizeResult:
+    size: int
+    load: Run | None
+    floor: Run | None
+    handbook: Run | None
+    typst: Run | None
+    handbook_command: Run | None
+    build_command: Run | None
+    build_summary: str
+
+
+def typst_available() -> bool:
+    try:
+        import typst  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def bench_size(size: int, work: Path, repeat: int, with_typst: bool) -> SizeResult:
+    from exporter.synthetic import write_synthetic_content
+
+    root = work / f"n{size}"
+    content = write_synthetic_content(root, size, SEED)
+    out = root / "output"
+    print(f"  N={size}: measuring ...", file=sys.stderr, flush=True)
+    load, _ = measured(in_child("load", content, out / "load"), repeat)
+    floor, _ = measured(in_child("floor", content, out / "floor"), repeat)
+    handbook, _ = measured(in_child("handbook", content, out / "handbook"), repeat)
+    typst_run = measured(in_child("typst", content, out / "typst"), repeat)[0] if with_typst else None
+    common = ["--content", str(content), "--out", str(out / "commands")]
+    handbook_command, _ = measured([*exporter_command(), "handbook", *common, "--quiet"], repeat)
+    build_command, summary = measured([*exporter_command(), "build", *common], repeat)
+    return SizeResult(size, load, floor, handbook, typst_run, handbook_command, build_command, summary)
+
+
+def startup_times(rounds: int = 15) -> tuple[float, float]:
+    """Median wall seconds of `python -c pass` and of `exporter --help`."""
+    bare = [_run_once([sys.executable, "-c", "pass"])[0] for _ in range(rounds)]
+    help_ = [_run_once([*exporter_command(), "--help"])[0] for _ in range(rounds)]
+    return statistics.median(bare), statistics.median(help_)
+
+
+# ---------------------------------------------------------------- the report
+
+
+def seconds(run: Run | None) -> float | None:
+    return run.seconds if run else None
+
+
+def ratio(a: float | None, b: float | None) -> str:
+    return f"{a / b:.2f}x" if a is not None and b else "failed"
+
+
+def number(value: float | None, digits: int = 2) -> str:
+    return f"{value:.{digits}f}" if value is not None else "failed"
+
+
+def per_technique_ms(run: Run | None, size: int) -> float | None:
+    return run.seconds / size * 1000 if run else None
+
+
+def report(results: list[SizeResult], startup: tuple[float, float], with_typst: bool) -> list[str]:
+    lines = ["Handbook layout, from the loaded library (seconds; best of the repeats)"]
+    header = f"{'N':>6} {'floor':>8} {'handbook':>9} {'hb/floor':>9}"
+    if with_typst:
+        header += f" {'typst':>8} {'hb/typst':>9}"
+    lines.append(header + f" {'pages floor/hb' + ('/typst' if with_typst else ''):>22}")
+    for r in results:
+        hb = seconds(r.handbook)
+        row = f"{r.size:>6} {number(seconds(r.floor)):>8} {number(hb):>9} {ratio(hb, seconds(r.floor)):>9}"
+        pages = "/".join(str(run.pages if run else "-") for run in (r.floor, r.handbook))
+        if with_typst:
+            row += f" {number(seconds(r.typst)):>8} {ratio(hb, seconds(r.typst)):>9}"
+            pages += f"/{r.typst.pages if r.typst else '-'}"
+        lines.append(row + f" {pages:>22}")
+    lines += ["", "Commands as a person runs them (wall seconds, start-up and loading included)"]
+    lines.append(
+        f"{'N':>6} {'load+check':>10} {'exporter handbook':>18} {'exporter build':>15} {'build/hb':>9}"
+        f" {'peak MB hb':>11} {'peak MB build':>14}"
+    )
+    for r in results:
+        hb, build = seconds(r.handbook_command), seconds(r.build_command)
+        lines.append(
+            f"{r.size:>6} {number(seconds(r.load)):>10} {number(hb):>18} {number(build):>15} {ratio(build, hb):>9}"
+            f" {number(r.handbook_command.peak_mb if r.handbook_command else None, 0):>11}"
+            f" {number(r.build_command.peak_mb if r.build_command else None, 0):>14}"
+        )
+    reference = next((r for r in results if r.size == 500), results[0])
+    lines += ["", f"Time per technique (ms), and against N={reference.size}"]
+    lines.append(f"{'N':>6} {'handbook':>9} {'vs ref':>7} {'exporter build':>15} {'vs ref':>7}")
+    hb_ref = per_technique_ms(reference.handbook, reference.size)
+    build_ref = per_technique_ms(reference.build_command, reference.size)
+    for r in results:
+        hb, build = per_technique_ms(r.handbook, r.size), per_technique_ms(r.build_command, r.size)
+        lines.append(
+            f"{r.size:>6} {number(hb):>9} {ratio(hb, hb_ref):>7} {number(build):>15} {ratio(build, build_ref):>7}"
+        )
+    bare, help_ = startup
+    lines += [
+        "",
+        f"Start-up: python -c pass {bare * 1000:.0f} ms, exporter --help {help_ * 1000:.0f} ms"
+        f" ({(help_ - bare) * 1000:+.0f} ms, {ratio(help_, bare)})",
+        "",
+    ]
+    return lines + targets(results, startup, with_typst)
+
+
+def targets(results: list[SizeResult], startup: tuple[float, float], with_typst: bool) -> list[str]:
+    by_size = {r.size: r for r in results}
+    checks: list[tuple[str, float | None, float, str]] = []  # (target, measured, limit, unit)
+    if 500 in by_size:
+        r = by_size[500]
+        checks.append(
+            (
+                f"handbook <= {MAX_HANDBOOK_OVER_FLOOR}x the floor at N=500",
+                _divide(seconds(r.handbook), seconds(r.floor)),
+                MAX_HANDBOOK_OVER_FLOOR,
+                "x",
+            )
+        )
+        checks.append(
+            (
+                f"exporter build <= {MAX_BUILD_OVER_HANDBOOK}x exporter handbook at N=500",
+                _divide(seconds(r.build_command), seconds(r.handbook_command)),
+                MAX_BUILD_OVER_HANDBOOK,
+                "x",
+            )
+        )
+        if with_typst:
+            checks.append(
+                (
+                    "stretch: handbook faster than Typst at N=500 (ratio below 1)",
+                    _divide(seconds(r.handbook), seconds(r.typst)),
+                    0.999,
+                    "x",
+                )
+            )
+    if 500 in by_size and 2000 in by_size:
+        small, large = by_size[500], by_size[2000]
+        growth = _divide(per_technique_ms(large.handbook, 2000), per_technique_ms(small.handbook, 500))
+        checks.append(
+            (
+                f"handbook time per technique at N=2000 <= {1 + MAX_SCALING_DRIFT:.2f}x N=500",
+                growth,
+                1 + MAX_SCALING_DRIFT,
+                "x",
+            )
+        )
+    largest = max(results, key=lambda r: r.size)
+    peaks = [run.peak_mb for run in (largest.build_command, largest.handbook_command) if run]
+    checks.append(
+        (
+            f"peak memory of any process < {MAX_PEAK_MB} MB at N={largest.size}",
+            max(peaks) if peaks else None,
+            MAX_PEAK_MB,
+            " MB",
+        )
+    )
+    checks.append(
+        (
+            f"exporter --help <= {MAX_HELP_OVERHEAD_MS} ms more than python -c pass",
+            (startup[1] - startup[0]) * 1000,
+            MAX_HELP_OVERHEAD_MS,
+            " ms",
+        )
+    )
+    lines = ["Targets"]
+    for target, value, limit, unit in checks:
+        verdict = "----" if value is None else ("met " if value <= limit else "MISS")
+        shown = "failed" if value is None else f"{value:.2f}{unit}" if unit == "x" else f"{value:.0f}{unit}"
+        lines.append(f"  [{verdict}] {target}: {shown}")
+    return lines
+
+
+def _divide(a: float | None, b: float | None) -> float | None:
+    return a / b if a is not None and b else None
+
+
+def describe_machine() -> str:
+    import reportlab
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return (
+        f"{cores} cores, {platform.python_implementation()} {platform.python_version()}, "
+        f"ReportLab {reportlab.Version}, load average {load}"
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--sizes", default="100,500,2000", help="library sizes, comma-separated (default: %(default)s)")
+    parser.add_argument("--quick", action="store_true", help="small sizes (50,200) for a fast look")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per measurement; the fastest counts")
+    parser.add_argument("--no-typst", action="store_true", help="skip Typst even when it is installed")
+    parser.add_argument("--keep", type=Path, help="write the libraries and outputs here and keep them")
+    parser.add_argument("--startup-rounds", type=int, default=15, help=argparse.SUPPRESS)
+    parser.add_argument("--measure", nargs=3, metavar=("KIND", "CONTENT", "OUT"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.measure:
+        kind, content, out = args.measure
+        measure(kind, Path(content), Path(out))
+        return
+    sizes = [50, 200] if args.quick else [int(s) for s in args.sizes.split(",") if s.strip()]
+    with_typst = typst_available() and not args.no_typst
+    started = time.perf_counter()
+    print(f"exporter benchmark: {describe_machine()}", flush=True)
+    print(
+        f"synthetic library, seed {SEED}, sizes {', '.join(map(str, sizes))}"
+        + ("" if with_typst else "; Typst not installed (pip install typst)"),
+        flush=True,
+    )
+    with tempfile.TemporaryDirectory(prefix="exporter-bench-") as scratch:
+        work = args.keep or Path(scratch)
+        results = [bench_size(size, work, args.repeat, with_typst) for size in sizes]
+        startup = startup_times(args.startup_rounds)
+    print()
+    print("\n".join(report(results, startup, with_typst)))
+    for result in results:
+        print(f"\n`exporter build` at N={result.size} (each writer's own time, in parallel):")
+        print(result.build_summary.rstrip() or "  failed")
+    print(f"\nbenchmark took {time.perf_counter() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()

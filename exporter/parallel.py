@@ -1,0 +1,143 @@
+"""Running the writers side by side in worker processes, with the same bytes as one after another.
+
+The outputs are independent, so each writer runs in its own process from the one validated
+Library. A writer's failure stops the others and reaches the command as the ExporterError it
+raised; Ctrl-C stops every worker, and each worker's atomic_output removes its temporary file
+on the way out.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+from typing import Protocol
+
+from exporter.model import Library
+from exporter.writers import BuildOptions, WriteResult, get_writer
+
+#: Rough time each writer takes, relative to the handbook (measured by bench/run.py). Workers
+#: take the longest first, so a short writer never ends up alone at the end of the build.
+RELATIVE_COST: dict[str, float] = {"handouts": 1.4, "cards": 1.1, "handbook": 1.0, "deck": 0.2}
+
+#: How long a stopped worker gets to unwind (and remove its temporary file) before it is killed.
+STOP_GRACE_SECONDS = 5.0
+
+
+class Progress(Protocol):
+    """What the runner reports while writers run (see exporter.progress.StatusLine)."""
+
+    def started(self, name: str) -> None: ...
+
+    def finished(self, name: str) -> None: ...
+
+    def refresh(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class Written:
+    """A writer's result and how long the writer itself took (for the summary and the benchmark)."""
+
+    result: WriteResult
+    seconds: float
+
+
+def available_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def default_jobs(writer_count: int) -> int:
+    return max(1, min(available_cores(), writer_count))
+
+
+def run_writers(
+    names: list[str], library: Library, out_dir: Path, options: BuildOptions, jobs: int, progress: Progress
+) -> list[Written]:
+    """Run every named writer, in parallel processes when jobs > 1; results in the order of names.
+
+    The first writer to fail stops the others (the build is rolled back as a whole anyway) and
+    its exception is raised here, an ExporterError exactly as the writer raised it.
+    """
+    if jobs <= 1 or len(names) <= 1:
+        return [_run_here(name, library, out_dir, options, progress) for name in names]
+    return _run_in_processes(names, library, out_dir, options, jobs, progress)
+
+
+def write_one(name: str, library: Library, out_dir: Path, options: BuildOptions) -> Written:
+    """The work one process does: import the writer (ReportLab, genanki...) and run it."""
+    started = time.perf_counter()
+    result = get_writer(name)(library, out_dir, options)
+    return Written(result, time.perf_counter() - started)
+
+
+def _run_here(name: str, library: Library, out_dir: Path, options: BuildOptions, progress: Progress) -> Written:
+    progress.started(name)
+    written = write_one(name, library, out_dir, options)
+    progress.finished(name)
+    return written
+
+
+def _run_in_processes(
+    names: list[str], library: Library, out_dir: Path, options: BuildOptions, jobs: int, progress: Progress
+) -> list[Written]:
+    earlier_children = set(multiprocessing.active_children())
+    executor = ProcessPoolExecutor(
+        max_workers=min(jobs, len(names)), mp_context=_start_context(), initializer=_prepare_worker
+    )
+    results: dict[str, Written] = {}
+    try:
+        futures: dict[Future[Written], str] = {}
+        for name in sorted(names, key=lambda n: -RELATIVE_COST.get(n, 1.0)):
+            futures[executor.submit(write_one, name, library, out_dir, options)] = name
+            progress.started(name)
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
+            for future in done:
+                results[futures[future]] = future.result()  # raises the writer's exception
+                progress.finished(futures[future])
+            progress.refresh()
+    except BaseException:
+        _stop_workers(executor, set(multiprocessing.active_children()) - earlier_children)
+        raise
+    executor.shutdown(wait=True)
+    return [results[name] for name in names]
+
+
+def _start_context() -> multiprocessing.context.BaseContext:
+    # fork starts a worker in milliseconds with the library and fonts already in memory;
+    # spawn is the fallback where fork does not exist (Windows, some macOS setups).
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    return multiprocessing.get_context(method)
+
+
+def _prepare_worker() -> None:
+    # Ctrl-C reaches the whole process group; the command decides how workers stop, so a
+    # worker idle between writers does not die with a traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _exit_on_terminate)
+
+
+def _exit_on_terminate(signum: int, frame: FrameType | None) -> None:
+    # An exception, unlike the default SIGTERM action, unwinds atomic_output, which
+    # removes the temporary file the writer was filling.
+    raise SystemExit(128 + signum)
+
+
+def _stop_workers(executor: ProcessPoolExecutor, workers: set[multiprocessing.process.BaseProcess]) -> None:
+    executor.shutdown(wait=False, cancel_futures=True)
+    for worker in workers:
+        worker.terminate()
+    for worker in workers:
+        worker.join(STOP_GRACE_SECONDS)
+        if worker.is_alive():
+            worker.kill()
+            worker.join()

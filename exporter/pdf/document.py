@@ -1,0 +1,171 @@
+"""The page frame every long PDF shares: running header, footer with "page x of y", one-pass build.
+
+The document is laid out exactly once. Page numbers that are not known while a page is drawn
+(the total in the footer, the table of contents, "see p. N") are PDF forms filled in at the end
+(exporter.pdf.pagerefs), so there is no second layout pass as with multiBuild.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
+
+from exporter import __version__
+from exporter.model import Library
+from exporter.pdf.flowables import Anchor
+from exporter.pdf.fonts import BOLD, REGULAR, para_text, register_fonts
+from exporter.pdf.pagerefs import PageNumbers
+from exporter.pdf.styles import FOOTER_GAP, HEADER_GAP, MARGIN, MUTED, RULE, Styles, paper_size
+from exporter.pdf.text import draw_text, fit_text
+
+COVER = "cover"
+BODY = "body"
+FOOTER_SIZE = 7.5
+HEADER_SIZE = 8.5
+FOOTER_NUMBER_ROOM = 70.0
+PAGE_FRAME_FORM = "pageframe"
+
+
+class OnePassDocument(BaseDocTemplate):  # type: ignore[misc]
+    """A PDF with a running header (the current part's title) and a footer on every body page.
+
+    Anchors (chapter titles, contents, sources) become named destinations and, with
+    `outline`, entries of the PDF outline; their pages are recorded for page references.
+    """
+
+    def __init__(
+        self,
+        target: Path,
+        library: Library,
+        paper: str,
+        styles: Styles,
+        title: str,
+        subject: str,
+        header_right: str = "",
+        outline: bool = False,
+        cover_page: bool = False,
+    ) -> None:
+        register_fonts()
+        width, height = paper_size(paper)
+        super().__init__(
+            str(target),
+            pagesize=(width, height),
+            leftMargin=MARGIN,
+            rightMargin=MARGIN,
+            topMargin=MARGIN + HEADER_GAP,
+            bottomMargin=MARGIN + FOOTER_GAP,
+            title=title,
+            author=library.organisation or library.title,
+            subject=subject,
+            keywords=[category.name for category in library.categories],
+            creator=f"exporter {__version__}",
+            invariant=1,
+            lang=library.language or "en",
+            initialFontName=REGULAR,
+            initialFontSize=10,
+            initialLeading=12,
+            displayDocTitle=1,
+        )
+        self.library = library
+        self.styles = styles
+        self.numbers = PageNumbers()
+        self.header = ""
+        self.header_right = header_right
+        self.outline = outline
+        self.footer_note = Paragraph(para_text(library.footer_disclaimer()), styles.small)
+        self._header_room = 0.0
+        self._fitted_headers: dict[str, str] = {}
+        frame = Frame(
+            self.leftMargin,
+            self.bottomMargin,
+            self.width,
+            self.height,
+            id="body",
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
+        templates = [
+            PageTemplate(id=COVER, frames=[frame], pagesize=(width, height)),
+            PageTemplate(id=BODY, frames=[frame], pagesize=(width, height), onPageEnd=self.decorate_page),
+        ]
+        # The first template is the first page's: the cover, or straight into the body.
+        self.addPageTemplates(templates if cover_page else templates[::-1])
+
+    def build_once(self, flowables: Sequence[Flowable]) -> int:
+        """Lay the flowables out in one pass, fill in the page numbers, save; return the page count."""
+        from reportlab import rl_config
+
+        self._doSave = 0
+        self.build(list(flowables))
+        pages = int(self.canv.getPageNumber()) - 1
+        self.numbers.define_forms(self.canv, pages)
+        if self.outline:
+            self.canv.showOutline()
+        # ASCII85 only makes compressed streams a quarter bigger (and costs time to encode).
+        saved_a85 = rl_config.useA85
+        rl_config.useA85 = 0
+        try:
+            self.canv.save()
+        finally:
+            rl_config.useA85 = saved_a85
+        return pages
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        if not isinstance(flowable, Anchor) or flowable.key in self.numbers.pages:
+            return
+        canv = self.canv
+        self.numbers.record(flowable.key, canv.getPageNumber())
+        canv.bookmarkPage(flowable.key)
+        if self.outline:
+            canv.addOutlineEntry(flowable.outline_title, flowable.key, level=flowable.outline_level)
+        if flowable.header is not None:
+            self.header = flowable.header
+
+    def decorate_page(self, canv: Canvas, doc: BaseDocTemplate) -> None:
+        """Running header and footer, drawn when the page is complete (its header is known)."""
+        if not canv.hasForm(PAGE_FRAME_FORM):
+            self._define_page_frame(canv)
+        canv.doForm(PAGE_FRAME_FORM)
+        if self.header:
+            if self.header not in self._fitted_headers:
+                self._fitted_headers[self.header] = fit_text(self.header, HEADER_SIZE, self._header_room, BOLD)
+            canv.setFillColor(MUTED)
+            draw_text(
+                canv, self.leftMargin, self.pagesize[1] - MARGIN, self._fitted_headers[self.header], HEADER_SIZE, BOLD
+            )
+        self.numbers.draw_right(
+            canv,
+            self.leftMargin + self.width,
+            MARGIN,
+            "page {page} of {total}",
+            font_name=REGULAR,
+            font_size=FOOTER_SIZE,
+            colour=MUTED,
+            page=canv.getPageNumber(),
+        )
+
+    def _define_page_frame(self, canv: Canvas) -> None:
+        """What every body page repeats (rules, library title, footer note), drawn once as a form."""
+        left, right = self.leftMargin, self.leftMargin + self.width
+        top = self.pagesize[1] - MARGIN
+        canv.beginForm(PAGE_FRAME_FORM)
+        canv.setStrokeColor(RULE)
+        canv.setLineWidth(0.5)
+        canv.setFillColor(MUTED)
+        self._header_room = self.width
+        if self.header_right:
+            right_text = fit_text(self.header_right, HEADER_SIZE, self.width * 0.4)
+            self._header_room -= draw_text(canv, right, top, right_text, HEADER_SIZE, REGULAR, align="right") + 12
+        canv.line(left, top - 3.5, right, top - 3.5)
+        note = self.footer_note
+        _, note_height = note.wrap(self.width - FOOTER_NUMBER_ROOM, 40)
+        note_bottom = MARGIN - 2.5
+        rule_y = note_bottom + note_height + 3
+        canv.line(left, rule_y, right, rule_y)
+        note.drawOn(canv, left, note_bottom)
+        canv.endForm()

@@ -1,0 +1,85 @@
+"""Page numbers drawn before they are known, so a document with cross-references lays out once.
+
+ReportLab's usual answer to "see p. 14" and a table of contents is multiBuild, which lays the
+whole document out again until the numbers stop changing (3 passes for a large handbook).
+Here every page-number text is a PDF form XObject: the page draws a reference to the form
+wherever the number belongs, and the form itself — the digits — is written once at the end,
+when every page number is known. The numbers are right-aligned inside their form, so the
+layout around them never depends on how many digits they have.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reportlab.lib.colors import Color
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+
+from exporter.pdf.fonts import REGULAR
+
+
+@dataclass(frozen=True)
+class _NumberText:
+    """What one form shows: template filled with the page of key (or a fixed page) and the total."""
+
+    template: str
+    key: str | None
+    page: int
+    font_name: str
+    font_size: float
+    colour: Color
+
+
+class PageNumbers:
+    """Where each anchor landed, and the forms that print page numbers once they are known."""
+
+    def __init__(self) -> None:
+        self.pages: dict[str, int] = {}
+        self.total_pages = 0
+        self._forms: dict[_NumberText, str] = {}
+
+    def record(self, key: str, page: int) -> None:
+        """Remember the page an anchor (a chapter, the sources...) starts on; first one wins."""
+        self.pages.setdefault(key, page)
+
+    def draw_right(
+        self,
+        canv: Canvas,
+        right_x: float,
+        baseline_y: float,
+        template: str,
+        font_name: str = REGULAR,
+        font_size: float = 10,
+        colour: Color | None = None,
+        key: str | None = None,
+        page: int = 0,
+    ) -> None:
+        """Draw template ending at right_x; `{page}` is key's page (or page), `{total}` the page count."""
+        from reportlab.lib.colors import black
+
+        spec = _NumberText(template, key, page, font_name, font_size, colour or black)
+        name = self._forms.get(spec)
+        if name is None:
+            name = f"pagenumber{len(self._forms)}"
+            self._forms[spec] = name
+        canv.saveState()
+        canv.translate(right_x, baseline_y)
+        canv.doForm(name)
+        canv.restoreState()
+
+    def text_of(self, spec: _NumberText) -> str:
+        page = self.pages[spec.key] if spec.key is not None else spec.page
+        return spec.template.format(page=page, total=self.total_pages)
+
+    def define_forms(self, canv: Canvas, total_pages: int) -> None:
+        """Write every number form; call after the last page, before canv.save()."""
+        self.total_pages = total_pages
+        for spec, name in self._forms.items():
+            text = self.text_of(spec)
+            width = stringWidth(text, spec.font_name, spec.font_size)
+            canv.beginForm(name, lowerx=-width - 1, lowery=-spec.font_size, upperx=1, uppery=spec.font_size * 1.5)
+            canv.setFont(spec.font_name, spec.font_size)
+            canv.setFillColor(spec.colour)
+            canv.drawRightString(0, 0, text)
+            canv.endForm()

@@ -1,0 +1,158 @@
+"""Hypothesis strategies for whole content trees: valid libraries of random techniques.
+
+Text is drawn from what the bundled fonts draw (Latin with accents, Cyrillic, Greek,
+typographic punctuation, ⚠ and the emoji the icon font covers) plus the characters and
+snippets that mean something to ReportLab, HTML or Anki (`<`, `&`, `{{c1::x}}`, `</para>`).
+Sizes stay inside the validator's limits and small enough for a card, so every example
+drawn here is content the tool must build.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import strategies as st
+
+from exporter.pdf.fonts import missing_characters
+from exporter.validate import SETTINGS_CHOICES
+
+LATIN = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+ACCENTED = "àáâäãåæçèéêëìíîïñòóôöõøœùúûüýÿßÀÉÈÎÖÕÜÇŁłŚśŽžĞğŞşİıŐőŰű"
+CYRILLIC = "абвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЫЭЮЯіїєґ"
+GREEK = "αβγδεζηθικλμνξοπρσςτυφχψωάέήίόύώϊΐΑΒΓΔΕΖΗΘΙΚΛΜΝΞΟΠΡΣΤΥΦΧΨΩΆΈΉΊΌΎΏ"
+PUNCTUATION = ".,;:!?()[]/*#%+=_@$|~^`-\\"
+TYPOGRAPHIC = "‘’“”„«»‹›—–…•·°§±×€£"
+MARKUP = "<>&\"'{}"
+#: Emoji and symbols the bundled icon font draws (checked on import below).
+ICONS = ("⚠", "🔧", "👥", "🧠", "💬", "🤝", "⭐", "✅", "❤", "📌")
+#: Snippets that are markup somewhere: ReportLab paragraphs, HTML, Anki templates and clozes.
+SNIPPETS = (
+    "<b>",
+    "</b>",
+    "</para>",
+    "<br/>",
+    "&amp;",
+    "&lt;",
+    "&#123;",
+    "R&D",
+    "a<b",
+    "{{c1::x}}",
+    "{{Answer}}",
+    "{{#Status}}",
+    "[sound:x.mp3]",
+    '"quoted"',
+    "'single'",
+    "<script>alert(1)</script>",
+    "<font name=\"Courier\">",
+    "%s",
+    "::",
+)
+
+ALPHABET = LATIN + ACCENTED + CYRILLIC + GREEK + PUNCTUATION + TYPOGRAPHIC + MARKUP + "".join(ICONS)
+assert not missing_characters(ALPHABET), missing_characters(ALPHABET)
+
+#: Between words: mostly spaces; a line break or a no-break space now and then.
+SEPARATORS = st.sampled_from([" "] * 8 + ["\n", "\u00a0"])
+
+word = st.one_of(
+    st.text(alphabet=ALPHABET, min_size=1, max_size=12),
+    st.text(alphabet=LATIN + CYRILLIC + GREEK, min_size=1, max_size=12),
+    st.sampled_from(SNIPPETS),
+    st.sampled_from(ICONS),
+)
+
+
+@st.composite
+def text(draw: st.DrawFn, min_words: int = 1, max_words: int = 20, one_line: bool = False) -> str:
+    """Words joined by spaces (and, unless one_line, line breaks): never empty, never padded."""
+    words = draw(st.lists(word, min_size=min_words, max_size=max_words))
+    joined = words[0]
+    for next_word in words[1:]:
+        joined += (" " if one_line else draw(SEPARATORS)) + next_word
+    return joined
+
+
+def title(max_words: int = 6) -> st.SearchStrategy[str]:
+    return text(max_words=max_words, one_line=True)
+
+
+item_id = st.lists(st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=6), min_size=1, max_size=3).map(
+    "-".join
+)
+
+
+@st.composite
+def items(draw: st.DrawFn, min_size: int = 0, max_size: int = 6) -> list[Any]:
+    """A list section: plain texts and {text, id?, cue?} mappings, ids unique in the list."""
+    entries: list[Any] = []
+    used: set[str] = set()
+    for _ in range(draw(st.integers(min_size, max_size))):
+        body = draw(text(max_words=25))
+        if not draw(st.booleans()):
+            entries.append(body)
+            continue
+        entry: dict[str, str] = {"text": body}
+        if draw(st.booleans()):
+            key = draw(item_id.filter(lambda candidate: candidate not in used))
+            used.add(key)
+            entry["id"] = key
+        if draw(st.booleans()):
+            entry["cue"] = draw(text(max_words=10))
+        entries.append(entry)
+    return entries
+
+
+colour = st.text(alphabet="0123456789abcdefABCDEF", min_size=6, max_size=6).map(lambda digits: "#" + digits)
+
+
+@st.composite
+def library_data(draw: st.DrawFn) -> dict[str, Any]:
+    """library.yaml: random title, disclaimer, 1-3 categories and output settings."""
+    names = draw(st.lists(title(max_words=3), min_size=1, max_size=3, unique=True))
+    data: dict[str, Any] = {
+        "title": draw(title()),
+        "disclaimer": draw(text(max_words=30)),
+        "categories": [
+            {"name": name, "icon": draw(st.sampled_from(("", *ICONS))), "colour": draw(colour)} for name in names
+        ],
+        "settings": {key: draw(st.sampled_from(choices)) for key, choices in SETTINGS_CHOICES.items()},
+    }
+    for key in ("subtitle", "organisation", "edition"):
+        if draw(st.booleans()):
+            data[key] = draw(title())
+    if draw(st.booleans()):
+        data["short_disclaimer"] = draw(title(max_words=8))
+    return data
+
+
+@st.composite
+def technique_data(draw: st.DrawFn, technique_id: str, category_names: list[str], ids: list[str]) -> dict[str, Any]:
+    """techniques/<id>.yaml with every field random; `similar` names other techniques (or itself)."""
+    data: dict[str, Any] = {
+        "id": technique_id,
+        "title": draw(title()),
+        "categories": draw(st.lists(st.sampled_from(category_names), min_size=1, unique=True)),
+        "summary": draw(text(max_words=40)),
+        "steps": draw(items(min_size=1, max_size=8)),
+    }
+    for name in ("when_to_use", "key_phrases", "follow_up_questions", "alternative_phrasings", "warnings"):
+        entries = draw(items(max_size=4))
+        if entries or draw(st.booleans()):
+            data[name] = entries
+    sources = draw(st.lists(text(max_words=12), max_size=3))
+    if sources:
+        data["sources"] = sources
+    similar = draw(st.lists(st.sampled_from(ids), max_size=3, unique=True))
+    if similar:
+        data["similar"] = similar
+    return data
+
+
+@st.composite
+def content(draw: st.DrawFn, max_techniques: int = 3) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """(library.yaml data, technique data) for write_content."""
+    library = draw(library_data())
+    names = [category["name"] for category in library["categories"]]
+    ids = draw(st.lists(item_id, min_size=1, max_size=max_techniques, unique=True))
+    techniques = [draw(technique_data(technique_id, names, ids)) for technique_id in ids]
+    return library, techniques

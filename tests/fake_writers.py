@@ -1,0 +1,91 @@
+"""Stand-in writers for the build tests: they keep the writer contract and fail or stall on demand.
+
+Register one with `monkeypatch.setitem(WRITERS, "titles", "fake_writers:write_titles")`;
+worker processes are forked, so they see the same registration.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from exporter.errors import ContentError, ExporterError, Problem
+from exporter.model import Library
+from exporter.outputs import atomic_output
+from exporter.writers import BuildOptions, WriteResult
+
+FAKE_WRITERS = {
+    "titles": "fake_writers:write_titles",
+    "step-counts": "fake_writers:write_step_counts",
+    "failing": "fake_writers:write_failing",
+    "rejecting": "fake_writers:write_rejecting",
+    "stalling": "fake_writers:write_stalling",
+    "stalling-too": "fake_writers:write_stalling_too",
+}
+
+
+def register(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Add the fake writers to WRITERS for one test."""
+    from exporter.writers import WRITERS
+
+    for name, target in FAKE_WRITERS.items():
+        monkeypatch.setitem(WRITERS, name, target)
+
+
+#: Where a stalling writer reports its process id, so a test knows it is mid-write.
+STALL_MARKER_DIR = "EXPORTER_TEST_STALL_DIR"
+
+
+def write_titles(library: Library, out_dir: Path, options: BuildOptions) -> WriteResult:
+    """titles.txt: the options it was given, then one line per technique in handbook order."""
+    target = out_dir / "titles.txt"
+    lines = [f"paper={options.paper} card_size={options.card_size} duplex={options.duplex}"]
+    lines += [f"{t.id}\t{t.title}" for t in library.ordered_techniques()]
+    with atomic_output(target) as temporary:
+        temporary.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return WriteResult("titles", (target,), f"{len(library.techniques)} titles", ("one title is long",))
+
+
+def write_step_counts(library: Library, out_dir: Path, options: BuildOptions) -> WriteResult:
+    """step-counts.txt: how many steps each technique has, in handbook order."""
+    target = out_dir / "step-counts.txt"
+    with atomic_output(target) as temporary:
+        temporary.write_text(
+            "".join(f"{t.id} {len(t.steps)}\n" for t in library.ordered_techniques()), encoding="utf-8"
+        )
+    return WriteResult("step-counts", (target,), f"{len(library.techniques)} counts")
+
+
+def write_failing(library: Library, out_dir: Path, options: BuildOptions) -> WriteResult:
+    with atomic_output(out_dir / "failing.txt") as temporary:
+        temporary.write_text("half of it", encoding="utf-8")
+        raise ExporterError("the failing writer gave up halfway")
+
+
+def write_rejecting(library: Library, out_dir: Path, options: BuildOptions) -> WriteResult:
+    technique = library.ordered_techniques()[0]
+    with atomic_output(out_dir / "rejecting.txt") as temporary:
+        temporary.write_text("half of it", encoding="utf-8")
+        raise ContentError([Problem(technique.path, technique.line_of("steps"), "steps[0]", "too long for a card")])
+
+
+def write_stalling(library: Library, out_dir: Path, options: BuildOptions) -> WriteResult:
+    return _stall("stalling.txt", out_dir)
+
+
+def write_stalling_too(library: Library, out_dir: Path, options: BuildOptions) -> WriteResult:
+    return _stall("stalling-too.txt", out_dir)
+
+
+def _stall(name: str, out_dir: Path) -> WriteResult:
+    target = out_dir / name
+    with atomic_output(target) as temporary:
+        temporary.write_text("half of it", encoding="utf-8")
+        marker = Path(os.environ[STALL_MARKER_DIR]) / f"{name}.{os.getpid()}"
+        marker.with_suffix(".part").write_text(str(os.getpid()), encoding="utf-8")
+        marker.with_suffix(".part").rename(marker)  # a test never reads a half-written marker
+        time.sleep(120)
+    return WriteResult(name, (target,), "never")

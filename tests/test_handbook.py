@@ -1,0 +1,481 @@
+"""The PDF handbook read back with pypdf: text, contents, outline, links, fonts, paper, bytes."""
+
+from __future__ import annotations
+
+import random
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from conftest import technique, write_content
+from pypdf import PdfReader
+from pypdf.generic import DictionaryObject, IndirectObject
+
+from exporter import __version__
+from exporter.cli import main
+from exporter.model import LIST_FIELDS, SECTION_TITLES, Library, Technique
+from exporter.pdf.document import PAGE_FRAME_FORM
+from exporter.validate import read_library
+from exporter.writers import BuildOptions
+from exporter.writers.handbook import write_handbook
+
+MARKUP_TEXTS = [
+    "<b>not bold</b>",
+    "</para>",
+    "R&D & co",
+    "<script>alert(1)</script>",
+    "{{c1::x}}",
+    "‘single’ “double” \"straight\" 'apostrophe'",
+]
+MARKUP_TITLE = 'R&D <b>bold</b> "quoted" </para>'
+LONG_TITLE = "A deliberately long technique title " * 4 + "that must wrap in the contents"
+LONG_WORDS = " ".join(["incomprehensibilities internationalization"] * 25)
+
+WORDS = (
+    "the client therapist feeling moment notice explore mentalizing together understand relationship "
+    "curiosity perspective reflect attention emotion session rupture alliance validate empathy"
+).split()
+EXTRA = ["R&D <b>", "Привет мир", "Ελληνικά λέξη", "“quoted” — dash", "a < b & c"]
+
+
+def sentence(rng: random.Random, words: int) -> str:
+    text = " ".join(rng.choice(WORDS) for _ in range(words))
+    if rng.random() < 0.3:
+        text += " " + rng.choice(EXTRA)
+    return text.capitalize() + "."
+
+
+def generated_techniques(count: int, seed: int = 7) -> list[dict[str, Any]]:
+    """Seeded techniques of realistic length (some span pages), with similar links."""
+    rng = random.Random(seed)
+    categories = ["Problem processing", "Interpersonal"]
+    made = []
+    for index in range(count):
+
+        def items(low: int, high: int) -> list[str]:
+            return [sentence(rng, rng.randint(8, 30)) for _ in range(rng.randint(low, high))]
+
+        made.append(
+            technique(
+                f"gen-{index:02d}",
+                title=f"Generated {index:02d} {sentence(rng, 2)[:-1]}",
+                categories=[categories[index % 2]] + ([categories[(index + 1) % 2]] if index % 3 == 0 else []),
+                summary=sentence(rng, 70),
+                steps=items(5, 9),
+                when_to_use=items(2, 3),
+                key_phrases=items(2, 3),
+                follow_up_questions=items(2, 3),
+                alternative_phrasings=items(2, 3),
+                warnings=items(3, 3),
+                sources=[f"Author {index % 4} (2020). Book {index % 4}. Publisher."],
+                similar=[f"gen-{(index + 1) % count:02d}", f"gen-{(index + 5) % count:02d}"],
+            )
+        )
+    return made
+
+
+def small_techniques() -> list[dict[str, Any]]:
+    return [
+        technique("alpha", similar=["beta", "markup"]),
+        technique(
+            "beta",
+            title="Бета — Βήτα technique",
+            categories=["Interpersonal", "Problem processing"],
+            steps=["Шаг один: говорите медленно", "Βήμα δύο — ρωτήστε", LONG_WORDS],
+            similar=["alpha"],
+        ),
+        technique(
+            "markup",
+            title=MARKUP_TITLE,
+            summary="Text is data: <i>this</i> & that.",
+            steps=MARKUP_TEXTS,
+            key_phrases=["“Quoted phrase” — with a dash"],
+            warnings=["Do not <b>shout</b> — R&D says so"],
+            sources=["R&D <Institute> (2021). Escaping & You."],
+        ),
+        technique("long", title=LONG_TITLE, categories=["Interpersonal"]),
+        technique(
+            "sparse",
+            title="Sparse technique",
+            steps=["Only a step"],
+            when_to_use=[],
+            key_phrases=[],
+            follow_up_questions=[],
+            alternative_phrasings=[],
+            warnings=[],
+            sources=[],
+            similar=[],
+        ),
+    ]
+
+
+@dataclass
+class Built:
+    library: Library
+    path: Path
+    reader: PdfReader
+    #: Text of each page's body area (no running header or footer), in drawing order.
+    bodies: list[str]
+    #: Full extracted text of each page.
+    texts: list[str]
+    starts: dict[str, int] = field(default_factory=dict)
+
+
+def build(root: Path, techniques: list[dict[str, Any]], paper: str = "a4", name: str = "out") -> Built:
+    content = write_content(root, techniques)
+    library, _ = read_library(content)
+    out = root / name
+    write_handbook(library, out, BuildOptions(paper=paper))
+    path = out / "handbook.pdf"
+    reader = PdfReader(path)
+    texts = [page_texts(page) for page in reader.pages]
+    return Built(library, path, reader, [body for body, _ in texts], [full for _, full in texts])
+
+
+def page_texts(page: Any) -> tuple[str, str]:
+    """(the text drawn inside the page's text frame, the page's whole text).
+
+    The running header and the footer are drawn last on a page, starting with the form that
+    holds what every page repeats (exporter.pdf.document.PAGE_FRAME_FORM): the body text is
+    everything before it.
+    """
+    parts: list[str] = []
+    decoration = False
+
+    def operator(name: bytes, args: Any, cm: Any, tm: Any) -> None:
+        nonlocal decoration
+        if name == b"Do" and str(args[0]).endswith("." + PAGE_FRAME_FORM):
+            decoration = True
+
+    def visit(text: str, *_: Any) -> None:
+        if not decoration:
+            parts.append(text)
+
+    full = page.extract_text(visitor_text=visit, visitor_operand_before=operator)
+    return "".join(parts), full
+
+
+def squash(text: str) -> str:
+    """Text for comparison: NFC, without whitespace or hyphens (hyphenation adds and breaks both)."""
+    return re.sub(r"[\s\-\u00ad]+", "", unicodedata.normalize("NFC", text))
+
+
+def collapse(text: str) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
+
+
+def chapter_starts(built: Built) -> dict[str, int]:
+    """Technique id -> 1-based page whose body text begins with that chapter (found from the text)."""
+    if built.starts:
+        return built.starts
+    starts = built.starts
+    for technique_ in built.library.ordered_techniques():
+        category = built.library.category(technique_.categories[0])
+        heading = squash(technique_.title)
+        for number, body in enumerate(built.bodies, 1):
+            text = squash(body)
+            for prefix in ("", squash(f"{category.icon} {category.name}".upper())):
+                if text.startswith(prefix + heading) and number > 2:
+                    starts.setdefault(technique_.id, number)
+    return starts
+
+
+def sources_page(built: Built) -> int:
+    return next(n for n, body in enumerate(built.bodies, 1) if body.startswith("Sources") and n > 2)
+
+
+def chapter_pages(built: Built, starts: dict[str, int], technique_id: str) -> range:
+    first = starts[technique_id]
+    later = [page for page in [*starts.values(), sources_page(built)] if page > first]
+    return range(first, min(later))
+
+
+def chapter_text(built: Built, starts: dict[str, int], technique_id: str) -> str:
+    return "".join(built.bodies[page - 1] for page in chapter_pages(built, starts, technique_id))
+
+
+def links(reader: PdfReader, page_number: int) -> list[int]:
+    """The 1-based target page of every link annotation on a 1-based page, in drawing order."""
+    page = reader.pages[page_number - 1]
+    page_numbers = {p.indirect_reference.idnum: n for n, p in enumerate(reader.pages, 1)}
+    found = []
+    for annotation in page.get("/Annots") or []:
+        annotation = annotation.get_object()
+        if annotation.get("/Subtype") == "/Link":
+            destination = annotation["/Dest"]
+            if isinstance(destination, str):
+                destination = reader.named_destinations[destination]
+                found.append(reader.get_destination_page_number(destination) + 1)
+            else:
+                found.append(page_numbers[destination[0].idnum])
+    return found
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    return build(tmp_path_factory.mktemp("small"), small_techniques())
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    return build(tmp_path_factory.mktemp("generated"), generated_techniques(30))
+
+
+@pytest.fixture(scope="module", params=["small", "generated"])
+def handbook(request: pytest.FixtureRequest) -> Built:
+    built: Built = request.getfixturevalue(request.param)
+    return built
+
+
+def item_texts(technique_: Technique) -> list[str]:
+    texts = [technique_.title, technique_.summary, *technique_.sources]
+    for name in LIST_FIELDS:
+        texts += [item.text for item in technique_.items(name)]
+    return texts
+
+
+def test_every_text_of_every_technique_is_in_its_chapter(handbook: Built) -> None:
+    starts = chapter_starts(handbook)
+    assert set(starts) == {t.id for t in handbook.library.techniques}
+    for technique_ in handbook.library.techniques:
+        chapter = squash(chapter_text(handbook, starts, technique_.id))
+        for text in item_texts(technique_):
+            assert squash(text) in chapter, (technique_.id, text)
+
+
+def test_no_missing_glyph_markers_anywhere(handbook: Built) -> None:
+    for number, text in enumerate(handbook.texts, 1):
+        assert "\x00" not in text and "\ufffd" not in text, number
+
+
+def test_steps_are_numbered_and_warnings_marked(small: Built) -> None:
+    starts = chapter_starts(small)
+    alpha = collapse(chapter_text(small, starts, "alpha"))
+    assert "1. alpha step one 2. alpha step two 3. alpha step three" in alpha
+    assert "⚠ Do not misuse alpha — it backfires" in alpha
+
+
+def test_markup_characters_print_exactly(small: Built) -> None:
+    starts = chapter_starts(small)
+    chapter = collapse(chapter_text(small, starts, "markup"))
+    for text in [MARKUP_TITLE, "Text is data: <i>this</i> & that.", "Do not <b>shout</b> — R&D says so", *MARKUP_TEXTS]:
+        assert collapse(text) in chapter
+    assert collapse(MARKUP_TITLE) in collapse(small.texts[1])  # contents
+    assert "R&D <Institute> (2021). Escaping & You." in collapse(" ".join(small.bodies))
+
+
+def test_cyrillic_greek_and_icons_are_in_the_text_layer(small: Built) -> None:
+    everything = " ".join(small.texts)
+    for text in ["Бета — Βήτα technique", "Шаг один: говорите медленно", "Βήμα δύο — ρωτήστε", "🔧", "👥", "⚠"]:
+        assert text in everything
+
+
+def test_long_words_are_hyphenated(small: Built) -> None:
+    starts = chapter_starts(small)
+    beta = chapter_text(small, starts, "beta")
+    assert re.search(r"[a-z]-\n?[a-z]", beta.replace("incomprehensibilities internationalization", ""))
+    assert squash(LONG_WORDS) in squash(beta)
+
+
+def test_empty_sections_are_left_out(small: Built) -> None:
+    starts = chapter_starts(small)
+    sparse = collapse(chapter_text(small, starts, "sparse"))
+    assert "Only a step" in sparse
+    for name in (
+        "when_to_use",
+        "key_phrases",
+        "follow_up_questions",
+        "alternative_phrasings",
+        "warnings",
+        "sources",
+        "similar",
+    ):
+        assert SECTION_TITLES[name] not in sparse
+    alpha = collapse(chapter_text(small, starts, "alpha"))
+    for name in ("steps", "when_to_use", "key_phrases", "warnings", "sources", "similar"):
+        assert SECTION_TITLES[name] in alpha
+
+
+def expected_contents(built: Built) -> list[tuple[str, str, int]]:
+    """(row text, destination, page) of every contents row, from the chapters found in the text."""
+    starts = chapter_starts(built)
+    rows = []
+    for index, (category, members) in enumerate(built.library.chapters()):
+        rows.append((f"{category.icon} {category.name}", f"category-{index}", starts[members[0].id]))
+        rows += [(t.title, f"technique-{t.id}", starts[t.id]) for t in members]
+    rows.append(("Sources", "sources", sources_page(built)))
+    return rows
+
+
+def contents_pages(built: Built) -> list[int]:
+    return [
+        n
+        for n, body in enumerate(built.bodies, 1)
+        if links(built.reader, n) and n < min(chapter_starts(built).values())
+    ]
+
+
+def test_contents_rows_show_and_link_to_the_page_that_starts_each_chapter(handbook: Built) -> None:
+    rows = expected_contents(handbook)
+    pages = contents_pages(handbook)
+    assert pages[0] == 2
+    found = [target for page in pages for target in links(handbook.reader, page)]
+    assert found == [page for _, _, page in rows]
+    contents_text = "\n".join(handbook.texts[p - 1] for p in pages)
+    for title, _, page in rows:
+        pattern = r"\s+".join(map(re.escape, collapse(title).split()))
+        assert re.search(pattern + r"\s*\n\s*" + str(page) + r"\n", contents_text), (title, page)
+
+
+def test_outline_has_cover_contents_categories_techniques_and_sources(handbook: Built) -> None:
+    reader = handbook.reader
+    starts = chapter_starts(handbook)
+
+    def entry(item: Any) -> tuple[str, int]:
+        return item.title, reader.get_destination_page_number(item) + 1
+
+    outline = reader.outline
+    top = [entry(item) for item in outline if not isinstance(item, list)]
+    chapters = handbook.library.chapters()
+    assert [title for title, _ in top] == ["Cover", "Contents", *[c.name for c, _ in chapters], "Sources"]
+    assert top[0][1] == 1 and top[1][1] == 2
+    children = [item for item in outline if isinstance(item, list)]
+    assert len(children) == len(chapters)
+    for (_category, members), nested in zip(chapters, children, strict=True):
+        assert [entry(item) for item in nested] == [(t.title, starts[t.id]) for t in members]
+    assert reader.trailer["/Root"]["/PageMode"] == "/UseOutlines"
+
+
+def test_similar_techniques_link_to_their_chapters_and_say_the_page(handbook: Built) -> None:
+    starts = chapter_starts(handbook)
+    checked = 0
+    for technique_ in handbook.library.techniques:
+        pages = chapter_pages(handbook, starts, technique_.id)
+        found = [target for page in pages for target in links(handbook.reader, page)]
+        assert found == [starts[other] for other in technique_.similar]
+        chapter = collapse(chapter_text(handbook, starts, technique_.id))
+        for other in technique_.similar:
+            title = collapse(handbook.library.technique(other).title)
+            assert re.search(re.escape(f"→ {title}") + rf" see p\. {starts[other]}\b", chapter), (technique_.id, other)
+            checked += 1
+    assert checked
+
+
+def test_sources_list_each_source_once_with_the_techniques_citing_it(generated: Built) -> None:
+    starts = chapter_starts(generated)
+    sources_start = expected_contents(generated)[-1][2]
+    text = collapse(" ".join(generated.bodies[sources_start - 1 :]))
+    for author in range(4):
+        source = f"Author {author} (2020). Book {author}. Publisher."
+        assert text.count(source) == 1
+        block = text.split(source)[1].split("Author ")[0]
+        citing = [t for t in generated.library.ordered_techniques() if source in t.sources]
+        for technique_ in citing:
+            assert f"{collapse(technique_.title)} {starts[technique_.id]}" in block
+
+
+def test_running_header_and_page_x_of_y_footer(generated: Built) -> None:
+    starts = chapter_starts(generated)
+    total = len(generated.reader.pages)
+    by_page = {page: generated.library.technique(tid).title for tid, page in starts.items()}
+    for number, text in enumerate(generated.texts, 1):
+        if number == 1:
+            assert "page 1 of" not in text
+            continue
+        assert text.rstrip().endswith(f"page {number} of {total}")
+        assert "For training only." in text
+        if number in by_page:
+            assert collapse(by_page[number]) in collapse(text.split(collapse(by_page[number]))[-1] + by_page[number])
+
+
+def test_headings_never_end_a_page(generated: Built) -> None:
+    headings = {SECTION_TITLES[name] for name in SECTION_TITLES}
+    for number, body in enumerate(generated.bodies, 1):
+        lines = [line.strip() for line in body.strip().splitlines() if line.strip()]
+        assert lines and lines[-1] not in headings, number
+
+
+def fonts_of(resources: Any, seen: set[int]) -> list[DictionaryObject]:
+    fonts: list[DictionaryObject] = []
+    if not resources:
+        return fonts
+    resources = resources.get_object()
+    for font in (resources.get("/Font") or {}).values():
+        fonts.append(font.get_object())
+    for xobject in (resources.get("/XObject") or {}).values():
+        ref = xobject.indirect_reference if not isinstance(xobject, IndirectObject) else xobject
+        xobject = xobject.get_object()
+        key = id(xobject) if ref is None else ref.idnum
+        if key not in seen:
+            seen.add(key)
+            fonts += fonts_of(xobject.get("/Resources"), seen)
+    return fonts
+
+
+def test_every_font_is_embedded_and_none_is_helvetica(handbook: Built) -> None:
+    seen: set[int] = set()
+    fonts = [font for page in handbook.reader.pages for font in fonts_of(page.get("/Resources"), seen)]
+    assert fonts
+    for font in fonts:
+        assert "Helvetica" not in str(font["/BaseFont"])
+        descriptor = font["/FontDescriptor"].get_object()
+        assert "/FontFile2" in descriptor or "/FontFile" in descriptor or "/FontFile3" in descriptor
+    assert b"Helvetica" not in handbook.path.read_bytes()
+
+
+def test_metadata_names_the_library_and_exporter(small: Built) -> None:
+    info = small.reader.metadata
+    assert info is not None
+    assert info.title == "Test Library"
+    assert info.author == "Test Org"
+    assert info.subject == "For the test suite"
+    assert "Problem processing" in str(info["/Keywords"])
+    assert info.creator == f"exporter {__version__}"
+    assert small.reader.trailer["/Root"]["/Lang"] == "en"
+
+
+def test_cover_has_title_subtitle_organisation_edition_and_disclaimer(small: Built) -> None:
+    cover = collapse(small.texts[0])
+    for text in [
+        "Test Library",
+        "For the test suite",
+        "Test Org",
+        "Test edition 1",
+        "For training only. Not advice of any kind.",
+    ]:
+        assert text in cover
+
+
+def test_same_content_gives_the_same_bytes(small: Built, tmp_path: Path) -> None:
+    again = build(tmp_path, small_techniques(), name="again")
+    assert again.path.read_bytes() == small.path.read_bytes()
+
+
+@pytest.mark.parametrize(("paper", "size"), [("a4", (595.28, 841.89)), ("letter", (612.0, 792.0))])
+def test_paper_size_and_margins(tmp_path: Path, paper: str, size: tuple[float, float]) -> None:
+    built = build(tmp_path, [technique("alpha"), technique("beta")], paper=paper)
+    for page in built.reader.pages:
+        assert float(page.mediabox.width) == pytest.approx(size[0], abs=0.05)
+        assert float(page.mediabox.height) == pytest.approx(size[1], abs=0.05)
+    positions: list[float] = []
+
+    def visit(text: str, cm: Any, tm: Any, *_: Any) -> None:
+        if text.strip() and tuple(cm) != (1, 0, 0, 1, 0, 0):  # not a page-number form
+            positions.append(tm[4] + cm[4])
+
+    built.reader.pages[2].extract_text(visitor_text=visit)
+    assert min(positions) >= 15 * 72 / 25.4
+
+
+def test_cli_builds_the_handbook(tmp_path: Path) -> None:
+    content = write_content(tmp_path, [technique("alpha"), technique("beta")])
+    out = tmp_path / "cli-out"
+    result = CliRunner().invoke(main, ["handbook", "--content", str(content), "--out", str(out), "--paper", "letter"])
+    assert result.exit_code == 0, result.output
+    reader = PdfReader(out / "handbook.pdf")
+    assert float(reader.pages[0].mediabox.width) == pytest.approx(612.0)
+    assert "Technique Alpha" in reader.pages[1].extract_text()

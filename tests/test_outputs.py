@@ -1,0 +1,351 @@
+"""Output safety: a bad --out, an unwritable folder, a full disk, Ctrl-C or a failing writer all end
+in one clear line, every existing output keeps its bytes, and no temporary file is left behind."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import multiprocessing
+import os
+import subprocess
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from conftest import technique
+
+from exporter.cli import main
+from exporter.errors import ExporterError
+from exporter.model import Library
+from exporter.outputs import (
+    JOURNAL_ENV,
+    atomic_output,
+    build_journal,
+    prepare_out_dir,
+    remove_output,
+    write_bytes_atomic,
+)
+from exporter.writers import WRITERS, BuildOptions, WriteResult
+
+MakeContent = Callable[..., Path]
+
+PREVIOUS = {
+    "one.txt": b"one from the last good build",
+    "two.txt": b"two from the last good build",
+    "sub/three.txt": b"three from the last good build",
+}
+
+
+def write_one(library: Library, out_dir: Path, options: BuildOptions) -> WriteResult:
+    """Replaces one.txt and adds sub/new.txt and fresh/new.txt: all must be undone when the build fails."""
+    for name in ("one.txt", "sub/new.txt", "fresh/new.txt"):
+        write_bytes_atomic(out_dir / name, b"new bytes")
+    remove_output(out_dir / "sub" / "three.txt")
+    return WriteResult("one", (out_dir / "one.txt",), "written")
+
+
+def write_two_on_a_full_disk(library: Library, out_dir: Path, options: BuildOptions) -> WriteResult:
+    with atomic_output(out_dir / "two.txt") as temporary:
+        temporary.write_bytes(b"half of the n")
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+def write_two_denied(library: Library, out_dir: Path, options: BuildOptions) -> WriteResult:
+    with atomic_output(out_dir / "two.txt") as temporary:
+        temporary.write_bytes(b"half")
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+
+
+def write_two_interrupted(library: Library, out_dir: Path, options: BuildOptions) -> WriteResult:
+    with atomic_output(out_dir / "two.txt") as temporary:
+        temporary.write_bytes(b"half")
+        raise KeyboardInterrupt
+
+
+def write_big(library: Library, out_dir: Path, options: BuildOptions) -> WriteResult:
+    with atomic_output(out_dir / "two.txt") as temporary, temporary.open("wb") as handle:
+        for _ in range(64):
+            handle.write(b"x" * 65536)
+    return WriteResult("big", (out_dir / "two.txt",), "big")
+
+
+TEST_WRITERS = {
+    "one": "test_outputs:write_one",
+    "full": "test_outputs:write_two_on_a_full_disk",
+    "denied": "test_outputs:write_two_denied",
+    "interrupted": "test_outputs:write_two_interrupted",
+    "big": "test_outputs:write_big",
+}
+
+
+@pytest.fixture(autouse=True)
+def test_writers(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, target in TEST_WRITERS.items():
+        monkeypatch.setitem(WRITERS, name, target)
+
+
+@pytest.fixture
+def out(tmp_path: Path) -> Path:
+    folder = tmp_path / "output"
+    for name, data in PREVIOUS.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(data)
+    return folder
+
+
+def files_under(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def everything_under(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*"))
+
+
+def build(content: Path, out_dir: Path, only: str, jobs: int = 1) -> Result:
+    return CliRunner().invoke(
+        main, ["build", "--content", str(content), "--out", str(out_dir), "--only", only, "--jobs", str(jobs)]
+    )
+
+
+def assert_one_clear_error(result: Result, message: str) -> None:
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.output
+    assert result.output.splitlines()[-1] == f"Error: {message}"
+
+
+# --- the output folder itself -----------------------------------------------------------------
+
+
+def test_an_out_that_is_a_file_is_refused(make_content: MakeContent, tmp_path: Path) -> None:
+    content = make_content()
+    a_file = tmp_path / "output"
+    a_file.write_bytes(b"my notes")
+    result = build(content, a_file, "one")
+    assert_one_clear_error(result, f"{a_file}: --out must be a folder, but a file has that name")
+    assert a_file.read_bytes() == b"my notes"
+
+
+def test_an_out_below_a_file_is_refused(make_content: MakeContent, tmp_path: Path) -> None:
+    content = make_content()
+    (tmp_path / "notes").write_bytes(b"my notes")
+    result = build(content, tmp_path / "notes" / "output", "one")
+    assert_one_clear_error(
+        result,
+        f"{tmp_path / 'notes' / 'output'}: cannot create the output folder: part of the path is a file, not a folder",
+    )
+
+
+def test_an_unwritable_out_is_refused_before_any_writer_runs(
+    make_content: MakeContent, out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Tests run as root, which ignores permissions: the refusal the disk would give is simulated.
+    import tempfile
+
+    real_mkstemp = tempfile.mkstemp
+
+    def denied(*args: object, dir: str | Path | None = None, **kwargs: object) -> tuple[int, str]:
+        if dir is not None and Path(dir) == out:
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(dir))
+        return real_mkstemp(*args, dir=dir, **kwargs)  # type: ignore[call-overload, no-any-return]
+
+    monkeypatch.setattr(tempfile, "mkstemp", denied)
+    result = build(make_content(), out, "one")
+    assert_one_clear_error(
+        result, f"{out}: cannot write to the output folder: permission denied (the folder is not writable)"
+    )
+    assert files_under(out) == PREVIOUS
+
+
+def mount(*args: str) -> bool:
+    return subprocess.run(["mount", *args], capture_output=True).returncode == 0
+
+
+@pytest.fixture
+def read_only(out: Path) -> Iterator[Path]:
+    """The output folder bind-mounted read-only over itself (needs root; skipped otherwise)."""
+    if os.geteuid() != 0 or not mount("--bind", "-o", "ro", str(out), str(out)):
+        pytest.skip("cannot bind-mount read-only here")
+    try:
+        yield out
+    finally:
+        subprocess.run(["umount", str(out)], check=True)
+
+
+def test_a_read_only_out_is_refused_for_real(make_content: MakeContent, read_only: Path) -> None:
+    result = build(make_content(), read_only, "one")
+    assert_one_clear_error(result, f"{read_only}: cannot write to the output folder: the disk is read-only")
+    assert files_under(read_only) == PREVIOUS
+
+
+@contextlib.contextmanager
+def ram_disk(folder: Path, size: str) -> Iterator[Path]:
+    """A small RAM disk holding the previous outputs (needs root; the test is skipped otherwise)."""
+    folder.mkdir()
+    if os.geteuid() != 0 or not mount("-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)):
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        for name, data in PREVIOUS.items():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_bytes(data)
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], check=True)
+
+
+@pytest.fixture
+def tiny_disk(tmp_path: Path) -> Iterator[Path]:
+    with ram_disk(tmp_path / "tiny", "256k") as folder:
+        yield folder
+
+
+def test_a_really_full_disk_keeps_the_previous_outputs(make_content: MakeContent, tiny_disk: Path) -> None:
+    result = build(make_content(), tiny_disk, "one,big")
+    assert_one_clear_error(
+        result, f"{tiny_disk / 'two.txt'}: cannot write: the disk is full; the previous file was kept"
+    )
+    assert files_under(tiny_disk) == PREVIOUS
+    assert everything_under(tiny_disk) == ["one.txt", "sub", "sub/three.txt", "two.txt"]
+
+
+# --- a build that fails halfway ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_full_disk_in_one_writer_undoes_what_the_others_wrote(
+    make_content: MakeContent, out: Path, jobs: int
+) -> None:
+    result = build(make_content(), out, "one,full", jobs)
+    assert_one_clear_error(result, f"{out / 'two.txt'}: cannot write: the disk is full; the previous file was kept")
+    assert "every output file was left as it was before" in result.output
+    assert files_under(out) == PREVIOUS
+    assert everything_under(out) == ["one.txt", "sub", "sub/three.txt", "two.txt"]  # no temp, journal or new folder
+
+
+def test_a_permission_error_while_writing_is_one_clear_line(make_content: MakeContent, out: Path) -> None:
+    result = build(make_content(), out, "one,denied")
+    assert_one_clear_error(
+        result,
+        f"{out / 'two.txt'}: cannot write: permission denied (the folder is not writable); the previous file was kept",
+    )
+    assert files_under(out) == PREVIOUS
+
+
+def test_ctrl_c_in_a_writer_leaves_every_output_as_it_was(make_content: MakeContent, out: Path) -> None:
+    result = build(make_content(), out, "one,interrupted")
+    assert result.exit_code == 1
+    assert "Aborted!" in result.output and "Traceback" not in result.output
+    assert files_under(out) == PREVIOUS
+    assert everything_under(out) == ["one.txt", "sub", "sub/three.txt", "two.txt"]
+
+
+def test_a_content_error_touches_no_output(make_content: MakeContent, out: Path) -> None:
+    content = make_content(techniques=[technique("alpha", steps="not a list")])
+    result = build(content, out, "one")
+    assert_one_clear_error(result, "1 problem(s) in the content; nothing was written")
+    assert files_under(out) == PREVIOUS
+
+
+def test_a_successful_build_replaces_and_cleans_up(make_content: MakeContent, out: Path) -> None:
+    result = build(make_content(), out, "one")
+    assert result.exit_code == 0, result.output
+    assert files_under(out) == {
+        "one.txt": b"new bytes",
+        "two.txt": PREVIOUS["two.txt"],
+        "sub/new.txt": b"new bytes",
+        "fresh/new.txt": b"new bytes",
+    }
+    assert not [p for p in everything_under(out) if p.split("/")[-1].startswith(".")]
+    assert JOURNAL_ENV not in os.environ
+
+
+# --- the building blocks ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("interruption", [KeyboardInterrupt, RuntimeError, SystemExit])
+def test_an_interrupted_atomic_write_keeps_the_old_bytes(tmp_path: Path, interruption: type[BaseException]) -> None:
+    target = tmp_path / "handbook.pdf"
+    target.write_bytes(b"old")
+    with pytest.raises(interruption), atomic_output(target) as temporary:
+        temporary.write_bytes(b"half")
+        raise interruption()
+    assert target.read_bytes() == b"old"
+    assert everything_under(tmp_path) == ["handbook.pdf"]
+
+
+def test_an_atomic_write_replaces_the_file_readable_by_all(tmp_path: Path) -> None:
+    target = tmp_path / "deep" / "deck.apkg"
+    write_bytes_atomic(target, b"new")
+    assert target.read_bytes() == b"new"
+    assert target.stat().st_mode & 0o777 == 0o644
+    assert everything_under(tmp_path) == ["deep", "deep/deck.apkg"]
+
+
+def test_a_failed_rename_is_a_clear_error(tmp_path: Path) -> None:
+    target = tmp_path / "handbook.pdf"
+    target.mkdir()  # a folder where the file should go: the rename fails
+    with pytest.raises(ExporterError, match=r"handbook.pdf: cannot write: .*; the previous file was kept"):
+        write_bytes_atomic(target, b"new")
+    assert everything_under(tmp_path) == ["handbook.pdf"]
+
+
+def test_the_journal_undoes_replacements_additions_and_removals(tmp_path: Path, out: Path) -> None:
+    with pytest.raises(ExporterError), build_journal(out):
+        write_one(Library("t", "d", (), ()), out, BuildOptions())
+        write_bytes_atomic(out / "one.txt", b"written twice")
+        raise ExporterError("a later writer failed")
+    assert files_under(out) == PREVIOUS
+    assert everything_under(out) == ["one.txt", "sub", "sub/three.txt", "two.txt"]
+    assert JOURNAL_ENV not in os.environ
+
+
+def test_the_journal_covers_files_outside_the_output_folder(tmp_path: Path, out: Path) -> None:
+    state = tmp_path / "content" / "deck-state.json"
+    state.parent.mkdir()
+    state.write_bytes(b'{"old": 1}')
+    with pytest.raises(KeyboardInterrupt), build_journal(out):
+        write_bytes_atomic(state, b'{"new": 2}')
+        raise KeyboardInterrupt
+    assert state.read_bytes() == b'{"old": 1}'
+
+
+def _write_in_child(target: str) -> None:
+    write_bytes_atomic(Path(target), b"from a worker process")
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_the_journal_covers_writers_in_worker_processes(out: Path, method: str) -> None:
+    context = multiprocessing.get_context(method)
+    with pytest.raises(ExporterError), build_journal(out):
+        process = context.Process  # type: ignore[attr-defined]
+        worker = process(target=_write_in_child, args=(str(out / "two.txt"),))
+        worker.start()
+        worker.join()
+        assert worker.exitcode == 0
+        assert (out / "two.txt").read_bytes() == b"from a worker process"
+        raise ExporterError("another writer failed")
+    assert files_under(out) == PREVIOUS
+
+
+def test_prepare_out_dir_creates_missing_folders(tmp_path: Path) -> None:
+    prepare_out_dir(tmp_path / "a" / "b")
+    assert everything_under(tmp_path) == ["a", "a/b"]
+
+
+def test_a_full_disk_during_a_real_build_keeps_the_previous_outputs(make_content: MakeContent, tmp_path: Path) -> None:
+    # The four outputs of the one-technique test library take about 230 KB.
+    with ram_disk(tmp_path / "tiny", "128k") as tiny_disk:
+        check_full_disk_build(make_content(), tiny_disk)
+
+
+def check_full_disk_build(content: Path, tiny_disk: Path) -> None:
+    result = CliRunner().invoke(main, ["build", "--content", str(content), "--out", str(tiny_disk)])
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit), repr(result.exception)
+    last = result.output.splitlines()[-1]
+    assert last.startswith(f"Error: {tiny_disk}/") and last.endswith(
+        "cannot write: the disk is full; the previous file was kept"
+    )
+    assert files_under(tiny_disk) == PREVIOUS
+    assert everything_under(tiny_disk) == ["one.txt", "sub", "sub/three.txt", "two.txt"]
