@@ -215,15 +215,17 @@ def report(results: list[SizeResult], startup: tuple[float, float], with_typst: 
     header = f"{'N':>6} {'floor':>8} {'handbook':>9} {'hb/floor':>9}"
     if with_typst:
         header += f" {'typst':>8} {'hb/typst':>9}"
+    header += f" {'peak MB floor/hb' + ('/typst' if with_typst else ''):>23}"
     lines.append(header + f" {'pages floor/hb' + ('/typst' if with_typst else ''):>22}")
     for r in results:
         hb = seconds(r.handbook)
         row = f"{r.size:>6} {number(seconds(r.floor)):>8} {number(hb):>9} {ratio(hb, seconds(r.floor)):>9}"
-        pages = "/".join(str(run.pages if run else "-") for run in (r.floor, r.handbook))
+        runs = (r.floor, r.handbook, r.typst) if with_typst else (r.floor, r.handbook)
+        pages = "/".join(str(run.pages if run else "-") for run in runs)
+        peaks = "/".join(f"{run.peak_mb:.0f}" if run else "-" for run in runs)
         if with_typst:
             row += f" {number(seconds(r.typst)):>8} {ratio(hb, seconds(r.typst)):>9}"
-            pages += f"/{r.typst.pages if r.typst else '-'}"
-        lines.append(row + f" {pages:>22}")
+        lines.append(row + f" {peaks:>23} {pages:>22}")
     lines += ["", "Commands as a person runs them (wall seconds, start-up and loading included)"]
     lines.append(
         f"{'N':>6} {'load+check':>10} {'exporter handbook':>18} {'exporter build':>15} {'build/hb':>9}"
@@ -238,13 +240,18 @@ def report(results: list[SizeResult], startup: tuple[float, float], with_typst: 
         )
     reference = next((r for r in results if r.size == 500), results[0])
     lines += ["", f"Time per technique (ms), and against N={reference.size}"]
-    lines.append(f"{'N':>6} {'handbook':>9} {'vs ref':>7} {'exporter build':>15} {'vs ref':>7}")
+    lines.append(
+        f"{'N':>6} {'floor':>8} {'vs ref':>7} {'handbook':>9} {'vs ref':>7} {'exporter build':>15} {'vs ref':>7}"
+    )
+    floor_ref = per_technique_ms(reference.floor, reference.size)
     hb_ref = per_technique_ms(reference.handbook, reference.size)
     build_ref = per_technique_ms(reference.build_command, reference.size)
     for r in results:
+        floor = per_technique_ms(r.floor, r.size)
         hb, build = per_technique_ms(r.handbook, r.size), per_technique_ms(r.build_command, r.size)
         lines.append(
-            f"{r.size:>6} {number(hb):>9} {ratio(hb, hb_ref):>7} {number(build):>15} {ratio(build, build_ref):>7}"
+            f"{r.size:>6} {number(floor):>8} {ratio(floor, floor_ref):>7} {number(hb):>9} {ratio(hb, hb_ref):>7}"
+            f" {number(build):>15} {ratio(build, build_ref):>7}"
         )
     bare, help_ = startup
     lines += [

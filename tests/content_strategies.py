@@ -14,7 +14,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from exporter.pdf.fonts import missing_characters
-from exporter.validate import SETTINGS_CHOICES
+from exporter.validate import MAX_ITEM_CHARS, MAX_ITEMS, MAX_SUMMARY_CHARS, MAX_TITLE_CHARS, SETTINGS_CHOICES
 
 LATIN = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 ACCENTED = "àáâäãåæçèéêëìíîïñòóôöõøœùúûüýÿßÀÉÈÎÖÕÜÇŁłŚśŽžĞğŞşİıŐőŰű"
@@ -43,7 +43,7 @@ SNIPPETS = (
     '"quoted"',
     "'single'",
     "<script>alert(1)</script>",
-    "<font name=\"Courier\">",
+    '<font name="Courier">',
     "%s",
     "::",
 )
@@ -51,8 +51,9 @@ SNIPPETS = (
 ALPHABET = LATIN + ACCENTED + CYRILLIC + GREEK + PUNCTUATION + TYPOGRAPHIC + MARKUP + "".join(ICONS)
 assert not missing_characters(ALPHABET), missing_characters(ALPHABET)
 
-#: Between words: mostly spaces; a line break or a no-break space now and then.
-SEPARATORS = st.sampled_from([" "] * 8 + ["\n", "\u00a0"])
+#: Between words: mostly spaces; a line break, tab or no-break space now and then. Titles and
+#: names are kept to one line: see test_line_breaks_in_titles_draw_no_missing_glyph.
+SEPARATORS = st.sampled_from([" "] * 8 + ["\n", "\t", "\u00a0"])
 
 word = st.one_of(
     st.text(alphabet=ALPHABET, min_size=1, max_size=12),
@@ -62,23 +63,49 @@ word = st.one_of(
 )
 
 
+#: A word with no place to break a line, like a web address.
+long_word = st.text(alphabet=LATIN + "/.-_:%", min_size=20, max_size=90)
+
+
+def rarely(draw: st.DrawFn) -> bool:
+    """True about one time in ten: for the big cases that would make every example slow."""
+    return draw(st.integers(0, 9)) == 0
+
+
 @st.composite
-def text(draw: st.DrawFn, min_words: int = 1, max_words: int = 20, one_line: bool = False) -> str:
-    """Words joined by spaces (and, unless one_line, line breaks): never empty, never padded."""
+def text(
+    draw: st.DrawFn, min_words: int = 1, max_words: int = 20, one_line: bool = False, limit: int = MAX_ITEM_CHARS
+) -> str:
+    """Words joined by spaces (and, unless one_line, line breaks): never empty, never padded,
+    at most limit characters (the validator's limit for the field)."""
     words = draw(st.lists(word, min_size=min_words, max_size=max_words))
+    if rarely(draw):
+        words.insert(draw(st.integers(0, len(words))), draw(long_word))
     joined = words[0]
     for next_word in words[1:]:
         joined += (" " if one_line else draw(SEPARATORS)) + next_word
-    return joined
+    return joined[:limit].rstrip()
 
 
-def title(max_words: int = 6) -> st.SearchStrategy[str]:
-    return text(max_words=max_words, one_line=True)
+@st.composite
+def title(draw: st.DrawFn, max_words: int = 6, limit: int = MAX_TITLE_CHARS) -> str:
+    """One line; now and then as long as the validator allows."""
+    if rarely(draw):
+        return draw(text(min_words=max_words, max_words=40, one_line=True, limit=limit))
+    return draw(text(max_words=max_words, one_line=True, limit=limit))
 
 
-item_id = st.lists(st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=6), min_size=1, max_size=3).map(
-    "-".join
-)
+@st.composite
+def item_text(draw: st.DrawFn) -> str:
+    """An entry of a list: usually a sentence or two, now and then up to the validator's limit."""
+    if rarely(draw):
+        return draw(text(min_words=40, max_words=300))
+    return draw(text(max_words=25))
+
+
+item_id = st.lists(
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=6), min_size=1, max_size=3
+).map("-".join)
 
 
 @st.composite
@@ -86,14 +113,19 @@ def items(draw: st.DrawFn, min_size: int = 0, max_size: int = 6) -> list[Any]:
     """A list section: plain texts and {text, id?, cue?} mappings, ids unique in the list."""
     entries: list[Any] = []
     used: set[str] = set()
-    for _ in range(draw(st.integers(min_size, max_size))):
-        body = draw(text(max_words=25))
+    # Now and then a list as long as the validator allows, of short entries (to keep examples small).
+    long_list = rarely(draw)
+    count = draw(st.integers(min_size, MAX_ITEMS if long_list else max_size))
+    for _ in range(count):
+        body = draw(text(max_words=3) if long_list else item_text())
         if not draw(st.booleans()):
             entries.append(body)
             continue
         entry: dict[str, str] = {"text": body}
         if draw(st.booleans()):
-            key = draw(item_id.filter(lambda candidate: candidate not in used))
+            key = draw(item_id)
+            while key in used:
+                key += "-x"
             used.add(key)
             entry["id"] = key
         if draw(st.booleans()):
@@ -117,9 +149,9 @@ def library_data(draw: st.DrawFn) -> dict[str, Any]:
         ],
         "settings": {key: draw(st.sampled_from(choices)) for key, choices in SETTINGS_CHOICES.items()},
     }
-    for key in ("subtitle", "organisation", "edition"):
+    for key, limit in (("subtitle", MAX_TITLE_CHARS), ("organisation", MAX_TITLE_CHARS), ("edition", 100)):
         if draw(st.booleans()):
-            data[key] = draw(title())
+            data[key] = draw(title(limit=limit))
     if draw(st.booleans()):
         data["short_disclaimer"] = draw(title(max_words=8))
     return data
@@ -132,12 +164,13 @@ def technique_data(draw: st.DrawFn, technique_id: str, category_names: list[str]
         "id": technique_id,
         "title": draw(title()),
         "categories": draw(st.lists(st.sampled_from(category_names), min_size=1, unique=True)),
-        "summary": draw(text(max_words=40)),
+        "summary": draw(text(max_words=40 if not rarely(draw) else 600, limit=MAX_SUMMARY_CHARS)),
         "steps": draw(items(min_size=1, max_size=8)),
     }
     for name in ("when_to_use", "key_phrases", "follow_up_questions", "alternative_phrasings", "warnings"):
         entries = draw(items(max_size=4))
-        if entries or draw(st.booleans()):
+        written_empty = draw(st.booleans())
+        if entries or written_empty:
             data[name] = entries
     sources = draw(st.lists(text(max_words=12), max_size=3))
     if sources:

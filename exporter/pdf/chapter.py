@@ -8,7 +8,7 @@ from collections.abc import Callable
 from reportlab.lib import colors
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph
 
-from exporter.model import SECTION_TITLES, Category, Item, Library, Technique
+from exporter.model import PHRASE_FIELDS, SECTION_TITLES, Category, Item, Library, Technique
 from exporter.pdf.flowables import Anchor
 from exporter.pdf.fonts import REGULAR, para_text
 from exporter.pdf.styles import Styles, keep_room_for
@@ -19,13 +19,8 @@ WARNING_SIGN = "⚠"
 #: Builds the row for one similar technique; the handbook makes it a link with "see p. N".
 SimilarRow = Callable[[Technique], Flowable]
 
-#: Bullets per list section; steps are numbered instead.
-_BULLETS = {
-    "when_to_use": "•",
-    "key_phrases": "•",
-    "follow_up_questions": "•",
-    "alternative_phrasings": "•",
-}
+#: Steps are numbered; every other list has this bullet.
+BULLET = "•"
 
 
 def technique_key(technique: Technique) -> str:
@@ -108,7 +103,6 @@ def chapter_flowables(
     library: Library,
     styles: Styles,
     similar_row: SimilarRow,
-    header: str | None = None,
 ) -> list[Flowable]:
     """Title, category chips, summary and every non-empty section of one technique."""
     flowables: list[Flowable] = [
@@ -118,7 +112,7 @@ def chapter_flowables(
             key=technique_key(technique),
             outline_title=technique.title,
             outline_level=1,
-            header=technique.title if header is None else header,
+            header=technique.title,
         ),
         CategoryChips([library.category(name) for name in technique.categories]),
         *_section_heading("summary", styles),
@@ -152,10 +146,8 @@ def _items_section(name: str, items: tuple[Item, ...], styles: Styles) -> list[F
     if name == "steps":
         body = [Paragraph(para_text(item.text), styles.step, bulletText=f"{n}.") for n, item in enumerate(items, 1)]
     else:
-        style = (
-            styles.phrase if name in ("key_phrases", "alternative_phrasings", "follow_up_questions") else styles.bullet
-        )
-        body = [Paragraph(para_text(item.text), style, bulletText=_BULLETS[name]) for item in items]
+        style = styles.phrase if name in PHRASE_FIELDS else styles.bullet
+        body = [Paragraph(para_text(item.text), style, bulletText=BULLET) for item in items]
     return [*_section_heading(name, styles), *body]
 
 

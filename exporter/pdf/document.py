@@ -47,16 +47,20 @@ class OnePassDocument(BaseDocTemplate):  # type: ignore[misc]
         header_right: str = "",
         outline: bool = False,
         cover_page: bool = False,
+        footer_text: str | None = None,
     ) -> None:
         register_fonts()
         width, height = paper_size(paper)
+        footer_note = Paragraph(para_text(footer_text or library.footer_disclaimer()), styles.small)
+        _, note_height = footer_note.wrap(width - 2 * MARGIN - FOOTER_NUMBER_ROOM, height)
         super().__init__(
             str(target),
             pagesize=(width, height),
             leftMargin=MARGIN,
             rightMargin=MARGIN,
             topMargin=MARGIN + HEADER_GAP,
-            bottomMargin=MARGIN + FOOTER_GAP,
+            # A long footer note takes more lines; the body never runs into it.
+            bottomMargin=MARGIN + max(FOOTER_GAP, note_height + 8),
             title=title,
             author=library.organisation or library.title,
             subject=subject,
@@ -75,7 +79,7 @@ class OnePassDocument(BaseDocTemplate):  # type: ignore[misc]
         self.header = ""
         self.header_right = header_right
         self.outline = outline
-        self.footer_note = Paragraph(para_text(library.footer_disclaimer()), styles.small)
+        self.footer_note = footer_note
         self._header_room = 0.0
         self._fitted_headers: dict[str, str] = {}
         frame = Frame(
@@ -163,7 +167,7 @@ class OnePassDocument(BaseDocTemplate):  # type: ignore[misc]
             self._header_room -= draw_text(canv, right, top, right_text, HEADER_SIZE, REGULAR, align="right") + 12
         canv.line(left, top - 3.5, right, top - 3.5)
         note = self.footer_note
-        _, note_height = note.wrap(self.width - FOOTER_NUMBER_ROOM, 40)
+        note_height = note.height
         note_bottom = MARGIN - 2.5
         rule_y = note_bottom + note_height + 3
         canv.line(left, rule_y, right, rule_y)

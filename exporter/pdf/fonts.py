@@ -116,8 +116,11 @@ def para_text(text: str) -> str:
 
 def missing_characters(text: str) -> list[str]:
     body, icons = _coverage()
+    drawn = drawable(text)
+    if body.issuperset(map(ord, drawn)):  # almost all text: one C-level check, not a loop per character
+        return []
     seen: dict[str, None] = {}
-    for char in drawable(text):
+    for char in drawn:
         code = ord(char)
         if code not in body and code not in icons and char not in _WHITESPACE:
             seen[char] = None

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reportlab.lib.colors import Color
+from reportlab.lib.colors import Color, black
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
@@ -56,8 +56,6 @@ class PageNumbers:
         page: int = 0,
     ) -> None:
         """Draw template ending at right_x; `{page}` is key's page (or page), `{total}` the page count."""
-        from reportlab.lib.colors import black
-
         spec = _NumberText(template, key, page, font_name, font_size, colour or black)
         name = self._forms.get(spec)
         if name is None:
@@ -68,7 +66,7 @@ class PageNumbers:
         canv.doForm(name)
         canv.restoreState()
 
-    def text_of(self, spec: _NumberText) -> str:
+    def _text_of(self, spec: _NumberText) -> str:
         page = self.pages[spec.key] if spec.key is not None else spec.page
         return spec.template.format(page=page, total=self.total_pages)
 
@@ -76,7 +74,7 @@ class PageNumbers:
         """Write every number form; call after the last page, before canv.save()."""
         self.total_pages = total_pages
         for spec, name in self._forms.items():
-            text = self.text_of(spec)
+            text = self._text_of(spec)
             width = stringWidth(text, spec.font_name, spec.font_size)
             canv.beginForm(name, lowerx=-width - 1, lowery=-spec.font_size, upperx=1, uppery=spec.font_size * 1.5)
             canv.setFont(spec.font_name, spec.font_size)

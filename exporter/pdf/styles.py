@@ -136,7 +136,8 @@ def make_styles(language: str = "en", compact: bool = False) -> Styles:
             spaceAfter=3,
             **heading,
         ),
-        step=derive("step", bulletFontName=BOLD, **listed),
+        # Wide enough for a two-digit number ("12.") before the step's text.
+        step=derive("step", bulletFontName=BOLD, leftIndent=25, bulletIndent=0, spaceAfter=3),
         bullet=derive("bullet", **listed),
         phrase=derive("phrase", fontName=ITALIC, **listed),
         warning=derive(

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reportlab.platypus import CondPageBreak, Flowable, Paragraph
-
 from exporter.model import Library, Technique
 from exporter.outputs import atomic_output
 from exporter.pdf.chapter import chapter_flowables, plain_similar_row
 from exporter.pdf.document import OnePassDocument
-from exporter.pdf.fonts import para_text
-from exporter.pdf.styles import Styles, keep_room_for, make_styles
+from exporter.pdf.styles import make_styles
 from exporter.writers import BuildOptions, WriteResult
 
 HANDOUTS_DIR = "handouts"
@@ -43,15 +40,8 @@ def build_handout(library: Library, technique: Technique, target: Path, paper: s
         title=f"{technique.title} — {library.title}",
         subject=technique.summary,
         header_right=library.title,
+        # A handout travels alone, so every page carries the whole disclaimer in its footer.
+        footer_text=library.disclaimer,
     )
     flowables = chapter_flowables(technique, library, styles, plain_similar_row(styles))
-    flowables += disclaimer(library, styles)
     return document.build_once(flowables)
-
-
-def disclaimer(library: Library, styles: Styles) -> list[Flowable]:
-    return [
-        CondPageBreak(keep_room_for(styles.section, styles.body)),
-        Paragraph(para_text("Disclaimer"), styles.section),
-        Paragraph(para_text(library.disclaimer), styles.source),
-    ]
