@@ -29,6 +29,8 @@ from pathlib import Path
 BENCH_DIR = Path(__file__).resolve().parent
 REPO = BENCH_DIR.parent
 SEED = 2026
+#: Sizes above this are measured once: one round takes minutes.
+REPEAT_UP_TO = 500
 
 #: Targets from the issue (2-core machine).
 MAX_HANDBOOK_OVER_FLOOR = 1.2
@@ -54,21 +56,25 @@ class MeasurementFailed(Exception):
     """A measured command exited with an error; the report shows it as failed and goes on."""
 
 
-def measured(argv: list[str], repeat: int = 1) -> tuple[Run | None, str]:
-    """Run argv `repeat` times: the fastest time (its own JSON report, else wall clock), the
-    highest peak memory, and the last stdout; None when it failed (the error goes to stderr)."""
-    runs: list[Run] = []
-    stdout = ""
-    for _ in range(repeat):
-        try:
-            seconds, peak_mb, stdout = _run_once(argv)
-        except MeasurementFailed as failure:
-            print(f"  FAILED: {failure}", file=sys.stderr, flush=True)
-            return None, ""
-        report = json.loads(stdout) if stdout.strip().startswith("{") else {}
-        runs.append(Run(float(report.get("seconds", seconds)), peak_mb, int(report.get("pages", 0))))
-    best = min(runs, key=lambda r: r.seconds)
-    return Run(best.seconds, max(r.peak_mb for r in runs), best.pages), stdout
+def measured(argv: list[str]) -> tuple[Run | None, str]:
+    """Run argv once: its time (its own JSON report, else wall clock), peak memory and stdout;
+    None when it failed (the error goes to stderr)."""
+    try:
+        seconds, peak_mb, stdout = _run_once(argv)
+    except MeasurementFailed as failure:
+        print(f"  FAILED: {failure}", file=sys.stderr, flush=True)
+        return None, ""
+    report = json.loads(stdout) if stdout.strip().startswith("{") else {}
+    return Run(float(report.get("seconds", seconds)), peak_mb, int(report.get("pages", 0))), stdout
+
+
+def best_of(runs: list[Run | None]) -> Run | None:
+    """The fastest run and the highest peak memory; None if any run failed."""
+    if not runs or any(run is None for run in runs):
+        return None
+    done = [run for run in runs if run is not None]
+    fastest = min(done, key=lambda run: run.seconds)
+    return Run(fastest.seconds, max(run.peak_mb for run in done), fastest.pages)
 
 
 def _run_once(argv: list[str]) -> tuple[float, float, str]:
@@ -168,20 +174,38 @@ def typst_available() -> bool:
 
 
 def bench_size(size: int, work: Path, repeat: int, with_typst: bool) -> SizeResult:
+    """Every measurement at one size; with repeat > 1 they take turns, round after round, so a
+    burst of other work on the machine slows one round of all of them, not one of them."""
     from exporter.synthetic import write_synthetic_content
 
     root = work / f"n{size}"
     content = write_synthetic_content(root, size, SEED)
     out = root / "output"
-    print(f"  N={size}: measuring ...", file=sys.stderr, flush=True)
-    load, _ = measured(in_child("load", content, out / "load"), repeat)
-    floor, _ = measured(in_child("floor", content, out / "floor"), repeat)
-    handbook, _ = measured(in_child("handbook", content, out / "handbook"), repeat)
-    typst_run = measured(in_child("typst", content, out / "typst"), repeat)[0] if with_typst else None
     common = ["--content", str(content), "--out", str(out / "commands")]
-    handbook_command, _ = measured([*exporter_command(), "handbook", *common, "--quiet"], repeat)
-    build_command, summary = measured([*exporter_command(), "build", *common], repeat)
-    return SizeResult(size, load, floor, handbook, typst_run, handbook_command, build_command, summary)
+    commands = {
+        "load": in_child("load", content, out / "load"),
+        "floor": in_child("floor", content, out / "floor"),
+        "handbook": in_child("handbook", content, out / "handbook"),
+        "typst": in_child("typst", content, out / "typst"),
+        "handbook_command": [*exporter_command(), "handbook", *common, "--quiet"],
+        "build_command": [*exporter_command(), "build", *common],
+    }
+    if not with_typst:
+        del commands["typst"]
+    runs: dict[str, list[Run | None]] = {name: [] for name in commands}
+    summary = ""
+    for round_number in range(1, repeat + 1):
+        print(f"  N={size}: round {round_number} of {repeat} ...", file=sys.stderr, flush=True)
+        for name, argv in commands.items():
+            run, stdout = measured(argv)
+            runs[name].append(run)
+            if name == "build_command" and run is not None:
+                summary = stdout
+    best = {name: best_of(found) for name, found in runs.items()}
+    return SizeResult(
+        size, best["load"], best["floor"], best["handbook"], best.get("typst"),
+        best["handbook_command"], best["build_command"], summary,
+    )  # fmt: skip
 
 
 def startup_times(rounds: int = 15) -> tuple[float, float]:
@@ -349,7 +373,12 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--sizes", default="100,500,2000", help="library sizes, comma-separated (default: %(default)s)")
     parser.add_argument("--quick", action="store_true", help="small sizes (50,200) for a fast look")
-    parser.add_argument("--repeat", type=int, default=1, help="runs per measurement; the fastest counts")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help=f"rounds of measurements for sizes up to {REPEAT_UP_TO}; the fastest counts (default: %(default)s)",
+    )
     parser.add_argument("--no-typst", action="store_true", help="skip Typst even when it is installed")
     parser.add_argument("--keep", type=Path, help="write the libraries and outputs here and keep them")
     parser.add_argument("--startup-rounds", type=int, default=15, help=argparse.SUPPRESS)
@@ -370,7 +399,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     with tempfile.TemporaryDirectory(prefix="exporter-bench-") as scratch:
         work = args.keep or Path(scratch)
-        results = [bench_size(size, work, args.repeat, with_typst) for size in sizes]
+        results = [bench_size(size, work, args.repeat if size <= REPEAT_UP_TO else 1, with_typst) for size in sizes]
         startup = startup_times(args.startup_rounds)
     print()
     print("\n".join(report(results, startup, with_typst)))

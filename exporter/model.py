@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator
 
 #: The list sections of a technique, in the order a catalogue page shows them.
 LIST_FIELDS: tuple[str, ...] = (
@@ -86,6 +86,16 @@ class Technique:
 
     def line_of(self, field_name: str) -> int:
         return self.field_lines.get(field_name, 1)
+
+    def line_of_text(self, field_path: str) -> int:
+        """The line of a field path as texts() names it ("steps[2]", "steps[2].cue", "title")."""
+        name, _, rest = field_path.partition("[")
+        if rest and name in LIST_FIELDS:
+            index = int(rest.split("]")[0])
+            items = self.items(name)
+            if index < len(items) and items[index].line:
+                return items[index].line
+        return self.line_of(name)
 
     def texts(self) -> Iterator[tuple[str, str]]:
         """Every piece of text in the technique as (field path, text), for glyph checks."""

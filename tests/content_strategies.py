@@ -3,12 +3,14 @@
 Text is drawn from what the bundled fonts draw (Latin with accents, Cyrillic, Greek,
 typographic punctuation, ⚠ and the emoji the icon font covers) plus the characters and
 snippets that mean something to ReportLab, HTML or Anki (`<`, `&`, `{{c1::x}}`, `</para>`).
-Sizes stay inside the validator's limits and small enough for a card, so every example
-drawn here is content the tool must build.
+Sizes are mostly small (fast examples) and now and then as large as the validator allows, so
+every example drawn here is valid content: the tool must build it (a pocket card may refuse
+only an entry too long for any card, with a message naming it).
 """
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from hypothesis import strategies as st
@@ -23,8 +25,10 @@ GREEK = "αβγδεζηθικλμνξοπρσςτυφχψωάέήίόύώϊΐΑ�
 PUNCTUATION = ".,;:!?()[]/*#%+=_@$|~^`-\\"
 TYPOGRAPHIC = "‘’“”„«»‹›—–…•·°§±×€£"
 MARKUP = "<>&\"'{}"
+#: Combining accents: the loader stores text as NFC, so "e" + U+0301 must come out as "é".
+COMBINING = "\u0301\u0308\u0327"
 #: Emoji and symbols the bundled icon font draws (checked on import below).
-ICONS = ("⚠", "🔧", "👥", "🧠", "💬", "🤝", "⭐", "✅", "❤", "📌")
+ICONS = ("⚠", "⚠\ufe0f", "🔧", "👥", "🧠", "💬", "🤝", "⭐", "✅", "❤", "❤\ufe0f", "📌")
 #: Snippets that are markup somewhere: ReportLab paragraphs, HTML, Anki templates and clozes.
 SNIPPETS = (
     "<b>",
@@ -48,8 +52,13 @@ SNIPPETS = (
     "::",
 )
 
-ALPHABET = LATIN + ACCENTED + CYRILLIC + GREEK + PUNCTUATION + TYPOGRAPHIC + MARKUP + "".join(ICONS)
+ALPHABET = LATIN + ACCENTED + CYRILLIC + GREEK + PUNCTUATION + TYPOGRAPHIC + MARKUP + COMBINING + "".join(ICONS)
 assert not missing_characters(ALPHABET), missing_characters(ALPHABET)
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
 
 #: Between words: mostly spaces; a line break, tab or no-break space now and then. Titles and
 #: names are kept to one line: see test_line_breaks_in_titles_draw_no_missing_glyph.
@@ -140,10 +149,10 @@ colour = st.text(alphabet="0123456789abcdefABCDEF", min_size=6, max_size=6).map(
 @st.composite
 def library_data(draw: st.DrawFn) -> dict[str, Any]:
     """library.yaml: random title, disclaimer, 1-3 categories and output settings."""
-    names = draw(st.lists(title(max_words=3), min_size=1, max_size=3, unique=True))
+    names = draw(st.lists(title(max_words=3), min_size=1, max_size=3, unique_by=nfc))
     data: dict[str, Any] = {
         "title": draw(title()),
-        "disclaimer": draw(text(max_words=30)),
+        "disclaimer": draw(text(max_words=30 if not rarely(draw) else 600, limit=MAX_SUMMARY_CHARS)),
         "categories": [
             {"name": name, "icon": draw(st.sampled_from(("", *ICONS))), "colour": draw(colour)} for name in names
         ],

@@ -289,10 +289,8 @@ def test_errors_cross_the_process_boundary_intact() -> None:
 def test_the_benchmark_runs_and_reports_ratios(tmp_path: Path) -> None:
     if "handbook" not in real_writers_present():
         pytest.skip("no handbook writer yet")
-    completed = subprocess.run(
-        [sys.executable, str(TESTS.parent / "bench" / "run.py"), "--sizes", "3", "--no-typst", "--startup-rounds", "1"],
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+    bench = [str(TESTS.parent / "bench" / "run.py"), "--sizes", "3", "--repeat", "1", "--startup-rounds", "1"]
+    completed = subprocess.run([sys.executable, *bench, "--no-typst"], capture_output=True, text=True, timeout=300)
     assert completed.returncode == 0, completed.stderr
     report = completed.stdout
     assert "hb/floor" in report and "build/hb" in report and "exporter --help" in report

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Iterator
 from xml.sax.saxutils import escape
 
 from exporter.errors import Problem
-from exporter.model import LIST_FIELDS, Library
+from exporter.model import Library
 
 FONT_DIR = Path(__file__).parent / "fonts"
 
@@ -66,7 +66,7 @@ def _coverage() -> tuple[frozenset[int], frozenset[int]]:
 
     def cmap(name: str) -> frozenset[int]:
         font = pdfmetrics.getFont(name)
-        return frozenset(font.face.charToGlyph)  # type: ignore[attr-defined]
+        return frozenset(font.face.charToGlyph)
 
     body = cmap(REGULAR) & cmap(BOLD) & cmap(ITALIC)
     return body, cmap(ICONS)
@@ -143,26 +143,16 @@ def check_glyphs(library: Library) -> list[Problem]:
         header.append((f"categories[{index}].icon", category.icon))
     problems += _problems_for(library.path or "library.yaml", lambda _field: 1, header)
     for technique in library.techniques:
-
-        def line_for(field_path: str, technique=technique) -> int:  # type: ignore[no-untyped-def]
-            name, _, rest = field_path.partition("[")
-            if rest and name in LIST_FIELDS:
-                index = int(rest.split("]")[0])
-                items = technique.items(name)
-                if index < len(items) and items[index].line:
-                    return items[index].line
-            return technique.line_of(name)
-
-        problems += _problems_for(technique.path, line_for, technique.texts())
+        problems += _problems_for(technique.path, technique.line_of_text, technique.texts())
     return problems
 
 
-def _problems_for(path: str, line_for: object, texts: Iterable[tuple[str, str]]) -> list[Problem]:
+def _problems_for(path: str, line_for: Callable[[str], int], texts: Iterable[tuple[str, str]]) -> list[Problem]:
     problems = []
     for field_path, text in texts:
         missing = missing_characters(text)
         if missing:
             names = ", ".join(f"'{c}' (U+{ord(c):04X} {unicodedata.name(c, 'unnamed')})" for c in missing)
-            line = line_for(field_path)  # type: ignore[operator]
+            line = line_for(field_path)
             problems.append(Problem(path, line, field_path, f"the fonts cannot draw {names}"))
     return problems

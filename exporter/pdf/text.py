@@ -11,8 +11,11 @@ ELLIPSIS = "…"
 
 
 def _runs(text: str, face: str) -> list[tuple[str, str]]:
-    """font_runs with the body runs drawn in face (bold, italic) instead of the regular face."""
-    return [(ICONS if font == ICONS else face, run) for font, run in font_runs(text)]
+    """font_runs with the body runs drawn in face (bold, italic) instead of the regular face.
+
+    Canvas text is one line: line breaks and tabs (no glyph of their own) become spaces.
+    """
+    return [(ICONS if font == ICONS else face, run) for font, run in font_runs(" ".join(text.split()))]
 
 
 def text_width(text: str, size: float, face: str = REGULAR) -> float:

@@ -7,9 +7,9 @@ A writer is a function `write(library, out_dir, options) -> WriteResult`, named 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from exporter.model import Library
 

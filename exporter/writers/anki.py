@@ -125,8 +125,12 @@ def stable_id(name: str) -> int:
 
 
 def deck_name(*parts: str) -> str:
-    # "::" nests decks in Anki; a title that contains it must stay one level.
-    return "::".join(" ".join(part.replace("::", ":").split()) for part in parts)
+    # "::" nests decks in Anki; a title that contains it, or starts or ends with ":", must stay one level.
+    return "::".join(_deck_level(part) for part in parts)
+
+
+def _deck_level(part: str) -> str:
+    return " ".join(re.sub(":{2,}", ":", part).split()).strip(": ") or "-"
 
 
 def retired_deck_name(library: Library) -> str:
@@ -159,6 +163,8 @@ def technique_notes(library: Library, technique: Technique) -> list[tuple[str, N
             context = _labelled("Purpose", esc(shorten(technique.summary, 160)))
         else:
             context = _labelled("Previous step", esc(steps[index - 1].text))
+        if item.cue:
+            context += _labelled("Cue", esc(item.cue))
         notes.append(
             make(
                 STEP,
