@@ -7,7 +7,6 @@ The document is laid out exactly once. Page numbers that are not known while a p
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
 from reportlab.pdfgen.canvas import Canvas
@@ -100,12 +99,16 @@ class OnePassDocument(BaseDocTemplate):  # type: ignore[misc]
         # The first template is the first page's: the cover, or straight into the body.
         self.addPageTemplates(templates if cover_page else templates[::-1])
 
-    def build_once(self, flowables: Sequence[Flowable]) -> int:
-        """Lay the flowables out in one pass, fill in the page numbers, save; return the page count."""
+    def build_once(self, flowables: list[Flowable]) -> int:
+        """Lay the flowables out in one pass, fill in the page numbers, save; return the page count.
+
+        The list is consumed: platypus pops each flowable as it is laid out, so handing it the
+        caller's list (not a copy) lets laid-out pages be freed; this halves peak memory.
+        """
         from reportlab import rl_config
 
         self._doSave = 0
-        self.build(list(flowables))
+        self.build(flowables)
         pages = int(self.canv.getPageNumber()) - 1
         self.numbers.define_forms(self.canv, pages)
         if self.outline:

@@ -264,14 +264,32 @@ def _common_size(
 def _largest_fit(
     blocks: list[Block], sizes: list[float], parts: int, title: str, side: str, width: float, height: float
 ) -> tuple[float, list[list[Block]]]:
-    for size in sizes:
+    """The largest size (sizes run large to small) at which the blocks fit on `parts` cards.
+
+    Smaller type never needs more cards, so a binary search finds it in a few layouts.
+    """
+
+    def attempt(index: int) -> list[list[Block]] | None:
         try:
-            pages = _paginate(blocks, size, title, side, width, height)
+            pages = _paginate(blocks, sizes[index], title, side, width, height)
         except _DoesNotFit:
-            continue
-        if len(pages) <= parts:
-            return size, pages
-    raise _DoesNotFit(None)
+            return None
+        return pages if len(pages) <= parts else None
+
+    best_index = len(sizes) - 1
+    best = attempt(best_index)
+    if best is None:
+        raise _DoesNotFit(None)
+    low, high = 0, best_index - 1
+    while low <= high:
+        middle = (low + high) // 2
+        pages = attempt(middle)
+        if pages is None:
+            low = middle + 1
+        else:
+            best_index, best = middle, pages
+            high = middle - 1
+    return sizes[best_index], best
 
 
 def _paginate(
