@@ -30,6 +30,7 @@ from exporter.validate import (
     MAX_ITEMS,
     MAX_SUMMARY_CHARS,
     MAX_TITLE_CHARS,
+    TECHNIQUE_KEYS,
 )
 
 #: Section headings as the pages write them (compared case-insensitively) -> technique field.
@@ -53,19 +54,7 @@ HEADINGS: dict[str, str] = {
 KNOWN_SECTIONS = ", ".join(SECTION_TITLES[name] for name in (*LIST_FIELDS, "similar"))
 
 #: Order of the fields in a written technique file.
-FIELD_ORDER = (
-    "title",
-    "categories",
-    "summary",
-    "steps",
-    "when_to_use",
-    "key_phrases",
-    "follow_up_questions",
-    "alternative_phrasings",
-    "warnings",
-    "sources",
-    "similar",
-)
+FIELD_ORDER = tuple(key for key in TECHNIQUE_KEYS if key != "id")
 
 #: A library.yaml created by an import gets this title; the user is told to change it.
 NEW_LIBRARY_TITLE = "Technique library"

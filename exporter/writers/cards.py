@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from exporter.errors import ExporterError, Problem
-from exporter.model import LIST_FIELDS, SECTION_TITLES, Library, Technique
+from exporter.model import SECTION_TITLES, Library, Technique
 from exporter.outputs import atomic_output
 from exporter.pdf.fonts import BOLD, ICONS, ITALIC, REGULAR, font_runs, para_text, register_fonts
 from exporter.pdf.imposition import (
@@ -201,7 +201,7 @@ def fit_technique(technique: Technique, library: Library, card_size: str, width:
         field = exc.block.field if exc.block else "title"
         problem = Problem(
             technique.path or technique.id,
-            _field_line(technique, field),
+            technique.line_of_text(field),
             field,
             f"too long for a {card_size} pocket card even at {MIN_SIZE:g} pt (technique '{technique.id}', "
             f"{title}); shorten it or choose a larger --card-size",
@@ -235,14 +235,6 @@ def fit_technique(technique: Technique, library: Library, card_size: str, width:
     ]
 
 
-def _field_line(technique: Technique, field: str) -> int:
-    name, _, rest = field.partition("[")
-    if rest and name in LIST_FIELDS:
-        items = technique.items(name)
-        index = int(rest.rstrip("]"))
-        if index < len(items) and items[index].line:
-            return items[index].line
-    return technique.line_of(name)
 
 
 def _common_size(
