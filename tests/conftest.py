@@ -85,3 +85,11 @@ def make_content(tmp_path: Path) -> Callable[..., Path]:
         return write_content(tmp_path, **kwargs)
 
     return make
+
+
+@pytest.fixture
+def fakes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stand-in writers of tests/fake_writers.py, registered for this test."""
+    import fake_writers
+
+    fake_writers.register(monkeypatch)

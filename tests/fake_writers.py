@@ -27,6 +27,13 @@ FAKE_WRITERS = {
 }
 
 
+#: Runs the real command with the fake writers registered, as a separate process.
+DRIVER = (
+    "import sys, exporter.writers as w, fake_writers as f; w.WRITERS.update(f.FAKE_WRITERS); "
+    "from exporter.cli import main; main(sys.argv[1:], prog_name='exporter')"
+)
+
+
 def register(monkeypatch: pytest.MonkeyPatch) -> None:
     """Add the fake writers to WRITERS for one test."""
     from exporter.writers import WRITERS

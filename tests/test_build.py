@@ -13,10 +13,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import fake_writers
 import pytest
 from click.testing import CliRunner
 from conftest import technique
+from fake_writers import DRIVER
 
 from exporter.cli import main
 from exporter.errors import ContentError, ExporterError, Problem
@@ -27,17 +27,6 @@ from exporter.writers import WRITERS
 
 TESTS = Path(__file__).resolve().parent
 REAL_WRITERS = ("handbook", "cards", "deck", "handouts")
-
-#: Runs the real command with the fake writers registered, as a separate process.
-DRIVER = (
-    "import sys, exporter.writers as w, fake_writers as f; w.WRITERS.update(f.FAKE_WRITERS); "
-    "from exporter.cli import main; main(sys.argv[1:], prog_name='exporter')"
-)
-
-
-@pytest.fixture
-def fakes(monkeypatch: pytest.MonkeyPatch) -> None:
-    fake_writers.register(monkeypatch)
 
 
 def files_under(folder: Path) -> dict[str, bytes]:

@@ -11,10 +11,10 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-import fake_writers
 import pytest
 from click.testing import CliRunner
 from conftest import BUNDLED_CONTENT, LIBRARY, technique
+from fake_writers import DRIVER
 from pypdf import PdfReader
 
 from exporter.cli import main
@@ -22,17 +22,6 @@ from exporter.validate import read_library
 
 TESTS = Path(__file__).resolve().parent
 HEAVY_MODULES = ("reportlab", "genanki", "pyphen", "PIL", "yaml", "exporter.pipeline", "exporter.writers")
-
-#: Runs the real command with the fake writers registered, as a separate process.
-DRIVER = (
-    "import sys, exporter.writers as w, fake_writers as f; w.WRITERS.update(f.FAKE_WRITERS); "
-    "from exporter.cli import main; main(sys.argv[1:], prog_name='exporter')"
-)
-
-
-@pytest.fixture
-def fakes(monkeypatch: pytest.MonkeyPatch) -> None:
-    fake_writers.register(monkeypatch)
 
 
 def invoke(*args: str) -> tuple[int, str]:
