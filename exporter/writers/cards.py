@@ -338,10 +338,27 @@ def block_height(block: Block, size: float, width: float) -> float:
     """Height of the block's paragraph; raises _DoesNotFit if a line would stick out sideways."""
     paragraph = block_paragraph(block, size)
     _, height = paragraph.wrap(width, 1e6)
-    widths = paragraph.getActualLineWidths0()
+    widths = [*paragraph.getActualLineWidths0(), *drawn_line_widths(paragraph)]
     if widths and max(widths) > width + 0.01:
         raise _DoesNotFit(block)
     return float(height)
+
+
+def drawn_line_widths(paragraph: Paragraph) -> list[float]:
+    """Each wrapped line's width as it will be drawn, indent included.
+
+    ReportLab's own line widths skip the space before a word of zero width (a combining mark
+    standing alone), so a line can be drawn wider than it measured; this sums what is drawn.
+    """
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    style = paragraph.style
+    lines = paragraph.blPara.lines
+    if paragraph.blPara.kind == 0:
+        drawn = [stringWidth(" ".join(words), style.fontName, style.fontSize) for _, words in lines]
+    else:
+        drawn = [sum(stringWidth(f.text, f.fontName, f.fontSize) for f in line.words) for line in lines]
+    return [float(style.leftIndent + width) for width in drawn]
 
 
 def _small(size: float) -> float:
