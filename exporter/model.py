@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+from exporter.labels import Labels, Overrides, labels_for
 
 #: The list sections of a technique, in the order a catalogue page shows them.
 LIST_FIELDS: tuple[str, ...] = (
@@ -124,6 +126,12 @@ class Library:
     short_disclaimer: str = ""
     settings: Settings = Settings()
     path: str = ""
+    #: library.yaml's `labels:` overrides of the label catalogue, as (key, text) pairs.
+    label_overrides: Overrides = ()
+
+    def labels(self) -> Labels:
+        """The words the outputs print themselves, in the library's language."""
+        return labels_for(self.language, self.label_overrides)
 
     def technique(self, technique_id: str) -> Technique:
         for technique in self.techniques:
@@ -168,26 +176,11 @@ class Library:
         chosen = tuple(
             t
             for t in self.techniques
-            if (technique_ids and t.id in technique_ids)
-            or (category_names and set(t.categories) & category_names)
+            if (technique_ids and t.id in technique_ids) or (category_names and set(t.categories) & category_names)
         )
         kept = {t.id for t in chosen}
-        trimmed = tuple(
-            _replace_similar(t, tuple(s for s in t.similar if s in kept)) for t in chosen
-        )
-        return Library(
-            title=self.title,
-            disclaimer=self.disclaimer,
-            categories=self.categories,
-            techniques=trimmed,
-            subtitle=self.subtitle,
-            organisation=self.organisation,
-            language=self.language,
-            edition=self.edition,
-            short_disclaimer=self.short_disclaimer,
-            settings=self.settings,
-            path=self.path,
-        )
+        trimmed = tuple(_replace_similar(t, tuple(s for s in t.similar if s in kept)) for t in chosen)
+        return replace(self, techniques=trimmed)
 
 
 def _replace_similar(technique: Technique, similar: tuple[str, ...]) -> Technique:

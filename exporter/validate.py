@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from exporter.errors import ContentError, Problem, errors_only
+from exporter.labels import Overrides, bundled_languages, catalogue_language, override_problems
 from exporter.load import Node, describe_character, load_yaml_file, shown
 from exporter.model import LIST_FIELDS, Category, Item, Library, Settings, Technique
 
@@ -45,6 +46,7 @@ LIBRARY_KEYS = (
     "short_disclaimer",
     "categories",
     "settings",
+    "labels",
 )
 CATEGORY_KEYS = ("name", "icon", "colour")
 SETTINGS_CHOICES: dict[str, tuple[str, ...]] = {
@@ -215,6 +217,7 @@ def check_library(content_dir: Path) -> tuple[Library | None, list[Problem]]:
         short_disclaimer=header.short_disclaimer,
         settings=header.settings,
         path=_display(library_path),
+        label_overrides=header.label_overrides,
     )
     return library, problems
 
@@ -230,6 +233,7 @@ class _Header:
     edition: str
     short_disclaimer: str
     settings: Settings
+    label_overrides: Overrides
 
 
 def _read_library_header(path: Path) -> tuple[_Header | None, list[Problem]]:
@@ -266,6 +270,15 @@ def _read_library_header(path: Path) -> tuple[_Header | None, list[Problem]]:
     if not LANGUAGE_PATTERN.fullmatch(language):
         check.error(lines.get("language", 1), "language", f"'{language}' is not a language code like en, de or pt-BR")
         language = "en"
+    elif catalogue_language(language) is None:
+        bundled = ", ".join(bundled_languages())
+        check.warning(
+            lines.get("language", 1),
+            "language",
+            f"no bundled labels for '{language}' (bundled: {bundled}); headings and prompts print in English"
+            " unless library.yaml gives them under labels:",
+        )
+    label_overrides = _read_label_overrides(check, fields.get("labels"))
     header = _Header(
         title=title or "",
         disclaimer=disclaimer or "",
@@ -276,9 +289,41 @@ def _read_library_header(path: Path) -> tuple[_Header | None, list[Problem]]:
         edition=optional_text("edition", 100),
         short_disclaimer=optional_text("short_disclaimer", 300),
         settings=settings,
+        label_overrides=label_overrides,
     )
     # Returned even with errors: its categories still let every technique be checked.
     return header, check.problems
+
+
+def _read_label_overrides(check: _Checker, node: Node | None) -> Overrides:
+    """library.yaml's `labels:` mapping of label key -> text (or plural forms), each checked."""
+    if node is None:
+        return ()
+    if node.kind != "mapping":
+        check.error(node.line, "labels", f"expected a mapping of label key to text, got {_kind_name(node)}")
+        return ()
+    assert isinstance(node.value, dict) and node.key_lines is not None
+    overrides: list[tuple[str, str | tuple[tuple[str, str], ...]]] = []
+    for key, value_node in node.value.items():
+        line = node.key_lines.get(key, node.line)
+        value = _plain_value(value_node)
+        problem = override_problems(str(key), value)
+        if problem:
+            check.error(line, f"labels.{key}", problem)
+        elif isinstance(value, dict):
+            overrides.append((str(key), tuple(sorted((str(k), str(v)) for k, v in value.items()))))
+        else:
+            overrides.append((str(key), str(value)))
+    return tuple(sorted(overrides))
+
+
+def _plain_value(node: Node) -> object:
+    """A node as plain Python data (str, list, dict), for checks that need no line numbers."""
+    if isinstance(node.value, dict):
+        return {key: _plain_value(child) for key, child in node.value.items()}
+    if isinstance(node.value, list):
+        return [_plain_value(child) for child in node.value]
+    return node.value
 
 
 def _read_categories(check: _Checker, node: Node | None, misspelt: bool) -> tuple[Category, ...]:
