@@ -10,7 +10,7 @@ from reportlab.platypus import CondPageBreak, Flowable, Paragraph
 
 from exporter.model import PHRASE_FIELDS, SECTION_TITLES, Category, Item, Library, Technique
 from exporter.pdf.flowables import Anchor
-from exporter.pdf.fonts import REGULAR, para_text
+from exporter.pdf.fonts import ICONS, REGULAR, para_text
 from exporter.pdf.styles import Styles, keep_room_for
 from exporter.pdf.text import draw_text, text_width
 
@@ -93,7 +93,7 @@ def plain_similar_row(styles: Styles) -> SimilarRow:
     """Similar techniques as a plain list of titles (for documents without the other chapters)."""
 
     def row(other: Technique) -> Flowable:
-        return Paragraph(para_text(other.title), styles.bullet, bulletText="→")
+        return Paragraph(f'<font name="{ICONS}">→</font> {para_text(other.title)}', styles.ref)
 
     return row
 

@@ -20,15 +20,28 @@ from exporter.model import Library
 
 FONT_DIR = Path(__file__).parent / "fonts"
 
-REGULAR = "ExporterSans"
-BOLD = "ExporterSans-Bold"
-ITALIC = "ExporterSans-Oblique"
+# The body and heading faces: Noto Serif for reading, Noto Sans (its sans companion, same
+# proportions and x-height) for headings and page furniture. Subset to Latin with Vietnamese,
+# Greek (with polytonic) and Cyrillic; see fonts/LICENSE-Noto.txt and docs/notes/typeset.md.
+REGULAR = "ExporterSerif"
+BOLD = "ExporterSerif-Bold"
+ITALIC = "ExporterSerif-Italic"
+BOLD_ITALIC = "ExporterSerif-BoldItalic"
+HEADING = "ExporterSans-Bold"
+HEADING_REGULAR = "ExporterSans"
 ICONS = "ExporterIcons"
 
+_BODY_FONT_FILES = {
+    REGULAR: "NotoSerif-Regular.ttf",
+    BOLD: "NotoSerif-Bold.ttf",
+    ITALIC: "NotoSerif-Italic.ttf",
+    BOLD_ITALIC: "NotoSerif-BoldItalic.ttf",
+    HEADING: "NotoSans-Bold.ttf",
+    HEADING_REGULAR: "NotoSans-Regular.ttf",
+}
+
 _FONT_FILES = {
-    REGULAR: "DejaVuSans.ttf",
-    BOLD: "DejaVuSans-Bold.ttf",
-    ITALIC: "DejaVuSans-Oblique.ttf",
+    **_BODY_FONT_FILES,
     ICONS: "SymbolaIcons.ttf",
 }
 
@@ -51,7 +64,12 @@ def register_fonts() -> None:
     addMapping(REGULAR, 0, 0, REGULAR)
     addMapping(REGULAR, 1, 0, BOLD)
     addMapping(REGULAR, 0, 1, ITALIC)
-    addMapping(REGULAR, 1, 1, BOLD)
+    addMapping(REGULAR, 1, 1, BOLD_ITALIC)
+    for face in (HEADING, HEADING_REGULAR):
+        addMapping(face, 0, 0, face)
+        addMapping(face, 1, 0, HEADING)
+        addMapping(face, 0, 1, face)
+        addMapping(face, 1, 1, HEADING)
     # Every PDF writer registers the fonts first, so all of them get the same (fixed) text layer.
     from exporter.pdf.tounicode import install_utf16_to_unicode_cmap
 
@@ -68,7 +86,7 @@ def _coverage() -> tuple[frozenset[int], frozenset[int]]:
         font = pdfmetrics.getFont(name)
         return frozenset(font.face.charToGlyph)
 
-    body = cmap(REGULAR) & cmap(BOLD) & cmap(ITALIC)
+    body = frozenset.intersection(*(cmap(name) for name in _BODY_FONT_FILES))
     return body, cmap(ICONS)
 
 

@@ -16,7 +16,7 @@ from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 
-from exporter.pdf.fonts import BOLD, ITALIC, REGULAR, register_fonts
+from exporter.pdf.fonts import BOLD, ICONS, ITALIC, REGULAR, register_fonts
 
 PAPER_SIZES: dict[str, tuple[float, float]] = {"a4": A4, "letter": LETTER}
 
@@ -151,6 +151,7 @@ def make_styles(language: str = "en", compact: bool = False) -> Styles:
             leftIndent=20,
             rightIndent=4,
             bulletIndent=5,
+            bulletFontName=ICONS,
             spaceBefore=4,
             spaceAfter=8,
         ),

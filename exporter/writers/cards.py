@@ -389,7 +389,8 @@ def paragraph_style(role: str, size: float, bullet: str = "") -> ParagraphStyle:
     register_fonts()
     font = {"title": BOLD, "back-title": BOLD, "heading": BOLD, "phrase": ITALIC}.get(role, REGULAR)
     font_size = {"title": size * 1.15, "heading": size * 0.9, "source": _small(size)}.get(role, size)
-    bullet_font = BOLD if role == "step" else REGULAR
+    # The body face has no ⚠: the sign comes from the icon font (as in running text).
+    bullet_font = BOLD if role == "step" else ICONS if bullet == WARNING_SIGN else REGULAR
     # ReportLab wants 0.6 em after a bullet; less pushes the first line right of the others.
     indent = stringWidth(bullet, bullet_font, font_size) + 0.7 * font_size if bullet else 0.0
     return ParagraphStyle(
