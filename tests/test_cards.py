@@ -396,7 +396,14 @@ def test_pages_fonts_and_order(builds: dict[str, Build], name: str, library: Lib
         for page in reader.pages
         for font in page["/Resources"].get("/Font", {}).values()
     }
-    assert fonts <= {"NotoSerif-Regular", "NotoSerif-Bold", "NotoSerif-Italic", "NotoSans-Bold", "NotoSans-Regular", "Symbola"}
+    assert fonts <= {
+        "NotoSerif-Regular",
+        "NotoSerif-Bold",
+        "NotoSerif-Italic",
+        "NotoSans-Bold",
+        "NotoSans-Regular",
+        "Symbola",
+    }
     order = list(dict.fromkeys(c.technique_id for c in build.plan.cards))
     assert order == [t.id for t in library.ordered_techniques()]
 
