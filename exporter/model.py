@@ -61,6 +61,8 @@ class Settings:
     paper: str = "a4"
     card_size: str = "a7"
     duplex: str = "long-edge"
+    #: Where handbook chapters start: any new page, a right-hand page, or straight on.
+    chapter_start: str = "any"
 
 
 @dataclass(frozen=True)
@@ -155,13 +157,17 @@ class Library:
         """Techniques grouped by their first category, in handbook order.
 
         Categories keep the order library.yaml declares; techniques inside one are sorted
-        by title. Every writer uses this order, so page n of the handbook, card n of the
-        sheet and the n-th technique of the deck agree.
+        by title as a reader of the library's language expects ("Technique 2" before
+        "Technique 10", exporter.collation). Every writer uses this order, so page n of the
+        handbook, card n of the sheet and the n-th technique of the deck agree.
         """
+        from exporter.collation import collation_key
+
+        by_title = collation_key(self.language)
         groups: list[tuple[Category, list[Technique]]] = []
         for category in self.categories:
             members = [t for t in self.techniques if t.categories and t.categories[0] == category.name]
-            members.sort(key=lambda t: (t.title.casefold(), t.id))
+            members.sort(key=lambda t: (by_title(t.title), t.id))
             if members:
                 groups.append((category, members))
         return groups

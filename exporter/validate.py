@@ -53,6 +53,7 @@ SETTINGS_CHOICES: dict[str, tuple[str, ...]] = {
     "paper": ("a4", "letter"),
     "card_size": ("a6", "a7", "index-3x5", "business", "poker"),
     "duplex": ("long-edge", "short-edge", "fold", "none"),
+    "chapter_start": ("any", "right", "continuous"),
 }
 
 # Characters that must never reach a PDF or a card: C0/C1 controls except tab and newline,

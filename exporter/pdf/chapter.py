@@ -6,15 +6,19 @@ import zlib
 from collections.abc import Callable
 
 from reportlab.lib import colors
-from reportlab.platypus import CondPageBreak, Flowable, Paragraph
+from reportlab.platypus import Flowable
 
-from exporter.model import PHRASE_FIELDS, SECTION_TITLES, Category, Item, Library, Technique
-from exporter.pdf.flowables import Anchor
-from exporter.pdf.fonts import ICONS, REGULAR, para_text
-from exporter.pdf.styles import Styles, keep_room_for
+from exporter.labels import Labels
+from exporter.model import PHRASE_FIELDS, Category, Item, Library, Technique
+from exporter.pdf.flowables import Anchor, KeepWithNext, Para, WarningPanel, marked
+from exporter.pdf.fonts import HEADING_REGULAR, para_text
+from exporter.pdf.styles import WARNING_RULE, WARNING_TINT, Styles
 from exporter.pdf.text import draw_text, text_width
 
 WARNING_SIGN = "⚠"
+
+#: Arrow before each similar technique (drawn from the icon font: the text face has none).
+SEE_ALSO = "→"
 
 #: Builds the row for one similar technique; the handbook makes it a link with "see p. N".
 SimilarRow = Callable[[Technique], Flowable]
@@ -47,23 +51,23 @@ class CategoryChips(Flowable):  # type: ignore[misc]
         self.rows = [[]]
         used = 0.0
         for label, colour in self.labels:
-            width = text_width(label, self.FONT_SIZE) + 2 * self.PAD_X
+            width = text_width(label, self.FONT_SIZE, HEADING_REGULAR) + 2 * self.PAD_X
             if self.rows[-1] and used + width > availWidth:
                 self.rows.append([])
                 used = 0.0
             self.rows[-1].append((label, colour, width))
             used += width + self.GAP
         self.width = availWidth
-        self.height = len(self.rows) * (self.HEIGHT + self.GAP)
+        self.height = len(self.rows) * (self.HEIGHT + self.GAP) - self.GAP
         return availWidth, self.height
 
     def getSpaceAfter(self) -> float:
-        return 4.0
+        return 6.0
 
     def draw(self) -> None:
         canv = self.canv
         for row_index, row in enumerate(self.rows):
-            y = self.height - (row_index + 1) * (self.HEIGHT + self.GAP) + self.GAP
+            y = self.height - (row_index + 1) * self.HEIGHT - row_index * self.GAP
             x = 0.0
             for label, colour, width in row:
                 # Each distinct chip is drawn once as a form and reused on every chapter's page.
@@ -85,15 +89,24 @@ class CategoryChips(Flowable):  # type: ignore[misc]
         canv.setLineWidth(0.6)
         canv.roundRect(0, 0, width, self.HEIGHT, 4, stroke=1, fill=1)
         canv.setFillColor(colors.black)
-        draw_text(canv, self.PAD_X, 4, label, self.FONT_SIZE, REGULAR)
+        draw_text(canv, self.PAD_X, 4, label, self.FONT_SIZE, HEADING_REGULAR)
         canv.endForm()
+
+
+def situation_key(technique: Technique, index: int) -> str:
+    """The page-reference key of a technique's index-th "When to use" item."""
+    return f"situation-{technique.id}-{index}"
+
+
+def section_title(labels: Labels, name: str) -> str:
+    return labels(f"handbook.section.{name}")
 
 
 def plain_similar_row(styles: Styles) -> SimilarRow:
     """Similar techniques as a plain list of titles (for documents without the other chapters)."""
 
     def row(other: Technique) -> Flowable:
-        return Paragraph(f'<font name="{ICONS}">→</font> {para_text(other.title)}', styles.ref)
+        return Para(para_text(other.title), styles.ref, bulletText=SEE_ALSO)
 
     return row
 
@@ -103,56 +116,73 @@ def chapter_flowables(
     library: Library,
     styles: Styles,
     similar_row: SimilarRow,
+    mark_situations: bool = False,
 ) -> list[Flowable]:
-    """Title, category chips, summary and every non-empty section of one technique."""
-    flowables: list[Flowable] = [
-        Anchor(
-            para_text(technique.title),
-            styles.title,
-            key=technique_key(technique),
-            outline_title=technique.title,
-            outline_level=1,
-            header=technique.title,
-        ),
-        CategoryChips([library.category(name) for name in technique.categories]),
-        *_section_heading("summary", styles),
-        Paragraph(para_text(technique.summary), styles.body),
-    ]
-    flowables += _items_section("steps", technique.steps, styles)
+    """Title, category chips, summary and every non-empty section of one technique.
+
+    Every heading travels with what follows it (KeepWithNext); the title, the chips, the
+    summary heading and the summary's first lines are one block. mark_situations records
+    the page of each "When to use" item, for the handbook's situation index.
+    """
+    labels = library.labels()
+    title = Anchor(
+        para_text(technique.title),
+        styles.title,
+        key=technique_key(technique),
+        outline_title=technique.title,
+        outline_level=1,
+        header=technique.title,
+    )
+    summary = KeepWithNext(_heading("summary", labels, styles), Para(para_text(technique.summary), styles.body))
+    chips = CategoryChips([library.category(name) for name in technique.categories])
+    flowables: list[Flowable] = [KeepWithNext(title, KeepWithNext(chips, summary))]
+    flowables += _items_section("steps", technique, labels, styles, False)
     for name in ("when_to_use", "key_phrases", "follow_up_questions", "alternative_phrasings"):
-        flowables += _items_section(name, technique.items(name), styles)
-    flowables += _warnings_section(technique.warnings, styles)
+        flowables += _items_section(name, technique, labels, styles, mark_situations and name == "when_to_use")
+    flowables += _warnings_section(technique.warnings, labels, styles)
     if technique.sources:
-        flowables += _section_heading("sources", styles)
-        flowables += [Paragraph(para_text(source), styles.source) for source in technique.sources]
-    similar = [library.technique(other) for other in technique.similar]
+        rows = [Para(para_text(source), styles.source) for source in technique.sources]
+        flowables += _kept("sources", rows, labels, styles)
+    similar = [similar_row(library.technique(other)) for other in technique.similar]
     if similar:
-        flowables += _section_heading("similar", styles)
-        flowables += [similar_row(other) for other in similar]
+        flowables += _kept("similar", similar, labels, styles)
     return flowables
 
 
-def _section_heading(name: str, styles: Styles) -> list[Flowable]:
-    """The heading, after a page break if the page has no room for it and two lines more."""
-    return [
-        CondPageBreak(keep_room_for(styles.section, styles.body)),
-        Paragraph(para_text(SECTION_TITLES[name]), styles.section),
-    ]
+def _heading(name: str, labels: Labels, styles: Styles) -> Flowable:
+    return Para(para_text(section_title(labels, name)), styles.section)
 
 
-def _items_section(name: str, items: tuple[Item, ...], styles: Styles) -> list[Flowable]:
+def _kept(name: str, body: list[Flowable], labels: Labels, styles: Styles) -> list[Flowable]:
+    """The section's heading held to its first entry, then the other entries."""
+    return [KeepWithNext(_heading(name, labels, styles), body[0]), *body[1:]]
+
+
+def _items_section(name: str, technique: Technique, labels: Labels, styles: Styles, mark: bool) -> list[Flowable]:
+    items = technique.items(name)
     if not items:
         return []
+    body: list[Flowable]
     if name == "steps":
-        body = [Paragraph(para_text(item.text), styles.step, bulletText=f"{n}.") for n, item in enumerate(items, 1)]
+        body = [Para(para_text(item.text), styles.step, bulletText=f"{n}.") for n, item in enumerate(items, 1)]
+    elif mark:
+        body = [
+            marked(para_text(item.text), styles.bullet, situation_key(technique, index), BULLET)
+            for index, item in enumerate(items)
+        ]
     else:
         style = styles.phrase if name in PHRASE_FIELDS else styles.bullet
-        body = [Paragraph(para_text(item.text), style, bulletText=BULLET) for item in items]
-    return [*_section_heading(name, styles), *body]
+        body = [Para(para_text(item.text), style, bulletText=BULLET) for item in items]
+    return _kept(name, body, labels, styles)
 
 
-def _warnings_section(items: tuple[Item, ...], styles: Styles) -> list[Flowable]:
+def _warnings_section(items: tuple[Item, ...], labels: Labels, styles: Styles) -> list[Flowable]:
+    """All warnings in one panel; the part on a following page says it continues."""
     if not items:
         return []
-    warnings = [Paragraph(para_text(item.text), styles.warning, bulletText=WARNING_SIGN) for item in items]
-    return [*_section_heading("warnings", styles), *warnings]
+    warnings: list[Flowable] = [Para(para_text(item.text), styles.warning, bulletText=WARNING_SIGN) for item in items]
+    continued = Para(
+        para_text(labels("handbook.continued", section=section_title(labels, "warnings"))), styles.warning_label
+    )
+    panel = WarningPanel(warnings, WARNING_TINT, WARNING_RULE, continued)
+    return [KeepWithNext(_heading("warnings", labels, styles), panel)]

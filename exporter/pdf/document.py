@@ -10,14 +10,25 @@ from __future__ import annotations
 from pathlib import Path
 
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
+from reportlab.platypus import ActionFlowable, BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
 
 from exporter import __version__
 from exporter.model import Library
-from exporter.pdf.flowables import Anchor
-from exporter.pdf.fonts import BOLD, REGULAR, para_text, register_fonts
+from exporter.pdf.fitting import Pager
+from exporter.pdf.flowables import Anchor, Marked
+from exporter.pdf.fonts import HEADING, HEADING_REGULAR, REGULAR, para_text, register_fonts
 from exporter.pdf.pagerefs import PageNumbers
-from exporter.pdf.styles import FOOTER_GAP, HEADER_GAP, MARGIN, MUTED, RULE, Styles, paper_size
+from exporter.pdf.styles import (
+    BOTTOM_MARGIN,
+    FOOTER_GAP,
+    HEADER_GAP,
+    MUTED,
+    RULE,
+    TOP_MARGIN,
+    Styles,
+    paper_size,
+    side_margin,
+)
 from exporter.pdf.text import draw_text, fit_text
 
 COVER = "cover"
@@ -26,6 +37,16 @@ FOOTER_SIZE = 7.5
 HEADER_SIZE = 8.5
 FOOTER_NUMBER_ROOM = 70.0
 PAGE_FRAME_FORM = "pageframe"
+
+#: (title, destination key, level) of one bookmark.
+OutlineEntry = tuple[str, str, int]
+
+
+class BlankPage(ActionFlowable):  # type: ignore[misc]
+    """Marks the page it lands on as intentionally blank: no running header or footer."""
+
+    def apply(self, doc: BaseDocTemplate) -> None:
+        doc.blank_page = True
 
 
 class OnePassDocument(BaseDocTemplate):  # type: ignore[misc]
@@ -47,19 +68,21 @@ class OnePassDocument(BaseDocTemplate):  # type: ignore[misc]
         outline: bool = False,
         cover_page: bool = False,
         footer_text: str | None = None,
+        page_of: str = "page {page} of {total}",
     ) -> None:
         register_fonts()
         width, height = paper_size(paper)
+        margin = side_margin(paper)
         footer_note = Paragraph(para_text(footer_text or library.footer_disclaimer()), styles.small)
-        _, note_height = footer_note.wrap(width - 2 * MARGIN - FOOTER_NUMBER_ROOM, height)
+        _, note_height = footer_note.wrap(width - 2 * margin - FOOTER_NUMBER_ROOM, height)
         super().__init__(
             str(target),
             pagesize=(width, height),
-            leftMargin=MARGIN,
-            rightMargin=MARGIN,
-            topMargin=MARGIN + HEADER_GAP,
+            leftMargin=margin,
+            rightMargin=margin,
+            topMargin=TOP_MARGIN + HEADER_GAP,
             # A long footer note takes more lines; the body never runs into it.
-            bottomMargin=MARGIN + max(FOOTER_GAP, note_height + 8),
+            bottomMargin=BOTTOM_MARGIN + max(FOOTER_GAP, note_height + 8),
             title=title,
             author=library.organisation or library.title,
             subject=subject,
@@ -78,6 +101,10 @@ class OnePassDocument(BaseDocTemplate):  # type: ignore[misc]
         self.header = ""
         self.header_right = header_right
         self.outline = outline
+        #: The bookmarks, in order, written once every destination exists (set by the writer).
+        self.outline_entries: list[OutlineEntry] = []
+        self.page_of = page_of
+        self.blank_page = False
         self.footer_note = footer_note
         self._header_room = 0.0
         self._fitted_headers: dict[str, str] = {}
@@ -112,6 +139,8 @@ class OnePassDocument(BaseDocTemplate):  # type: ignore[misc]
         pages = int(self.canv.getPageNumber()) - 1
         self.numbers.define_forms(self.canv, pages)
         if self.outline:
+            for title, key, level in self.outline_entries:
+                self.canv.addOutlineEntry(title, key, level=level)
             self.canv.showOutline()
         # ASCII85 only makes compressed streams a quarter bigger (and costs time to encode).
         saved_a85 = rl_config.useA85
@@ -122,35 +151,50 @@ class OnePassDocument(BaseDocTemplate):  # type: ignore[misc]
             rl_config.useA85 = saved_a85
         return pages
 
+    def pager(self) -> Pager:
+        """A planning position at the top of the first page of this document's body frame."""
+        return Pager(float(self.width), float(self.height))
+
     def afterFlowable(self, flowable: Flowable) -> None:
-        if not isinstance(flowable, Anchor) or flowable.key in self.numbers.pages:
+        parts = getattr(flowable, "parts", None)
+        if parts is not None:
+            for part in parts():
+                self.afterFlowable(part)
+            return
+        if not isinstance(flowable, (Anchor, Marked)) or not flowable.key or flowable.key in self.numbers.pages:
             return
         canv = self.canv
         self.numbers.record(flowable.key, canv.getPageNumber())
         canv.bookmarkPage(flowable.key)
-        if self.outline:
-            canv.addOutlineEntry(flowable.outline_title, flowable.key, level=flowable.outline_level)
-        if flowable.header is not None:
+        if isinstance(flowable, Anchor) and flowable.header is not None:
             self.header = flowable.header
 
     def decorate_page(self, canv: Canvas, doc: BaseDocTemplate) -> None:
         """Running header and footer, drawn when the page is complete (its header is known)."""
+        if self.blank_page:
+            self.blank_page = False
+            return
         if not canv.hasForm(PAGE_FRAME_FORM):
             self._define_page_frame(canv)
         canv.doForm(PAGE_FRAME_FORM)
         if self.header:
             if self.header not in self._fitted_headers:
-                self._fitted_headers[self.header] = fit_text(self.header, HEADER_SIZE, self._header_room, BOLD)
+                self._fitted_headers[self.header] = fit_text(self.header, HEADER_SIZE, self._header_room, HEADING)
             canv.setFillColor(MUTED)
             draw_text(
-                canv, self.leftMargin, self.pagesize[1] - MARGIN, self._fitted_headers[self.header], HEADER_SIZE, BOLD
+                canv,
+                self.leftMargin,
+                self.pagesize[1] - TOP_MARGIN,
+                self._fitted_headers[self.header],
+                HEADER_SIZE,
+                HEADING,
             )
         self.numbers.draw_right(
             canv,
             self.leftMargin + self.width,
-            MARGIN,
-            "page {page} of {total}",
-            font_name=REGULAR,
+            BOTTOM_MARGIN,
+            self.page_of,
+            font_name=HEADING_REGULAR,
             font_size=FOOTER_SIZE,
             colour=MUTED,
             page=canv.getPageNumber(),
@@ -159,19 +203,21 @@ class OnePassDocument(BaseDocTemplate):  # type: ignore[misc]
     def _define_page_frame(self, canv: Canvas) -> None:
         """What every body page repeats (rules, library title, footer note), drawn once as a form."""
         left, right = self.leftMargin, self.leftMargin + self.width
-        top = self.pagesize[1] - MARGIN
+        top = self.pagesize[1] - TOP_MARGIN
         canv.beginForm(PAGE_FRAME_FORM)
         canv.setStrokeColor(RULE)
         canv.setLineWidth(0.5)
         canv.setFillColor(MUTED)
         self._header_room = self.width
         if self.header_right:
-            right_text = fit_text(self.header_right, HEADER_SIZE, self.width * 0.4)
-            self._header_room -= draw_text(canv, right, top, right_text, HEADER_SIZE, REGULAR, align="right") + 12
+            right_text = fit_text(self.header_right, HEADER_SIZE, self.width * 0.4, HEADING_REGULAR)
+            self._header_room -= (
+                draw_text(canv, right, top, right_text, HEADER_SIZE, HEADING_REGULAR, align="right") + 12
+            )
         canv.line(left, top - 3.5, right, top - 3.5)
         note = self.footer_note
         note_height = note.height
-        note_bottom = MARGIN - 2.5
+        note_bottom = BOTTOM_MARGIN - 2.5
         rule_y = note_bottom + note_height + 3
         canv.line(left, rule_y, right, rule_y)
         note.drawOn(canv, left, note_bottom)

@@ -1,24 +1,47 @@
-"""The PDF handbook: cover, contents, one chapter per technique by category, sources."""
+"""The PDF handbook: cover, contents, quick reference, chapters by category, situation index, sources.
+
+Every part is planned page by page before it is drawn (exporter.pdf.fitting), so no chapter or
+list leaves three or four lines alone on a page, and a chapter that spills a few lines is set
+a little tighter instead. Chapters start on any new page, on a right-hand page, or run on,
+as `settings: chapter_start:` in library.yaml says.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 
-from reportlab.platypus import Flowable, KeepTogether, NextPageTemplate, PageBreak, Paragraph, Spacer, TopPadder
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Flowable, NextPageTemplate, PageBreak, Paragraph, Spacer, TopPadder
 
-from exporter.model import Library, Technique
+from exporter.collation import collation_key
+from exporter.labels import Labels
+from exporter.model import Category, Library, Technique
 from exporter.outputs import atomic_output
-from exporter.pdf.chapter import SimilarRow, chapter_flowables, technique_key
-from exporter.pdf.document import BODY, OnePassDocument
-from exporter.pdf.flowables import Anchor, PageRefRow
+from exporter.pdf.chapter import SEE_ALSO, SimilarRow, chapter_flowables, technique_key
+from exporter.pdf.document import BODY, BlankPage, OnePassDocument, OutlineEntry
+from exporter.pdf.fitting import Pager, fit_part
+from exporter.pdf.flowables import Anchor, KeepWithNext, PageRefRow, Para
 from exporter.pdf.fonts import para_text
 from exporter.pdf.pagerefs import PageNumbers
-from exporter.pdf.styles import Styles, make_styles
+from exporter.pdf.reference import has_situations, quick_reference, situation_index
+from exporter.pdf.styles import LEADER, LEVELS, Styles, make_styles
 from exporter.writers import BuildOptions, WriteResult
 
 HANDBOOK_FILE = "handbook.pdf"
+COVER_KEY = "cover"
 CONTENTS_KEY = "contents"
+QUICK_REFERENCE_KEY = "quick-reference"
+SITUATIONS_KEY = "situations"
 SOURCES_KEY = "sources"
+
+#: A page holding less than this many lines of body text is not left at the end of a part.
+MIN_LAST_LINES = 4.6
+#: A chapter whose last page holds fewer lines than this is first tried a little tighter.
+TIGHTEN_BELOW_LINES = 9.0
+RUN_ON_GAP = 30.0
 
 
 def write_handbook(library: Library, out_dir: Path, options: BuildOptions) -> WriteResult:
@@ -34,6 +57,7 @@ def write_handbook(library: Library, out_dir: Path, options: BuildOptions) -> Wr
 
 def build_handbook(library: Library, target: Path, paper: str) -> int:
     """Write the handbook PDF to target in one layout pass; return its page count."""
+    labels = library.labels()
     styles = make_styles(library.language)
     document = OnePassDocument(
         target,
@@ -41,108 +65,226 @@ def build_handbook(library: Library, target: Path, paper: str) -> int:
         paper,
         styles,
         title=library.title,
-        subject=library.subtitle or f"{library.title}: handbook",
+        subject=library.subtitle or labels("handbook.subject", title=library.title),
         header_right=library.title,
         outline=True,
         cover_page=True,
+        page_of=labels("handbook.page_of", page="{page}", total="{total}"),
     )
-    flowables = cover(library, styles)
-    flowables += contents(library, styles, document.numbers)
-    flowables += chapters(library, styles, document.numbers)
-    flowables += sources(library, styles, document.numbers)
-    return document.build_once(flowables)
+    layout = _Layout(document.pager(), styles)
+    layout.flowables = cover(library, labels, styles)
+    numbers = document.numbers
+    layout.part(lambda level: contents(library, labels, styles, numbers))
+    layout.part(
+        lambda level: quick_reference(
+            library,
+            labels,
+            styles,
+            numbers,
+            _part_heading(labels("handbook.quick_reference"), QUICK_REFERENCE_KEY, styles),
+        )
+    )
+    chapters(library, layout, numbers)
+    if has_situations(library):
+        layout.part(
+            lambda level: situation_index(
+                library, labels, styles, numbers, _part_heading(labels("handbook.situations"), SITUATIONS_KEY, styles)
+            )
+        )
+    if cited_sources(library):
+        layout.part(lambda level: sources(library, labels, styles, numbers))
+    document.outline_entries = outline(library, labels)
+    return document.build_once(layout.flowables)
 
 
-def cover(library: Library, styles: Styles) -> list[Flowable]:
+class _Layout:
+    """The flowables so far and the planned position after them."""
+
+    def __init__(self, pager: Pager, styles: Styles) -> None:
+        self.pager = pager
+        self.flowables: list[Flowable] = []
+        leading = float(styles.body.leading)
+        self.min_last = MIN_LAST_LINES * leading
+        self.tighten_below = TIGHTEN_BELOW_LINES * leading
+
+    def new_page(self) -> None:
+        self.flowables.append(PageBreak())
+        self.pager = self.pager.new_page()
+
+    def part(self, build: Callable[[int], list[Flowable]], new_page: bool = True, levels: int = 1) -> None:
+        if new_page:
+            self.new_page()
+        fitted = fit_part(build, self.pager, self.min_last, self.tighten_below, levels)
+        self.flowables += fitted.flowables
+        self.pager = fitted.pager
+
+
+def cover(library: Library, labels: Labels, styles: Styles) -> list[Flowable]:
     flowables: list[Flowable] = [
         Spacer(1, 150),
-        Anchor(para_text(library.title), styles.cover_title, key="cover", outline_title="Cover"),
+        Anchor(para_text(library.title), styles.cover_title, key=COVER_KEY, outline_title=labels("handbook.cover")),
     ]
+    count = labels("handbook.technique_count", count=len(library.techniques))
     for text, style in (
         (library.subtitle, styles.cover_subtitle),
         (library.organisation, styles.cover_line),
         (library.edition, styles.cover_line),
+        (count, styles.cover_line),
     ):
         if text:
             flowables.append(Paragraph(para_text(text), style))
     # TopPadder sets one flowable at the foot of the cover, so heading and text are one paragraph.
-    disclaimer = Paragraph(f"<b>{para_text('Disclaimer')}</b><br/>{para_text(library.disclaimer)}", styles.source)
-    flowables += [TopPadder(disclaimer), NextPageTemplate(BODY), PageBreak()]
+    disclaimer = Paragraph(
+        f"<b>{para_text(labels('handbook.disclaimer'))}</b><br/>{para_text(library.disclaimer)}", styles.source
+    )
+    flowables += [TopPadder(disclaimer), NextPageTemplate(BODY)]
     return flowables
 
 
-def contents(library: Library, styles: Styles, numbers: PageNumbers) -> list[Flowable]:
-    """The table of contents: one linked row per category and technique, numbers filled in later."""
-    flowables: list[Flowable] = [
-        Anchor(
-            para_text("Contents"), styles.page_heading, key=CONTENTS_KEY, outline_title="Contents", header="Contents"
-        )
-    ]
-    for index, (category, members) in enumerate(library.chapters()):
+def listings(library: Library) -> list[tuple[Category, list[Technique]]]:
+    """Every category that has techniques, with all of them (cross-listed ones too), by title."""
+    by_title = collation_key(library.language)
+    listed = []
+    for category in library.categories:
+        members = [t for t in library.techniques if category.name in t.categories]
+        if members:
+            members.sort(key=lambda t: (by_title(t.title), t.id))
+            listed.append((category, members))
+    return listed
+
+
+def category_destinations(library: Library) -> dict[str, str]:
+    """Where a category's contents row and bookmark point: its first chapter, or (a category
+    no technique has first) the first technique listed under it."""
+    opening = {category.name: category_key(index) for index, (category, _) in enumerate(library.chapters())}
+    return {
+        category.name: opening.get(category.name, technique_key(members[0])) for category, members in listings(library)
+    }
+
+
+def contents(library: Library, labels: Labels, styles: Styles, numbers: PageNumbers) -> list[Flowable]:
+    """One linked row per category and per technique under it (a technique under each of its
+    categories), dot leaders to the page numbers, which are filled in after the last page."""
+    flowables: list[Flowable] = [_part_heading(labels("handbook.contents"), CONTENTS_KEY, styles)]
+    destinations = category_destinations(library)
+    for category, members in listings(library):
         label = f"{category.icon} {category.name}".strip()
-        flowables.append(PageRefRow(label, styles.toc_category, numbers, category_key(index)))
-        flowables += [PageRefRow(t.title, styles.toc_entry, numbers, technique_key(t)) for t in members]
-    if cited_sources(library):
-        flowables.append(PageRefRow("Sources", styles.toc_category, numbers, SOURCES_KEY))
+        row = PageRefRow(label, styles.toc_category, numbers, destinations[category.name])
+        entries = [_leader_row(t.title, styles.toc_entry, numbers, technique_key(t)) for t in members]
+        flowables += [KeepWithNext(row, entries[0]), *entries[1:]]
+    for key, label, present in (
+        (QUICK_REFERENCE_KEY, "handbook.quick_reference", True),
+        (SITUATIONS_KEY, "handbook.situations", has_situations(library)),
+        (SOURCES_KEY, "handbook.sources", bool(cited_sources(library))),
+    ):
+        if present:
+            flowables.append(PageRefRow(labels(label), styles.toc_category, numbers, key))
+    flowables[0:2] = [KeepWithNext(flowables[0], flowables[1])]
     return flowables
+
+
+def _leader_row(text: str, style: ParagraphStyle, numbers: PageNumbers, key: str) -> PageRefRow:
+    return PageRefRow(text, style, numbers, key, number_width=30, leaders=True, leader_colour=LEADER)
+
+
+def _part_heading(text: str, key: str, styles: Styles) -> Anchor:
+    return Anchor(para_text(text), styles.page_heading, key=key, outline_title=text, header=text)
 
 
 def category_key(index: int) -> str:
     return f"category-{index}"
 
 
-def chapters(library: Library, styles: Styles, numbers: PageNumbers) -> list[Flowable]:
-    """Every technique on a fresh page, each category opening with its heading."""
-    similar_row = linked_similar_row(styles, numbers)
-    flowables: list[Flowable] = []
+def chapters(library: Library, layout: _Layout, numbers: PageNumbers) -> None:
+    """Every technique once, grouped by its first category, each category opening with its heading."""
+    mode = library.settings.chapter_start
     for index, (category, members) in enumerate(library.chapters()):
         for position, technique in enumerate(members):
-            flowables.append(PageBreak())
-            if position == 0:
-                label = f"{category.icon} {category.name}".strip()
-                flowables.append(
-                    Anchor(
-                        para_text(label.upper()), styles.category, key=category_key(index), outline_title=category.name
-                    )
-                )
-            flowables += chapter_flowables(technique, library, styles, similar_row)
-    return flowables
+            first = index == 0 and position == 0
+            if mode != "continuous" or first:
+                layout.new_page()
+                if mode == "right" and layout.pager.page % 2 == 0:
+                    layout.flowables.append(BlankPage())
+                    layout.new_page()
+            opens = category if position == 0 else None
+            run_on = mode == "continuous" and not first
+            layout.part(_chapter_builder(library, technique, opens, index, numbers, run_on), False, len(LEVELS))
 
 
-def linked_similar_row(styles: Styles, numbers: PageNumbers) -> SimilarRow:
+def _chapter_builder(
+    library: Library, technique: Technique, opens: Category | None, index: int, numbers: PageNumbers, run_on: bool
+) -> Callable[[int], list[Flowable]]:
+    def build(level: int) -> list[Flowable]:
+        styles = _chapter_styles(library.language, level, run_on)
+        flowables = chapter_flowables(technique, library, styles, linked_similar_row(library, styles, numbers), True)
+        if opens is not None:
+            label = f"{opens.icon} {opens.name}".strip()
+            anchor = Anchor(
+                para_text(label.upper()), styles.category, key=category_key(index), outline_title=opens.name
+            )
+            flowables[0] = KeepWithNext(anchor, flowables[0])
+        return flowables
+
+    return build
+
+
+@lru_cache(maxsize=16)
+def _chapter_styles(language: str, level: int, run_on: bool) -> Styles:
+    styles = make_styles(language, level=level)
+    if not run_on:
+        return styles
+    gap = {"spaceBefore": RUN_ON_GAP}
+    return replace(
+        styles,
+        title=ParagraphStyle("title-run-on", parent=styles.title, **gap),
+        category=ParagraphStyle("category-run-on", parent=styles.category, **gap),
+    )
+
+
+def linked_similar_row(library: Library, styles: Styles, numbers: PageNumbers) -> SimilarRow:
+    template = library.labels()("handbook.see_page", page="{page}")
+
     def row(other: Technique) -> Flowable:
         return PageRefRow(
-            f"→ {other.title}",
-            styles.ref,
-            numbers,
-            technique_key(other),
-            template="see p. {page}",
-            number_width=70,
+            other.title, styles.ref, numbers, technique_key(other), template=template, number_width=70, bullet=SEE_ALSO
         )
 
     return row
 
 
 def cited_sources(library: Library) -> list[tuple[str, list[Technique]]]:
-    """Each distinct source once (alphabetical), with the techniques citing it in handbook order."""
+    """Each distinct source once (by collation), with the techniques citing it in handbook order."""
     citing: dict[str, list[Technique]] = {}
     for technique in library.ordered_techniques():
         for source in dict.fromkeys(s.strip() for s in technique.sources if s.strip()):
             citing.setdefault(source, []).append(technique)
-    return sorted(citing.items(), key=lambda pair: (pair[0].casefold(), pair[0]))
+    by_text = collation_key(library.language)
+    return sorted(citing.items(), key=lambda pair: by_text(pair[0]))
 
 
-def sources(library: Library, styles: Styles, numbers: PageNumbers) -> list[Flowable]:
-    listed = cited_sources(library)
-    if not listed:
-        return []
-    flowables: list[Flowable] = [
-        PageBreak(),
-        Anchor(para_text("Sources"), styles.page_heading, key=SOURCES_KEY, outline_title="Sources", header="Sources"),
+def sources(library: Library, labels: Labels, styles: Styles, numbers: PageNumbers) -> list[Flowable]:
+    """Every source once, hanging indent, with the techniques that cite it and their pages."""
+    flowables: list[Flowable] = []
+    for source, techniques in cited_sources(library):
+        rows = [_leader_row(t.title, styles.toc_entry, numbers, technique_key(t)) for t in techniques]
+        flowables += [KeepWithNext(Para(para_text(source), styles.source), rows[0]), *rows[1:]]
+    heading = _part_heading(labels("handbook.sources"), SOURCES_KEY, styles)
+    return [KeepWithNext(heading, flowables[0]), *flowables[1:]]
+
+
+def outline(library: Library, labels: Labels) -> list[OutlineEntry]:
+    """The bookmarks: front matter, every category with all its techniques, back matter."""
+    entries: list[OutlineEntry] = [
+        (labels("handbook.cover"), COVER_KEY, 0),
+        (labels("handbook.contents"), CONTENTS_KEY, 0),
+        (labels("handbook.quick_reference"), QUICK_REFERENCE_KEY, 0),
     ]
-    for source, techniques in listed:
-        rows: list[Flowable] = [Paragraph(para_text(source), styles.body)]
-        rows += [PageRefRow(t.title, styles.toc_entry, numbers, technique_key(t)) for t in techniques]
-        rows.append(Spacer(1, 6))
-        flowables.append(KeepTogether(rows))
-    return flowables
+    destinations = category_destinations(library)
+    for category, members in listings(library):
+        entries.append((category.name, destinations[category.name], 0))
+        entries += [(t.title, technique_key(t), 1) for t in members]
+    if has_situations(library):
+        entries.append((labels("handbook.situations"), SITUATIONS_KEY, 0))
+    if cited_sources(library):
+        entries.append((labels("handbook.sources"), SOURCES_KEY, 0))
+    return entries

@@ -1,0 +1,158 @@
+"""Planning pages before they are drawn: where each flowable lands, and how full the last page is.
+
+`Pager` follows the rules of ReportLab's Frame (space before dropped at the top of a page,
+space after and before overlapping, a flowable that does not fit is split or moved on), page
+after page, without drawing anything. Paragraphs remember their line breaks (flowables.Para),
+so when the document is then really laid out, no paragraph is broken into lines twice.
+
+`fit_part` uses it to keep a part of the document (a chapter, the contents, an index) from
+leaving three or four lines on a page of their own: first it sets the part a little tighter
+(spacing, then half a point of type); if that does not pull the lines back, it moves a few
+more lines onto the last page, so that page is worth turning to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from reportlab.platypus import ActionFlowable, Flowable, PageBreak
+
+_FUZZ = 1e-6
+
+
+@dataclass(frozen=True)
+class Pager:
+    """A position in a run of equal frames: page number and the height already used on it."""
+
+    width: float
+    height: float
+    page: int = 1
+    used: float = 0.0
+    at_top: bool = True
+    space_after: float = 0.0
+
+    def new_page(self) -> Pager:
+        return replace(self, page=self.page + 1, used=0.0, at_top=True, space_after=0.0)
+
+    def room(self, flowable: Flowable) -> tuple[float, float]:
+        """(space before the flowable here, height left for it)."""
+        before = 0.0
+        if not self.at_top:
+            before = max(float(flowable.getSpaceBefore()) - self.space_after, 0.0)
+        return before, self.height - self.used - before
+
+    def placed(self, before: float, height: float, after: float) -> Pager:
+        moved = before + height + after
+        return replace(self, used=self.used + moved, at_top=self.at_top and moved == 0, space_after=after)
+
+
+@dataclass(frozen=True)
+class Landing:
+    """Where one top-level flowable starts: its page, and the height used above it there."""
+
+    page: int
+    used: float
+
+
+def paginate(flowables: list[Flowable], pager: Pager) -> tuple[list[Landing], Pager]:
+    """Where each flowable starts, and the position after the last one (nothing is drawn)."""
+    landings: list[Landing] = []
+    for flowable in flowables:
+        pager, landing = _place(flowable, pager)
+        landings.append(landing)
+    return landings, pager
+
+
+def _place(flowable: Flowable, pager: Pager) -> tuple[Pager, Landing]:
+    if isinstance(flowable, PageBreak):
+        return pager.new_page(), Landing(pager.page, pager.used)
+    if isinstance(flowable, ActionFlowable):
+        return pager, Landing(pager.page, pager.used)
+    landing: Landing | None = None
+    pending = [flowable]
+    while pending:
+        current = pending.pop(0)
+        before, room = pager.room(current)
+        height = None
+        if room > 0:
+            _, height = current.wrap(pager.width, room)
+            if height > room + _FUZZ:
+                height = None
+        if height is not None:
+            landing = landing or Landing(pager.page, pager.used)
+            pager = pager.placed(before, height, float(current.getSpaceAfter()))
+            continue
+        parts = current.split(pager.width, room) if room > 0 else []
+        if parts:
+            pending[0:0] = parts
+            continue
+        if pager.at_top:
+            raise ValueError(f"{type(current).__name__} is taller than a page and cannot be split")
+        pager = pager.new_page()
+        pending.insert(0, current)
+    return pager, landing or Landing(pager.page, pager.used)
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """The flowables chosen for a part, and the position after them."""
+
+    flowables: list[Flowable]
+    pager: Pager
+    level: int = 0
+    pulled_over: bool = False
+
+
+def fit_part(
+    build: Callable[[int], list[Flowable]],
+    pager: Pager,
+    min_last: float,
+    tighten_below: float,
+    levels: int = 3,
+) -> Fitted:
+    """The part built at the loosest level whose last page is not a near-empty one.
+
+    build(level) makes the part's flowables at a tightness level (0 as designed). A part
+    whose last page would hold less than tighten_below is tried tighter, level by level, and
+    the first level that saves that page is taken. Otherwise, if less than min_last of the
+    last page is used, a page break goes before a late flowable, so enough lines move with it.
+    """
+    flowables = build(0)
+    start = pager
+    landings, end = paginate(flowables, start)
+    if end.page > start.page and 0 < end.used < tighten_below:
+        for level in range(1, levels):
+            tighter = build(level)
+            _, tight_end = paginate(tighter, start)
+            if tight_end.page < end.page or (tight_end.page == end.page and tight_end.used == 0):
+                return Fitted(tighter, tight_end, level)
+    if _fine(end, start, min_last):
+        return Fitted(flowables, end)
+    pulled = _pull_over(flowables, landings, start, end, min_last)
+    return pulled or Fitted(flowables, end)
+
+
+def _fine(end: Pager, start: Pager, min_last: float) -> bool:
+    """The part ends on its first page (nothing to fix), or its last page is well filled."""
+    return end.page == start.page or end.used >= min_last or end.used == 0
+
+
+def _pull_over(
+    flowables: list[Flowable], landings: list[Landing], start: Pager, end: Pager, min_last: float
+) -> Fitted | None:
+    """Break the page before a flowable of the page before last, so the last page holds more."""
+    previous = end.page - 1
+    for index in range(len(flowables) - 1, 0, -1):
+        landing = landings[index]
+        if landing.page < previous:
+            break
+        if landing.page != previous or landing.used < min_last:
+            continue
+        if isinstance(flowables[index], (PageBreak, ActionFlowable)):
+            continue
+        trial = [*flowables[:index], PageBreak(), *flowables[index:]]
+        _, trial_end = paginate(trial, start)
+        if trial_end.page == end.page and trial_end.used >= min_last:
+            return Fitted(trial, trial_end, pulled_over=True)
+    return None
