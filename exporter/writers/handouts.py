@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from reportlab.platypus import Flowable
+
 from exporter.model import Library, Technique
 from exporter.outputs import atomic_output
 from exporter.pdf.chapter import chapter_flowables, plain_similar_row
 from exporter.pdf.document import OnePassDocument
-from exporter.pdf.styles import make_styles
+from exporter.pdf.fitting import fit_part
+from exporter.pdf.styles import LEVELS, make_styles
 from exporter.writers import BuildOptions, WriteResult
+from exporter.writers.handbook import MIN_LAST_LINES, TIGHTEN_BELOW_LINES
 
 HANDOUTS_DIR = "handouts"
 
@@ -31,17 +35,25 @@ def write_handouts(library: Library, out_dir: Path, options: BuildOptions) -> Wr
 
 def build_handout(library: Library, technique: Technique, target: Path, paper: str) -> int:
     """Write one technique's handout to target; return its page count."""
+    labels = library.labels()
     styles = make_styles(library.language, compact=True)
     document = OnePassDocument(
         target,
         library,
         paper,
         styles,
-        title=f"{technique.title} — {library.title}",
+        title=labels("handouts.title", technique=technique.title, library=library.title),
         subject=technique.summary,
         header_right=library.title,
         # A handout travels alone, so every page carries the whole disclaimer in its footer.
         footer_text=library.disclaimer,
+        page_of=labels("handouts.page_of", page="{page}", total="{total}"),
     )
-    flowables = chapter_flowables(technique, library, styles, plain_similar_row(styles))
-    return document.build_once(flowables)
+
+    def build(level: int) -> list[Flowable]:
+        tight = make_styles(library.language, compact=True, level=level)
+        return chapter_flowables(technique, library, tight, plain_similar_row(tight))
+
+    leading = float(styles.body.leading)
+    fitted = fit_part(build, document.pager(), MIN_LAST_LINES * leading, TIGHTEN_BELOW_LINES * leading, len(LEVELS))
+    return document.build_once(fitted.flowables)
