@@ -180,7 +180,8 @@ def chapter_starts(built: Built) -> dict[str, int]:
     first_chapter = next(n for n, body in enumerate(built.bodies, 1) if squash(body).startswith(opening))
     for technique_ in built.library.ordered_techniques():
         category = built.library.category(technique_.categories[0])
-        heading = squash(technique_.title)
+        chip = built.library.category(technique_.categories[0])
+        heading = squash(technique_.title + chip.icon + chip.name)  # the title, then its category chips
         for number, body in enumerate(built.bodies, 1):
             text = squash(body)
             for prefix in ("", squash(f"{category.icon} {category.name}".upper())):
@@ -189,15 +190,24 @@ def chapter_starts(built: Built) -> dict[str, int]:
     return starts
 
 
+def outline_pages(built: Built) -> dict[str, int]:
+    """The page of every top-level bookmark, by its title."""
+    reader = built.reader
+    return {
+        item.title: reader.get_destination_page_number(item) + 1
+        for item in reader.outline
+        if not isinstance(item, list)
+    }
+
+
 def sources_page(built: Built) -> int:
-    return next(n for n, body in enumerate(built.bodies, 1) if body.startswith("Sources") and n > 2)
+    return outline_pages(built)["Sources"]
 
 
 def back_matter_page(built: Built) -> int:
     """The first page after the chapters: the situation index, or else the sources."""
-    return next(
-        n for n, body in enumerate(built.bodies, 1) if n > 2 and body.startswith(("Situation index", "Sources"))
-    )
+    pages = outline_pages(built)
+    return pages.get("Situation index", pages["Sources"])
 
 
 def chapter_pages(built: Built, starts: dict[str, int], technique_id: str) -> range:
@@ -350,8 +360,8 @@ def test_empty_sections_are_left_out(small: Built) -> None:
 
 
 def part_page(built: Built, heading: str) -> int:
-    """The first page after the cover whose body starts with heading (a front or back matter part)."""
-    return next(n for n, body in enumerate(built.bodies, 1) if body.startswith(heading) and n > 1)
+    """The page a front or back matter part starts on (from its bookmark)."""
+    return outline_pages(built)[heading]
 
 
 def expected_contents(built: Built) -> list[tuple[str, str, int]]:

@@ -166,8 +166,12 @@ class OnePassDocument(BaseDocTemplate):  # type: ignore[misc]
         canv = self.canv
         self.numbers.record(flowable.key, canv.getPageNumber())
         canv.bookmarkPage(flowable.key)
-        if isinstance(flowable, Anchor) and flowable.header is not None:
-            self.header = flowable.header
+        if isinstance(flowable, Anchor):
+            for alias in flowable.aliases:
+                self.numbers.record(alias, canv.getPageNumber())
+                canv.bookmarkPage(alias)
+            if flowable.header is not None:
+                self.header = flowable.header
 
     def decorate_page(self, canv: Canvas, doc: BaseDocTemplate) -> None:
         """Running header and footer, drawn when the page is complete (its header is known)."""

@@ -41,7 +41,6 @@ class Anchor(Para):
 
     The document template notices it after it is drawn (afterFlowable) and records its page.
     `header` is the running-header text for the pages that follow (None keeps the current one).
-    `outline` lists further (title, level) entries pointing at the same place (cross-listings).
     """
 
     def __init__(
@@ -52,13 +51,16 @@ class Anchor(Para):
         outline_title: str,
         outline_level: int = 0,
         header: str | None = None,
-        outline: tuple[tuple[str, str, int], ...] | None = None,
+        aliases: tuple[str, ...] = (),
     ) -> None:
         super().__init__(markup, style)
         self.key = key
         self.header = header
-        #: (destination key, title, level) of each outline entry made here, this one first.
-        self.outline_entries = ((key, outline_title, outline_level), *(outline or ()))
+        self.outline_title = outline_title
+        self.outline_level = outline_level
+        #: More destination names for the same place: a PDF outline needs one per entry, and a
+        #: cross-listed technique has an entry under each of its categories.
+        self.aliases = aliases
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         # A split anchor would be recorded twice; headings are short, so move it whole.

@@ -155,11 +155,29 @@ def listings(library: Library) -> list[tuple[Category, list[Technique]]]:
 
 def category_destinations(library: Library) -> dict[str, str]:
     """Where a category's contents row and bookmark point: its first chapter, or (a category
-    no technique has first) the first technique listed under it."""
+    no technique has first) the first technique listed under it (an alias of that chapter)."""
     opening = {category.name: category_key(index) for index, (category, _) in enumerate(library.chapters())}
     return {
-        category.name: opening.get(category.name, technique_key(members[0])) for category, members in listings(library)
+        category.name: opening.get(category.name, f"listed-{position}")
+        for position, (category, _) in enumerate(listings(library))
     }
+
+
+def listing_key(technique: Technique, position: int) -> str:
+    """The bookmark destination of a technique under the position-th listed category."""
+    return f"{technique_key(technique)}-listed-{position}"
+
+
+def chapter_aliases(library: Library) -> dict[str, tuple[str, ...]]:
+    """Every extra destination name each chapter's title carries (see Anchor.aliases)."""
+    aliases: dict[str, list[str]] = {}
+    destinations = category_destinations(library)
+    for position, (category, members) in enumerate(listings(library)):
+        if destinations[category.name] == f"listed-{position}":
+            aliases.setdefault(members[0].id, []).append(destinations[category.name])
+        for technique in members:
+            aliases.setdefault(technique.id, []).append(listing_key(technique, position))
+    return {key: tuple(names) for key, names in aliases.items()}
 
 
 def contents(library: Library, labels: Labels, styles: Styles, numbers: PageNumbers) -> list[Flowable]:
@@ -198,6 +216,7 @@ def category_key(index: int) -> str:
 def chapters(library: Library, layout: _Layout, numbers: PageNumbers) -> None:
     """Every technique once, grouped by its first category, each category opening with its heading."""
     mode = library.settings.chapter_start
+    aliases = chapter_aliases(library)
     for index, (category, members) in enumerate(library.chapters()):
         for position, technique in enumerate(members):
             first = index == 0 and position == 0
@@ -208,15 +227,25 @@ def chapters(library: Library, layout: _Layout, numbers: PageNumbers) -> None:
                     layout.new_page()
             opens = category if position == 0 else None
             run_on = mode == "continuous" and not first
-            layout.part(_chapter_builder(library, technique, opens, index, numbers, run_on), False, len(LEVELS))
+            build = _chapter_builder(library, technique, opens, index, numbers, run_on, aliases[technique.id])
+            layout.part(build, False, len(LEVELS))
 
 
 def _chapter_builder(
-    library: Library, technique: Technique, opens: Category | None, index: int, numbers: PageNumbers, run_on: bool
+    library: Library,
+    technique: Technique,
+    opens: Category | None,
+    index: int,
+    numbers: PageNumbers,
+    run_on: bool,
+    aliases: tuple[str, ...],
 ) -> Callable[[int], list[Flowable]]:
     def build(level: int) -> list[Flowable]:
         styles = _chapter_styles(library.language, level, run_on)
         flowables = chapter_flowables(technique, library, styles, linked_similar_row(library, styles, numbers), True)
+        title = flowables[0].heading
+        assert isinstance(title, Anchor)
+        title.aliases = aliases
         if opens is not None:
             label = f"{opens.icon} {opens.name}".strip()
             anchor = Anchor(
@@ -280,9 +309,9 @@ def outline(library: Library, labels: Labels) -> list[OutlineEntry]:
         (labels("handbook.quick_reference"), QUICK_REFERENCE_KEY, 0),
     ]
     destinations = category_destinations(library)
-    for category, members in listings(library):
+    for position, (category, members) in enumerate(listings(library)):
         entries.append((category.name, destinations[category.name], 0))
-        entries += [(t.title, technique_key(t), 1) for t in members]
+        entries += [(t.title, listing_key(t, position), 1) for t in members]
     if has_situations(library):
         entries.append((labels("handbook.situations"), SITUATIONS_KEY, 0))
     if cited_sources(library):
