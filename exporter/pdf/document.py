@@ -69,6 +69,7 @@ class OnePassDocument(BaseDocTemplate):  # type: ignore[misc]
         cover_page: bool = False,
         footer_text: str | None = None,
         page_of: str = "page {page} of {total}",
+        seed_characters: str = "",
     ) -> None:
         register_fonts()
         width, height = paper_size(paper)
@@ -104,6 +105,7 @@ class OnePassDocument(BaseDocTemplate):  # type: ignore[misc]
         #: The bookmarks, in order, written once every destination exists (set by the writer).
         self.outline_entries: list[OutlineEntry] = []
         self.page_of = page_of
+        self.seed_characters = seed_characters
         self.blank_page = False
         self.footer_note = footer_note
         self._header_room = 0.0
@@ -150,6 +152,13 @@ class OnePassDocument(BaseDocTemplate):  # type: ignore[misc]
         finally:
             rl_config.useA85 = saved_a85
         return pages
+
+    def beforeDocument(self) -> None:
+        if self.seed_characters:
+            from exporter.pdf.embedding import seed_subsets
+            from exporter.pdf.fonts import BODY_FACES
+
+            seed_subsets(BODY_FACES, self.seed_characters, self.canv._doc)
 
     def pager(self) -> Pager:
         """A planning position at the top of the first page of this document's body frame."""

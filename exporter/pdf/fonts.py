@@ -40,6 +40,9 @@ _BODY_FONT_FILES = {
     HEADING_REGULAR: "NotoSans-Regular.ttf",
 }
 
+#: The body and heading faces, for exporter.pdf.embedding.seed_subsets.
+BODY_FACES = tuple(_BODY_FONT_FILES)
+
 _FONT_FILES = {
     **_BODY_FONT_FILES,
     ICONS: "SymbolaIcons.ttf",
@@ -59,8 +62,12 @@ def register_fonts() -> None:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
+    from exporter.pdf.embedding import EmbeddedFont
+
     for name, file_name in _FONT_FILES.items():
-        pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / file_name)))
+        # The body faces are embedded through a per-process cache (many handouts, same subsets).
+        font_class = EmbeddedFont if name in _BODY_FONT_FILES else TTFont
+        pdfmetrics.registerFont(font_class(name, str(FONT_DIR / file_name)))
     addMapping(REGULAR, 0, 0, REGULAR)
     addMapping(REGULAR, 1, 0, BOLD)
     addMapping(REGULAR, 0, 1, ITALIC)

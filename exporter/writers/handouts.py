@@ -11,6 +11,7 @@ from exporter.outputs import atomic_output
 from exporter.pdf.chapter import chapter_flowables, plain_similar_row
 from exporter.pdf.document import OnePassDocument
 from exporter.pdf.fitting import fit_part
+from exporter.pdf.fonts import drawable
 from exporter.pdf.styles import LEVELS, make_styles
 from exporter.writers import BuildOptions, WriteResult
 from exporter.writers.handbook import MIN_LAST_LINES, TIGHTEN_BELOW_LINES
@@ -21,10 +22,11 @@ HANDOUTS_DIR = "handouts"
 def write_handouts(library: Library, out_dir: Path, options: BuildOptions) -> WriteResult:
     paths = []
     pages = 0
+    seed = library_characters(library)
     for technique in library.ordered_techniques():
         target = out_dir / HANDOUTS_DIR / f"{technique.id}.pdf"
         with atomic_output(target) as temporary:
-            pages += build_handout(library, technique, temporary, options.paper)
+            pages += build_handout(library, technique, temporary, options.paper, seed)
         paths.append(target)
     return WriteResult(
         name="handouts",
@@ -33,7 +35,22 @@ def write_handouts(library: Library, out_dir: Path, options: BuildOptions) -> Wr
     )
 
 
-def build_handout(library: Library, technique: Technique, target: Path, paper: str) -> int:
+def library_characters(library: Library) -> str:
+    """Every character beyond ASCII that the library's text and labels use, in code-point order.
+
+    Each handout starts its font subsets with all of them, so all handouts share the same
+    subsets and the fonts are cut, compressed and described once (exporter.pdf.embedding).
+    """
+    texts = [library.title, library.subtitle, library.organisation, library.disclaimer, library.short_disclaimer]
+    texts += [category.name for category in library.categories]
+    for technique in library.techniques:
+        texts += [text for _, text in technique.texts()]
+    labels = library.labels()
+    texts += [entry if isinstance(entry, str) else " ".join(entry.values()) for entry in labels.entries.values()]
+    return "".join(sorted({char for text in texts for char in drawable(text) if ord(char) > 127}))
+
+
+def build_handout(library: Library, technique: Technique, target: Path, paper: str, seed: str = "") -> int:
     """Write one technique's handout to target; return its page count."""
     labels = library.labels()
     styles = make_styles(library.language, compact=True)
@@ -48,6 +65,7 @@ def build_handout(library: Library, technique: Technique, target: Path, paper: s
         # A handout travels alone, so every page carries the whole disclaimer in its footer.
         footer_text=library.disclaimer,
         page_of=labels("handouts.page_of", page="{page}", total="{total}"),
+        seed_characters=seed,
     )
 
     def build(level: int) -> list[Flowable]:

@@ -1,0 +1,154 @@
+"""Embedding the body faces once per process instead of once per PDF (for 500 handouts).
+
+ReportLab builds a font's subsets from the characters in the order a document first draws
+them, then, when saving, cuts each subset out of the font file, compresses it and writes its
+widths and its ToUnicode map. Handouts are many small documents from the same text, so:
+
+- `seed_subsets` gives every document the same subsets from the start: every character the
+  library's text uses, in code-point order (characters outside them still get added);
+- `EmbeddedFont` keeps what it made for a subset (font program, compressed stream, widths,
+  ToUnicode map) and hands the same bytes to the next document with the same subset.
+
+The PDF is byte for byte what ReportLab writes for those subsets; only the work is shared.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterable
+
+from reportlab.pdfbase import pdfdoc, ttfonts
+
+
+class _CachedFlate:
+    """Flate compression that remembers its output for a content it has seen (same bytes)."""
+
+    pdfname = "FlateDecode"
+
+    def __init__(self) -> None:
+        self._done: dict[bytes, bytes] = {}
+
+    def encode(self, text: str | bytes) -> bytes:
+        data = text.encode("utf8") if isinstance(text, str) else text
+        found = self._done.get(data)
+        if found is None:
+            found = self._done[data] = zlib.compress(data)
+        return found
+
+    def decode(self, encoded: bytes) -> bytes:
+        return zlib.decompress(encoded)
+
+
+_FLATE = _CachedFlate()
+
+
+class _Formatted(pdfdoc.PDFObject):  # type: ignore[misc]
+    """A direct PDF object (an array of widths) already formatted."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def format(self, document: object) -> bytes:
+        return self.data
+
+
+class EmbeddedFont(ttfonts.TTFont):  # type: ignore[misc]
+    """A TTFont that makes each distinct subset's objects once per process."""
+
+    def __init__(self, name: str, filename: str) -> None:
+        super().__init__(name, filename)
+        self._subsets: dict[tuple[int, ...], tuple[bytes, bytes, str]] = {}
+        face = self.face
+        original = face.makeSubset
+
+        def make_subset(subset: list[int]) -> bytes:
+            return self._parts(tuple(subset), original)[0]
+
+        face.makeSubset = make_subset
+
+    def _parts(self, subset: tuple[int, ...], make: object) -> tuple[bytes, bytes, str]:
+        """(font program, formatted widths array, ToUnicode map source) of one subset."""
+        found = self._subsets.get(subset)
+        if found is None:
+            assert callable(make)
+            program = make(list(subset))
+            widths = pdfdoc.PDFArray(list(map(self.face.getCharWidth, subset))).format(None)
+            found = self._subsets[subset] = (program, widths, "")
+        return found
+
+    def addObjects(self, doc: pdfdoc.PDFDocument) -> None:
+        """As TTFont.addObjects, with each subset's pieces made once and compressed once."""
+        try:
+            state = self.state[doc]
+        except KeyError:
+            state = self.state[doc] = ttfonts.TTFont.State(self._asciiReadable)
+        state.frozen = 1
+        for n, subset in enumerate(state.subsets):
+            internal_name = self.getSubsetInternalName(n, doc)[1:]
+            base_font_name = (b"".join((ttfonts.SUBSETN(n), b"+", self.face.name, self.face.subfontNameX))).decode(
+                "pdfdoc"
+            )
+            pdf_font = pdfdoc.PDFTrueTypeFont()
+            pdf_font.__Comment__ = f"Font {self.fontName} subset {n}"
+            pdf_font.Name = internal_name
+            pdf_font.BaseFont = base_font_name
+            pdf_font.FirstChar = 0
+            pdf_font.LastChar = len(subset) - 1
+            key = tuple(subset)
+            _, widths, _ = self._parts(key, self.face.makeSubset)
+            pdf_font.Widths = _Formatted(widths)
+            cmap_stream = pdfdoc.PDFStream()
+            cmap_stream.content = self._to_unicode(key, base_font_name)
+            if doc.compression:
+                cmap_stream.filters = [_FLATE]
+            pdf_font.ToUnicode = doc.Reference(cmap_stream, "toUnicodeCMap:" + base_font_name)
+            pdf_font.FontDescriptor = self._descriptor(doc, base_font_name, subset)
+            doc.Reference(pdf_font, internal_name)
+            doc.idToObject["BasicFonts"].dict[internal_name] = pdf_font
+        del self.state[doc]
+
+    def _to_unicode(self, subset: tuple[int, ...], base_font_name: str) -> bytes:
+        cache: dict[tuple[tuple[int, ...], str], bytes] = self.__dict__.setdefault("_cmaps", {})
+        found = cache.get((subset, base_font_name))
+        if found is None:
+            text = ttfonts.makeToUnicodeCMap(base_font_name, list(subset))
+            found = cache[(subset, base_font_name)] = text.encode("utf8") if isinstance(text, str) else text
+        return found
+
+    def _descriptor(self, doc: pdfdoc.PDFDocument, base_font_name: str, subset: list[int]) -> object:
+        """As TTFontFace.addSubsetObjects, with the font program compressed once."""
+        face = self.face
+        font_file = pdfdoc.PDFStream()
+        font_file.content = face.makeSubset(subset)
+        font_file.dictionary["Length1"] = len(font_file.content)
+        if doc.compression:
+            font_file.filters = [_FLATE]
+        font_file_ref = doc.Reference(font_file, f"fontFile:{face.filename}({base_font_name})")
+        flags = (face.flags & ~ttfonts.FF_NONSYMBOLIC) | ttfonts.FF_SYMBOLIC
+        descriptor = pdfdoc.PDFDictionary(
+            {
+                "Type": "/FontDescriptor",
+                "Ascent": face.ascent,
+                "CapHeight": face.capHeight,
+                "Descent": face.descent,
+                "Flags": flags,
+                "FontBBox": pdfdoc.PDFArray(face.bbox),
+                "FontName": pdfdoc.PDFName(base_font_name),
+                "ItalicAngle": face.italicAngle,
+                "StemV": face.stemV,
+                "FontFile2": font_file_ref,
+                "MissingWidth": face.defaultWidth,
+            }
+        )
+        return doc.Reference(descriptor, "fontDescriptor:" + base_font_name)
+
+
+def seed_subsets(fonts: Iterable[str], characters: str, doc: pdfdoc.PDFDocument) -> None:
+    """Give doc's subsets of each font every character it can draw, in code-point order."""
+    from reportlab.pdfbase import pdfmetrics
+
+    for name in fonts:
+        font = pdfmetrics.getFont(name)
+        drawable = "".join(c for c in characters if ord(c) in font.face.charToGlyph)
+        if drawable:
+            font.splitString(drawable, doc)
