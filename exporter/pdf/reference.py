@@ -117,7 +117,7 @@ def quick_reference(
             TableRow(
                 [
                     Para(para_text(technique.title), styles.table_title),
-                    Para(para_text(categories), styles.table_head),
+                    Para(para_text(categories), styles.table_note),
                     Para(para_text(purpose(technique)), styles.table_cell),
                 ],
                 numbers,

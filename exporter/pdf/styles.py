@@ -116,6 +116,7 @@ class Styles:
     page_heading: ParagraphStyle
     table_head: ParagraphStyle
     table_title: ParagraphStyle
+    table_note: ParagraphStyle
     table_cell: ParagraphStyle
     index_group: ParagraphStyle
     index_entry: ParagraphStyle
@@ -229,6 +230,7 @@ def make_styles(language: str = "en", compact: bool = False, level: int = 0) -> 
         page_heading=derive("page_heading", fontName=HEADING, fontSize=20, leading=25, spaceAfter=14, **heading),
         table_head=derive("table_head", fontName=HEADING, fontSize=7.5, leading=10, textColor=MUTED, **heading),
         table_title=derive("table_title", fontName=BOLD, fontSize=9, leading=11.5, spaceAfter=0, **heading),
+        table_note=derive("table_note", fontName=HEADING_REGULAR, fontSize=7.5, leading=10, textColor=MUTED, **heading),
         table_cell=derive("table_cell", fontSize=8.5, leading=11, alignment=TA_LEFT, spaceAfter=0),
         index_group=derive(
             "index_group", fontName=HEADING, fontSize=9.5, leading=12.5, spaceBefore=8, spaceAfter=1.5, **heading
