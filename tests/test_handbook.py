@@ -385,13 +385,12 @@ def expected_contents(built: Built) -> list[tuple[str, str, int]]:
     starts = chapter_starts(built)
     library = built.library
     opening = {category.name: starts[members[0].id] for category, members in library.chapters()}
-    rows = []
+    rows = [("Quick reference", "quick-reference", part_page(built, "Quick reference"))]
     for category, members in listings(library):
         rows.append(
             (f"{category.icon} {category.name}", category.name, opening.get(category.name, starts[members[0].id]))
         )
         rows += [(t.title, f"technique-{t.id}", starts[t.id]) for t in members]
-    rows.append(("Quick reference", "quick-reference", part_page(built, "Quick reference")))
     if any(t.when_to_use for t in library.techniques):
         rows.append(("Situation index", "situations", part_page(built, "Situation index")))
     rows.append(("Sources", "sources", sources_page(built)))

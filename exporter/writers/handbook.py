@@ -183,7 +183,10 @@ def chapter_aliases(library: Library) -> dict[str, tuple[str, ...]]:
 def contents(library: Library, labels: Labels, styles: Styles, numbers: PageNumbers) -> list[Flowable]:
     """One linked row per category and per technique under it (a technique under each of its
     categories), dot leaders to the page numbers, which are filled in after the last page."""
-    flowables: list[Flowable] = [_part_heading(labels("handbook.contents"), CONTENTS_KEY, styles)]
+    flowables: list[Flowable] = [
+        _part_heading(labels("handbook.contents"), CONTENTS_KEY, styles),
+        PageRefRow(labels("handbook.quick_reference"), styles.toc_category, numbers, QUICK_REFERENCE_KEY),
+    ]
     destinations = category_destinations(library)
     for category, members in listings(library):
         label = f"{category.icon} {category.name}".strip()
@@ -191,7 +194,6 @@ def contents(library: Library, labels: Labels, styles: Styles, numbers: PageNumb
         entries = [_leader_row(t.title, styles.toc_entry, numbers, technique_key(t)) for t in members]
         flowables += [KeepWithNext(row, entries[0]), *entries[1:]]
     for key, label, present in (
-        (QUICK_REFERENCE_KEY, "handbook.quick_reference", True),
         (SITUATIONS_KEY, "handbook.situations", has_situations(library)),
         (SOURCES_KEY, "handbook.sources", bool(cited_sources(library))),
     ):
