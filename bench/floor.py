@@ -1,9 +1,10 @@
 """The floor the handbook is measured against: plain ReportLab of the same text, in one pass.
 
-`SimpleDocTemplate.build` with paragraphs only: the same fonts, the same text (titles,
-categories, summary, every section, sources, similar titles), in handbook order with every
-technique on a fresh page, but no cover, no contents page, no outline, no links, no page
-headers or footers, no hyphenation, and ReportLab's default settings.
+`SimpleDocTemplate.build` with paragraphs only: the same fonts at the same body size on the
+same measure as the handbook (exporter.pdf.styles), the same text (titles, categories,
+summary, every section, sources, similar titles), in handbook order with every technique on a
+fresh page, but no cover, no contents page, no outline, no links, no page headers or footers,
+no hyphenation, no planning of pages, and ReportLab's default settings otherwise.
 """
 
 from __future__ import annotations
@@ -17,12 +18,14 @@ from reportlab.platypus import Flowable, PageBreak, Paragraph, SimpleDocTemplate
 
 from exporter.model import SECTION_TITLES, Library, Technique
 from exporter.pdf.fonts import BOLD, REGULAR, para_text, register_fonts
+from exporter.pdf.styles import make_styles, side_margin
 
 _LIST_SECTIONS = ("steps", "when_to_use", "key_phrases", "follow_up_questions", "alternative_phrasings", "warnings")
 
 
 def floor_styles() -> dict[str, ParagraphStyle]:
-    body = ParagraphStyle("body", fontName=REGULAR, fontSize=10, leading=13.5, spaceAfter=4)
+    designed = make_styles().body
+    body = ParagraphStyle("body", fontName=REGULAR, fontSize=designed.fontSize, leading=designed.leading, spaceAfter=4)
     title = ParagraphStyle("title", parent=body, fontName=BOLD, fontSize=16, leading=20, spaceAfter=6)
     return {
         "body": body,
@@ -49,8 +52,8 @@ def build_floor(library: Library, target: Path) -> int:
     document = SimpleDocTemplate(
         str(target),
         pagesize=A4,
-        leftMargin=margin,
-        rightMargin=margin,
+        leftMargin=side_margin("a4"),
+        rightMargin=side_margin("a4"),
         topMargin=margin,
         bottomMargin=margin,
         invariant=1,

@@ -6,6 +6,7 @@ import zlib
 from collections.abc import Callable
 
 from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable
 
 from exporter.labels import Labels
@@ -91,6 +92,54 @@ class CategoryChips(Flowable):  # type: ignore[misc]
         canv.setFillColor(colors.black)
         draw_text(canv, self.PAD_X, 4, label, self.FONT_SIZE, HEADING_REGULAR)
         canv.endForm()
+
+
+class LevelledBuilder:
+    """A part's flowables at each tightness level, making as few new ones as it can.
+
+    Level 1 only tightens the spacing, so it re-styles the level-0 flowables in place (their
+    line breaks stay valid: same faces, sizes and widths); build(0) sets them back. Level 2
+    has smaller type and is made afresh.
+    """
+
+    def __init__(self, make: Callable[[Styles], list[Flowable]], styles_at: Callable[[int], Styles]) -> None:
+        self.make = make
+        self.styles_at = styles_at
+        self._base: list[Flowable] | None = None
+        self._level = 0
+
+    def __call__(self, level: int) -> list[Flowable]:
+        if level > 1:
+            return self.make(self.styles_at(level))
+        if self._base is None:
+            self._base = self.make(self.styles_at(0))
+        if level != self._level:
+            _restyle(self._base, _style_map(self.styles_at(self._level), self.styles_at(level)))
+            self._level = level
+        return self._base
+
+
+def _style_map(old: Styles, new: Styles) -> dict[int, ParagraphStyle]:
+    return {
+        id(getattr(old, name)): getattr(new, name)
+        for name in old.__dataclass_fields__
+        if isinstance(getattr(old, name), ParagraphStyle)
+    }
+
+
+def _restyle(flowables: list[Flowable], mapping: dict[int, ParagraphStyle]) -> None:
+    for flowable in flowables:
+        parts = getattr(flowable, "parts", None)
+        if parts is not None:
+            _restyle(parts(), mapping)
+            if isinstance(flowable, WarningPanel):
+                _restyle([flowable.continued], mapping)
+        style = getattr(flowable, "style", None)
+        if style is not None and id(style) in mapping:
+            flowable.style = mapping[id(style)]
+        inner = getattr(flowable, "paragraph", None)
+        if inner is not None:
+            _restyle([inner], mapping)
 
 
 def situation_key(technique: Technique, index: int) -> str:

@@ -127,6 +127,7 @@ def fit_part(
             _, tight_end = paginate(tighter, start)
             if tight_end.page < end.page or (tight_end.page == end.page and tight_end.used == 0):
                 return Fitted(tighter, tight_end, level)
+        flowables = build(0)  # a builder may have respaced the same flowables: set them back
     if _fine(end, start, min_last):
         return Fitted(flowables, end)
     pulled = _pull_over(flowables, landings, start, end, min_last)

@@ -179,6 +179,8 @@ class PageRefRow(Flowable):  # type: ignore[misc]
         self.text_end = 0.0
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        if self.width == availWidth and self.height:
+            return availWidth, self.height  # planned already (exporter.pdf.fitting)
         style = self.style
         room = availWidth - self.number_width - style.leftIndent
         one_line = text_width(self.text, style.fontSize, style.fontName)

@@ -54,8 +54,12 @@ class TableRow(Flowable):  # type: ignore[misc]
         self.number_style = number_style
         self._heights: list[float] = []
         self._xs: list[float] = []
+        self.width = 0.0
+        self.height = 0.0
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        if self._heights and self.width == availWidth:
+            return availWidth, self.height
         room = availWidth - PAGE_COLUMN - COLUMN_GAP * len(self.cells)
         self._xs, self._heights = [], []
         x = 0.0

@@ -20,7 +20,7 @@ from exporter.collation import collation_key
 from exporter.labels import Labels
 from exporter.model import Category, Library, Technique
 from exporter.outputs import atomic_output
-from exporter.pdf.chapter import SEE_ALSO, SimilarRow, chapter_flowables, technique_key
+from exporter.pdf.chapter import SEE_ALSO, LevelledBuilder, SimilarRow, chapter_flowables, technique_key
 from exporter.pdf.document import BODY, BlankPage, OnePassDocument, OutlineEntry
 from exporter.pdf.fitting import Pager, fit_part
 from exporter.pdf.flowables import Anchor, KeepWithNext, PageRefRow, Para
@@ -242,8 +242,7 @@ def _chapter_builder(
     run_on: bool,
     aliases: tuple[str, ...],
 ) -> Callable[[int], list[Flowable]]:
-    def build(level: int) -> list[Flowable]:
-        styles = _chapter_styles(library.language, level, run_on)
+    def make(styles: Styles) -> list[Flowable]:
         flowables = chapter_flowables(technique, library, styles, linked_similar_row(library, styles, numbers), True)
         title = flowables[0].heading
         assert isinstance(title, Anchor)
@@ -256,7 +255,7 @@ def _chapter_builder(
             flowables[0] = KeepWithNext(anchor, flowables[0])
         return flowables
 
-    return build
+    return LevelledBuilder(make, lambda level: _chapter_styles(library.language, level, run_on))
 
 
 @lru_cache(maxsize=16)

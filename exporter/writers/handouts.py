@@ -8,11 +8,11 @@ from reportlab.platypus import Flowable
 
 from exporter.model import Library, Technique
 from exporter.outputs import atomic_output
-from exporter.pdf.chapter import chapter_flowables, plain_similar_row
+from exporter.pdf.chapter import LevelledBuilder, chapter_flowables, plain_similar_row
 from exporter.pdf.document import OnePassDocument
 from exporter.pdf.fitting import fit_part
 from exporter.pdf.fonts import drawable
-from exporter.pdf.styles import LEVELS, make_styles
+from exporter.pdf.styles import LEVELS, Styles, make_styles
 from exporter.writers import BuildOptions, WriteResult
 from exporter.writers.handbook import MIN_LAST_LINES, TIGHTEN_BELOW_LINES
 
@@ -68,9 +68,10 @@ def build_handout(library: Library, technique: Technique, target: Path, paper: s
         seed_characters=seed,
     )
 
-    def build(level: int) -> list[Flowable]:
-        tight = make_styles(library.language, compact=True, level=level)
+    def make(tight: Styles) -> list[Flowable]:
         return chapter_flowables(technique, library, tight, plain_similar_row(tight))
+
+    build = LevelledBuilder(make, lambda level: make_styles(library.language, compact=True, level=level))
 
     leading = float(styles.body.leading)
     fitted = fit_part(build, document.pager(), MIN_LAST_LINES * leading, TIGHTEN_BELOW_LINES * leading, len(LEVELS))
