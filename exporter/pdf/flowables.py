@@ -29,11 +29,18 @@ class Para(Paragraph):  # type: ignore[misc]
         return float(width), float(height)
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        # Planning splits a paragraph at a page foot exactly where the layout will: keep the
+        # pieces (not yet drawn, already wrapped) and hand the same ones out again.
+        key = (availWidth, round(availHeight, 4), id(self.style))
+        done: dict[tuple[float, float, int], list[Flowable]] = self.__dict__.setdefault("_splits", {})
+        if key in done:
+            return list(done[key])
         lines = self.__dict__.get("blPara")
         parts: list[Flowable] = super().split(availWidth, availHeight)
         if lines is not None and "blPara" not in self.__dict__:
             self.blPara = lines  # a refused split forgets the lines; they are still right
-        return parts
+        done[key] = parts
+        return list(parts)
 
 
 class Anchor(Para):

@@ -141,6 +141,7 @@ def cover(library: Library, labels: Labels, styles: Styles) -> list[Flowable]:
     return flowables
 
 
+@lru_cache(maxsize=4)
 def listings(library: Library) -> list[tuple[Category, list[Technique]]]:
     """Every category that has techniques, with all of them (cross-listed ones too), by title."""
     by_title = collation_key(library.language)
@@ -282,6 +283,7 @@ def linked_similar_row(library: Library, styles: Styles, numbers: PageNumbers) -
     return row
 
 
+@lru_cache(maxsize=4)
 def cited_sources(library: Library) -> list[tuple[str, list[Technique]]]:
     """Each distinct source once (by collation), with the techniques citing it in handbook order."""
     citing: dict[str, list[Technique]] = {}
