@@ -7,8 +7,10 @@ The document is laid out exactly once. Page numbers that are not known while a p
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import ActionFlowable, BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
 
@@ -40,6 +42,14 @@ PAGE_FRAME_FORM = "pageframe"
 
 #: (title, destination key, level) of one bookmark.
 OutlineEntry = tuple[str, str, int]
+
+
+@lru_cache(maxsize=8)
+def _footer_note(text: str, style: ParagraphStyle, width: float) -> Paragraph:
+    """The footer's disclaimer, wrapped once per process (every handout has the same one)."""
+    note = Paragraph(para_text(text), style)
+    note.wrap(width - FOOTER_NUMBER_ROOM, 1000)
+    return note
 
 
 class BlankPage(ActionFlowable):  # type: ignore[misc]
@@ -74,8 +84,8 @@ class OnePassDocument(BaseDocTemplate):  # type: ignore[misc]
         register_fonts()
         width, height = paper_size(paper)
         margin = side_margin(paper)
-        footer_note = Paragraph(para_text(footer_text or library.footer_disclaimer()), styles.small)
-        _, note_height = footer_note.wrap(width - 2 * margin - FOOTER_NUMBER_ROOM, height)
+        footer_note = _footer_note(footer_text or library.footer_disclaimer(), styles.small, width - 2 * margin)
+        note_height = float(footer_note.height)
         super().__init__(
             str(target),
             pagesize=(width, height),
