@@ -19,8 +19,8 @@ from dataclasses import dataclass, replace
 from exporter.errors import ExporterError, Problem
 from exporter.labels import Labels
 from exporter.model import Library, Technique
-from exporter.pdf.card_lines import LineSetter
-from exporter.pdf.fonts import BOLD, ICONS, ITALIC, REGULAR, font_runs, register_fonts
+from exporter.pdf.card_lines import LineSetter, LineTooWide
+from exporter.pdf.fonts import BOLD, ITALIC, REGULAR, register_fonts
 from exporter.pdf.imposition import MM, SAFE_INSET_MM, Rect, SheetLayout, layout_sheet
 from exporter.writers import BuildOptions
 
@@ -37,6 +37,8 @@ MIN_SIZE = 7.0
 #: A card wider than this many ems of body text gets two columns (shorter lines read faster).
 TWO_COLUMNS_ABOVE_EM = 34.0
 COLUMN_GAP_MM = 4.0
+#: Up to this many continued techniques are warned about one by one, more in one line.
+LIST_CONTINUED_UP_TO = 8
 
 #: Sections that go on a card whatever it takes, and those added only if they need no extra card.
 REQUIRED_BACK = ("key_phrases", "warnings")
@@ -126,6 +128,8 @@ class CardSide:
     column_gap: float
     #: Height of the title, the icon/marker row and the rule, above the text area.
     header_height: float
+    #: Whether the row under the title is drawn (fronts: icons; continued cards: "1/2").
+    meta_row: bool = True
 
     @property
     def blocks(self) -> tuple[Block, ...]:
@@ -196,21 +200,30 @@ def plan_cards(library: Library, options: BuildOptions) -> CardPlan:
     fitter = CardFitter(library.labels(), LineSetter(library.language), safe.width, safe.height, sheet.duplex)
     regular, compact = BODY_SIZES[options.card_size]
     cards: list[Card] = []
-    warnings: list[str] = []
+    continued: list[str] = []
     for technique in library.ordered_techniques():
         technique_cards = fit_technique(fitter, technique, library, options.card_size)
         if len(technique_cards) > 1:
-            warnings.append(
-                f"{technique.id} ({technique.title}) does not fit one {options.card_size} card: "
-                f"continued on {len(technique_cards)} cards"
-            )
+            continued.append(f"{technique.id} ({len(technique_cards)} cards)")
         cards += technique_cards
+    warnings = continued_warnings(continued, options.card_size)
     pages = page_plans(sheet, len(cards), options.calibration)
     if options.calibration and not sheet.has_back_page:
         warnings.append(f"--calibration is for two-sided printing; left out with --duplex {options.duplex}")
     used = tuple(sorted({card.front.size for card in cards}, reverse=True)) or (regular,)
     assert set(used) <= {regular, compact}
     return CardPlan(sheet, tuple(cards), pages, options.back_offset_mm, tuple(warnings), used)
+
+
+def continued_warnings(continued: list[str], card_size: str) -> list[str]:
+    """One line per continued technique, or one line for them all when there are many."""
+    if len(continued) <= LIST_CONTINUED_UP_TO:
+        return [f"{entry} does not fit one {card_size} card: continued" for entry in continued]
+    shown = ", ".join(continued[:LIST_CONTINUED_UP_TO])
+    return [
+        f"{len(continued)} techniques do not fit one {card_size} card and continue on more: {shown} "
+        f"and {len(continued) - LIST_CONTINUED_UP_TO} more"
+    ]
 
 
 def fit_technique(fitter: CardFitter, technique: Technique, library: Library, card_size: str) -> list[Card]:
@@ -258,6 +271,8 @@ class CardFitter:
         self.height = height
         self.two_sided = duplex != "none"
         self._measured: dict[tuple[Block, float, float], SetBlock] = {}
+        self._sections: dict[tuple[str, str, int | None], list[Block]] = {}
+        self._headers: dict[tuple[str, str, float], float] = {}
 
     # -- what goes on the cards
 
@@ -268,16 +283,25 @@ class CardFitter:
             sections += [*((name, None) for name in REQUIRED_BACK), *optional, (SOURCES, None)]
         blocks: list[Block] = []
         for name, shown in sections:
-            texts = technique.sources if name == SOURCES else tuple(item.text for item in technique.items(name))
-            texts = texts[:shown] if shown is not None else texts
-            if not texts:
-                continue
-            role, bullet = SECTION_STYLE[name]
-            if name != "steps":
-                blocks.append(Block("heading", self.heading(name, len(texts)), field=name, section=name))
-            for index, text in enumerate(texts):
-                marker = f"{index + 1}." if name == "steps" else bullet
-                blocks.append(Block(role, text, marker, f"{name}[{index}]", name))
+            blocks += self.section_blocks(technique, name, shown)
+        return blocks
+
+    def section_blocks(self, technique: Technique, name: str, shown: int | None) -> list[Block]:
+        """One section's heading and entries (the first `shown` of them), made once per technique."""
+        key = (technique.id, name, shown)
+        found = self._sections.get(key)
+        if found is not None:
+            return found
+        texts = technique.sources if name == SOURCES else tuple(item.text for item in technique.items(name))
+        texts = texts[:shown] if shown is not None else texts
+        role, bullet = SECTION_STYLE[name]
+        blocks: list[Block] = []
+        if texts and name != "steps":
+            blocks.append(Block("heading", self.heading(name, len(texts)), field=name, section=name))
+        for index, text in enumerate(texts):
+            marker = f"{index + 1}." if name == "steps" else bullet
+            blocks.append(Block(role, text, marker, f"{name}[{index}]", name))
+        self._sections[key] = blocks
         return blocks
 
     def heading(self, section: str, count: int = 1) -> str:
@@ -294,14 +318,21 @@ class CardFitter:
         sides = self.paginate(self.stream(technique, optional), size, technique.title)
         cards = self.card_count(sides)
         for name in OPTIONAL_BACK if self.two_sided else ():
-            for shown in range(len(technique.items(name)), 0, -1):
+            # More entries never need fewer cards: find the most that need no extra card.
+            low, high = 0, len(technique.items(name))
+            best: list[Side] | None = None
+            while low < high:
+                middle = (low + high + 1) // 2
                 try:
-                    fuller = self.paginate(self.stream(technique, (*optional, (name, shown))), size, technique.title)
+                    fuller = self.paginate(self.stream(technique, (*optional, (name, middle))), size, technique.title)
                 except DoesNotFit:
-                    continue
-                if self.card_count(fuller) <= cards:
-                    optional, sides = (*optional, (name, shown)), fuller
-                    break
+                    fuller = None
+                if fuller is not None and self.card_count(fuller) <= cards:
+                    low, best = middle, fuller
+                else:
+                    high = middle - 1
+            if best is not None:
+                optional, sides = (*optional, (name, low)), best
         return size, sides
 
     def card_count(self, sides: list[Side]) -> int:
@@ -321,7 +352,12 @@ class CardFitter:
         return self.measure(Block(role, title, field="title"), size, self.width)
 
     def header_height(self, title: str, kind: str, size: float) -> float:
-        return self.title_block(title, kind, size).height + meta_height(size) + rule_gap(size)
+        key = (title, kind, size)
+        found = self._headers.get(key)
+        if found is None:
+            found = self.title_block(title, kind, size).height + meta_height(size) + rule_gap(size)
+            self._headers[key] = found
+        return found
 
     def measure(self, block: Block, size: float, width: float) -> SetBlock:
         key = (block, size, width)
@@ -338,11 +374,13 @@ class CardFitter:
         right = BOX_PAD * font_size if boxed else 0.0
         text_x = bullet_x + self.bullet_room(block, font_size)
         room = width - text_x - right
-        lines = self.setter.lines(block.text, face, font_size, room)
-        too_wide = [line for line in lines if self.setter.width(line, face, font_size) > room]
-        if not lines or too_wide or room <= 0:
+        if room <= 0:
             raise DoesNotFit(block)
-        icons = any(font == ICONS for line in lines for font, _ in font_runs(line + block.bullet))
+        try:
+            lines = self.setter.lines(block.text, face, font_size, room)
+        except LineTooWide as exc:
+            raise DoesNotFit(block) from exc
+        icons = self.setter.uses_fallback(f"{block.text} {block.bullet}")
         leading = LEADING * font_size
         top_pad = BOX_PAD * font_size if boxed else 0.0
         first_baseline = top_pad + ASCENT * font_size
@@ -391,12 +429,13 @@ class CardFitter:
             capacities.append(capacity)
             column, used = 0, 0.0
 
+        set_blocks = [self.measure(block, size, width) for block in stream]
         for index, block in enumerate(stream):
-            measured = self.measure(block, size, width)
+            measured = set_blocks[index]
             need = measured.height
             follower = stream[index + 1] if block.role == "heading" and index + 1 < len(stream) else None
             if follower is not None:
-                need += gap_before(follower, size) + self.measure(follower, size, width).height
+                need += gap_before(follower, size) + set_blocks[index + 1].height
             gap = gap_before(block, size)
             after_steps = index > 0 and stream[index - 1].section == "steps" and block.section != "steps"
             on_front = bool(sides) and self.kind(first_side + len(sides) - 1) == "front"
@@ -427,22 +466,23 @@ class CardFitter:
     def _share_last_front(self, segment: list[Block], size: float, title: str, side_index: int) -> list[Side] | None:
         """The last front's blocks split over that front and its back, as evenly as they go."""
         width = self.column_width(size)
-        best: tuple[float, list[Side]] | None = None
-        for cut in range(1, len(segment)):
-            front, back = segment[:cut], segment[cut:]
-            if not front[-1].content or not any(b.content for b in back):
-                continue
+        heights = [self.measure(block, size, width).height for block in segment]
+        total = sum(heights)
+        cuts = [
+            cut
+            for cut in range(1, len(segment))
+            if segment[cut - 1].content and any(block.content for block in segment[cut:])
+        ]
+        cuts.sort(key=lambda cut: abs(total - 2 * sum(heights[:cut])))
+        for cut in cuts:
             try:
-                front_sides, _ = self._flow(front, size, title, side_index)
-                back_sides, _ = self._flow(back, size, title, side_index + 1)
+                front, _ = self._flow(segment[:cut], size, title, side_index)
+                back, _ = self._flow(segment[cut:], size, title, side_index + 1)
             except DoesNotFit:
                 continue
-            if len(front_sides) != 1 or len(back_sides) != 1:
-                continue
-            heights = [sum(self.measure(b, size, width).height for b in part) for part in (front, back)]
-            if best is None or max(heights) < best[0]:
-                best = (max(heights), front_sides + back_sides)
-        return best[1] if best else None
+            if len(front) == 1 and len(back) == 1:
+                return front + back
+        return None
 
     @staticmethod
     def _sources_to_bottom(side: Side, capacity: float) -> None:
@@ -480,21 +520,28 @@ class CardFitter:
                     colour=categories[0].colour if categories else "#4a6fa5",
                     part=index + 1,
                     parts=count,
-                    front=self.card_side(technique.title, "front", size, front),
-                    back=self.card_side(technique.title, "back", size, back),
+                    front=self.card_side(technique.title, "front", size, front, marker),
+                    back=self.card_side(technique.title, "back", size, back, marker),
                     marker=marker,
                 )
             )
         return cards
 
-    def card_side(self, title: str, kind: str, size: float, side: Side) -> CardSide:
+    def card_side(self, title: str, kind: str, size: float, side: Side, marker: str) -> CardSide:
+        """A side as drawn; a back with no "1/2" to show leaves out the empty row under its title."""
+        meta_row = kind == "front" or bool(marker)
+        header = self.header_height(title, kind, size) - (0.0 if meta_row else meta_height(size))
+        columns = [list(column) for column in side]
+        if not meta_row:
+            self._sources_to_bottom(columns, self.height - header)
         return CardSide(
             size=size,
             title=self.title_block(title, kind, size),
-            columns=tuple(tuple(column) for column in side),
+            columns=tuple(tuple(column) for column in columns),
             column_width=self.column_width(size),
             column_gap=COLUMN_GAP_MM * MM,
-            header_height=self.header_height(title, kind, size),
+            header_height=header,
+            meta_row=meta_row,
         )
 
 
@@ -502,8 +549,12 @@ def text_size(role: str, size: float) -> float:
     return {"title": size * 1.15, "source": small_size(size)}.get(role, size)
 
 
+GAPS = {"heading": 0.8, "source": 0.3}
+
+
 def gap_before(block: Block, size: float) -> float:
-    return {"heading": 0.8, "source": 0.3}.get(block.role, 0.35) * size
+    """Space above a block (in ems of the body size) when something is above it in its column."""
+    return GAPS.get(block.role, 0.35) * size
 
 
 def meta_height(size: float) -> float:

@@ -86,14 +86,15 @@ def draw_card_side(canvas: Canvas, plan: CardPlan, placement: Placement) -> None
         canvas.setFillColor(HexColor("#000000"))
         draw_lines(canvas, side.title, safe.x, top)
         top -= side.title.height
-    baseline = top - meta_height(size) + 0.35 * size
-    if placement.side == "front" and card.icons:
-        canvas.setFillColor(HexColor(card.colour))
-        draw_text(canvas, safe.x, baseline, " ".join(card.icons), size)
-    if card.marker:
-        canvas.setFillColor(MUTED)
-        draw_text(canvas, safe.right, baseline, card.marker, small_size(size), BOLD, align="right")
-    top -= meta_height(size)
+    if side.meta_row:
+        baseline = top - meta_height(size) + 0.35 * size
+        if placement.side == "front" and card.icons:
+            canvas.setFillColor(HexColor(card.colour))
+            draw_text(canvas, safe.x, baseline, " ".join(card.icons), size)
+        if card.marker:
+            canvas.setFillColor(MUTED)
+            draw_text(canvas, safe.right, baseline, card.marker, small_size(size), BOLD, align="right")
+        top -= meta_height(size)
     canvas.setStrokeColor(HexColor(card.colour))
     canvas.setLineWidth(0.8)
     canvas.line(safe.x, top - 0.15 * size, safe.right, top - 0.15 * size)

@@ -12,6 +12,7 @@ import unicodedata
 from collections import deque
 from collections.abc import Callable, Iterator
 
+from exporter.pdf.fonts import REGULAR, font_runs
 from exporter.pdf.styles import hyphenator
 from exporter.pdf.text import text_width
 
@@ -22,6 +23,10 @@ WIDTH_SLACK = 0.01
 Hyphenate = Callable[[str], Iterator[tuple[str, str]]]
 
 
+class LineTooWide(Exception):
+    """Not even one character of a word fits the width."""
+
+
 class LineSetter:
     """Greedy line breaking with cached word widths (per face, at 1 pt) for one language."""
 
@@ -29,6 +34,17 @@ class LineSetter:
         self._hyphenate: Hyphenate | None = hyphenator(language)
         self._widths: dict[tuple[str, str], float] = {}
         self._lines: dict[tuple[str, str, float, float], tuple[str, ...]] = {}
+        self._fallback: dict[str, bool] = {}
+
+    def uses_fallback(self, text: str) -> bool:
+        """Whether any word of text is drawn (partly) in a fallback font such as the icons."""
+        return any(self._word_uses_fallback(word) for word in text.split())
+
+    def _word_uses_fallback(self, word: str) -> bool:
+        found = self._fallback.get(word)
+        if found is None:
+            found = self._fallback[word] = any(font != REGULAR for font, _ in font_runs(word))
+        return found
 
     def unit_width(self, word: str, face: str) -> float:
         """The word's width at 1 pt in face (a space included: text_width drops a lone one)."""
@@ -50,11 +66,16 @@ class LineSetter:
         return (sum(self.unit_width(word, face) for word in words) + spaces) * size
 
     def lines(self, text: str, face: str, size: float, width: float) -> tuple[str, ...]:
-        """text broken into lines no wider than width; measured once per (text, face, size, width)."""
+        """text broken into lines no wider than width; measured once per (text, face, size, width).
+
+        Raises LineTooWide if the width cannot hold even a single character.
+        """
         key = (text, face, size, width)
         found = self._lines.get(key)
         if found is None:
             found = self._lines[key] = tuple(self._break(text, face, size, width - WIDTH_SLACK))
+        if not found or found[0] == "":
+            raise LineTooWide(text)
         return found
 
     def _break(self, text: str, face: str, size: float, width: float) -> list[str]:
@@ -109,6 +130,8 @@ class LineSetter:
                 low = middle
             else:
                 high = middle - 1
+        if self.unit_width(word[:low], face) * size > width:
+            return "", ""  # lines() reports it
         # Never leave a combining mark at the start of the next line, away from its letter.
         while 1 < low < len(word) and unicodedata.combining(word[low]):
             low -= 1
