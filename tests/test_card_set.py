@@ -256,7 +256,8 @@ def german_library(root: Path) -> Library:
     ]
     techniques = [
         technique("kurz", title="Kurze Technik", steps=["Innehalten.", "Benennen.", "Nachfragen."],
-                  key_phrases=["Was geht gerade in Ihnen vor?"], warnings=["Nicht drängen — das schließt das Gespräch."],
+                  key_phrases=["Was geht gerade in Ihnen vor?"],
+                  warnings=["Nicht drängen — das schließt das Gespräch."],
                   follow_up_questions=["Was haben Sie bemerkt?"], when_to_use=["Wenn das Gespräch stockt."],
                   sources=["Autorin, A. (2020). Ein Buch. Verlag."]),
         technique("lang", title="Lange Technik", steps=long_steps,
