@@ -22,10 +22,11 @@ from exporter.cards_plan import (
 )
 from exporter.labels import Labels
 from exporter.model import Library
+from exporter.pdf.card_lines import LineSetter
 from exporter.pdf.fonts import BOLD, REGULAR, register_fonts
 from exporter.pdf.imposition import MM, RULER_MM, Line, SheetLayout, back_point
 from exporter.pdf.styles import MUTED, WARNING_INK, WARNING_RULE, WARNING_TINT
-from exporter.pdf.text import draw_text, fit_text, text_width
+from exporter.pdf.text import draw_text, fit_text
 
 if TYPE_CHECKING:
     from reportlab.pdfgen.canvas import Canvas
@@ -36,6 +37,7 @@ MARK_COLOUR = "#000000"
 CALIBRATION_REACH_MM = 10.0
 #: The ruler note, sheet numbers and calibration labels: the smallest readable size.
 NOTE_SIZE = MIN_SIZE
+LEGEND_LEADING = 8.0
 
 
 def draw_plan(plan: CardPlan, library: Library, path: Path) -> None:
@@ -170,10 +172,13 @@ def draw_legend(canvas: Canvas, sheet: SheetLayout, labels: Labels, note: str) -
     start = x0 + (RULER_MM + 3) * MM
     note_width = draw_text(canvas, band.right, y0, note, NOTE_SIZE, align="right")
     room = band.right - note_width - 3 * MM - start
-    check = labels("cards.ruler_check", length=f"{RULER_MM:g}")
-    full = f"{check} {labels('cards.cut_along_marks')}"
-    text = full if text_width(full, NOTE_SIZE) <= room else fit_text(check, NOTE_SIZE, room)
-    draw_text(canvas, start, y0, text, NOTE_SIZE)
+    text = f"{labels('cards.ruler_check', length=f'{RULER_MM:g}')} {labels('cards.cut_along_marks')}"
+    # Two lines fit the band above the ruler's baseline; a longer note is shortened.
+    lines = LineSetter(labels.language).lines(text, REGULAR, NOTE_SIZE, room)
+    if len(lines) > 2:
+        lines = (lines[0], fit_text(" ".join(lines[1:]), NOTE_SIZE, room))
+    for number, line in enumerate(lines):
+        draw_text(canvas, start, y0 + (len(lines) - 1 - number) * LEGEND_LEADING, line, NOTE_SIZE)
 
 
 # Calibration sheet ------------------------------------------------------------------------
@@ -197,8 +202,6 @@ def calibration_scale_centres(sheet: SheetLayout, back_offset_mm: tuple[float, f
 
 
 def _draw_paragraphs(canvas: Canvas, sheet: SheetLayout, labels: Labels, texts: list[str], top: float) -> None:
-    from exporter.pdf.card_lines import LineSetter
-
     setter = LineSetter(labels.language)
     x = sheet.printable.x + 3 * MM
     width = min(sheet.printable.width - 6 * MM, 150 * MM)
@@ -239,9 +242,10 @@ def draw_calibration_back(
             canvas.line(x, y + at, x - tick, y + at)
             if half % 10 == 0 and half:
                 label = f"{half // 2:+d}"
-                draw_text(canvas, x + at, y - 2.0 * MM - size, label, size, align="centre")
+                # X numbers above the line, Y numbers left of it: they never meet near the centre.
+                draw_text(canvas, x + at, y + 1.0 * MM, label, size, align="centre")
                 draw_text(canvas, x - 2.3 * MM, y + at - size * 0.35, label, size, align="right")
-        draw_text(canvas, x + (reach + 1) * MM, y - 2, "X", 8, BOLD)
+        draw_text(canvas, x + (reach + 2.5) * MM, y - 3, "X", 8, BOLD)
         draw_text(canvas, x - 2, y + (reach + 1) * MM, "Y", 8, BOLD)
     offset = f"{back_offset_mm[0]:g} {back_offset_mm[1]:g}"
     texts = [labels("cards.calibration_back_title"), labels("cards.calibration_back_text", offset=offset)]
