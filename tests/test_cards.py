@@ -469,3 +469,13 @@ def test_cards_command_builds_the_bundled_content(tmp_path: Path) -> None:
     text = squash(" ".join(page.extract_text() for page in PdfReader(tmp_path / "pocket-cards.pdf").pages))
     for technique_record in library.techniques:
         assert all(squash(step.text) in text for step in technique_record.steps)
+
+
+def test_a_back_with_nothing_to_show_stays_blank(make_content: Any, tmp_path: Path) -> None:
+    bare = technique("bare", steps=["Only step"], key_phrases=[], warnings=[], sources=[],
+                     follow_up_questions=[], when_to_use=[])  # fmt: skip
+    library, _ = read_library(make_content(techniques=[bare]))
+    write_cards(library, tmp_path, BuildOptions(card_size="a7", duplex="long-edge"))
+    pages = PdfReader(tmp_path / "pocket-cards.pdf").pages
+    assert "Only step" in pages[0].extract_text()
+    assert pages[1].extract_text().strip() == ""

@@ -81,6 +81,8 @@ def draw_card_side(canvas: Canvas, plan: CardPlan, placement: Placement) -> None
 
     card = plan.cards[placement.card]
     side = card.front if placement.side == "front" else card.back
+    if side.empty:
+        return  # a technique of one short step and nothing else: a blank back, not a lone title
     safe = placement.safe
     size = side.size
     top = safe.top
