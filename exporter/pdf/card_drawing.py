@@ -9,17 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from exporter.cards_plan import (
-    BOX_BAR,
-    MIN_SIZE,
-    CardPlan,
-    CardSide,
-    Placement,
-    SetBlock,
-    meta_height,
-    rule_gap,
-    small_size,
-)
+from exporter.card_fitting import BOX_BAR, MIN_SIZE, CardSide, SetBlock, meta_height, rule_gap, small_size
+from exporter.cards_plan import CardPlan, Placement
 from exporter.labels import Labels
 from exporter.model import Library
 from exporter.pdf.card_lines import LineSetter
