@@ -197,11 +197,13 @@ class CardFitter:
         text = self.labels("cards.continued", heading=self.heading(section, 2))
         return Block("heading", text, field=section, section=section)
 
-    def fit(self, technique: Technique, size: float) -> tuple[float, list[Side]]:
-        """The sides at this size: the required sections, then as many entries of each optional
-        section as fit without another card."""
+    def required(self, technique: Technique, size: float) -> list[Side]:
+        """The sides at this size with the sections every card set shows."""
+        return self.paginate(self.stream(technique, ()), size, technique.title)
+
+    def with_optional(self, technique: Technique, size: float, sides: list[Side]) -> list[Side]:
+        """The sides with as many entries of each optional section as fit without another card."""
         optional: tuple[tuple[str, int], ...] = ()
-        sides = self.paginate(self.stream(technique, optional), size, technique.title)
         cards = self.card_count(sides)
         for name in OPTIONAL_BACK if self.two_sided else ():
             # More entries never need fewer cards: find the most that need no extra card.
@@ -219,7 +221,7 @@ class CardFitter:
                     high = middle - 1
             if best is not None:
                 optional, sides = (*optional, (name, low)), best
-        return size, sides
+        return sides
 
     def card_count(self, sides: list[Side]) -> int:
         return (len(sides) + 1) // 2 if self.two_sided else len(sides)

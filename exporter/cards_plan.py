@@ -101,16 +101,20 @@ def continued_warnings(continued: list[str], card_size: str) -> list[str]:
 
 
 def fit_technique(fitter: CardFitter, technique: Technique, library: Library, card_size: str) -> list[Card]:
-    """The technique's cards at the regular size, or the compact one if that needs fewer cards."""
+    """The technique's cards at the regular size, or the compact one if that needs fewer cards.
+
+    The size is chosen on the sections every card shows; the optional ones are then added at
+    that size only, so they are never measured at a size that is not used.
+    """
     regular, compact = BODY_SIZES[card_size]
     chosen: tuple[float, list[Side]] | None
     try:
-        chosen = fitter.fit(technique, regular)
+        chosen = (regular, fitter.required(technique, regular))
     except DoesNotFit:
         chosen = None
     if chosen is None or fitter.card_count(chosen[1]) > 1:
         try:
-            smaller = fitter.fit(technique, compact)
+            smaller = (compact, fitter.required(technique, compact))
         except DoesNotFit as exc:
             if chosen is None:
                 raise _too_long(technique, exc.block, card_size, compact) from exc
@@ -118,7 +122,7 @@ def fit_technique(fitter: CardFitter, technique: Technique, library: Library, ca
         if chosen is None or fitter.card_count(smaller[1]) < fitter.card_count(chosen[1]):
             chosen = smaller
     size, sides = chosen
-    return fitter.cards(technique, library, size, sides)
+    return fitter.cards(technique, library, size, fitter.with_optional(technique, size, sides))
 
 
 def _too_long(technique: Technique, block: Block, card_size: str, size: float) -> ExporterError:

@@ -32,7 +32,7 @@ class LineSetter:
 
     def __init__(self, language: str) -> None:
         self._hyphenate: Hyphenate | None = hyphenator(language)
-        self._widths: dict[tuple[str, str], float] = {}
+        self._widths: dict[str, dict[str, float]] = {}
         self._lines: dict[tuple[str, str, float, float], tuple[str, ...]] = {}
         self._fallback: dict[str, bool] = {}
 
@@ -48,14 +48,16 @@ class LineSetter:
 
     def unit_width(self, word: str, face: str) -> float:
         """The word's width at 1 pt in face (a space included: text_width drops a lone one)."""
-        key = (word, face)
-        width = self._widths.get(key)
+        widths = self._widths.get(face)
+        if widths is None:
+            widths = self._widths[face] = {}
+        width = widths.get(word)
         if width is None:
             if word == " ":
                 width = text_width("x x", 1.0, face) - 2 * text_width("x", 1.0, face)
             else:
                 width = text_width(word, 1.0, face)
-            self._widths[key] = width
+            widths[word] = width
         return width
 
     def width(self, text: str, face: str, size: float) -> float:
@@ -79,20 +81,25 @@ class LineSetter:
         return found
 
     def _break(self, text: str, face: str, size: float, width: float) -> list[str]:
-        space = self.unit_width(" ", face) * size
+        # Widths compared at 1 pt (the room scaled down), with the face's width table at hand.
+        room = width / size
+        space = self.unit_width(" ", face)
+        known = self._widths[face]
         words = deque(text.split())
         lines: list[str] = []
         line: list[str] = []
         used = 0.0
         while words:
             word = words.popleft()
-            word_width = self.unit_width(word, face) * size
+            word_width = known.get(word)
+            if word_width is None:
+                word_width = self.unit_width(word, face)
             gap = space if line else 0.0
-            if used + gap + word_width <= width:
+            if used + gap + word_width <= room:
                 line.append(word)
                 used += gap + word_width
                 continue
-            split = self._hyphenated(word, face, size, width - used - gap)
+            split = self._hyphenated(word, face, size, (room - used - gap) * size)
             if split is not None:
                 head, tail = split
                 lines.append(" ".join([*line, head]))
