@@ -345,8 +345,41 @@ class CardFitter:
             placed.append(Placed(measured, top))
             used = top + measured.height
         for side, capacity in zip(sides, capacities, strict=True):
+            if count == 2:
+                self._balance_columns(side, capacity, size)
             self._sources_to_bottom(side, capacity)
         return sides, starts
+
+    @staticmethod
+    def _balance_columns(side: Side, capacity: float, size: float) -> None:
+        """Two columns of a side split where their heights come closest, in reading order."""
+        placed = [p for column in side for p in column]
+        if len(placed) < 2:
+            return
+
+        def stacked(part: list[Placed]) -> list[Placed]:
+            out: list[Placed] = []
+            bottom = 0.0
+            for item in part:
+                top = bottom + gap_before(item.block, size) if out else 0.0
+                out.append(replace(item, top=top))
+                bottom = top + item.set_block.height
+            return out
+
+        def height(part: list[Placed]) -> float:
+            return part[-1].top + part[-1].set_block.height if part else 0.0
+
+        best: tuple[float, list[Placed], list[Placed]] | None = None
+        for cut in range(1, len(placed) + 1):
+            if placed[cut - 1].block.role == "heading" and cut < len(placed):
+                continue
+            left, right = stacked(placed[:cut]), stacked(placed[cut:])
+            tallest = max(height(left), height(right))
+            if tallest <= capacity + 1e-6 and (best is None or tallest < best[0] - 1e-6):
+                best = (tallest, left, right)
+        if best is not None:
+            side[0][:] = best[1]
+            side[1][:] = best[2]
 
     def kind(self, side_index: int) -> str:
         return "back" if self.two_sided and side_index % 2 == 1 else "front"
