@@ -30,5 +30,5 @@ def summary(plan: CardPlan, library: Library, options: BuildOptions) -> str:
     sizes = "/".join(f"{size:g}" for size in plan.body_sizes)
     return (
         f"{len(plan.cards)} cards for {len(library.techniques)} techniques, {options.card_size} on "
-        f"{options.paper}, {sheets} sheet(s), {len(plan.pages)} page(s), duplex {options.duplex}, {sizes} pt"
+        f"{options.paper}, {sheets} sheet(s), {len(plan.pages)} page(s), duplex {options.duplex}, type {sizes} pt"
     )
