@@ -165,9 +165,13 @@ def draw_legend(canvas: Canvas, sheet: SheetLayout, labels: Labels, note: str) -
     start = x0 + (RULER_MM + 3) * MM
     note_width = draw_text(canvas, band.right, y0, note, NOTE_SIZE, align="right")
     room = band.right - note_width - 3 * MM - start
-    text = f"{labels('cards.ruler_check', length=f'{RULER_MM:g}')} {labels('cards.cut_along_marks')}"
+    setter = LineSetter(labels.language)
+    check = list(setter.lines(labels("cards.ruler_check", length=f"{RULER_MM:g}"), REGULAR, NOTE_SIZE, room))
+    cut = labels("cards.cut_along_marks")
+    # The cut note follows the check on its last line, or starts a line of its own.
+    joined = f"{check[-1]} {cut}"
+    lines = (*check[:-1], joined) if setter.width(joined, REGULAR, NOTE_SIZE) <= room else (*check, cut)
     # Two lines fit the band above the ruler's baseline; a longer note is shortened.
-    lines = LineSetter(labels.language).lines(text, REGULAR, NOTE_SIZE, room)
     if len(lines) > 2:
         lines = (lines[0], fit_text(" ".join(lines[1:]), NOTE_SIZE, room))
     for number, line in enumerate(lines):
