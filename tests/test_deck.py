@@ -545,3 +545,58 @@ def test_deck_command_for_one_technique_leaves_the_others_alone(built: tuple[Pat
     assert after == before
     with zipfile.ZipFile(package) as archive:
         assert SEED.encode() not in archive.read("collection.anki2")
+
+
+def foreign_deck(path: Path, empty_models: bool = False) -> None:
+    """A deck.apkg made by another tool (genanki's Basic note type), or one with no note types."""
+    import genanki
+
+    model = genanki.Model(1_607_392_319, "Basic", fields=[{"name": "Front"}, {"name": "Back"}],
+                          templates=[{"name": "Card 1", "qfmt": "{{Front}}", "afmt": "{{Back}}"}])  # fmt: skip
+    deck = genanki.Deck(2_059_400_110, "Other")
+    deck.add_note(genanki.Note(model=model, fields=["a", "b"], guid="abc"))
+    genanki.Package(deck).write_to_file(str(path))
+    if empty_models:
+        with zipfile.ZipFile(path) as archive:
+            data = archive.read("collection.anki2")
+        database = path.with_suffix(".anki2")
+        database.write_bytes(data)
+        import sqlite3
+
+        connection = sqlite3.connect(database)
+        connection.execute("UPDATE col SET models = '{}'")
+        connection.commit()
+        connection.close()
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr("collection.anki2", database.read_bytes())
+            archive.writestr("media", "{}")
+
+
+@pytest.mark.parametrize("empty_models", [False, True])
+def test_missing_state_and_a_deck_from_another_tool_give_one_line(
+    built: tuple[Path, Path, bytes], empty_models: bool
+) -> None:
+    content, package, _ = built
+    (content / "deck-state.json").unlink()
+    foreign_deck(package, empty_models)
+    before = package.read_bytes()
+    result = CliRunner().invoke(main, ["deck", "--content", str(content), "--out", str(package.parent), "-j", "1"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "cannot recover the deck state from this file: it was not made by exporter" in result.output
+    assert package.read_bytes() == before and not (content / "deck-state.json").exists()
+
+
+def test_an_absurd_source_date_epoch_is_refused_before_anything_is_stored(
+    built: tuple[Path, Path, bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content, package, before = built
+    state_before = (content / "deck-state.json").read_bytes()
+    write_library(content.parent, seed_data=edited_seed())
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "9223372036854775807")
+    args = ["deck", "--content", str(content), "--out", str(package.parent), "-j", "1"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "SOURCE_DATE_EPOCH must be a whole number of seconds since 1970 up to 253402300799" in result.output
+    assert (content / "deck-state.json").read_bytes() == state_before and package.read_bytes() == before
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert CliRunner().invoke(main, args).exit_code == 0  # later builds are not broken
