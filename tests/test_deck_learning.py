@@ -21,6 +21,11 @@ from typing import Any
 import pytest
 import yaml
 from anki.collection import Collection
+from anki.import_export_pb2 import (
+    ImportAnkiPackageOptions,
+    ImportAnkiPackageRequest,
+    ImportAnkiPackageUpdateCondition,
+)
 from anki.scheduler.v3 import CardAnswer
 from click.testing import CliRunner
 from conftest import BUNDLED_CONTENT, LIBRARY, technique, write_content
@@ -338,3 +343,35 @@ def test_state_stays_small_per_technique(tmp_path: Path) -> None:
     build(content, tmp_path / "out")
     size = (content / "deck-state.json").stat().st_size
     assert size <= 100 * 3 * 1024, size
+
+
+def test_an_added_field_stops_updates_and_removing_it_recovers(
+    v1_collection: tuple[Collection, Path], tmp_path: Path
+) -> None:
+    """What the README says happens when a trainee adds a field, and that its recovery works."""
+    col, content = v1_collection
+    package, _ = build(content, tmp_path / "out")
+    model = col.models.get(V1_MODEL_ID)
+    assert model is not None
+    col.models.add_field(model, col.models.new_field("Mine"))
+    col.models.update_dict(model)
+    log = import_deck(col, package)
+    assert counts(log) == {"new": 0, "updated": 0, "conflicting": V1_NOTES}
+    (copy,) = [n for n in col.models.all_names_and_ids() if n.name == "Exporter technique card+"]
+
+    col.models.remove(copy.id)  # step 1 of the README
+    model = col.models.get(V1_MODEL_ID)
+    assert model is not None
+    col.models.remove_field(model, model["flds"][-1])  # step 2
+    col.models.update_dict(model)
+    # Adding and removing a field marks every note as edited now, so "If newer" skips them all:
+    assert counts(import_deck(col, package)) == {"new": 0, "updated": 0, "conflicting": 0}
+    always = ImportAnkiPackageOptions(
+        merge_notetypes=False,
+        update_notes=ImportAnkiPackageUpdateCondition.IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_ALWAYS,
+        update_notetypes=ImportAnkiPackageUpdateCondition.IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_ALWAYS,
+    )
+    request = ImportAnkiPackageRequest(package_path=str(package), options=always)
+    log = col.import_anki_package(request).log  # step 3: once with "Update notes: Always"
+    assert counts(log) == {"new": 0, "updated": V1_NOTES, "conflicting": 0}
+    assert [n.name for n in col.models.all_names_and_ids() if "Exporter" in n.name] == ["Exporter technique card"]
