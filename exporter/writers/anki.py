@@ -204,6 +204,8 @@ CSS = """.card {
 .xc-map li { margin: 2px 0; }
 .xc-map li.xc-current { color: var(--fg); font-weight: 700; background: var(--mark); border-radius: 4px; }
 .xc-source { font-size: 0.72em; color: var(--muted); margin-top: 16px; }
+.xc-source .xc-label { font-size: 0.85em; }
+.xc-context br + .xc-label { margin-top: 8px; }
 .xc-status {
   background: var(--alert-bg); color: var(--alert-fg); border-radius: 6px;
   padding: 6px 10px; margin: 10px 0; font-size: 0.8em;
