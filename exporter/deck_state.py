@@ -25,6 +25,7 @@ import time
 import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +70,7 @@ class NoteVersion:
     mtime: int = FIRST_MTIME
     retired: bool = False
 
-    @property
+    @cached_property
     def hash(self) -> str:
         return content_hash(self.deck, list(self.tags), self.fields)
 

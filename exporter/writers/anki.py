@@ -13,15 +13,13 @@ clock (times come from the state file), so the same content and state give the s
 
 from __future__ import annotations
 
-import hashlib
 import html
-import io
-import json
 import os
 import re
-import sqlite3
-import zipfile
-from dataclasses import replace
+import tempfile
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +60,7 @@ from exporter.writers.deck_notes import (
     slug,
     technique_notes,
 )
+from exporter.writers.deck_package import PackageWriter, stable_id
 
 __all__ = ["FIELDS", "MODEL_ID", "PHRASE_KINDS", "STEP", "WARNING", "NoteKind", "note_guid", "note_key", "slug"]
 
@@ -70,18 +69,10 @@ DECK_FILE = "deck.apkg"
 #: Never change these: Anki recognises the note type and its parts by them.
 TEMPLATE_ID_NAME = "Recall"
 
-#: New cards of retired notes come after every active card.
-RETIRED_DUE_OFFSET = 1_000_000
 RETIRED_TAG = "retired"
 
 #: Characters a field name cannot hold (Anki's template syntax uses them).
 _NOT_IN_FIELD_NAMES = re.compile(r"[:{}\"#^/<>]")
-
-
-def stable_id(name: str) -> int:
-    """A positive id below 2**53 derived from a name (deck, field and template ids)."""
-    digest = hashlib.sha256(f"exporter-id:{name}".encode()).digest()
-    return (1 << 40) + int.from_bytes(digest[:6], "big") % (1 << 52)
 
 
 def retired_deck_name(library: Library, labels: Labels) -> str:
@@ -90,19 +81,6 @@ def retired_deck_name(library: Library, labels: Labels) -> str:
 
 
 # --- notes -----------------------------------------------------------------------------------
-
-
-def library_notes(library: Library, labels: Labels) -> dict[str, NoteVersion]:
-    """Every active note by GUID, in handbook order."""
-    notes: dict[str, NoteVersion] = {}
-    for technique in library.ordered_techniques():
-        for guid, version in technique_notes(library, technique, labels):
-            if guid in notes:
-                raise ExporterError(
-                    f"{technique.path}: two Anki notes share the key {version.key}; make the item ids unique"
-                )
-            notes[guid] = version
-    return notes
 
 
 def retired_version(entry: Entry, deck: str, labels: Labels) -> NoteVersion:
@@ -123,32 +101,45 @@ def retired_version(entry: Entry, deck: str, labels: Labels) -> NoteVersion:
     return NoteVersion(key=entry.key, technique=entry.technique, deck=deck, tags=tags, fields=fields, retired=True)
 
 
-def publish(
-    library: Library, previous: DeckState, partial: bool, release: int = 0
-) -> tuple[dict[str, NoteVersion], dict[str, Entry]]:
-    """The notes to ship (active in handbook order, then retired) and the state entries to keep.
+@dataclass
+class Publication:
+    """The notes to ship, one at a time, and the state entries a build leaves alone.
 
-    A note of a removed item is retired, never dropped. In a partial build the notes of the
-    techniques left out are neither shipped nor retired: they stay in the state as they were.
+    Active notes come in handbook order, then retired ones: a note of a removed item is retired,
+    never dropped. In a partial build the notes of the techniques left out are neither shipped
+    nor retired: they stay in the state as they were (`untouched`).
     """
-    labels = library.labels()
-    active = {
-        guid: replace(version, mtime=next_mtime(previous.notes.get(guid), version, previous.epoch, release))
-        for guid, version in library_notes(library, labels).items()
-    }
-    built = {t.id for t in library.techniques}
-    retired_deck = retired_deck_name(library, labels)
-    retired: dict[str, NoteVersion] = {}
-    untouched: dict[str, Entry] = {}
-    for guid, old in sorted(previous.notes.items(), key=lambda entry: (entry[1].key, entry[0])):
-        if guid in active:
-            continue
-        if partial and old.technique not in built:
-            untouched[guid] = old
-            continue
-        gone = retired_version(old, retired_deck, labels)
-        retired[guid] = replace(gone, mtime=next_mtime(old, gone, previous.epoch, release))
-    return {**active, **retired}, untouched
+
+    library: Library
+    previous: DeckState
+    partial: bool
+    release: int = 0
+    untouched: dict[str, Entry] = field(default_factory=dict)
+
+    def notes(self) -> Iterator[tuple[str, NoteVersion]]:
+        labels, previous = self.library.labels(), self.previous
+        shipped: set[str] = set()
+        for technique in self.library.ordered_techniques():
+            for guid, version in technique_notes(self.library, technique, labels):
+                if guid in shipped:
+                    raise ExporterError(
+                        f"{technique.path}: two Anki notes share the key {version.key}; make the item ids unique"
+                    )
+                shipped.add(guid)
+                yield (
+                    guid,
+                    replace(version, mtime=next_mtime(previous.notes.get(guid), version, previous.epoch, self.release)),
+                )
+        built = {t.id for t in self.library.techniques}
+        retired_deck = retired_deck_name(self.library, labels)
+        for guid, old in sorted(previous.notes.items(), key=lambda entry: (entry[1].key, entry[0])):
+            if guid in shipped:
+                continue
+            if self.partial and old.technique not in built:
+                self.untouched[guid] = old
+                continue
+            gone = retired_version(old, retired_deck, labels)
+            yield guid, replace(gone, mtime=next_mtime(old, gone, previous.epoch, self.release))
 
 
 def state_entry(version: NoteVersion, previous: Entry | None) -> Entry:
@@ -289,98 +280,14 @@ def note_type_hash(labels: Labels) -> str:
 # --- the package -----------------------------------------------------------------------------
 
 
-NOTE_SQL = """INSERT INTO notes (id, guid, mid, mod, usn, tags, flds, sfld, csum, flags, data)
-VALUES (?, ?, ?, ?, -1, ?, ?, ?, ?, 0, '')"""
-CARD_SQL = """INSERT INTO cards (id, nid, did, ord, mod, usn, type, queue, due, ivl, factor, reps, lapses, left,
-odue, odid, flags, data) VALUES (?, ?, ?, 0, ?, -1, 0, 0, ?, 0, 0, 0, 0, 0, 0, 0, 0, '')"""
-
-
-def package_bytes(library: Library, notes: dict[str, NoteVersion], model_mtime: int) -> bytes:
-    """A legacy .apkg (collection.anki2 + media) with no wall-clock time anywhere."""
-    from genanki.apkg_col import APKG_COL
-    from genanki.apkg_schema import APKG_SCHEMA
-
-    labels = library.labels()
-    connection = sqlite3.connect(":memory:")
-    try:
-        connection.executescript(APKG_SCHEMA)
-        connection.executescript(APKG_COL)
-        decks = json.loads(connection.execute("SELECT decks FROM col").fetchone()[0])
-        decks.update(_decks_json(library, notes, labels))
-        models = {str(MODEL_ID): note_type_json(model_mtime, labels)}
-        connection.execute(
-            "UPDATE col SET decks = ?, models = ?",
-            (json.dumps(decks, sort_keys=True), json.dumps(models, sort_keys=True)),
-        )
-        base = FIRST_MTIME * 1000
-        position = 0
-        for index, (guid, note) in enumerate(notes.items()):
-            note_id = base + 2 * index
-            fields = "\x1f".join(note.fields.get(name, "") for name in FIELDS)
-            tags = " " + " ".join(note.tags) + " "
-            header = note.fields["Header"]
-            row = (note_id, guid, MODEL_ID, note.mtime, tags, fields, header, first_field_checksum(header))
-            connection.execute(NOTE_SQL, row)
-            # A new card's due is its position: Anki shows new cards in this order.
-            due = RETIRED_DUE_OFFSET + index if note.retired else position
-            position += 0 if note.retired else 1
-            connection.execute(CARD_SQL, (note_id + 1, note_id, stable_id(f"deck:{note.deck}"), note.mtime, due))
-        connection.commit()
-        database = connection.serialize()
-    finally:
-        connection.close()
-    return _zip({"collection.anki2": database, "media": b"{}"})
-
-
-def first_field_checksum(header: str) -> int:
-    """Anki's duplicate check value: the first 8 hex digits of SHA-1 of the stripped first field."""
-    text = html.unescape(re.sub(r"<[^>]*>", "", header)).strip()
-    return int(hashlib.sha1(text.encode("utf-8")).hexdigest()[:8], 16)
-
-
-def _decks_json(library: Library, notes: dict[str, NoteVersion], labels: Labels) -> dict[str, Any]:
+def deck_descriptions(library: Library, labels: Labels) -> dict[str, str]:
     descriptions = {
         deck_name(library.title): esc(library.disclaimer),
         retired_deck_name(library, labels): esc(labels("deck.retired_deck_description")),
     }
     for technique in library.techniques:
         descriptions[deck_name(library.title, technique.categories[0], technique.title)] = esc(technique.summary)
-    names: set[str] = set()
-    for note in notes.values():
-        parts = note.deck.split("::")
-        names.update("::".join(parts[: depth + 1]) for depth in range(len(parts)))
-    decks = {}
-    for name in sorted(names):
-        deck_id = stable_id(f"deck:{name}")
-        decks[str(deck_id)] = {
-            "id": deck_id,
-            "name": name,
-            "desc": descriptions.get(name, ""),
-            "mod": FIRST_MTIME,
-            "usn": -1,
-            "conf": 1,
-            "dyn": 0,
-            "collapsed": False,
-            "extendNew": 0,
-            "extendRev": 50,
-            "newToday": [0, 0],
-            "revToday": [0, 0],
-            "lrnToday": [0, 0],
-            "timeToday": [0, 0],
-        }
-    return decks
-
-
-def _zip(members: dict[str, bytes]) -> bytes:
-    """A zip with fixed entry dates and permissions, so equal content gives equal bytes."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, data)
-    return buffer.getvalue()
+    return descriptions
 
 
 # --- the writer ------------------------------------------------------------------------------
@@ -396,20 +303,34 @@ def write_deck(library: Library, out_dir: Path, options: BuildOptions) -> WriteR
         if previous.started:
             warnings.append(previous.started)
         warnings += shifted_lists(library, previous)
-    notes, untouched = publish(library, previous, options.partial, release)
     labels = library.labels()
-    type_hash = note_type_hash(labels)
-    model_mtime = note_type_mtime(previous, type_hash, release)
-    data = package_bytes(library, notes, model_mtime)
-    with atomic_output(target) as temporary:
-        temporary.write_bytes(data)
+    publication = Publication(library, previous, options.partial, release)
+    entries: dict[str, Entry] = {}
+    counts: Counter[str] = Counter()
+    with tempfile.TemporaryDirectory(prefix="exporter-deck-") as folder:
+        package = PackageWriter(Path(folder))
+        try:
+            for guid, note in publication.notes():
+                package.add(guid, note)
+                entries[guid] = state_entry(note, previous.notes.get(guid))
+                counts["retired" if note.retired else note.key.split("/")[1]] += 1
+        except BaseException:
+            package.close()
+            raise
+        type_hash = note_type_hash(labels)
+        model_mtime = note_type_mtime(previous, type_hash, release)
+        package.finish(deck_descriptions(library, labels), note_type_json(model_mtime, labels))
+        with atomic_output(target) as temporary:
+            package.write_zip(temporary)
     if options.deck_state is not None:
-        entries = {guid: state_entry(note, previous.notes.get(guid)) for guid, note in notes.items()}
         state = DeckState(
-            notes={**entries, **untouched}, note_type_hash=type_hash, note_type_mtime=model_mtime, epoch=previous.epoch
+            notes={**entries, **publication.untouched},
+            note_type_hash=type_hash,
+            note_type_mtime=model_mtime,
+            epoch=previous.epoch,
         )
         save_state(options.deck_state, state)
-    return WriteResult("deck", (target,), _summary(notes), tuple(warnings))
+    return WriteResult("deck", (target,), _summary(counts), tuple(warnings))
 
 
 def release_time() -> int:
@@ -425,17 +346,7 @@ def release_time() -> int:
     return int(value)
 
 
-def _summary(notes: dict[str, NoteVersion]) -> str:
-    counts: dict[str, int] = {}
-    retired = 0
-    for note in notes.values():
-        if note.retired:
-            retired += 1
-            continue
-        kind = note.key.split("/")[1]
-        kind = "phrase" if kind in {k.slug for k in PHRASE_KINDS} else kind
-        counts[kind] = counts.get(kind, 0) + 1
-    text = (
-        f"{counts.get('step', 0)} step, {counts.get('phrase', 0)} phrase and {counts.get('warning', 0)} warning cards"
-    )
-    return text + (f", {retired} retired" if retired else "")
+def _summary(counts: Counter[str]) -> str:
+    phrases = sum(counts[kind.slug] for kind in PHRASE_KINDS)
+    text = f"{counts['step']} step, {phrases} phrase and {counts['warning']} warning cards"
+    return text + (f", {counts['retired']} retired" if counts["retired"] else "")
