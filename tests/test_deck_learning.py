@@ -111,8 +111,8 @@ def test_no_two_cards_ask_the_same_question(bundled_and_synthetic: dict[str, Col
 def test_anki_finds_no_empty_or_duplicate_first_field(bundled_and_synthetic: dict[str, Collection], name: str) -> None:
     col = bundled_and_synthetic[name]
     notes = [col.get_note(nid) for nid in col.find_notes("")]
-    assert {note.fields_check() for note in notes} == {0}  # NoteFieldsState.NORMAL
-    assert col.find_notes("dupe:" + str(V1_MODEL_ID) + ",x") == []
+    # NoteFieldsState: 0 normal, 1 empty first field, 2 duplicate first field (Anki's own check).
+    assert Counter(note.fields_check() for note in notes) == {0: len(notes)}
 
 
 @pytest.mark.parametrize("name", ["bundled", "synthetic"])
