@@ -3,11 +3,12 @@
 Design (minimum-information principle: a front a trainee can grade as right or wrong):
 - a step card gives the technique's goal and the previous step and asks what comes next
   (step 1: how the technique begins); the step's own `cue`, if any, is an extra hint;
-- a phrase card gives the situation (the item's `cue`); without one, an only item is asked for
-  as "the key phrase", and one of several by its opening words ("Complete: “Help me …”");
+- a phrase card gives the situation (the item's `cue`); without one it gives the technique's
+  goal and asks for the only item of its kind as "the key phrase", or for one of several by its
+  opening words ("Complete: “Help me …”");
 - a warning card gives the situation (`cue`) and asks for the mistake and its reason; it never
-  shows the warning's text. Without a cue it is asked for by its position (the learning lint
-  tells the author to add one).
+  shows the warning's text. Without a cue it gives the goal and asks by position (the learning
+  lint tells the author to add a cue).
 Every note's first field (the header) is unique: category, technique, kind and position.
 """
 
@@ -142,6 +143,11 @@ class _Maker:
             )
         )
 
+    @property
+    def goal(self) -> str:
+        """The technique's goal (its summary's first sentence), the context of a card without a cue."""
+        return self.labelled("deck.goal", esc(first_sentence(self.technique.summary)))
+
     def labelled(self, key: str, text: str) -> str:
         return f'<span class="xc-label">{esc(self.labels(key))}</span> {text}'
 
@@ -166,7 +172,7 @@ def technique_notes(library: Library, technique: Technique, labels: Labels) -> l
 
 def step_notes(maker: _Maker) -> list[tuple[str, NoteVersion]]:
     steps = maker.technique.steps
-    goal = maker.labelled("deck.goal", esc(first_sentence(maker.technique.summary)))
+    goal = maker.goal
     entries = [esc(first_sentence(step.text)) for step in steps]
     notes = []
     for index, item in enumerate(steps):
@@ -194,9 +200,9 @@ def phrase_notes(maker: _Maker, kind: NoteKind) -> list[tuple[str, NoteVersion]]
         if item.cue:
             context, prompt = maker.labelled("deck.situation", esc(item.cue)), maker.labels(f"deck.{kind.label}_ask")
         elif len(items) == 1:
-            context, prompt = "", maker.labels(f"deck.{kind.label}_only")
+            context, prompt = maker.goal, maker.labels(f"deck.{kind.label}_only")
         else:
-            context, prompt = "", maker.labels(f"deck.{kind.label}_begins", start=hints[index])
+            context, prompt = maker.goal, maker.labels(f"deck.{kind.label}_begins", start=hints[index])
         fields = {
             "Header": maker.header(kind, index + 1, len(items)),
             "Context": context,
@@ -218,9 +224,9 @@ def warning_notes(maker: _Maker) -> list[tuple[str, NoteVersion]]:
         if item.cue:
             context, prompt = maker.labelled("deck.situation", esc(item.cue)), maker.labels("deck.warning_ask")
         elif len(warnings) == 1:
-            context, prompt = "", maker.labels("deck.warning_only")
+            context, prompt = maker.goal, maker.labels("deck.warning_only")
         else:
-            context = ""
+            context = maker.goal
             prompt = maker.labels("deck.warning_numbered", number=index + 1, total=len(warnings))
         fields = {
             "Header": maker.header(WARNING, index + 1, len(warnings)),
