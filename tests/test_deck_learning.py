@@ -375,3 +375,15 @@ def test_an_added_field_stops_updates_and_removing_it_recovers(
     log = col.import_anki_package(request).log  # step 3: once with "Update notes: Always"
     assert counts(log) == {"new": 0, "updated": V1_NOTES, "conflicting": 0}
     assert [n.name for n in col.models.all_names_and_ids() if "Exporter" in n.name] == ["Exporter technique card"]
+
+
+def test_an_item_removed_from_a_list_without_ids_is_reported(tmp_path: Path) -> None:
+    steps = ["Slow the talk down.", "Name what you noticed.", "Ask what it was like.", "Link it to now."]
+    content = write_content(tmp_path, techniques=[technique("beta", steps=steps)])
+    args = ["deck", "--content", str(content), "--out", str(tmp_path / "out"), "-j", "1"]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    write_content(tmp_path, techniques=[technique("beta", steps=[steps[0], *steps[2:]])])
+    result = CliRunner().invoke(main, args)
+    (line,) = [line for line in result.output.splitlines() if "removed in the middle" in line]
+    assert ": steps: " in line and "“Ask what it was like.” was item 3 and is now item 2" in line
+    assert "id: slow-the-talk, id: ask-what-was, id: link-now" in line
