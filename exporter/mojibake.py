@@ -10,6 +10,7 @@ sequence, accepted only when the character it gives is one a page plausibly cont
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -139,9 +140,8 @@ def _accepted(text: str) -> list[_Candidate]:
     return kept
 
 
-def repair_mojibake(text: str) -> tuple[str, int]:
-    """The text with every garbled UTF-8 sequence turned back into its character, the rest as it
-    was; and how many characters were repaired."""
+def _repair_greek_and_western(text: str) -> tuple[str, int]:
+    """Each garbled sequence of the Windows-1253/1252 kind turned back into its character."""
     accepted = _accepted(text)
     pieces: list[str] = []
     position = 0
@@ -151,3 +151,163 @@ def repair_mojibake(text: str) -> tuple[str, int]:
         position = candidate.end
     pieces.append(text[position:])
     return "".join(pieces), len(accepted)
+
+
+# Cyrillic pages: the whole page went through one Cyrillic code page, so every non-ASCII character
+# is garbled ("РџРѕР·РёС†РёСЏ" for "Позиция"). Real Russian or Ukrainian text almost never forms
+# well-formed UTF-8 when encoded in these code pages, so a run of non-ASCII characters is repaired
+# when it decodes as a whole; runs that do not (a garbled word next to an intact « or •) are
+# repaired piece by piece, but only on a page that the whole-run repairs prove garbled.
+_CYRILLIC_CODE_PAGES = ("cp1251", "koi8_r", "cp866", "mac_cyrillic")
+_NON_ASCII_RUN = re.compile("[^\x00-\x7f]+")
+
+# What a Cyrillic-code-page repair may give: Russian, Ukrainian and Belarusian letters, Latin and
+# Greek letters, punctuation, common symbols and emoji; never box drawing, Braille or rare scripts.
+_CYRILLIC_LETTERS = frozenset(
+    [*range(0x0410, 0x0450), 0x0401, 0x0451, 0x0404, 0x0454, 0x0406, 0x0456, 0x0407, 0x0457, 0x0490, 0x0491]
+    + [0x040E, 0x045E]
+)
+_CYRILLIC_PASS_RANGES = (
+    (0x00A0, 0x017F),
+    (0x0391, 0x03C9),
+    (0x2010, 0x2027),
+    (0x2030, 0x205E),
+    (0x20A0, 0x20BF),
+    (0x2100, 0x214F),
+    (0x2190, 0x21FF),
+    (0x2600, 0x27BF),
+    (0x2B00, 0x2BFF),
+    (0x200D, 0x200D),
+    (0xFE0F, 0xFE0F),
+    (0x1F000, 0x1FAFF),
+)
+
+
+def _single_code_page_table(code_page: str) -> dict[str, int]:
+    """character -> byte for one code page; a byte it leaves undefined arrives as its C1 control."""
+    table: dict[str, int] = {}
+    for byte in range(0x80, 0x100):
+        try:
+            table[bytes([byte]).decode(code_page)] = byte
+        except UnicodeDecodeError:
+            table[chr(byte)] = byte
+    return table
+
+
+_CYRILLIC_TABLES = {code_page: _single_code_page_table(code_page) for code_page in _CYRILLIC_CODE_PAGES}
+
+
+def _is_plausible_piece(decoded: str) -> bool:
+    return all(
+        ord(c) in _CYRILLIC_LETTERS or any(low <= ord(c) <= high for low, high in _CYRILLIC_PASS_RANGES)
+        for c in decoded
+    )
+
+
+# A whole run may also give the characters of the code pages themselves: a page garbled twice
+# comes back, after one repair, as the garbled text of the first time ("РџРѕ", "п÷п╬"), which
+# still_garbled() then recognises.
+_WHOLE_RUN_EXTRA = frozenset(
+    [ord(c) for table in _CYRILLIC_TABLES.values() for c in table] + list(range(0x0400, 0x0460))
+)
+
+
+def _is_plausible_run(decoded: str) -> bool:
+    return all(ord(c) in _WHOLE_RUN_EXTRA or _is_plausible_piece(c) for c in decoded)
+
+
+def _decode_through(run: str, table: dict[str, int], whole: bool) -> str | None:
+    """run's characters as bytes of the code page, read as UTF-8; None unless that is plausible text."""
+    raw = bytearray()
+    for character in run:
+        byte = table.get(character)
+        if byte is None:
+            return None
+        raw.append(byte)
+    try:
+        decoded = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return decoded if (_is_plausible_run if whole else _is_plausible_piece)(decoded) else None
+
+
+def _decode_pieces(run: str, table: dict[str, int]) -> tuple[str, int]:
+    """run with every decodable UTF-8 sequence inside it repaired; and how many characters were."""
+    pieces: list[str] = []
+    repaired = 0
+    index = 0
+    while index < len(run):
+        lead = table.get(run[index], 0)
+        length = 2 if 0xC2 <= lead <= 0xDF else 3 if 0xE0 <= lead <= 0xEF else 4 if 0xF0 <= lead <= 0xF4 else 0
+        decoded = _decode_through(run[index : index + length], table, whole=False) if length else None
+        if decoded is None or len(decoded) != 1:
+            pieces.append(run[index])
+            index += 1
+            continue
+        pieces.append(decoded)
+        repaired += 1
+        index += length
+    return "".join(pieces), repaired
+
+
+@dataclass(frozen=True)
+class _CyrillicRepair:
+    text: str
+    repaired: int
+    proven: bool  # some run of several characters decoded as a whole
+
+
+def _repair_through(text: str, table: dict[str, int]) -> _CyrillicRepair:
+    whole: dict[int, str] = {}
+    proven = False
+    for match in _NON_ASCII_RUN.finditer(text):
+        decoded = _decode_through(match.group(), table, whole=True)
+        if decoded is not None:
+            whole[match.start()] = decoded
+            proven = proven or len(decoded) >= 2
+    if not proven:
+        return _CyrillicRepair(text, 0, False)
+    pieces: list[str] = []
+    repaired = 0
+    position = 0
+    for match in _NON_ASCII_RUN.finditer(text):
+        pieces.append(text[position : match.start()])
+        if match.start() in whole:
+            pieces.append(whole[match.start()])
+            repaired += len(whole[match.start()])
+        else:
+            fixed, count = _decode_pieces(match.group(), table)
+            pieces.append(fixed)
+            repaired += count
+        position = match.end()
+    pieces.append(text[position:])
+    return _CyrillicRepair("".join(pieces), repaired, True)
+
+
+def repair_cyrillic_mojibake(text: str) -> tuple[str, int, str | None]:
+    """text read back through the Cyrillic code page that garbled it, if one did; how many
+    characters were repaired, and which code page it was."""
+    best: tuple[_CyrillicRepair, str] | None = None
+    for code_page, table in _CYRILLIC_TABLES.items():
+        attempt = _repair_through(text, table)
+        if attempt.proven and (best is None or attempt.repaired > best[0].repaired):
+            best = (attempt, code_page)
+    if best is None:
+        return text, 0, None
+    return best[0].text, best[0].repaired, best[1]
+
+
+def repair_mojibake(text: str) -> tuple[str, int]:
+    """The text with every garbled UTF-8 sequence turned back into its character, the rest as it
+    was; and how many characters were repaired."""
+    text, cyrillic, _ = repair_cyrillic_mojibake(text)
+    text, greek_and_western = _repair_greek_and_western(text)
+    return text, cyrillic + greek_and_western
+
+
+def still_garbled(text: str) -> str | None:
+    """After a repair: a line that one more repair would still change (text garbled twice), or None."""
+    for line in text.split("\n"):
+        if repair_mojibake(line)[1]:
+            return line
+    return None

@@ -503,7 +503,11 @@ def test_new_library_without_any_disclaimer_gets_a_placeholder_and_a_warning(tmp
     content = tmp_path / "content"
     result = import_into(content, PAGES / "missing-sections.txt")
     assert result.exit_code == 0, result.output
-    assert "library.yaml:3: disclaimer: warning: no page had a disclaimer; a placeholder was written" in result.stderr
+    written = (content / "library.yaml").read_text(encoding="utf-8").splitlines()
+    line = next(number for number, text in enumerate(written, 1) if text.startswith("disclaimer:"))
+    assert f"library.yaml:{line}: disclaimer: warning: no page had a disclaimer; a placeholder was written" in (
+        result.stderr
+    )
     library, _ = read_library(content)
     assert library.disclaimer == "For training and education only; not medical or psychological advice."
 
