@@ -273,3 +273,20 @@ def test_sample_libraries_pass_strict_validation(language: str) -> None:
     library, _ = read_library(LIBRARIES / language)
     assert library.language == language
     assert {c.icon for c in library.categories} == {"🔧", "👥", "🧠"}
+
+
+@pytest.mark.parametrize(
+    ("codec", "name"), [("cp1251", "Windows-1251 (Cyrillic)"), ("koi8_r", "KOI8-R (Cyrillic)")], ids=["1251", "koi8"]
+)
+def test_a_russian_page_saved_in_an_older_encoding_is_read_in_it(tmp_path: Path, codec: str, name: str) -> None:
+    # These encodings have no emoji or warning sign: the page carries symbols they do have.
+    text = (LANGUAGE_PAGES / "ru.txt").read_text(encoding="utf-8")
+    text = text.replace("🔧", "©").replace("👥", "■" if codec == "koi8_r" else "®").replace("⚠️ ", "")
+    page = tmp_path / "saved.txt"
+    page.write_bytes(text.replace("←", "<-").encode(codec, "replace"))
+    result = import_into(tmp_path / "content", page)
+    assert result.exit_code == 0, result.output
+    assert f"saved.txt:1: page: warning: not UTF-8; read it as {name}" in result.stderr
+    technique = read_library(tmp_path / "content")[0].technique("vosstanovlenie-posle-razryva-alyansa")
+    assert technique.title == "Восстановление после разрыва альянса"
+    assert texts(technique, "steps")[5] == "Используйте сам разрыв как материал для совместной ментализации"

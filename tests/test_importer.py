@@ -788,6 +788,7 @@ def test_an_undrawable_icon_or_text_is_a_warning_with_its_line(tmp_path: Path) -
     symbol = _undrawable()
     text = (PAGES / "clean.txt").read_text(encoding="utf-8")
     text = text.replace("🧠 Self-awareness", f"{symbol} Self-awareness").replace("five things", f"five {symbol} things")
+    text = text.replace("These pages are educational", f"These {symbol} pages are educational")
     page = tmp_path / "page.txt"
     page.write_text(text, encoding="utf-8")
     lines = text.splitlines()
@@ -802,6 +803,8 @@ def test_an_undrawable_icon_or_text_is_a_warning_with_its_line(tmp_path: Path) -
     )
     assert "in the icon of 'Self-awareness'; `exporter validate` will fail until it is replaced" in result.stderr
     assert f"page.txt:{step_line}: steps[2]: warning: the fonts cannot draw '{symbol}' ({code}" in result.stderr
+    disclaimer_line = next(n for n, line in enumerate(lines, 1) if line.startswith("These"))
+    assert f"page.txt:{disclaimer_line}: disclaimer: warning: the fonts cannot draw '{symbol}'" in result.stderr
     validate = CliRunner().invoke(main, ["validate", "--content", str(content)])
     assert validate.exit_code == 1 and "cannot draw" in validate.output
 

@@ -105,6 +105,14 @@ def page_languages() -> tuple[PageLanguage, ...]:
     return tuple(page_language(code) for code in bundled_languages())
 
 
+def _sections_found(language: PageLanguage, lines: list[str]) -> int:
+    """How many different sections of language the lines have (0 without one of CORE_FIELDS)."""
+    found = {language.heading_field(line) for line in lines} - {None}
+    if any(language.source_text(line) for line in lines):
+        found.add("sources")
+    return len(found) if found & set(CORE_FIELDS) else 0
+
+
 def detect_language(lines: list[str]) -> PageLanguage | None:
     """The language whose headings (and Source line) the page uses most; None if it uses none.
 
@@ -113,11 +121,12 @@ def detect_language(lines: list[str]) -> PageLanguage | None:
     best: PageLanguage | None = None
     best_score = 0
     for language in page_languages():
-        found = {language.heading_field(line) for line in lines} - {None}
-        if any(language.source_text(line) for line in lines):
-            found.add("sources")
-        if not found & set(CORE_FIELDS):
-            continue
-        if len(found) > best_score:
-            best, best_score = language, len(found)
+        score = _sections_found(language, lines)
+        if score > best_score:
+            best, best_score = language, score
     return best
+
+
+def headings_found(lines: list[str]) -> int:
+    """How many sections of its best language the lines have: how much they look like a page."""
+    return max(_sections_found(language, lines) for language in page_languages())

@@ -28,6 +28,8 @@ class LibraryPlan:
     problems: list[Problem] = field(default_factory=list)
     #: The categories this import declares ({name, icon, colour}), in page order.
     added_categories: list[dict[str, str]] = field(default_factory=list)
+    #: The page disclaimer this import writes into library.yaml ("" if none).
+    added_disclaimer: str = ""
 
 
 @dataclass(frozen=True)
@@ -73,11 +75,10 @@ def plan_library(into_dir: Path, additions: PageAdditions) -> LibraryPlan:
     added = _describe_additions(missing, disclaimer, language)
     new_text = _append_to_library(text, data, missing, disclaimer, language)
     if new_text is not None and yaml.safe_load(new_text) == expected:
-        return LibraryPlan(new_text, f"updated {display}: added {added}", problems, missing)
+        return LibraryPlan(new_text, f"updated {display}: added {added}", problems, missing, disclaimer)
     rewritten = to_yaml(expected)
-    return LibraryPlan(
-        rewritten, f"rewrote {display}: added {added} (its comments could not be kept)", problems, missing
-    )
+    message = f"rewrote {display}: added {added} (its comments could not be kept)"
+    return LibraryPlan(rewritten, message, problems, missing, disclaimer)
 
 
 def _describe_additions(missing: list[dict[str, str]], disclaimer: str, language: str) -> str:
@@ -154,7 +155,7 @@ def _new_library(display: str, additions: PageAdditions) -> LibraryPlan:
             )
         )
     message = f"created {display} (title '{language.new_library_title}': change it)"
-    return LibraryPlan(header + to_yaml(data), message, problems, categories)
+    return LibraryPlan(header + to_yaml(data), message, problems, categories, additions.disclaimer)
 
 
 def _append_to_library(

@@ -38,12 +38,39 @@ def read_page_text(path: Path, display: str) -> tuple[str | None, list[Problem]]
         return raw.decode("utf-8"), []
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        try:
-            text = raw.decode("cp1252")
-        except UnicodeDecodeError:
+        found = _legacy_encoding(raw)
+        if found is None:
             return None, [Problem(display, line, "page", "not text: the file is neither UTF-8 nor Windows-1252")]
-        warning = Problem(display, line, "page", "not UTF-8; read it as Windows-1252 (Western)", "warning")
-        return text, [warning]
+        text, name = found
+        return text, [Problem(display, line, "page", f"not UTF-8; read it as {name}", "warning")]
+
+
+#: Older encodings a page may be saved in, Western first (it wins a tie); the one whose text has the
+#: most catalogue headings is the page's.
+_LEGACY_ENCODINGS = (
+    ("cp1252", "Windows-1252 (Western)"),
+    ("cp1251", "Windows-1251 (Cyrillic)"),
+    ("koi8_r", "KOI8-R (Cyrillic)"),
+    ("cp866", "CP866 (Cyrillic, DOS)"),
+    ("mac_cyrillic", "Mac Cyrillic"),
+)
+
+
+def _legacy_encoding(raw: bytes) -> tuple[str, str] | None:
+    """raw decoded with the older encoding under which it reads as a catalogue page, and its name."""
+    from exporter.importer.headings import headings_found
+
+    best: tuple[str, str] | None = None
+    best_score = -1
+    for codec, name in _LEGACY_ENCODINGS:
+        try:
+            text = raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        score = headings_found(text.replace("\r", "\n").split("\n"))
+        if score > best_score:
+            best, best_score = (text, name), score
+    return best
 
 
 def clean_page_text(text: str, display: str) -> tuple[str, int, list[Problem]]:

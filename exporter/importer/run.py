@@ -145,17 +145,19 @@ def glyph_warnings(page: ParsedPage) -> list[Problem]:
 
 def _library_glyph_warnings(plan: LibraryPlan, parsed: list[ParsedPage]) -> list[Problem]:
     """The categories and disclaimer this import writes into library.yaml, checked the same way
-    (the categories line is where a page's icons are, and where the warning points)."""
+    and reported at the page line they came from (a page's icons are on its categories line)."""
     problems = []
     for category in plan.added_categories:
         page = next(p for p in parsed if category["name"].casefold() in (n.casefold() for n, _ in p.categories))
         for part in ("icon", "name"):
             shown = _cannot_draw(category.get(part, ""))
             if shown:
-                line = page.lines.get("categories", 1)
-                problems.append(
-                    _glyph_warning(page.display, line, "categories", f"{shown} in the {part} of '{category['name']}'")
-                )
+                where = f"{shown} in the {part} of '{category['name']}'"
+                problems.append(_glyph_warning(page.display, page.lines.get("categories", 1), "categories", where))
+    shown = _cannot_draw(plan.added_disclaimer)
+    if shown:
+        page = next(p for p in parsed if p.disclaimer == plan.added_disclaimer)
+        problems.append(_glyph_warning(page.display, page.lines.get("disclaimer", 1), "disclaimer", shown))
     return problems
 
 
