@@ -201,6 +201,7 @@ def test_language_option_reads_the_page_in_that_language_only(tmp_path: Path) ->
     assert wrong.exit_code == 1
     assert "de.txt:1: page: not a catalogue page in Русский (--language ru): none of the sections" in wrong.stderr
     assert "'Пошаговое руководство'" in wrong.stderr
+    assert "its headings are in Deutsch: use --language de, or leave the option out" in wrong.stderr
 
 
 def test_an_unknown_language_option_is_a_usage_error(tmp_path: Path) -> None:
@@ -290,3 +291,14 @@ def test_a_russian_page_saved_in_an_older_encoding_is_read_in_it(tmp_path: Path,
     technique = read_library(tmp_path / "content")[0].technique("vosstanovlenie-posle-razryva-alyansa")
     assert technique.title == "Восстановление после разрыва альянса"
     assert texts(technique, "steps")[5] == "Используйте сам разрыв как материал для совместной ментализации"
+
+
+def test_french_typography_is_read_source_space_colon_and_curly_apostrophes(tmp_path: Path) -> None:
+    text = catalogue_page("fr").replace("Source: ", "Source\u202f: ").replace("Quand l'utiliser", "Quand l’utiliser")
+    page = tmp_path / "fr.txt"
+    page.write_text(text, encoding="utf-8")
+    result = import_into(tmp_path / "content", page)
+    assert result.exit_code == 0, result.output
+    technique = read_library(tmp_path / "content")[0].technique("zeta-omega")
+    assert texts(technique, "when_to_use") == ["Use one"]
+    assert technique.sources == ("Author, A. (2020). Book. Press.",)

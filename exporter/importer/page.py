@@ -99,16 +99,15 @@ def _check_length(display: str, line: int, name: str, text: str, limit: int) -> 
     return [Problem(display, line, name, f"is {len(text):,} characters long; the limit is {limit:,}")]
 
 
-def _not_a_catalogue_page(display: str, language: PageLanguage | None) -> Problem:
+def _not_a_catalogue_page(display: str, language: PageLanguage | None, lines: list[str]) -> Problem:
     shown = language or page_language("en")
     names = [f"'{shown.heading_names[name]}'" for name in CORE_FIELDS]
     where = f" in {shown.name} (--language {shown.code})" if language is not None else ""
-    return Problem(
-        display,
-        1,
-        "page",
-        f"not a catalogue page{where}: none of the sections {', '.join(names[:-1])} or {names[-1]} was found",
-    )
+    message = f"not a catalogue page{where}: none of the sections {', '.join(names[:-1])} or {names[-1]} was found"
+    other = detect_language(lines) if language is not None else None
+    if other is not None:
+        message += f"; its headings are in {other.name}: use --language {other.code}, or leave the option out"
+    return Problem(display, 1, "page", message)
 
 
 def parse_page(
@@ -130,7 +129,7 @@ def parse_page(
         return None, [Problem(display, 1, "title", "the page has no title line before its categories and sections")]
     headings = [i for i in content if is_heading(words, lines[i])]
     if found_language is None or not any(words.heading_field(lines[i]) in CORE_FIELDS for i in headings):
-        return None, [_not_a_catalogue_page(display, language)]
+        return None, [_not_a_catalogue_page(display, language, lines)]
     title_index = content[0]
     title = lines[title_index].strip()
     if (
