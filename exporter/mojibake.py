@@ -217,11 +217,28 @@ def _is_plausible_run(decoded: str) -> bool:
 
 
 def _decode_through(run: str, table: dict[str, int], whole: bool) -> str | None:
-    """run's characters as bytes of the code page, read as UTF-8; None unless that is plausible text."""
+    """run's characters as bytes of the code page, read as UTF-8; None unless that is plausible text.
+
+    Real words stop at their first or second character (no lead byte, or no continuation byte
+    after one), so the bytes are checked for UTF-8's shape while they are collected.
+    """
     raw = bytearray()
+    pending = 0  # continuation bytes the current sequence still needs
     for character in run:
         byte = table.get(character)
         if byte is None:
+            return None
+        if pending:
+            if not 0x80 <= byte <= 0xBF:
+                return None
+            pending -= 1
+        elif 0xC2 <= byte <= 0xDF:
+            pending = 1
+        elif 0xE0 <= byte <= 0xEF:
+            pending = 2
+        elif 0xF0 <= byte <= 0xF4:
+            pending = 3
+        else:
             return None
         raw.append(byte)
     try:
