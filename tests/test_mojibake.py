@@ -130,3 +130,14 @@ def test_any_cyrillic_text_garbled_through_a_code_page_is_repaired(text: str, co
     repaired, _ = repair_mojibake(through(original, code_page))
     assert repaired == original
     assert still_garbled(repaired) is None
+
+
+def test_a_page_garbled_twice_the_greek_way_is_refused_too(tmp_path: Path) -> None:
+    from test_importer import garble
+
+    page = tmp_path / "twice.txt"
+    page.write_text(garble(garble((PAGES / "clean.txt").read_text(encoding="utf-8"))), encoding="utf-8")
+    result = import_page(page, tmp_path / "content")
+    assert result.exit_code == 1
+    assert "twice.txt:6: page: the page was garbled twice" in result.stderr
+    assert not (tmp_path / "content").exists()
