@@ -284,29 +284,67 @@ class _CyrillicRepair:
     proven: bool  # some run of several characters decoded as a whole
 
 
+_NO_BREAK_SPACE = "\xa0"
+
+
+def _with_lost_space(
+    text: str, runs: list[tuple[int, int]], index: int, table: dict[str, int]
+) -> tuple[int, str] | None:
+    """(end, repair) of runs[index] read with the plain space after it as a no-break space, joined
+    to the run after that space when together they decode; None if that does not decode either.
+
+    Windows-1251 shows byte A0 (the second byte of "Р", D0 A0, and of "⚠") and KOI8-R byte 9A (of
+    "К") as a no-break space, and browsers copy a no-break space as a plain one.
+    """
+    start, end = runs[index]
+    for following in range(index, min(index + 4, len(runs))):
+        end = runs[following][1]
+        if text[end : end + 1] != " ":
+            return None
+        joins_next = following + 1 < len(runs) and runs[following + 1][0] == end + 1
+        if joins_next:
+            together = _decode_through(text[start : runs[following + 1][1]].replace(" ", _NO_BREAK_SPACE), table, True)
+            if together is not None:
+                return runs[following + 1][1], together
+        alone = _decode_through(text[start : end + 1].replace(" ", _NO_BREAK_SPACE), table, True)
+        if alone is not None:
+            return end + 1, alone
+        if not joins_next:
+            return None
+    return None
+
+
 def _repair_through(text: str, table: dict[str, int]) -> _CyrillicRepair:
-    whole: dict[int, str] = {}
-    proven = False
-    for match in _NON_ASCII_RUN.finditer(text):
-        decoded = _decode_through(match.group(), table, whole=True)
-        if decoded is not None:
-            whole[match.start()] = decoded
-            proven = proven or len(decoded) >= 2
-    if not proven:
+    runs = [(match.start(), match.end()) for match in _NON_ASCII_RUN.finditer(text)]
+    whole = {start: _decode_through(text[start:end], table, whole=True) for start, end in runs}
+    if not any(decoded is not None and len(decoded) >= 2 for decoded in whole.values()):
         return _CyrillicRepair(text, 0, False)
     pieces: list[str] = []
     repaired = 0
     position = 0
-    for match in _NON_ASCII_RUN.finditer(text):
-        pieces.append(text[position : match.start()])
-        if match.start() in whole:
-            pieces.append(whole[match.start()])
-            repaired += len(whole[match.start()])
+    index = 0
+    while index < len(runs):
+        start, end = runs[index]
+        pieces.append(text[position:start])
+        decoded = whole[start]
+        joined = (
+            None if decoded is not None or _NO_BREAK_SPACE not in table else _with_lost_space(text, runs, index, table)
+        )
+        if decoded is not None:
+            pieces.append(decoded)
+            repaired += len(decoded)
+        elif joined is not None:
+            end, decoded = joined
+            pieces.append(decoded)
+            repaired += len(decoded)
+            while index + 1 < len(runs) and runs[index + 1][0] < end:
+                index += 1
         else:
-            fixed, count = _decode_pieces(match.group(), table)
+            fixed, count = _decode_pieces(text[start:end], table)
             pieces.append(fixed)
             repaired += count
-        position = match.end()
+        position = end
+        index += 1
     pieces.append(text[position:])
     return _CyrillicRepair("".join(pieces), repaired, True)
 

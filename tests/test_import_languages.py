@@ -170,7 +170,7 @@ def test_german_page_imports_every_section_into_its_field(tmp_path: Path) -> Non
     assert library.disclaimer.startswith("Diese Seiten fassen veröffentlichte Fachliteratur")
 
 
-@pytest.mark.parametrize("copy", ["windows-1251", "koi8-r", "cp866", "mac-cyrillic"])
+@pytest.mark.parametrize("copy", ["windows-1251", "windows-1251-plain-spaces", "koi8-r", "cp866", "mac-cyrillic"])
 def test_mojibake_copies_import_to_exactly_the_clean_technique(tmp_path: Path, copy: str) -> None:
     clean = import_into(tmp_path / "clean", LANGUAGE_PAGES / "ru.txt")
     garbled = import_into(tmp_path / "garbled", LANGUAGE_PAGES / f"ru-{copy}.txt")

@@ -141,3 +141,13 @@ def test_a_page_garbled_twice_the_greek_way_is_refused_too(tmp_path: Path) -> No
     assert result.exit_code == 1
     assert "twice.txt:6: page: the page was garbled twice" in result.stderr
     assert not (tmp_path / "content").exists()
+
+
+@settings(max_examples=FUZZ_EXAMPLES * 5, deadline=None)
+@given(_CYRILLIC_TEXT, st.sampled_from(["cp1251", "koi8_r"]))
+def test_no_break_spaces_copied_as_plain_spaces_are_repaired_too(text: str, code_page: str) -> None:
+    # Windows-1251 shows byte A0 (in "Р", D0 A0) and KOI8-R byte 9A (in "К") as a no-break space,
+    # which browsers such as Firefox copy as a plain space.
+    original = f"{text} Россия, Карл — ⚠️ Рак"
+    repaired, _ = repair_mojibake(through(original, code_page).replace("\xa0", " "))
+    assert repaired == original
