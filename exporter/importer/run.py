@@ -83,7 +83,7 @@ def run_import(paths: list[Path], into_dir: Path, force: bool, language: str | N
 def _library_language(parsed: list[ParsedPage]) -> PageLanguage:
     """The language most pages are in (the first page's on a tie); a mix is reported."""
     counts = Counter(page.language for page in parsed)
-    code = max(counts, key=lambda c: (counts[c], -[p.language for p in parsed].index(c)))
+    code = max(counts, key=counts.__getitem__)  # a Counter keeps first-seen order: ties go to the first page
     if len(counts) > 1:
         shown = ", ".join(f"{c}: {n}" for c, n in counts.most_common())
         click.echo(
