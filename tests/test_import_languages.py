@@ -3,14 +3,21 @@ the language found (or given with --language) and written into a new library.yam
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 import yaml
 from click.testing import CliRunner, Result
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from exporter.cli import main
+from exporter.errors import ExporterError
+from exporter.importer import run_import
+from exporter.importer.headings import HEADING_FIELDS
 from exporter.labels import bundled_languages, labels_for
 from exporter.model import Technique
 from exporter.validate import read_library
@@ -18,6 +25,7 @@ from exporter.validate import read_library
 FIXTURES = Path(__file__).parent / "fixtures"
 LANGUAGE_PAGES = FIXTURES / "pages" / "languages"
 LIBRARIES = FIXTURES / "libraries"
+FUZZ_EXAMPLES = int(os.environ.get("EXPORTER_FUZZ_EXAMPLES", "40"))
 
 
 def run(*args: str) -> Result:
@@ -302,3 +310,39 @@ def test_french_typography_is_read_source_space_colon_and_curly_apostrophes(tmp_
     technique = read_library(tmp_path / "content")[0].technique("zeta-omega")
     assert texts(technique, "when_to_use") == ["Use one"]
     assert technique.sources == ("Author, A. (2020). Book. Press.",)
+
+
+_FUZZ_WORDS = st.text(
+    alphabet=st.sampled_from(list("abc ABC Кирил ёъ Ελλά éüß <>&{}\"'“”«»„:#-—…•⚠️🔧👥1.?!")), min_size=1, max_size=40
+)
+
+
+@st.composite
+def page_in_some_language(draw: st.DrawFn) -> str:
+    language = draw(st.sampled_from(bundled_languages()))
+    headings = [first_wording(language, f"importer.headings.{name}") for name in HEADING_FIELDS if name != "sources"]
+    lines = [draw(_FUZZ_WORDS), "", draw(st.sampled_from(["🔧 Alpha 👥 Beta", "🧠 Мысль", ""])), "", draw(_FUZZ_WORDS)]
+    for _ in range(draw(st.integers(1, 7))):
+        lines += ["", draw(st.sampled_from([*headings, "Unknown Part"])), ""]
+        lines += [draw(st.sampled_from(["", "  1. ", "  • ", "  • ⚠️ "])) + draw(_FUZZ_WORDS) for _ in range(2)]
+    if draw(st.booleans()):
+        lines += ["", f"{first_wording(language, 'importer.source')}: {draw(_FUZZ_WORDS)}"]
+    text = "\n".join(lines)
+    code_page = draw(st.sampled_from([None, "cp1251", "koi8_r", "cp866", "mac_cyrillic"]))
+    if code_page is not None:
+        text = "".join(bytes([b]).decode(code_page, "ignore") or chr(b) for b in text.encode("utf-8"))
+    return text
+
+
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(page_in_some_language())
+def test_fuzz_pages_in_any_language_import_to_valid_content_or_fail_cleanly(text: str) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        (root / "page.txt").write_text(text, encoding="utf-8")
+        try:
+            run_import([root / "page.txt"], root / "content", force=False)
+        except ExporterError:
+            return
+        library, _ = read_library(root / "content")
+        assert len(library.techniques) == 1
