@@ -346,3 +346,29 @@ def test_fuzz_pages_in_any_language_import_to_valid_content_or_fail_cleanly(text
             return
         library, _ = read_library(root / "content")
         assert len(library.techniques) == 1
+
+
+def test_the_librarys_label_overrides_teach_the_importer_its_catalogues_wording(tmp_path: Path) -> None:
+    page = tmp_path / "page.txt"
+    page.write_text(
+        (LANGUAGE_PAGES / "de.txt").read_text(encoding="utf-8").replace("Schritt-für-Schritt-Anleitung", "Ablauf"),
+        encoding="utf-8",
+    )
+    plain = tmp_path / "plain"
+    shutil.copytree(LIBRARIES / "de", plain)
+    refused = import_into(plain, page)
+    assert refused.exit_code == 1
+    assert "page.txt:10: section: warning: unknown section 'Ablauf'" in refused.stderr
+
+    taught = tmp_path / "taught"
+    shutil.copytree(LIBRARIES / "de", taught)
+    with (taught / "library.yaml").open("a", encoding="utf-8") as library:
+        library.write('labels:\n  importer.headings.steps: "Ablauf | Schritt-für-Schritt-Anleitung"\n')
+    assert run("validate", "--content", str(taught)).exit_code == 0
+    result = import_into(taught, page)
+    assert result.exit_code == 1  # the technique exists and differs: kept, as always
+    assert "skipped" in result.stdout and "unknown section" not in result.stderr
+    forced = run("import", str(page), "--into", str(taught), "--force")
+    assert forced.exit_code == 0, forced.output
+    stop = read_library(taught)[0].technique("stoppen-zurueckspulen-erkunden")
+    assert len(stop.steps) == 5

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from exporter.labels import bundled_languages, catalogue_language, labels_for
+from exporter.labels import Overrides, bundled_languages, catalogue_language, labels_for
 
 #: The technique fields a page's headings stand for, in the order a page shows them.
 HEADING_FIELDS = (
@@ -74,10 +74,11 @@ class PageLanguage:
 
 
 @lru_cache(maxsize=16)
-def page_language(code: str) -> PageLanguage:
-    """The page words of a bundled language (a code such as `de-AT` uses `de`)."""
+def page_language(code: str, overrides: Overrides = ()) -> PageLanguage:
+    """The page words of a bundled language (a code such as `de-AT` uses `de`), with a library's
+    `labels:` overrides of its `importer.` keys."""
     bundled = catalogue_language(code) or "en"
-    labels = labels_for(bundled)
+    labels = labels_for(bundled, overrides)
     headings: dict[str, str] = {}
     names: dict[str, str] = {}
     for name in HEADING_FIELDS:
@@ -100,9 +101,10 @@ def page_language(code: str) -> PageLanguage:
     )
 
 
-def page_languages() -> tuple[PageLanguage, ...]:
-    """Every bundled language, English first."""
-    return tuple(page_language(code) for code in bundled_languages())
+def page_languages(own: str = "en", overrides: Overrides = ()) -> tuple[PageLanguage, ...]:
+    """Every bundled language, English first; the library's own language with its overrides."""
+    own = catalogue_language(own) or "en"
+    return tuple(page_language(code, overrides if code == own else ()) for code in bundled_languages())
 
 
 def _sections_found(language: PageLanguage, lines: list[str]) -> int:
@@ -113,14 +115,14 @@ def _sections_found(language: PageLanguage, lines: list[str]) -> int:
     return len(found) if found & set(CORE_FIELDS) else 0
 
 
-def detect_language(lines: list[str]) -> PageLanguage | None:
+def detect_language(lines: list[str], languages: tuple[PageLanguage, ...] = ()) -> PageLanguage | None:
     """The language whose headings (and Source line) the page uses most; None if it uses none.
 
     A tie (English and French share "Sources") goes to the language listed first.
     """
     best: PageLanguage | None = None
     best_score = 0
-    for language in page_languages():
+    for language in languages or page_languages():
         score = _sections_found(language, lines)
         if score > best_score:
             best, best_score = language, score

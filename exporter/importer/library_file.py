@@ -15,6 +15,7 @@ import yaml
 from exporter.errors import Problem, errors_only
 from exporter.importer.headings import PageLanguage
 from exporter.importer.yaml_text import entries_yaml, to_yaml
+from exporter.labels import Overrides
 from exporter.load import load_yaml_file
 
 #: Colours given to categories an import declares, in order, skipping colours already in use.
@@ -39,6 +40,28 @@ class PageAdditions:
     categories: list[tuple[str, str]]
     disclaimer: str
     language: PageLanguage
+
+
+def library_page_words(into_dir: Path) -> tuple[str, Overrides]:
+    """The target library's language and its `labels:` overrides of `importer.` keys (the words
+    its catalogue pages print), read leniently: plan_library reports a broken library.yaml."""
+    path = into_dir / "library.yaml"
+    if not path.is_file():
+        return "en", ()
+    root, _ = load_yaml_file(path, path.as_posix())
+    fields = root.value if root is not None and isinstance(root.value, dict) else {}
+    language = fields.get("language")
+    labels = fields.get("labels")
+    entries = labels.value if labels is not None and isinstance(labels.value, dict) else {}
+    overrides = tuple(
+        sorted(
+            (str(key), node.value)
+            for key, node in entries.items()
+            if str(key).startswith("importer.") and isinstance(node.value, str)
+        )
+    )
+    code = language.value if language is not None and isinstance(language.value, str) else "en"
+    return code, overrides
 
 
 def plan_library(into_dir: Path, additions: PageAdditions) -> LibraryPlan:

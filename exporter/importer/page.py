@@ -99,28 +99,31 @@ def _check_length(display: str, line: int, name: str, text: str, limit: int) -> 
     return [Problem(display, line, name, f"is {len(text):,} characters long; the limit is {limit:,}")]
 
 
-def _not_a_catalogue_page(display: str, language: PageLanguage | None, lines: list[str]) -> Problem:
+def _not_a_catalogue_page(
+    display: str, language: PageLanguage | None, lines: list[str], languages: tuple[PageLanguage, ...]
+) -> Problem:
     shown = language or page_language("en")
     names = [f"'{shown.heading_names[name]}'" for name in CORE_FIELDS]
     where = f" in {shown.name} (--language {shown.code})" if language is not None else ""
     message = f"not a catalogue page{where}: none of the sections {', '.join(names[:-1])} or {names[-1]} was found"
-    other = detect_language(lines) if language is not None else None
+    other = detect_language(lines, languages) if language is not None else None
     if other is not None:
         message += f"; its headings are in {other.name}: use --language {other.code}, or leave the option out"
     return Problem(display, 1, "page", message)
 
 
 def parse_page(
-    text: str, display: str, language: PageLanguage | None = None
+    text: str, display: str, language: PageLanguage | None = None, languages: tuple[PageLanguage, ...] = ()
 ) -> tuple[ParsedPage | None, list[Problem]]:
     """Read one page's (cleaned) text into a ParsedPage, with warnings; None and errors if it cannot be.
 
-    The headings are those of `language`, or of the language the page's headings show.
+    The headings are those of `language`, or of the one of `languages` (default: the bundled
+    ones) that the page's headings show.
     """
     lines = [line.rstrip() for line in text.split("\n")]
     if not any(line.strip() for line in lines):
         return None, [Problem(display, 1, "page", "the page is empty")]
-    found_language = language or detect_language(lines)
+    found_language = language or detect_language(lines, languages)
     words = found_language or page_language("en")
     content = [i for i, line in enumerate(lines) if line.strip() and not _BREADCRUMB.match(line)]
     if content and words.is_back_link(lines[content[0]]):
@@ -129,7 +132,7 @@ def parse_page(
         return None, [Problem(display, 1, "title", "the page has no title line before its categories and sections")]
     headings = [i for i in content if is_heading(words, lines[i])]
     if found_language is None or not any(words.heading_field(lines[i]) in CORE_FIELDS for i in headings):
-        return None, [_not_a_catalogue_page(display, language, lines)]
+        return None, [_not_a_catalogue_page(display, language, lines, languages)]
     title_index = content[0]
     title = lines[title_index].strip()
     if (
@@ -273,7 +276,7 @@ def _assemble(
 
 
 def import_page(
-    path: Path, display: str, language: PageLanguage | None = None
+    path: Path, display: str, language: PageLanguage | None = None, languages: tuple[PageLanguage, ...] = ()
 ) -> tuple[ParsedPage | None, list[Problem]]:
     """Read, repair and parse one page file."""
     text, problems = read_page_text(path, display)
@@ -283,7 +286,7 @@ def import_page(
     problems += clean_problems
     if errors_only(problems):
         return None, problems
-    page, page_problems = parse_page(text, display, language)
+    page, page_problems = parse_page(text, display, language, languages)
     if page is not None:
         page.repaired = repaired
     return page, problems + page_problems

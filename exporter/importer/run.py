@@ -12,8 +12,14 @@ import click
 import yaml
 
 from exporter.errors import ExporterError, Problem, errors_only
-from exporter.importer.headings import PageLanguage, page_language
-from exporter.importer.library_file import LibraryPlan, PageAdditions, declared_categories, plan_library
+from exporter.importer.headings import PageLanguage, page_languages
+from exporter.importer.library_file import (
+    LibraryPlan,
+    PageAdditions,
+    declared_categories,
+    library_page_words,
+    plan_library,
+)
 from exporter.importer.page import ParsedPage, import_page
 from exporter.importer.techniques import Target, TargetLibrary, existing_techniques, scalar_text, technique_data
 from exporter.importer.yaml_text import to_yaml
@@ -58,16 +64,18 @@ def run_import(paths: list[Path], into_dir: Path, force: bool, language: str | N
     """Import every page, print one line per page and every problem, fail at the end if any page did.
 
     `language` (a bundled language code) fixes the headings pages are read with; without it each
-    page's language is found from its headings.
+    page's language is found from its headings. The target library's `labels:` overrides of the
+    `importer.` keys apply to its own language.
     """
     page_files, problems = collect_pages(paths)
     outcome = _Outcome()
     outcome.failed += [p.path for p in problems]
     _echo_problems(problems)
-    given = page_language(language) if language else None
+    languages = page_languages(*library_page_words(into_dir))
+    given = _language_named(languages, language) if language else None
     parsed: list[ParsedPage] = []
     for path in page_files:
-        page, page_problems = import_page(path, path.as_posix(), given)
+        page, page_problems = import_page(path, path.as_posix(), given, languages)
         page = _check_duplicate(page, parsed, page_problems)
         _echo_problems(page_problems)
         if page is None:
@@ -76,11 +84,15 @@ def run_import(paths: list[Path], into_dir: Path, force: bool, language: str | N
         _echo_problems(glyph_warnings(page))
         parsed.append(page)
     if parsed:
-        _write_pages(parsed, given or _library_language(parsed), into_dir, force, outcome)
+        _write_pages(parsed, given or _library_language(parsed, languages), into_dir, force, outcome)
     _finish(outcome)
 
 
-def _library_language(parsed: list[ParsedPage]) -> PageLanguage:
+def _language_named(languages: tuple[PageLanguage, ...], code: str) -> PageLanguage:
+    return next((language for language in languages if language.code == code), languages[0])
+
+
+def _library_language(parsed: list[ParsedPage], languages: tuple[PageLanguage, ...]) -> PageLanguage:
     """The language most pages are in (the first page's on a tie); a mix is reported."""
     counts = Counter(page.language for page in parsed)
     code = max(counts, key=counts.__getitem__)  # a Counter keeps first-seen order: ties go to the first page
@@ -89,7 +101,7 @@ def _library_language(parsed: list[ParsedPage]) -> PageLanguage:
         click.echo(
             f"warning: the pages are in several languages ({shown}); the library's language is '{code}'", err=True
         )
-    return page_language(code)
+    return _language_named(languages, code)
 
 
 def _check_duplicate(page: ParsedPage | None, parsed: list[ParsedPage], problems: list[Problem]) -> ParsedPage | None:
