@@ -372,3 +372,13 @@ def test_the_librarys_label_overrides_teach_the_importer_its_catalogues_wording(
     assert forced.exit_code == 0, forced.output
     stop = read_library(taught)[0].technique("stoppen-zurueckspulen-erkunden")
     assert len(stop.steps) == 5
+
+
+def test_a_page_in_another_language_may_keep_the_english_disclaimer(tmp_path: Path) -> None:
+    english = (FIXTURES / "pages" / "clean.txt").read_text(encoding="utf-8").strip().splitlines()[-1]
+    text = (LANGUAGE_PAGES / "ru.txt").read_text(encoding="utf-8").strip().splitlines()
+    page = tmp_path / "page.txt"
+    page.write_text("\n".join([*text[:-1], english, ""]), encoding="utf-8")
+    result = import_into(tmp_path / "content", page)
+    assert result.exit_code == 0, result.output
+    assert read_library(tmp_path / "content")[0].disclaimer == english

@@ -87,7 +87,10 @@ def page_language(code: str, overrides: Overrides = ()) -> PageLanguage:
         for wording in wordings:
             headings.setdefault(heading_key(wording), name)
     source_words = "|".join(re.escape(word) for word in _wordings(labels("importer.source")))
-    disclaimer = "|".join(re.escape(word) for word in _wordings(labels("importer.disclaimer_words")))
+    # Pages in other languages sometimes keep the site's English disclaimer.
+    disclaimer_words = _wordings(labels("importer.disclaimer_words"))
+    disclaimer_words += _wordings(labels_for("en")("importer.disclaimer_words")) if bundled != "en" else []
+    disclaimer = "|".join(re.escape(word) for word in disclaimer_words)
     return PageLanguage(
         code=bundled,
         name=labels("common.language_name"),
