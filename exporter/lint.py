@@ -132,14 +132,29 @@ def too_long_for_one_idea(text: str) -> str | None:
     return None
 
 
+_CONJUNCTIONS = re.compile(r"\s(or|and|oder|und|ou|et|o|y|e|или|и|або|чи|і|та)\s", re.IGNORECASE)
+
+
 def listed_things(text: str) -> int:
-    """How many things a series like "a, b, c or d" names (1 when there is no series)."""
+    """How many things the longest series like "a, b, c or d" names (1 when there is none).
+
+    A series is three or more comma-separated parts of a sentence (after a colon or dash, if
+    any) whose last part joins two more with "or"/"and": commas between clauses ("…, dass …,
+    was …") do not make one.
+    """
     unquoted = _QUOTED.sub("", text)
-    clause = re.split(r"[:;—–]", unquoted)[-1]
-    commas = clause.count(",")
-    if commas < 2:
-        return 1
-    return commas + (1 if re.search(r",[^,]*\b(or|and|oder|und|ou|et|o|y|e|или|и|або|чи|і)\b", clause) else 0) + 1
+    longest = 1
+    for sentence in re.split(r"(?<=[.!?])\s+", unquoted):
+        clause = re.split(r"[:;—–]", sentence)[-1]
+        parts = [part.strip() for part in clause.split(",")]
+        if len(parts) < 3 or any(len(part.split()) > 6 for part in parts[1:]):
+            continue
+        last = parts[-1]
+        if _CONJUNCTIONS.search(f" {last} ") and not _CONJUNCTIONS.match(f" {last} "):
+            longest = max(longest, len(parts) + 1)
+        elif _CONJUNCTIONS.match(f" {last} "):
+            longest = max(longest, len(parts))
+    return longest
 
 
 def cue_gives_away(section: str, item: Item, topic: frozenset[str] | set[str] = frozenset()) -> str | None:
@@ -161,8 +176,13 @@ def cue_gives_away(section: str, item: Item, topic: frozenset[str] | set[str] = 
     return None
 
 
+#: The people every technique is about, in each bundled language: naming them gives nothing away.
+_PEOPLE_STEMS = frozenset("clien klien clie thera théra terap терап клиен клієн пацие пацієн patie pazie".split())
+
+
 def _stems(text: str) -> set[str]:
     """Content words of text, cut to five letters ("defending", "defend" -> "defen")."""
     words = re.findall(r"\w+", text.casefold())
-    return {word[:5] for word in words if len(word) >= 5 and word not in _COMMON}
+    stems = {word[:5] for word in words if len(word) >= 5 and word not in _COMMON}
+    return stems - _PEOPLE_STEMS
 

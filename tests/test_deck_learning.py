@@ -387,3 +387,21 @@ def test_an_item_removed_from_a_list_without_ids_is_reported(tmp_path: Path) -> 
     (line,) = [line for line in result.output.splitlines() if "removed in the middle" in line]
     assert ": steps: " in line and "“Ask what it was like.” was item 3 and is now item 2" in line
     assert "id: slow-the-talk, id: ask-what-was, id: link-now" in line
+
+
+def test_the_german_sample_library_deck_has_no_english_label_left(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "libraries" / "de", content)
+    package, _ = build(content, tmp_path / "out")
+    col = Collection(str(tmp_path / "c.anki2"))
+    try:
+        log = import_deck(col, package)
+        assert counts(log)["new"] > 30
+        cards = [col.get_card(cid) for cid in col.find_cards("")]
+        texts = [text for card in cards for text in (visible(card.question()), visible(card.answer()))]
+        (model,) = exporter_note_types(col)
+        texts += [model["name"], *(f["name"] for f in model["flds"]), model["tmpls"][0]["name"]]
+        assert english_labels_left("\n".join(texts), "de", ["deck."]) == []
+        assert Counter(visible(card.question()) for card in cards).most_common(1)[0][1] == 1
+    finally:
+        col.close()
