@@ -203,7 +203,7 @@ def test_todays_deck_upgrades_in_place_with_default_options(
     assert deck_writer.MODEL_ID == V1_MODEL_ID
     (model,) = exporter_note_types(col)
     assert model["flds"][-1]["name"] == "My notes" and "never" not in model["flds"][-1]["description"]
-    assert "do not overwrite" in model["flds"][-1]["description"]
+    assert model["flds"][-1]["description"].startswith("Your own notes for this card.")
     # Importing the same new deck again changes nothing.
     assert counts(import_deck(col, package)) == {"new": 0, "updated": 0, "conflicting": 0}
 
