@@ -280,6 +280,19 @@ def test_a_german_library_prints_no_english_label(tmp_path: Path) -> None:
     assert "Taschenkarten" in str(reader.metadata.title)
 
 
+SAMPLE_LIBRARIES = Path(__file__).parent / "fixtures" / "libraries"
+
+
+@pytest.mark.parametrize(("language", "card_size"), [("de", "a7"), ("de", "business"), ("ru", "poker")])
+def test_the_sample_libraries_cards_carry_only_their_own_labels(language: str, card_size: str, tmp_path: Path) -> None:
+    library, _ = read_library(SAMPLE_LIBRARIES / language)
+    write_cards(library, tmp_path, BuildOptions(card_size=card_size, calibration=True))
+    text = "\n".join(page.extract_text() for page in PdfReader(tmp_path / "pocket-cards.pdf").pages)
+    assert english_labels_left(text, language, ["cards."]) == []
+    labels = library.labels()
+    assert labels("cards.warnings", count=2) in text or labels("cards.warnings", count=1) in text
+
+
 def test_long_words_break_with_a_hyphen_where_the_language_allows(tmp_path: Path) -> None:
     library = german_library(tmp_path)
     plan = plan_cards(library, BuildOptions(card_size="business"))
