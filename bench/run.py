@@ -7,6 +7,7 @@ in a fresh process, one after another:
 - the handbook writer against the floor (bench/floor.py: plain ReportLab, one pass, no contents)
   and against Typst compiling the same text with a contents page (when `typst` is installed),
   all three from the already loaded library;
+- the pocket-card writer from the same loaded library, against the handbook;
 - the commands as a person runs them: `exporter handbook` and `exporter build` (all outputs);
 - time per technique (is it linear?) and the peak memory of the largest process;
 and once: `exporter --help` against bare `python -c pass`.
