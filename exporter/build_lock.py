@@ -1,0 +1,80 @@
+"""One build at a time per output folder.
+
+Two builds into the same `--out` would each keep the other's half-written outputs as "previous
+bytes", and one's rollback could put old files back over what the other had just written. A
+build therefore holds an exclusive lock (fcntl.flock) on `<out>/.exporter-lock` from before it
+writes anything until it has committed or rolled back. The kernel drops the lock when the
+process dies, however it dies, so a lock is never stale: a lock file left by a killed build is
+simply taken over. Worker processes inherit the lock, so a folder stays locked while a worker of
+a killed build is still undoing its work.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from exporter.errors import ExporterError, describe_os_error
+
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks; builds are not guarded there
+    fcntl = None  # type: ignore[assignment]
+
+LOCK_NAME = ".exporter-lock"
+
+
+@contextlib.contextmanager
+def build_lock(out_dir: Path) -> Iterator[None]:
+    """Hold the output folder's lock for the block, or refuse with who holds it."""
+    if fcntl is None:
+        yield
+        return
+    path = out_dir / LOCK_NAME
+    descriptor = _acquire(path)
+    try:
+        yield
+    finally:
+        # Unlink while still holding the lock: a build waiting on the old file notices (below).
+        with contextlib.suppress(OSError):
+            path.unlink()
+        os.close(descriptor)
+
+
+def _acquire(path: Path) -> int:
+    while True:
+        try:
+            descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise ExporterError(f"{path.parent}: cannot write to the output folder: {describe_os_error(exc)}") from exc
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = _holder(descriptor)
+            os.close(descriptor)
+            raise ExporterError(
+                f"{path.parent}: another exporter build{holder} is writing to this folder; "
+                "wait for it to finish, or build into another --out"
+            ) from None
+        if _still_the_lock_file(descriptor, path):
+            os.ftruncate(descriptor, 0)
+            os.write(descriptor, f"{os.getpid()}\n".encode())
+            return descriptor
+        os.close(descriptor)  # the previous holder removed it as we opened it: take the new one
+
+
+def _still_the_lock_file(descriptor: int, path: Path) -> bool:
+    try:
+        return os.stat(path).st_ino == os.fstat(descriptor).st_ino
+    except FileNotFoundError:
+        return False
+
+
+def _holder(descriptor: int) -> str:
+    try:
+        text = os.pread(descriptor, 32, 0).decode("ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return ""
+    return f" (process {text})" if text.isdigit() else ""
