@@ -349,3 +349,95 @@ def check_full_disk_build(content: Path, tiny_disk: Path) -> None:
     )
     assert files_under(tiny_disk) == PREVIOUS
     assert everything_under(tiny_disk) == ["one.txt", "sub", "sub/three.txt", "two.txt"]
+
+
+# --- an output folder on another disk than the content ------------------------------------------
+
+
+@pytest.fixture
+def ram_out(tmp_path: Path) -> Iterator[Path]:
+    """--out on a RAM disk, the content (and its deck-state.json) on the ordinary disk."""
+    with ram_disk(tmp_path / "ram", "8m") as folder:
+        yield folder
+
+
+def deck_then_fail(content: Path, out_dir: Path) -> Result:
+    # deck runs first and saves content/deck-state.json; then the failing writer gives up.
+    return build(content, out_dir, "deck,failing")
+
+
+@pytest.mark.usefixtures("fakes")
+def test_a_failed_build_into_another_disk_puts_the_deck_state_back(make_content: MakeContent, ram_out: Path) -> None:
+    content = make_content(techniques=[technique("alpha")])
+    first = build(content, ram_out, "deck")
+    assert first.exit_code == 0, first.output
+    state = content / "deck-state.json"
+    state_before, outputs_before = state.read_bytes(), files_under(ram_out)
+    assert os.stat(state).st_dev != os.stat(ram_out).st_dev
+    edited = (content / "techniques" / "alpha.yaml").read_text(encoding="utf-8").replace("step two", "step 2")
+    (content / "techniques" / "alpha.yaml").write_text(edited, encoding="utf-8")
+
+    result = deck_then_fail(content, ram_out)
+
+    assert_one_clear_error(result, "the failing writer gave up halfway")
+    assert "every output file was left as it was before" in result.output
+    assert state.read_bytes() == state_before
+    assert files_under(ram_out) == outputs_before
+    assert [p.name for p in content.iterdir() if p.name.startswith(".")] == []
+    assert [p.name for p in ram_out.iterdir() if p.name.startswith(".")] == []
+
+
+@pytest.mark.usefixtures("fakes")
+def test_a_previous_copy_that_cannot_be_put_back_is_kept_until_the_next_build(
+    make_content: MakeContent, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content = make_content(techniques=[technique("alpha")])
+    out_dir = tmp_path / "output"
+    assert build(content, out_dir, "deck").exit_code == 0
+    state = content / "deck-state.json"
+    state_before = state.read_bytes()
+    edited = (content / "techniques" / "alpha.yaml").read_text(encoding="utf-8").replace("step two", "step 2")
+    (content / "techniques" / "alpha.yaml").write_text(edited, encoding="utf-8")
+    import exporter.journal as journal
+
+    real_put_back = journal._put_back
+
+    def refuse_for_the_state(backup: Path, target: Path) -> None:
+        if target.name == "deck-state.json":
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+        real_put_back(backup, target)
+
+    monkeypatch.setattr(journal, "_put_back", refuse_for_the_state)
+    result = deck_then_fail(content, out_dir)
+    assert result.exit_code == 1
+    assert f"Could not restore {state}: permission denied" in result.output
+    assert "the next build into this folder puts them back" in result.output
+    kept = [p for p in out_dir.iterdir() if p.name.startswith(".exporter-build-")]
+    assert len(kept) == 1 and state.read_bytes() != state_before  # the only old copy is still there
+
+    monkeypatch.setattr(journal, "_put_back", real_put_back)
+    again = build(content, out_dir, "titles")
+    assert again.exit_code == 0, again.output
+    assert "Put back the previous outputs of a build that was stopped" in again.output
+    assert state.read_bytes() == state_before
+    assert [p.name for p in out_dir.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_rename_across_disks_is_a_copy_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """If a previous copy ever sits on another disk, putting it back copies it instead."""
+    import exporter.journal as journal
+
+    backup, target = tmp_path / "kept", tmp_path / "deck-state.json"
+    backup.write_bytes(b"old state")
+    target.write_bytes(b"new state")
+    real_replace = os.replace
+
+    def cross_device(source: str | Path, destination: str | Path) -> None:
+        if Path(source) == backup:
+            raise OSError(errno.EXDEV, os.strerror(errno.EXDEV))
+        real_replace(source, destination)
+
+    monkeypatch.setattr(journal.os, "replace", cross_device)
+    journal._put_back(backup, target)
+    assert target.read_bytes() == b"old state"
+    assert everything_under(tmp_path) == ["deck-state.json"]
