@@ -20,6 +20,12 @@ COLOUR_PATTERN = re.compile(r"#[0-9a-fA-F]{6}")
 LANGUAGE_PATTERN = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*")
 
 MAX_ITEMS = 60
+#: An id is a file name (handouts/<id>.pdf, and its temporary .<id>.pdf.XXXXXXXX.tmp beside it).
+MAX_ID_CHARS = 80
+#: File names Windows reserves for devices, whatever the extension (con.pdf is the console).
+WINDOWS_DEVICE_NAMES = frozenset(
+    ["con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10))]
+)
 MAX_ITEM_CHARS = 2_000
 MAX_SUMMARY_CHARS = 5_000
 MAX_TITLE_CHARS = 200
@@ -114,7 +120,7 @@ class _Checker:
             return None
         return value
 
-    def list_of(self, node: Node, field_name: str) -> list[Node] | None:
+    def list_of(self, node: Node, field_name: str, hint: str = "") -> list[Node] | None:
         if node.kind == "null":
             return []
         if node.kind != "list":
@@ -125,7 +131,7 @@ class _Checker:
             self.error(
                 node.line,
                 field_name,
-                f"has {len(node.value):,} entries; the limit is {MAX_ITEMS} (split the technique)",
+                f"has {len(node.value):,} entries; the limit is {MAX_ITEMS}{hint}",
             )
             return None
         return node.value
@@ -162,6 +168,9 @@ def check_library(content_dir: Path) -> tuple[Library | None, list[Problem]]:
     if not content_dir.is_dir():
         return None, [Problem(_display(content_dir), 0, "content", "no such folder")]
     if not library_path.is_file():
+        if library_path.exists() or library_path.is_symlink():
+            kind = "a folder" if library_path.is_dir() else "not a regular file"
+            return None, [Problem(_display(library_path), 1, "file", f"is {kind}; library.yaml must be a YAML file")]
         return None, [Problem(_display(library_path), 0, "file", "missing; every library needs a library.yaml")]
     header, header_problems = _read_library_header(library_path)
     problems += header_problems
@@ -509,8 +518,8 @@ def _read_id(check: _Checker, node: Node | None, stem: str) -> str | None:
                 f"rename it to {_id_example(stem)[1:-1]}.yaml or set id",
             )
             return None
-        return stem
-    value = check.text(node, "id", node.line, 80)
+        return _writable_id(check, 1, stem, f"the file name '{stem}'")
+    value = check.text(node, "id", node.line, MAX_ID_CHARS)
     if value is None:
         return None
     if not ID_PATTERN.fullmatch(value):
@@ -518,6 +527,28 @@ def _read_id(check: _Checker, node: Node | None, stem: str) -> str | None:
             node.line,
             "id",
             f"'{value}' is not a valid id: use only lowercase letters, digits and '-', like {_id_example(value)}",
+        )
+        return None
+    return _writable_id(check, node.line, value, f"'{value}'")
+
+
+def _writable_id(check: _Checker, line: int, value: str, what: str) -> str | None:
+    """An id becomes handouts/<id>.pdf: short enough for every file system, and not a name
+    Windows keeps for a device (con.pdf, aux.pdf... cannot be opened there)."""
+    if len(value) > MAX_ID_CHARS:
+        check.error(
+            line,
+            "id",
+            f"{what} is {len(value)} characters long; an id may have at most {MAX_ID_CHARS} "
+            "(it becomes the file name handouts/<id>.pdf); set a shorter id",
+        )
+        return None
+    if value in WINDOWS_DEVICE_NAMES:
+        check.error(
+            line,
+            "id",
+            f"{what} is a name Windows keeps for a device, so handouts/{value}.pdf could not be opened there; "
+            f"choose another id, like '{value}-technique'",
         )
         return None
     return value
@@ -544,7 +575,7 @@ def _read_names(check: _Checker, node: Node | None, field_name: str, limit: int 
 def _read_items(check: _Checker, node: Node | None, field_name: str) -> tuple[Item, ...]:
     if node is None:
         return ()
-    entries = check.list_of(node, field_name)
+    entries = check.list_of(node, field_name, " (split the technique)")
     if entries is None:
         return ()
     items: list[Item] = []
