@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from exporter.errors import ContentError, Problem, errors_only
+from exporter.invisible import bidi_control, clean_invisible, has_visible
 from exporter.labels import Overrides, bundled_languages, catalogue_language, override_problems
 from exporter.load import Node, describe_character, load_yaml_file, shown
 from exporter.model import LIST_FIELDS, Category, Item, Library, Settings, Technique
@@ -111,9 +112,26 @@ class _Checker:
                 node.line, field_name, f"contains {describe_character(bad.group())}, which cannot be printed; delete it"
             )
             return None
+        control = bidi_control(value)
+        if control:
+            self.error(
+                node.line,
+                field_name,
+                f"contains U+{ord(control):04X} (a direction control), which would show the text in another "
+                "order; delete it (Hebrew and Arabic are shown right to left without it)",
+            )
+            return None
+        value = clean_invisible(value).strip()
         if not value:
             if required:
                 self.error(node.line, field_name, "is empty; expected text")
+            return None
+        if not has_visible(value):
+            self.error(
+                node.line,
+                field_name,
+                "has no visible character (only invisible or combining characters); write the text out",
+            )
             return None
         if len(value) > limit:
             self.error(node.line, field_name, f"is {len(value):,} characters long; the limit is {limit:,}")
@@ -193,6 +211,7 @@ def check_library(content_dir: Path) -> tuple[Library | None, list[Problem]]:
     techniques: list[Technique] = []
     similar_lines: dict[str, list[int]] = {}
     seen: dict[str, str] = {}
+    titles: dict[str, str] = {}
     for path in sorted(files):
         technique, file_problems, lines_of_similar = _read_technique(path, declared, categories_known)
         problems += file_problems
@@ -211,6 +230,18 @@ def check_library(content_dir: Path) -> tuple[Library | None, list[Problem]]:
         seen[technique.id] = technique.path
         similar_lines[technique.id] = lines_of_similar
         techniques.append(technique)
+        title_key = technique.title.casefold()
+        if title_key in titles:
+            problems.append(
+                Problem(
+                    technique.path,
+                    technique.line_of("title"),
+                    "title",
+                    f"the same title as {titles[title_key]}; readers cannot tell the two apart",
+                    "warning",
+                )
+            )
+        titles.setdefault(title_key, technique.path)
     problems += _check_similar(techniques, similar_lines)
     if header is None or errors_only(problems):
         return None, problems
@@ -317,6 +348,9 @@ def _read_label_overrides(check: _Checker, node: Node | None) -> Overrides:
         line = node.key_lines.get(key, node.line)
         value = _plain_value(value_node)
         problem = override_problems(str(key), value)
+        texts = value.values() if isinstance(value, dict) else [value]
+        if any(isinstance(text, str) and bidi_control(text) for text in texts):
+            problem = "contains a direction control (U+202A-U+202E, U+2066-U+2069); delete it"
         if problem:
             check.error(line, f"labels.{key}", problem)
         elif isinstance(value, dict):
@@ -332,7 +366,7 @@ def _plain_value(node: Node) -> object:
         return {key: _plain_value(child) for key, child in node.value.items()}
     if isinstance(node.value, list):
         return [_plain_value(child) for child in node.value]
-    return node.value
+    return clean_invisible(node.value) if isinstance(node.value, str) else node.value
 
 
 def _read_categories(check: _Checker, node: Node | None, misspelt: bool) -> tuple[Category, ...]:
@@ -498,7 +532,7 @@ def _has_no_entries(node: Node) -> bool:
 
 def _id_example(text: str) -> str:
     """What an id for this text could be: 'My Technique' -> 'my-technique'."""
-    example = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    example = re.sub(r"[^a-z0-9]+", "-", clean_invisible(text).lower()).strip("-")
     return f"'{example}'" if example else "'my-technique'"
 
 
@@ -510,6 +544,7 @@ def _child_line(node: Node | None, index: int) -> int:
 
 def _read_id(check: _Checker, node: Node | None, stem: str) -> str | None:
     if node is None:
+        stem = clean_invisible(stem)
         if not ID_PATTERN.fullmatch(stem):
             check.error(
                 1,
