@@ -38,8 +38,7 @@ def test_an_invisible_character_in_a_title_is_removed_so_equal_titles_are_equal(
     assert [t.title for t in library.techniques] == ["Grounding", "Grounding"]
     assert library.technique("second").steps[0].text == "Breathe out"
     assert any(
-        ": title: warning: the same title as " in p
-        and p.endswith(("grounding.yaml; readers cannot tell the two apart"))
+        ": title: warning: the same title as " in p and p.endswith("grounding.yaml; readers cannot tell the two apart")
         for p in problems
     ), problems
 
