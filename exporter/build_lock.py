@@ -59,8 +59,9 @@ def _acquire(path: Path) -> int:
                 "wait for it to finish, or build into another --out"
             ) from None
         if _still_the_lock_file(descriptor, path):
-            os.ftruncate(descriptor, 0)
-            os.write(descriptor, f"{os.getpid()}\n".encode())
+            with contextlib.suppress(OSError):  # who holds it is only for the message (a full disk)
+                os.ftruncate(descriptor, 0)
+                os.write(descriptor, f"{os.getpid()}\n".encode())
             return descriptor
         os.close(descriptor)  # the previous holder removed it as we opened it: take the new one
 

@@ -91,11 +91,14 @@ def record_previous(journal: Path, target: Path, new_folder: bool) -> None:
     entries: list[list[str]] = []
     if new_folder:
         entries.append(["folder", "", str(target.parent)])
-    if target.exists():
-        entries.append(["kept", str(_keep_copy(journal, target)), str(target)])
-    else:
-        entries.append(["new", "", str(target)])
-    _append(journal, entries)
+    backup = _keep_copy(journal, target) if target.exists() else None
+    entries.append(["kept", str(backup), str(target)] if backup else ["new", "", str(target)])
+    try:
+        _append(journal, entries)
+    except BaseException:
+        if backup is not None:
+            backup.unlink(missing_ok=True)  # unrecorded, it would be a stray file beside the target
+        raise
 
 
 def commit(journal: Path) -> None:

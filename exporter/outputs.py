@@ -70,11 +70,11 @@ def atomic_output(target: Path) -> Iterator[Path]:
         with journal_step(journal):
             handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
             os.close(handle)
+            temporary = Path(name)
             if journal is not None:
-                journals.record_temporary(journal, Path(name))
+                _record_or_remove(journal, temporary)
     except OSError as exc:
         raise ExporterError(f"{target}: cannot write: {describe_os_error(exc)}") from exc
-    temporary = Path(name)
     try:
         yield temporary
         os.chmod(temporary, 0o644)
@@ -85,6 +85,14 @@ def atomic_output(target: Path) -> Iterator[Path]:
     except OSError as exc:
         temporary.unlink(missing_ok=True)
         raise ExporterError(f"{target}: cannot write: {describe_os_error(exc)}; the previous file was kept") from exc
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def _record_or_remove(journal: Path, temporary: Path) -> None:
+    try:
+        journals.record_temporary(journal, temporary)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner, Result
 from conftest import technique
 
@@ -441,3 +442,55 @@ def test_a_rename_across_disks_is_a_copy_back(tmp_path: Path, monkeypatch: pytes
     journal._put_back(backup, target)
     assert target.read_bytes() == b"old state"
     assert everything_under(tmp_path) == ["deck-state.json"]
+
+
+def fill(folder: Path, leave_pages: int) -> None:
+    """Fill folder's disk until exactly leave_pages blocks are free."""
+    filler = folder / "filler"
+    with filler.open("wb") as handle:
+        while True:
+            free = os.statvfs(folder).f_bavail
+            if free <= leave_pages:
+                break
+            handle.write(b"\0" * os.statvfs(folder).f_bsize * (free - leave_pages))
+            handle.flush()
+            os.fsync(handle.fileno())
+
+
+def test_a_nearly_full_output_disk_never_blames_the_deck_state(tmp_path: Path) -> None:
+    """The deck state's previous copy is kept beside it, on the content's disk: an output disk
+    with room for the new deck (but not for a copy of the 40 KB state) builds fine, and a full
+    one is reported against the deck it could not write."""
+    import shutil
+
+    from conftest import BUNDLED_CONTENT
+
+    content = tmp_path / "content"
+    shutil.copytree(BUNDLED_CONTENT, content)
+    scratch = tmp_path / "scratch"
+    shutil.copytree(BUNDLED_CONTENT, scratch / "content")
+    for folder in (content, scratch / "content"):
+        path = sorted((folder / "techniques").glob("*.yaml"))[0]
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data["key_phrases"] = [*data.get("key_phrases", []), "Take your time with it."]
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    assert build(scratch / "content", scratch / "out", "deck").exit_code == 0
+    with ram_disk(tmp_path / "ram", "2m") as out:
+        page = os.statvfs(out).f_bsize
+        new_deck_pages = -(-(scratch / "out" / "deck.apkg").stat().st_size // page)
+        state_pages = -(-(content / "deck-state.json").stat().st_size // page)
+        assert state_pages > 6
+        state_before = (content / "deck-state.json").read_bytes()
+
+        fill(out, leave_pages=1)
+        full = build(content, out, "deck")
+        assert_one_clear_error(full, f"{out / 'deck.apkg'}: cannot write: the disk is full")
+        assert (content / "deck-state.json").read_bytes() == state_before
+
+        (out / "filler").unlink()
+        fill(out, leave_pages=new_deck_pages + 4)  # the deck, the journal's list, the lock; no state copy
+        result = build(content, out, "deck")
+        assert result.exit_code == 0, result.output
+        assert (content / "deck-state.json").read_bytes() == (scratch / "content" / "deck-state.json").read_bytes()
+        assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
+    assert [p.name for p in content.iterdir() if p.name.startswith(".")] == []
