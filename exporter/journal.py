@@ -117,7 +117,7 @@ def roll_back(journal: Path) -> list[str]:
             manifest = journal / MANIFEST
             if not manifest.is_file():
                 return []  # already rolled back (by a worker whose parent died) or committed
-            failed = _undo(_entries(manifest))
+            failed = _undo(journal, _entries(manifest))
             if failed:
                 return failed
             manifest.unlink()
@@ -171,9 +171,9 @@ def _keep_copy(journal: Path, target: Path) -> Path:
 
 
 def _already_recorded(journal: Path, target: Path) -> bool:
-    needle = json.dumps(str(target)) + "]"
-    text = (journal / MANIFEST).read_text(encoding="utf-8")
-    return any(line.endswith(needle) and not line.startswith('["temp"') for line in text.splitlines())
+    # A kept/new line ends with the target; a temp line ends with its own, different path.
+    needle = ", " + json.dumps(str(target)) + "]\n"
+    return needle in (journal / MANIFEST).read_text(encoding="utf-8")
 
 
 def _append(journal: Path, entries: list[list[str]]) -> None:
@@ -194,13 +194,13 @@ def _entries(manifest: Path) -> list[list[str]]:
     return entries
 
 
-def _undo(entries: list[list[str]]) -> list[str]:
+def _undo(journal: Path, entries: list[list[str]]) -> list[str]:
     failed: list[str] = []
     for kind, backup, target_name in reversed(entries):
         target = Path(target_name)
         try:
             if kind == "kept":
-                _put_back(Path(backup), target)
+                _put_back(journal / backup, target)  # an absolute backup path stays as it is
             elif kind in {"new", "temp"}:
                 target.unlink(missing_ok=True)
             elif kind == "folder":
