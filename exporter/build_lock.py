@@ -58,6 +58,8 @@ def _acquire(path: Path) -> int:
                 f"{path.parent}: another exporter build{holder} is writing to this folder; "
                 "wait for it to finish, or build into another --out"
             ) from None
+        except OSError:  # a network share without locks: build unguarded rather than not at all
+            return descriptor
         if _still_the_lock_file(descriptor, path):
             with contextlib.suppress(OSError):  # who holds it is only for the message (a full disk)
                 os.ftruncate(descriptor, 0)

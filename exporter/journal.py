@@ -246,7 +246,8 @@ def _locked(folder: Path) -> Iterator[None]:
     except FileNotFoundError:
         raise JournalClosed(_CLOSED) from None
     try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        with contextlib.suppress(OSError):  # a share without locks: the build still goes ahead
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
         yield
     finally:
         os.close(descriptor)

@@ -281,8 +281,8 @@ def test_ctrl_c_while_the_program_starts_is_one_line(content: Path) -> None:
     subprocess.run(command, capture_output=True, timeout=60, check=True)
     whole_run = time.monotonic() - started  # the delays below spread over it, however loaded the machine is
     aborted = 0
-    for step in range(1, 13):
-        code, stderr = _run_interrupted(command, whole_run * step / 13, dict(os.environ))
+    for step in range(1, 9):  # the first two thirds: start-up and imports
+        code, stderr = _run_interrupted(command, whole_run * step / 12, dict(os.environ))
         if code == 0 or (code == -signal.SIGINT and not stderr) or not _in_exporter(stderr):
             continue  # finished before the signal came, or the interpreter had not reached exporter yet
         assert "Traceback" not in stderr, (step, stderr)
