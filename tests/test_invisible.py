@@ -114,3 +114,19 @@ def test_a_soft_hyphen_never_prints_as_a_hyphen(make_content: MakeContent, tmp_p
     text = "\n".join(page.extract_text() for page in PdfReader(out / "handbook.pdf").pages)
     assert "Selfsoothing breath" in text and "Exhale slowly" in text
     assert "Self-" not in text and "Ex-" not in text and "\u00ad" not in text
+
+
+def test_an_imported_page_whose_title_hides_a_soft_hyphen_updates_the_same_technique(tmp_path: Path) -> None:
+    page = (Path(__file__).parent / "fixtures" / "pages" / "clean.txt").read_text(encoding="utf-8")
+    into = tmp_path / "content"
+    (tmp_path / "first.txt").write_text(page, encoding="utf-8")
+    first = CliRunner().invoke(main, ["import", str(tmp_path / "first.txt"), "--into", str(into)])
+    assert first.exit_code == 0, first.output
+    names_before = sorted(p.name for p in (into / "techniques").iterdir())
+    hidden = page.replace("Grounding Through", "Groun\u00adding\u200b Through")
+    (tmp_path / "again.txt").write_text(hidden, encoding="utf-8")
+    CliRunner().invoke(main, ["import", str(tmp_path / "again.txt"), "--into", str(into)])
+    assert sorted(p.name for p in (into / "techniques").iterdir() if not p.name.endswith(".bak")) == names_before
+    library, problems = check_library(into)
+    assert library is not None, problems
+    assert [t.title for t in library.techniques] == ["Grounding Through the Senses"]
