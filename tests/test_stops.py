@@ -319,3 +319,18 @@ def test_sigterm_while_the_real_handbook_is_written_leaves_no_temporary_file(
     assert_one_clean_stop(code, stderr)
     assert digests(out) == before
     assert leftovers(out) == []
+
+
+def test_a_stop_inside_a_deferred_step_is_raised_when_the_step_is_done() -> None:
+    from exporter.stopping import Stopped, signals_deferred, stop_signals_raise
+
+    steps: list[str] = []
+    with pytest.raises(Stopped) as raised, stop_signals_raise():
+        with signals_deferred():
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(0.05)  # the handler has run by now; the step goes on
+            steps.append("renamed")
+        steps.append("after the step")  # never reached
+    assert steps == ["renamed"]
+    assert str(raised.value) == "stopped by SIGTERM"
+    assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL  # the previous handler is back
