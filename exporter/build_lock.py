@@ -1,4 +1,4 @@
-"""One build at a time per output folder.
+"""One build at a time per output folder (and per content folder while the deck is built).
 
 Two builds into the same `--out` would each keep the other's half-written outputs as "previous
 bytes", and one's rollback could put old files back over what the other had just written. A
@@ -6,7 +6,8 @@ build therefore holds an exclusive lock (fcntl.flock) on `<out>/.exporter-lock` 
 writes anything until it has committed or rolled back. The kernel drops the lock when the
 process dies, however it dies, so a lock is never stale: a lock file left by a killed build is
 simply taken over. Worker processes inherit the lock, so a folder stays locked while a worker of
-a killed build is still undoing its work.
+a killed build is still undoing its work. A build that makes the deck also locks the content
+folder, since builds into different output folders share its deck-state.json.
 """
 
 from __future__ import annotations
@@ -26,14 +27,18 @@ except ImportError:  # Windows: no advisory locks; builds are not guarded there
 LOCK_NAME = ".exporter-lock"
 
 
+OUT_BUSY = "is writing to this folder; wait for it to finish, or build into another --out"
+STATE_BUSY = "is updating the deck state in this folder; wait for it to finish, then build again"
+
+
 @contextlib.contextmanager
-def build_lock(out_dir: Path) -> Iterator[None]:
-    """Hold the output folder's lock for the block, or refuse with who holds it."""
+def build_lock(folder: Path, busy: str = OUT_BUSY) -> Iterator[None]:
+    """Hold folder's lock for the block, or refuse with who holds it (busy says what they do)."""
     if fcntl is None:
         yield
         return
-    path = out_dir / LOCK_NAME
-    descriptor = _acquire(path)
+    path = folder / LOCK_NAME
+    descriptor = _acquire(path, busy)
     try:
         yield
     finally:
@@ -43,21 +48,18 @@ def build_lock(out_dir: Path) -> Iterator[None]:
         os.close(descriptor)
 
 
-def _acquire(path: Path) -> int:
+def _acquire(path: Path, busy: str) -> int:
     while True:
         try:
             descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
-            raise ExporterError(f"{path.parent}: cannot write to the output folder: {describe_os_error(exc)}") from exc
+            raise ExporterError(f"{path}: cannot create the lock file: {describe_os_error(exc)}") from exc
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = _holder(descriptor)
             os.close(descriptor)
-            raise ExporterError(
-                f"{path.parent}: another exporter build{holder} is writing to this folder; "
-                "wait for it to finish, or build into another --out"
-            ) from None
+            raise ExporterError(f"{path.parent}: another exporter build{holder} {busy}") from None
         except OSError:  # a network share without locks: build unguarded rather than not at all
             return descriptor
         if _still_the_lock_file(descriptor, path):

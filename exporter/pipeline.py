@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from exporter.build_lock import build_lock
+from exporter.build_lock import STATE_BUSY, build_lock
 from exporter.errors import ContentError, ExporterError, Problem
 from exporter.journal import recover
 from exporter.model import PHRASE_FIELDS, Library
@@ -138,7 +138,10 @@ def run_build(
     options = replace(options, partial=bool(technique_ids or category_names))
     prepare_out_dir(out_dir)
     print_problems(warnings)
-    with stop_signals_raise(), build_lock(out_dir):
+    # The deck writer updates content/deck-state.json, shared by builds into other folders.
+    shares_state = "deck" in names and content_dir.resolve() != out_dir.resolve()
+    state_lock = build_lock(content_dir, STATE_BUSY) if shares_state else contextlib.nullcontext()
+    with stop_signals_raise(), build_lock(out_dir), state_lock:
         _recover_interrupted_build(out_dir)
         written = _write_outputs(names, library, out_dir, options, jobs, quiet)
     results = [w.result for w in written]

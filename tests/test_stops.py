@@ -334,3 +334,21 @@ def test_a_stop_inside_a_deferred_step_is_raised_when_the_step_is_done() -> None
     assert steps == ["renamed"]
     assert str(raised.value) == "stopped by SIGTERM"
     assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL  # the previous handler is back
+
+
+def test_two_deck_builds_from_the_same_content_are_one_at_a_time(
+    start: Callable[..., Build], content: Path, out: Path, tmp_path: Path
+) -> None:
+    """Both would update content/deck-state.json, even into different output folders."""
+    build = start(content, out, "deck,stalling", 1)
+    build.wait_until_stalled()
+    state = (content / "deck-state.json").read_bytes()
+    code, _, stderr = run_build(content, tmp_path / "elsewhere", "deck")
+    assert code == 1
+    assert stderr.strip() == (
+        f"Error: {content}: another exporter build (process {build.process.pid}) is updating the deck state "
+        "in this folder; wait for it to finish, then build again"
+    )
+    assert (content / "deck-state.json").read_bytes() == state
+    code, _, stderr = run_build(content, tmp_path / "elsewhere", "titles")  # no deck: no wait
+    assert code == 0, stderr
