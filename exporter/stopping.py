@@ -45,6 +45,8 @@ class _State:
 
 def install_stop_handlers() -> dict[int, object]:
     """Turn every stop signal into an exception; return the previous handlers (for restore)."""
+    _State.stopping = False
+    _State.held = None
     previous: dict[int, object] = {}
     for signum in STOP_SIGNALS:
         previous[signum] = signal.signal(signum, _on_stop_signal)
@@ -67,8 +69,6 @@ def stop_signals_raise() -> Iterator[None]:
         yield
     finally:
         restore_handlers(previous)
-    _State.stopping = False
-    _State.held = None
 
 
 @contextlib.contextmanager
