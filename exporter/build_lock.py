@@ -25,6 +25,8 @@ except ImportError:  # Windows: no advisory locks; builds are not guarded there
     fcntl = None  # type: ignore[assignment]
 
 LOCK_NAME = ".exporter-lock"
+#: The lock files this build holds, so that its worker processes can remove them if it dies.
+HELD_ENV = "EXPORTER_BUILD_LOCKS"
 
 
 OUT_BUSY = "is writing to this folder; wait for it to finish, or build into another --out"
@@ -39,13 +41,23 @@ def build_lock(folder: Path, busy: str = OUT_BUSY) -> Iterator[None]:
         return
     path = folder / LOCK_NAME
     descriptor = _acquire(path, busy)
+    held = os.environ.get(HELD_ENV, "")
+    os.environ[HELD_ENV] = os.pathsep.join(filter(None, [held, str(path.absolute())]))
     try:
         yield
     finally:
+        os.environ[HELD_ENV] = held
         # Unlink while still holding the lock: a build waiting on the old file notices (below).
         with contextlib.suppress(OSError):
             path.unlink()
         os.close(descriptor)
+
+
+def remove_held_lock_files() -> None:
+    """For a worker that has undone the build of a command that died: the lock files it held."""
+    for name in filter(None, os.environ.get(HELD_ENV, "").split(os.pathsep)):
+        with contextlib.suppress(OSError):
+            Path(name).unlink()
 
 
 def _acquire(path: Path, busy: str) -> int:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Protocol
 
 from exporter import stopping
-from exporter.build_lock import LOCK_NAME
+from exporter.build_lock import remove_held_lock_files
 from exporter.journal import current_journal, roll_back
 from exporter.model import Library
 from exporter.writers import BuildOptions, WriteResult, get_writer
@@ -154,7 +154,7 @@ def _write_in_worker(name: str, library: Library, out_dir: Path, options: BuildO
         if journal is not None and _parent_gone(_Worker.parent):
             with contextlib.suppress(Exception):  # another worker may have undone it already
                 roll_back(journal)
-                (out_dir / LOCK_NAME).unlink(missing_ok=True)  # the lock dies with the last worker anyway
+                remove_held_lock_files()  # the locks themselves die with the last worker anyway
         os._exit(128 + getattr(exc, "signum", signal.SIGINT))
     finally:
         stopping.set_exit_when_idle(True)

@@ -168,14 +168,20 @@ def test_sigterm_to_the_whole_group_rolls_back_too(start: Callable[..., Build], 
     assert all(gone(pid) for pid in workers)
 
 
+@pytest.mark.parametrize("only", ["replace-then-stall,stalling", "deck,stalling"])
 def test_workers_undo_the_build_and_exit_when_the_command_is_killed(
-    start: Callable[..., Build], content: Path, out: Path
+    start: Callable[..., Build], content: Path, out: Path, only: str
 ) -> None:
     """SIGKILL to the command alone (the OOM killer): the workers notice, put the previous
-    outputs back, and exit, closing the pipe, so `exporter build | tee` returns."""
-    before = digests(out)
-    build = start(content, out, "replace-then-stall,stalling", 2)
+    outputs (and the deck state) back, and exit, closing the pipe, so `exporter build | tee`
+    returns. With the deck, the content folder's lock file goes too."""
+    before, content_before = digests(out), digests(content)
+    build = start(content, out, only, 2)
     workers = build.wait_until_stalled()
+    deadline = time.monotonic() + 60
+    while "deck" in only and not (content / "deck-state.json").exists():
+        assert time.monotonic() < deadline, "the deck was never written"
+        time.sleep(0.05)
     build.process.kill()
     started = time.monotonic()
     build.process.stdout.read()  # type: ignore[union-attr]  # returns once every writer of the pipe has exited
@@ -183,8 +189,8 @@ def test_workers_undo_the_build_and_exit_when_the_command_is_killed(
     assert time.monotonic() - started < 15
     build.process.wait()
     assert all(gone(pid) for pid in workers)
-    assert digests(out) == before
-    assert leftovers(out) == []
+    assert digests(out) == before and digests(content) == content_before
+    assert leftovers(out, content) == []
 
 
 def test_the_next_build_puts_back_what_a_killed_build_left(
