@@ -21,7 +21,7 @@ import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import NoReturn, Protocol
 
 from exporter import stopping
 from exporter.build_lock import remove_held_lock_files
@@ -38,6 +38,9 @@ STOP_GRACE_SECONDS = 5.0
 
 #: How often a worker checks that the command that started it is still alive.
 PARENT_CHECK_SECONDS = 0.2
+
+#: How long a worker whose command died gets to unwind its writer before it undoes the build anyway.
+ORPHAN_GRACE_SECONDS = 1.0
 
 
 class Progress(Protocol):
@@ -138,7 +141,7 @@ def _prepare_worker(parent: int) -> None:
     # worker idle between writers does not die with a traceback of its own.
     stopping.install_stop_handlers()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    stopping.set_exit_when_idle(True)
+    stopping.set_idle_stop(_end_worker)
     _Worker.parent = parent
     threading.Thread(target=_watch_parent, args=(parent,), name="exporter-parent-watch", daemon=True).start()
 
@@ -146,18 +149,24 @@ def _prepare_worker(parent: int) -> None:
 def _write_in_worker(name: str, library: Library, out_dir: Path, options: BuildOptions) -> Written:
     """write_one in a worker: a stop unwinds the writer (removing its temporary file), then ends
     the process; with the command gone, this worker also puts the previous outputs back."""
-    stopping.set_exit_when_idle(False)
+    stopping.set_idle_stop(None)
     try:
         return write_one(name, library, out_dir, options)
     except KeyboardInterrupt as exc:
-        journal = current_journal()
-        if journal is not None and _parent_gone(_Worker.parent):
-            with contextlib.suppress(Exception):  # another worker may have undone it already
-                roll_back(journal)
-                remove_held_lock_files()  # the locks themselves die with the last worker anyway
-        os._exit(128 + getattr(exc, "signum", signal.SIGINT))
+        _end_worker(getattr(exc, "signum", signal.SIGINT))
     finally:
-        stopping.set_exit_when_idle(True)
+        stopping.set_idle_stop(_end_worker)
+
+
+def _end_worker(signum: int) -> NoReturn:
+    """Exit at once; first, if the command has died, undo the build it can no longer undo
+    (what this or another worker had already written)."""
+    journal = current_journal()
+    if journal is not None and _parent_gone(_Worker.parent):
+        with contextlib.suppress(Exception):  # another worker may have undone it already
+            roll_back(journal)
+            remove_held_lock_files()  # the locks themselves die with the last worker anyway
+    os._exit(128 + signum)
 
 
 class _Worker:
@@ -168,8 +177,10 @@ def _watch_parent(parent: int) -> None:
     while not _parent_gone(parent):
         time.sleep(PARENT_CHECK_SECONDS)
     os.kill(os.getpid(), signal.SIGTERM)  # handled in the main thread: unwind the writer, or exit
-    time.sleep(STOP_GRACE_SECONDS)
-    os._exit(1)  # the writer did not unwind in time (stuck in a long call): never outlive the command
+    time.sleep(ORPHAN_GRACE_SECONDS)
+    # Still here: the stop landed where nothing could act on it (between a writer's end and the
+    # worker loop, or in a long call). Undo from this thread; never outlive the command.
+    _end_worker(signal.SIGTERM)
 
 
 def _parent_gone(parent: int) -> bool:

@@ -138,6 +138,8 @@ def run_build(
     options = replace(options, partial=bool(technique_ids or category_names))
     prepare_out_dir(out_dir)
     print_problems(warnings)
+    import exporter.parallel  # noqa: F401  (imported before the locks: less time in which a kill -9 leaves them)
+
     # The deck writer updates content/deck-state.json, shared by builds into other folders.
     shares_state = "deck" in names and content_dir.resolve() != out_dir.resolve()
     state_lock = build_lock(content_dir, STATE_BUSY) if shares_state else contextlib.nullcontext()

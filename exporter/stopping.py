@@ -15,9 +15,8 @@ This module imports nothing heavy: the program installs its handlers before impo
 from __future__ import annotations
 
 import contextlib
-import os
 import signal
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from types import FrameType
 
 STOP_SIGNALS: tuple[signal.Signals, ...] = tuple(
@@ -40,7 +39,8 @@ class _State:
     depth = 0  # how many signals_deferred() blocks are open
     held: int | None = None  # a signal that arrived inside one
     stopping = False  # a stop was raised; ignore more signals while unwinding
-    exit_when_idle = False  # a worker process between writers has nothing to clean up
+    #: In a worker process between writers: what to do instead of raising (nothing to unwind).
+    on_idle_stop: Callable[[int], None] | None = None
 
 
 def install_stop_handlers() -> dict[int, object]:
@@ -84,9 +84,10 @@ def signals_deferred() -> Iterator[None]:
             _raise_stop(signum)
 
 
-def set_exit_when_idle(value: bool) -> None:
-    """In a worker process: True between writers, where a stop signal simply ends the process."""
-    _State.exit_when_idle = value
+def set_idle_stop(action: Callable[[int], None] | None) -> None:
+    """In a worker process between writers, a stop signal calls action(signum) (which ends the
+    process) instead of raising; None while a writer runs, so the writer unwinds."""
+    _State.on_idle_stop = action
 
 
 def stop_exception(signum: int) -> KeyboardInterrupt:
@@ -99,8 +100,9 @@ def _on_stop_signal(signum: int, frame: FrameType | None) -> None:
     if _State.depth:
         _State.held = signum
         return
-    if _State.exit_when_idle:
-        os._exit(128 + signum)
+    if _State.on_idle_stop is not None:
+        _State.on_idle_stop(signum)
+        return
     _raise_stop(signum)
 
 
