@@ -10,7 +10,7 @@ guarantees"):
   hyphenation points), zero-width space U+200B, word joiner U+2060, U+FEFF inside text, the
   Mongolian vowel separator U+180E, the invisible maths operators U+2061-U+2064, and the
   direction marks U+200E, U+200F, U+061C (Hebrew and Arabic are shown right to left by their
-  letters alone), and a variation selector U+FE0E/U+FE0F with no character before it.
+  letters alone). Variation selectors (U+FE0E, U+FE0F) are kept.
 - Zero-width joiner U+200D and non-joiner U+200C are kept where they change what is drawn: the
   joiner inside an emoji sequence (🧘‍♀️, ❤️‍🩹, 👩🏽‍⚕️), either of them between letters of a script
   whose letters join (Arabic, Persian, Syriac, N'Ko, Mongolian, the Indic scripts). Anywhere
@@ -28,8 +28,6 @@ import re
 import unicodedata
 
 REMOVED = re.compile("[\u00ad\u200b\u2060\ufeff\u180e\u2061-\u2064\u200e\u200f\u061c]")
-#: An emoji presentation selector with nothing before it to select (left by a broken "⚠️").
-_LONE_SELECTOR = re.compile("(?:^|(?<=\\s))[\ufe0e\ufe0f]+")
 JOINERS = re.compile("[\u200c\u200d]")
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
@@ -45,7 +43,7 @@ _JOINING_SCRIPTS = frozenset(
 
 def clean_invisible(text: str) -> str:
     """text without the invisible characters that change nothing (see the module's rule)."""
-    text = _LONE_SELECTOR.sub("", REMOVED.sub("", text))
+    text = REMOVED.sub("", text)
     if not JOINERS.search(text):
         return text
     kept: list[str] = []

@@ -459,23 +459,24 @@ def fill(folder: Path, leave_pages: int) -> None:
 
 def test_a_nearly_full_output_disk_never_blames_the_deck_state(tmp_path: Path) -> None:
     """The deck state's previous copy is kept beside it, on the content's disk: an output disk
-    with room for the new deck (but not for a copy of the 40 KB state) builds fine, and a full
-    one is reported against the deck it could not write."""
+    with room for the new deck (but not for a copy of the state) builds fine, and a full one is
+    reported against the deck it could not write."""
     import shutil
 
-    from conftest import BUNDLED_CONTENT
+    from exporter.synthetic import write_synthetic_content
 
-    content = tmp_path / "content"
-    shutil.copytree(BUNDLED_CONTENT, content)
+    content = write_synthetic_content(tmp_path / "library", 25, seed=4)
+    assert build(content, tmp_path / "first", "deck").exit_code == 0  # the state of a first release
     scratch = tmp_path / "scratch"
-    shutil.copytree(BUNDLED_CONTENT, scratch / "content")
+    shutil.copytree(content, scratch / "content")
     for folder in (content, scratch / "content"):
         path = sorted((folder / "techniques").glob("*.yaml"))[0]
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         data["key_phrases"] = [*data.get("key_phrases", []), "Take your time with it."]
         path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     assert build(scratch / "content", scratch / "out", "deck").exit_code == 0
-    with ram_disk(tmp_path / "ram", "2m") as out:
+    with ram_disk(tmp_path / "ram", "4m") as out:
+        shutil.copy(tmp_path / "first" / "deck.apkg", out / "deck.apkg")
         page = os.statvfs(out).f_bsize
         new_deck_pages = -(-(scratch / "out" / "deck.apkg").stat().st_size // page)
         state_pages = -(-(content / "deck-state.json").stat().st_size // page)
