@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from exporter import __version__
+from exporter.labels import bundled_languages
 
 F = Callable[..., Any]
 
@@ -117,8 +118,21 @@ def list_techniques(content_dir: Path) -> None:
     list_content(content_dir)
 
 
+def _regular_pages(ctx: click.Context, param: click.Parameter, pages: tuple[Path, ...]) -> tuple[Path, ...]:
+    """Refuse a device, a named pipe or a socket before anything reads it (/dev/zero never ends,
+    a pipe waits forever for a writer)."""
+    for page in pages:
+        if not (page.is_file() or page.is_dir()):
+            raise click.BadParameter(
+                f"{page}: not a file or a folder (a device, a named pipe or a socket); name a text file or a folder",
+                ctx=ctx,
+                param=param,
+            )
+    return pages
+
+
 @main.command(name="import")
-@click.argument("pages", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True))
+@click.argument("pages", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True), callback=_regular_pages)
 @click.option(
     "--into",
     "into_dir",
@@ -128,11 +142,17 @@ def list_techniques(content_dir: Path) -> None:
     help="Content folder to write into.",
 )
 @click.option("--force", is_flag=True, help="Overwrite existing technique files (a .bak copy is kept).")
-def import_pages(pages: tuple[Path, ...], into_dir: Path, force: bool) -> None:
+@click.option(
+    "--language",
+    type=click.Choice(bundled_languages(), case_sensitive=False),
+    default=None,
+    help="The pages' language (default: found from their headings).",
+)
+def import_pages(pages: tuple[Path, ...], into_dir: Path, force: bool, language: str | None) -> None:
     """Turn catalogue pages (text files, or folders of them) into technique YAML files."""
     from exporter.importer import run_import
 
-    run_import(list(pages), into_dir, force)
+    run_import(list(pages), into_dir, force, language.lower() if language else None)
 
 
 @main.command()
