@@ -130,22 +130,33 @@ def shown_or_shortened(title: str, squashed_text: str) -> bool:
 
 def chapter_bodies(reader: PdfReader, library: Library) -> dict[str, tuple[int, str]]:
     """Technique id -> (index of its first page, body text of its chapter), split where the
-    outline says."""
+    outline says (a technique is listed under each of its categories; its chapter is printed
+    under the first)."""
+    from exporter.writers.handbook import listings
+
     outline: list[Any] = list(reader.outline)
-    chapters = library.chapters()
+    listed = listings(library)
     top = [item for item in outline if not isinstance(item, list)]
     nested = [item for item in outline if isinstance(item, list)]
-    assert [item.title for item in top][:2] == ["Cover", "Contents"]
-    assert [item.title for item in top][2 : 2 + len(chapters)] == [c.name for c, _ in chapters]
-    assert len(nested) == len(chapters)
-    starts: list[tuple[str, int]] = []
-    for (_, members), entries in zip(chapters, nested, strict=True):
+    assert [item.title for item in top][:3] == ["Cover", "Contents", "Quick reference"]
+    assert [item.title for item in top][3 : 3 + len(listed)] == [c.name for c, _ in listed]
+    assert len(nested) == len(listed)
+    first_page: dict[str, int] = {}
+    for (category, members), entries in zip(listed, nested, strict=True):
         assert [entry.title for entry in entries] == [t.title for t in members]
-        starts += [(t.id, page_index(reader, e)) for t, e in zip(members, entries, strict=True)]
-    ends = [page for _, page in starts[1:]]
-    after = [page_index(reader, item) for item in top[2 + len(chapters) :]]
+        for technique, entry in zip(members, entries, strict=True):
+            if technique.categories[0] == category.name:
+                first_page[technique.id] = page_index(reader, entry)
+    starts = [(t.id, first_page[t.id]) for t in library.ordered_techniques()]
+    # Chapters that run on share a page with the next one: it belongs to both.
+    shared = 1 if library.settings.chapter_start == "continuous" else 0
+    ends = [page + shared for _, page in starts[1:]]
+    after = [page_index(reader, item) for item in top[3 + len(listed) :]]
     ends.append(after[0] if after else len(reader.pages))
-    bodies = [page_texts(page)[0] for page in reader.pages]
+    labels = library.labels()
+    # A warning panel that runs onto the next page opens there with "Warnings, continued".
+    continued = labels("handbook.continued", section=labels("handbook.section.warnings"))
+    bodies = [page_texts(page)[0].replace(continued, "") for page in reader.pages]
     return {tid: (start, "".join(bodies[start:end])) for (tid, start), end in zip(starts, ends, strict=True)}
 
 
@@ -182,6 +193,9 @@ def test_each_handout_shows_its_technique_and_the_disclaimer(data: Content) -> N
         assert {p.name for p in (out / "handouts").iterdir()} == {f"{t.id}.pdf" for t in library.techniques}
         for technique in library.techniques:
             pages = [page_texts(page) for page in PdfReader(out / "handouts" / f"{technique.id}.pdf").pages]
+            labels = library.labels()
+            continued = labels("handbook.continued", section=labels("handbook.section.warnings"))
+            pages = [(body.replace(continued, ""), full, margins) for body, full, margins in pages]
             assert_drawn("".join(texts[1] for texts in pages))
             # The body alone: a running header or footer may split a paragraph that crosses a page.
             handout = squash("".join(texts[0] for texts in pages))

@@ -38,9 +38,9 @@ INK = colors.black
 MUTED = colors.HexColor("#5b636b")
 RULE = colors.HexColor("#c9ced3")
 LEADER = colors.HexColor("#9aa1a8")
-WARNING_INK = colors.HexColor("#7a1a10")
-WARNING_TINT = colors.HexColor("#fcefed")
-WARNING_RULE = colors.HexColor("#c9453b")
+WARNING_INK = colors.HexColor("#8a1c12")
+WARNING_TINT = colors.HexColor("#fdecea")
+WARNING_RULE = colors.HexColor("#d9534f")
 
 #: Hyphenation keeps at least this many letters before and after a break.
 HYPHEN_LEFT = 2
