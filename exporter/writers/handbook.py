@@ -134,8 +134,9 @@ def cover(library: Library, labels: Labels, styles: Styles) -> list[Flowable]:
         if text:
             flowables.append(Paragraph(para_text(text), style))
     # TopPadder sets one flowable at the foot of the cover, so heading and text are one paragraph.
+    note = ParagraphStyle("cover_note", parent=styles.source, leftIndent=0, firstLineIndent=0)
     disclaimer = Paragraph(
-        f"<b>{para_text(labels('handbook.disclaimer'))}</b><br/>{para_text(library.disclaimer)}", styles.source
+        f"<b>{para_text(labels('handbook.disclaimer'))}</b><br/>{para_text(library.disclaimer)}", note
     )
     flowables += [TopPadder(disclaimer), NextPageTemplate(BODY)]
     return flowables
