@@ -110,6 +110,8 @@ class OnePassDocument(BaseDocTemplate):  # type: ignore[misc]
         self.styles = styles
         self.numbers = PageNumbers()
         self.header = ""
+        #: The running header of the page being laid out: the part in force at its top.
+        self.page_header = ""
         self.header_right = header_right
         self.outline = outline
         #: The bookmarks, in order, written once every destination exists (set by the writer).
@@ -133,7 +135,9 @@ class OnePassDocument(BaseDocTemplate):  # type: ignore[misc]
         )
         templates = [
             PageTemplate(id=COVER, frames=[frame], pagesize=(width, height)),
-            PageTemplate(id=BODY, frames=[frame], pagesize=(width, height), onPageEnd=self.decorate_page),
+            PageTemplate(
+                id=BODY, frames=[frame], pagesize=(width, height), onPage=self._begin_page, onPageEnd=self.decorate_page
+            ),
         ]
         # The first template is the first page's: the cover, or straight into the body.
         self.addPageTemplates(templates if cover_page else templates[::-1])
@@ -191,6 +195,11 @@ class OnePassDocument(BaseDocTemplate):  # type: ignore[misc]
                 canv.bookmarkPage(alias)
             if flowable.header is not None:
                 self.header = flowable.header
+                if self._curPageFlowableCount <= 1:  # it opens this page, so the page is its
+                    self.page_header = flowable.header
+
+    def _begin_page(self, canv: Canvas, doc: BaseDocTemplate) -> None:
+        self.page_header = self.header
 
     def decorate_page(self, canv: Canvas, doc: BaseDocTemplate) -> None:
         """Running header and footer, drawn when the page is complete (its header is known)."""
@@ -200,17 +209,13 @@ class OnePassDocument(BaseDocTemplate):  # type: ignore[misc]
         if not canv.hasForm(PAGE_FRAME_FORM):
             self._define_page_frame(canv)
         canv.doForm(PAGE_FRAME_FORM)
-        if self.header:
-            if self.header not in self._fitted_headers:
-                self._fitted_headers[self.header] = fit_text(self.header, HEADER_SIZE, self._header_room, HEADING)
+        header = self.page_header
+        if header:
+            if header not in self._fitted_headers:
+                self._fitted_headers[header] = fit_text(header, HEADER_SIZE, self._header_room, HEADING)
             canv.setFillColor(MUTED)
             draw_text(
-                canv,
-                self.leftMargin,
-                self.pagesize[1] - TOP_MARGIN,
-                self._fitted_headers[self.header],
-                HEADER_SIZE,
-                HEADING,
+                canv, self.leftMargin, self.pagesize[1] - TOP_MARGIN, self._fitted_headers[header], HEADER_SIZE, HEADING
             )
         self.numbers.draw_right(
             canv,
