@@ -20,64 +20,86 @@ from exporter.pdf.flowables import KeepWithNext, PageRefRow, Para
 from exporter.pdf.fonts import para_text
 from exporter.pdf.pagerefs import PageNumbers
 from exporter.pdf.styles import LEADER, RULE, Styles
+from exporter.pdf.text import draw_text, fit_text, text_width
 
-#: Column shares of the quick-reference table (title, categories, purpose); the page is fixed.
-COLUMNS = (0.31, 0.21, 0.48)
+#: Share of the quick-reference row for the title (the categories take the rest); the page is fixed.
+COLUMNS = (0.55,)
 PAGE_COLUMN = 26.0
 COLUMN_GAP = 8.0
-PURPOSE_CHARACTERS = 150
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s")
 
 
 def purpose(technique: Technique) -> str:
-    """What the technique is for in one sentence: the summary's first, shortened at a word."""
-    first = _SENTENCE_END.split(technique.summary.strip(), maxsplit=1)[0].strip()
-    if len(first) <= PURPOSE_CHARACTERS:
-        return first
-    cut = first[:PURPOSE_CHARACTERS].rsplit(" ", 1)[0].rstrip(",;:—– ")
-    return cut + " …"
+    """What the technique is for: the first sentence of its summary (the row shows one line)."""
+    return _SENTENCE_END.split(technique.summary.strip(), maxsplit=1)[0].strip()
 
 
-class TableRow(Flowable):  # type: ignore[misc]
-    """One row of the quick reference: three wrapped cells and a linked page number."""
+class QuickRow(Flowable):  # type: ignore[misc]
+    """One row of the quick reference, drawn straight on the canvas: the title (bold) with the
+    categories beside it and the linked page at the right, and under them what the technique
+    is for, on one line (cut at a word with "…" when longer). A title too long for its column
+    wraps (a Paragraph, never hyphenated); every other row costs no Paragraph at all."""
 
-    PAD = 3.5
+    PAD = 3.0
 
     def __init__(
-        self, cells: list[Flowable], numbers: PageNumbers | None, key: str, number_style: ParagraphStyle
+        self,
+        title: str,
+        categories: str,
+        purpose: str,
+        styles: Styles,
+        numbers: PageNumbers | None = None,
+        key: str = "",
+        head: bool = False,
     ) -> None:
         super().__init__()
-        self.cells = cells
+        self.title, self.categories, self.purpose = title, categories, purpose
+        self.styles = styles
         self.numbers = numbers
         self.key = key
-        self.number_style = number_style
-        self._heights: list[float] = []
-        self._xs: list[float] = []
+        self.head = head
+        self.title_paragraph: Para | None = None
         self.width = 0.0
         self.height = 0.0
+        self._shown = ("", "")
+
+    def _title_style(self) -> ParagraphStyle:
+        return self.styles.table_head if self.head else self.styles.table_title
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        if self._heights and self.width == availWidth:
+        if self.width == availWidth and self.height:
             return availWidth, self.height
-        room = availWidth - PAGE_COLUMN - COLUMN_GAP * len(self.cells)
-        self._xs, self._heights = [], []
-        x = 0.0
-        for cell, share in zip(self.cells, COLUMNS, strict=True):
-            width = room * share
-            _, height = cell.wrap(width, availHeight)
-            self._xs.append(x)
-            self._heights.append(height)
-            x += width + COLUMN_GAP
+        style, note, cell = self._title_style(), self.styles.table_note, self.styles.table_cell
+        column = (availWidth - PAGE_COLUMN) * COLUMNS[0]
+        title_height = float(style.leading)
+        if text_width(self.title, style.fontSize, style.fontName) > column:
+            self.title_paragraph = Para(para_text(self.title), style)
+            _, title_height = self.title_paragraph.wrap(column, availHeight)
+        room = availWidth - PAGE_COLUMN - column - COLUMN_GAP
+        self._shown = (
+            fit_text(self.categories, note.fontSize, room, note.fontName),
+            _cut_at_word(self.purpose, fit_text(self.purpose, cell.fontSize, availWidth - PAGE_COLUMN, cell.fontName)),
+        )
         self.width = availWidth
-        self.height = max(self._heights) + 2 * self.PAD
+        self.height = title_height + float(cell.leading) + 2 * self.PAD
         return availWidth, self.height
 
     def draw(self) -> None:
         canv = self.canv
-        top = self.height - self.PAD
-        for cell, x, height in zip(self.cells, self._xs, self._heights, strict=True):
-            cell.drawOn(canv, x, top - height)
+        style, note, cell = self._title_style(), self.styles.table_note, self.styles.table_cell
+        column = (self.width - PAGE_COLUMN) * COLUMNS[0]
+        first = self.height - self.PAD - style.fontSize
+        categories, purpose = self._shown
+        canv.setFillColor(style.textColor)
+        if self.title_paragraph is None:
+            draw_text(canv, 0, first, self.title, style.fontSize, style.fontName)
+        else:
+            self.title_paragraph.drawOn(canv, 0, self.PAD + cell.leading)
+        canv.setFillColor(note.textColor)
+        draw_text(canv, column + COLUMN_GAP, first, categories, note.fontSize, note.fontName)
+        canv.setFillColor(cell.textColor)
+        draw_text(canv, 0, self.PAD + cell.leading - cell.fontSize, purpose, cell.fontSize, cell.fontName)
         canv.saveState()
         canv.setStrokeColor(RULE)
         canv.setLineWidth(0.4)
@@ -85,49 +107,36 @@ class TableRow(Flowable):  # type: ignore[misc]
         canv.restoreState()
         if self.numbers is None:
             return
-        style = self.number_style
         self.numbers.draw_right(
-            canv,
-            self.width,
-            top - style.fontSize,
-            "{page}",
-            font_name=style.fontName,
-            font_size=style.fontSize,
-            colour=style.textColor,
-            key=self.key,
-        )
+            canv, self.width, first, "{page}", font_name=style.fontName, font_size=style.fontSize,
+            colour=style.textColor, key=self.key,
+        )  # fmt: skip
         canv.linkRect("", self.key, (0, 0, self.width, self.height), relative=1, thickness=0)
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        return []
+
+
+def _cut_at_word(text: str, fitted: str) -> str:
+    """fitted (text cut to a width with "…") shortened to its last whole word."""
+    if fitted == text or " " not in fitted:
+        return fitted
+    return fitted[:-1].rsplit(" ", 1)[0].rstrip(",;:—– ") + " …"
 
 
 def quick_reference(
     library: Library, labels: Labels, styles: Styles, numbers: PageNumbers, heading: Flowable
 ) -> list[Flowable]:
     """The heading, an introduction, the column heads and one row per technique, by title."""
-    head = TableRow(
-        [
-            Para(para_text(labels(f"handbook.column_{name}")), styles.table_head)
-            for name in ("technique", "categories", "purpose")
-        ],
-        None,
-        "",
-        styles.table_head,
-    )
+    column = {name: labels(f"handbook.column_{name}") for name in ("technique", "categories", "purpose")}
+    head = QuickRow(column["technique"], column["categories"], column["purpose"], styles, head=True)
     intro = Para(para_text(labels("handbook.quick_reference_intro")), styles.body)
     rows: list[Flowable] = []
     by_title = collation_key(library.language)
     for technique in sorted(library.techniques, key=lambda t: (by_title(t.title), t.id)):
         categories = ", ".join(technique.categories)
         rows.append(
-            TableRow(
-                [
-                    Para(para_text(technique.title), styles.table_title),
-                    Para(para_text(categories), styles.table_note),
-                    Para(para_text(purpose(technique)), styles.table_cell),
-                ],
-                numbers,
-                technique_key(technique),
-                styles.table_title,
-            )
+            QuickRow(technique.title, categories, purpose(technique), styles, numbers, technique_key(technique))
         )
     return [KeepWithNext(heading, KeepWithNext(intro, KeepWithNext(head, rows[0]))), *rows[1:]]
 
