@@ -42,6 +42,8 @@ MIN_LAST_LINES = 4.6
 #: A chapter whose last page holds fewer lines than this is first tried a little tighter.
 TIGHTEN_BELOW_LINES = 9.0
 RUN_ON_GAP = 30.0
+#: Space above the title on the cover (less when the cover's texts need it).
+COVER_TOP_SPACE = 150.0
 
 
 def write_handbook(library: Library, out_dir: Path, options: BuildOptions) -> WriteResult:
@@ -72,7 +74,7 @@ def build_handbook(library: Library, target: Path, paper: str) -> int:
         page_of=labels("handbook.page_of", page="{page}", total="{total}"),
     )
     layout = _Layout(document.pager(), styles)
-    layout.flowables = cover(library, labels, styles)
+    layout.flowables = cover(library, labels, styles, float(document.width), float(document.height))
     numbers = document.numbers
     layout.part(lambda level: contents(library, labels, styles, numbers))
     layout.part(
@@ -119,11 +121,15 @@ class _Layout:
         self.pager = fitted.pager
 
 
-def cover(library: Library, labels: Labels, styles: Styles) -> list[Flowable]:
-    flowables: list[Flowable] = [
-        Spacer(1, 150),
-        Anchor(para_text(library.title), styles.cover_title, key=COVER_KEY, outline_title=labels("handbook.cover")),
-    ]
+def cover(library: Library, labels: Labels, styles: Styles, width: float, height: float) -> list[Flowable]:
+    """Title, subtitle, organisation, edition and the number of techniques, the disclaimer at
+    the foot: all on one page. A long title is set smaller (at most four lines), and the space
+    above the title gives way to long texts."""
+    title = Anchor(
+        para_text(library.title), _cover_title_style(library.title, styles, width), key=COVER_KEY,
+        outline_title=labels("handbook.cover"),
+    )  # fmt: skip
+    flowables: list[Flowable] = [title]
     count = labels("handbook.technique_count", count=len(library.techniques))
     for text, style in (
         (library.subtitle, styles.cover_subtitle),
@@ -133,13 +139,25 @@ def cover(library: Library, labels: Labels, styles: Styles) -> list[Flowable]:
     ):
         if text:
             flowables.append(Paragraph(para_text(text), style))
-    # TopPadder sets one flowable at the foot of the cover, so heading and text are one paragraph.
     note = ParagraphStyle("cover_note", parent=styles.source, leftIndent=0, firstLineIndent=0)
     disclaimer = Paragraph(
         f"<b>{para_text(labels('handbook.disclaimer'))}</b><br/>{para_text(library.disclaimer)}", note
     )
-    flowables += [TopPadder(disclaimer), NextPageTemplate(BODY)]
-    return flowables
+    used = sum(f.wrap(width, height)[1] + f.getSpaceAfter() for f in [*flowables, disclaimer])
+    # TopPadder sets one flowable at the foot of the cover, so heading and text are one paragraph.
+    return [Spacer(1, max(0.0, min(COVER_TOP_SPACE, height - used - 40))), *flowables, TopPadder(disclaimer),
+            NextPageTemplate(BODY)]  # fmt: skip
+
+
+def _cover_title_style(title: str, styles: Styles, width: float) -> ParagraphStyle:
+    style = styles.cover_title
+    for size in (30, 26, 22, 18, 15):
+        style = ParagraphStyle(f"cover_title_{size}", parent=styles.cover_title, fontSize=size, leading=size * 1.2)
+        paragraph = Paragraph(para_text(title), style)
+        _, height = paragraph.wrap(width, 10_000)
+        if height <= 4 * style.leading + 0.01:
+            break
+    return style
 
 
 @lru_cache(maxsize=4)
