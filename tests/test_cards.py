@@ -396,7 +396,7 @@ def test_pages_fonts_and_order(builds: dict[str, Build], name: str, library: Lib
         for page in reader.pages
         for font in page["/Resources"].get("/Font", {}).values()
     }
-    assert fonts <= {"DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique", "Symbola"}
+    assert fonts <= {"DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique", "Symbola", "NotoEmoji-Bold"}
     order = list(dict.fromkeys(c.technique_id for c in build.plan.cards))
     assert order == [t.id for t in library.ordered_techniques()]
 

@@ -6,11 +6,12 @@ import zlib
 from collections.abc import Callable
 
 from reportlab.lib import colors
-from reportlab.platypus import CondPageBreak, Flowable, Paragraph
+from reportlab.platypus import CondPageBreak, Flowable
 
 from exporter.model import PHRASE_FIELDS, SECTION_TITLES, Category, Item, Library, Technique
 from exporter.pdf.flowables import Anchor
 from exporter.pdf.fonts import REGULAR, para_text
+from exporter.pdf.paragraphs import Paragraph
 from exporter.pdf.styles import Styles, keep_room_for
 from exporter.pdf.text import draw_text, text_width
 

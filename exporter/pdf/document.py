@@ -10,13 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from exporter import __version__
 from exporter.model import Library
 from exporter.pdf.flowables import Anchor
 from exporter.pdf.fonts import BOLD, REGULAR, para_text, register_fonts
 from exporter.pdf.pagerefs import PageNumbers
+from exporter.pdf.paragraphs import Paragraph
 from exporter.pdf.styles import FOOTER_GAP, HEADER_GAP, MARGIN, MUTED, RULE, Styles, paper_size
 from exporter.pdf.text import draw_text, fit_text
 

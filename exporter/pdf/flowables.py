@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import Flowable
 
 from exporter.pdf.fonts import para_text
 from exporter.pdf.pagerefs import PageNumbers
+from exporter.pdf.paragraphs import Paragraph
 from exporter.pdf.text import draw_text, text_width
 
 
-class Anchor(Paragraph):  # type: ignore[misc]
+class Anchor(Paragraph):
     """A heading that starts a part of the document: a link target and an outline entry.
 
     The document template notices it after it is drawn (afterFlowable) and records its page.

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 from exporter.errors import ExporterError, Problem
 from exporter.model import SECTION_TITLES, Library, Technique
 from exporter.outputs import atomic_output
-from exporter.pdf.fonts import BOLD, ICONS, ITALIC, REGULAR, font_runs, para_text, register_fonts
+from exporter.pdf import text as canvas_text
+from exporter.pdf.fonts import BOLD, ITALIC, REGULAR, para_text, register_fonts
 from exporter.pdf.imposition import (
     MM,
     RULER_MM,
@@ -31,7 +32,8 @@ from exporter.writers import BuildOptions, WriteResult
 if TYPE_CHECKING:
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.pdfgen.canvas import Canvas
-    from reportlab.platypus import Paragraph
+
+    from exporter.pdf.paragraphs import Paragraph
 
 FILE_NAME = "pocket-cards.pdf"
 
@@ -366,14 +368,14 @@ def _small(size: float) -> float:
 
 
 def title_paragraph(title: str, side: str, size: float) -> Paragraph:
-    from reportlab.platypus import Paragraph
+    from exporter.pdf.paragraphs import Paragraph
 
     role = "title" if side == "front" else "back-title"
     return Paragraph(para_text(title), paragraph_style(role, size))
 
 
 def block_paragraph(block: Block, size: float) -> Paragraph:
-    from reportlab.platypus import Paragraph
+    from exporter.pdf.paragraphs import Paragraph
 
     style = paragraph_style(block.role, size, "99." if block.role == "step" else block.bullet)
     return Paragraph(para_text(block.text), style, bulletText=block.bullet or None)
@@ -468,22 +470,12 @@ def draw_plan(plan: CardPlan, library: Library, path: Path) -> None:
 
 
 def draw_text(canvas: Canvas, x: float, y: float, text: str, size: float, font: str = REGULAR) -> float:
-    """Draw text at a baseline with the icon font where needed; return the width drawn."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    start = x
-    for run_font, run in font_runs(text):
-        name = ICONS if run_font == ICONS else font
-        canvas.setFont(name, size)
-        canvas.drawString(x, y, run)
-        x += stringWidth(run, name, size)
-    return x - start
+    """Draw text at a baseline with the fallback fonts where needed; return the width drawn."""
+    return canvas_text.draw_text(canvas, x, y, text, size, font)
 
 
 def text_width(text: str, size: float, font: str = REGULAR) -> float:
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    return float(sum(stringWidth(run, ICONS if f == ICONS else font, size) for f, run in font_runs(text)))
+    return canvas_text.text_width(text, size, font)
 
 
 def draw_card_side(canvas: Canvas, card: Card, placement: Placement) -> None:
@@ -590,7 +582,7 @@ def calibration_scale_centres(sheet: SheetLayout, back_offset_mm: tuple[float, f
 
 
 def _draw_paragraphs(canvas: Canvas, sheet: SheetLayout, texts: list[str], top: float) -> None:
-    from reportlab.platypus import Paragraph
+    from exporter.pdf.paragraphs import Paragraph
 
     x = sheet.printable.x + 3 * MM
     width = min(sheet.printable.width - 6 * MM, 150 * MM)

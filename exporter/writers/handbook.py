@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reportlab.platypus import Flowable, KeepTogether, NextPageTemplate, PageBreak, Paragraph, Spacer, TopPadder
+from reportlab.platypus import Flowable, KeepTogether, NextPageTemplate, PageBreak, Spacer, TopPadder
 
 from exporter.model import Library, Technique
 from exporter.outputs import atomic_output
@@ -13,6 +13,7 @@ from exporter.pdf.document import BODY, OnePassDocument
 from exporter.pdf.flowables import Anchor, PageRefRow
 from exporter.pdf.fonts import para_text
 from exporter.pdf.pagerefs import PageNumbers
+from exporter.pdf.paragraphs import Paragraph
 from exporter.pdf.styles import Styles, make_styles
 from exporter.writers import BuildOptions, WriteResult
 

@@ -1,0 +1,192 @@
+"""Right-to-left text: bidi levels (python-bidi), joined letters (HarfBuzz), visual order.
+
+ReportLab's own bidi needs rlbidi, which cannot be installed here, and its shaping path drops
+bidi for mixed-font paragraphs. So a line of text is handled here, before ReportLab sees it:
+the Unicode bidi algorithm (UAX #9, python-bidi) gives each character its level, runs of one
+font and level are shaped by HarfBuzz (Arabic letters joined, brackets mirrored) and reordered
+(rule L2), and ReportLab draws the result left to right. Glyphs without a character of their
+own are drawn through exporter.pdf.glyphcodes, which also keeps the text layer in logical order.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Hashable, Sequence
+from functools import lru_cache
+from typing import Any, TypeVar
+
+from exporter.pdf.fallback import FALLBACK_FILES, FONT_DIR, SHAPED_FONTS
+from exporter.pdf.glyphcodes import glyph_char, is_glyph_code
+
+#: Languages whose pages run right to left.
+RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ps", "sd", "ug", "ur", "yi"})
+
+#: Hebrew, Arabic, Syriac, Thaana, NKo... and their presentation forms: strong right-to-left.
+_RTL_CHARS = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefe\U00010800-\U00010fff\U0001e800-\U0001efff]")
+#: Stand-in for a private glyph code (an emoji) when levels are worked out: a neutral symbol.
+_NEUTRAL = "\u2605"
+#: Bidi classes python-bidi drops from its result (rule X9): levelled as neutrals instead.
+_REMOVED_CLASSES = frozenset({"RLE", "LRE", "RLO", "LRO", "PDF", "BN"})
+
+Run = tuple[str, str]
+Key = TypeVar("Key", bound=Hashable)
+
+
+def is_rtl_language(language: str) -> bool:
+    return language.split("-")[0].split("_")[0].lower() in RTL_LANGUAGES
+
+
+def has_rtl(text: str) -> bool:
+    return _RTL_CHARS.search(text) is not None
+
+
+def base_is_rtl(text: str, default_rtl: bool = False) -> bool:
+    """The paragraph direction: its first strong character's (UAX #9 P2), else the default."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind == "L":
+            return False
+        if kind in ("R", "AL"):
+            return True
+    return default_rtl
+
+
+def levels(text: str, rtl: bool) -> list[int]:
+    """The embedding level of every character of one paragraph (odd: right to left)."""
+    from bidi import algorithm
+
+    levelled = "".join(
+        _NEUTRAL if is_glyph_code(c) or unicodedata.bidirectional(c) in _REMOVED_CLASSES else c for c in text
+    )
+    storage: dict[str, Any] = algorithm.get_empty_storage()
+    storage["base_level"] = 1 if rtl else 0
+    storage["base_dir"] = "R" if rtl else "L"
+    algorithm.get_embedding_levels(levelled, storage, False, False)
+    algorithm.explicit_embed_and_overrides(storage, False)
+    algorithm.resolve_weak_types(storage, False)
+    algorithm.resolve_neutral_types(storage, False)
+    algorithm.resolve_implicit_levels(storage, False)
+    return [int(char["level"]) for char in storage["chars"]]
+
+
+def visual_runs(runs: Sequence[Run], rtl: bool) -> list[Run]:
+    """(font, text) runs of one line in reading order -> the same line in drawing order.
+
+    Right-to-left runs come back shaped and reversed, and the runs reordered, so drawing them
+    one after another from the left puts every character where a reader expects it.
+    """
+    return visual_pieces(runs, rtl, str)
+
+
+def visual_pieces(pieces: Sequence[tuple[Key, str]], rtl: bool, font_of: Callable[[Key], str]) -> list[tuple[Key, str]]:
+    """visual_runs for pieces owned by anything (a Paragraph frag); font_of names its font."""
+    text = "".join(run for _, run in pieces)
+    if not text:
+        return []
+    if not rtl and not has_rtl(text):
+        return _merge(list(pieces))
+    line_levels = levels(text, rtl)
+    levelled: list[tuple[Key, str, int]] = []
+    position = 0
+    for key, run in pieces:
+        start = position
+        for end in range(position + 1, position + len(run) + 1):
+            if end == position + len(run) or line_levels[end] != line_levels[end - 1]:
+                levelled.append((key, text[start:end], line_levels[start]))
+                start = end
+        position += len(run)
+    return _merge(_reorder(levelled, font_of))
+
+
+def _reorder(pieces: list[tuple[Key, str, int]], font_of: Callable[[Key], str]) -> list[tuple[Key, str]]:
+    """Rule L2 on whole runs: reverse every stretch at or above each level, highest first."""
+    highest = max(level for _, _, level in pieces)
+    odd_levels = [level for _, _, level in pieces if level % 2]
+    if not odd_levels:
+        return [(key, text) for key, text, _ in pieces]
+    lowest_odd = min(odd_levels)
+    order = list(range(len(pieces)))
+    for level in range(highest, lowest_odd - 1, -1):
+        index = 0
+        while index < len(order):
+            if pieces[order[index]][2] >= level:
+                end = index
+                while end < len(order) and pieces[order[end]][2] >= level:
+                    end += 1
+                order[index:end] = reversed(order[index:end])
+                index = end
+            else:
+                index += 1
+    result = []
+    for number in order:
+        key, text, level = pieces[number]
+        reversed_run = level >= lowest_odd and (level - lowest_odd) % 2 == 0
+        result.append((key, _right_to_left(font_of(key), text) if reversed_run else text))
+    return result
+
+
+def _merge(runs: list[tuple[Key, str]]) -> list[tuple[Key, str]]:
+    merged: list[tuple[Key, str]] = []
+    for key, text in runs:
+        if merged and merged[-1][0] == key:
+            merged[-1] = (key, merged[-1][1] + text)
+        elif text:
+            merged.append((key, text))
+    return merged
+
+
+def _right_to_left(font: str, text: str) -> str:
+    """One right-to-left run in drawing order: shaped by HarfBuzz, or reversed and mirrored."""
+    if font in SHAPED_FONTS:
+        return shape_rtl(font, text)
+    return "".join(_MIRRORED.get(char, char) for char in reversed(text))
+
+
+@lru_cache(maxsize=8)
+def _harfbuzz_font(font: str) -> Any:
+    import uharfbuzz
+
+    blob = uharfbuzz.Blob.from_file_path(str(FONT_DIR / FALLBACK_FILES[font]))
+    return uharfbuzz.Font(uharfbuzz.Face(blob))
+
+
+@lru_cache(maxsize=8192)
+def shape_rtl(font: str, text: str) -> str:
+    """A right-to-left run of a shaped font as characters drawing its glyphs left to right."""
+    import uharfbuzz
+    from reportlab.pdfbase import pdfmetrics
+
+    hb_font = _harfbuzz_font(font)
+    buffer = uharfbuzz.Buffer()
+    buffer.add_str(text)
+    buffer.direction = "rtl"
+    buffer.guess_segment_properties()
+    uharfbuzz.shape(hb_font, buffer, {})
+    face = pdfmetrics.getFont(font).face
+    units = hb_font.face.upem
+    infos = buffer.glyph_infos
+    positions = buffer.glyph_positions
+    clusters = sorted({info.cluster for info in infos})
+    cluster_end = {start: end for start, end in zip(clusters, [*clusters[1:], len(text)], strict=True)}
+    written: set[int] = set()
+    drawn = []
+    # Glyphs come in drawing order; a cluster's text goes with the glyph nearest its logical start.
+    for info, position in reversed(list(zip(infos, positions, strict=True))):
+        cluster = info.cluster
+        cluster_text = text[cluster : cluster_end[cluster]] if cluster not in written else ""
+        written.add(cluster)
+        if len(cluster_text) == 1 and face.charToGlyph.get(ord(cluster_text)) == info.codepoint:
+            drawn.append(cluster_text)
+        else:
+            drawn.append(glyph_char(font, info.codepoint, cluster_text, position.x_advance * 1000.0 / units))
+    return "".join(reversed(drawn))
+
+
+def _mirror_table() -> dict[str, str]:
+    from bidi.mirror import MIRRORED
+
+    return dict(MIRRORED)
+
+
+_MIRRORED = _mirror_table()
