@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any, TypeVar
 
 from exporter.pdf.fallback import FALLBACK_FILES, FONT_DIR, SHAPED_FONTS
-from exporter.pdf.glyphcodes import glyph_char, is_glyph_code
+from exporter.pdf.glyphcodes import carrier_char, glyph_char, is_glyph_code, text_of
 
 #: Languages whose pages run right to left.
 RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ps", "sd", "ug", "ur", "yi"})
@@ -140,7 +140,32 @@ def _right_to_left(font: str, text: str) -> str:
     """One right-to-left run in drawing order: shaped by HarfBuzz, or reversed and mirrored."""
     if font in SHAPED_FONTS:
         return shape_rtl(font, text)
-    return "".join(_MIRRORED.get(char, char) for char in reversed(text))
+    return "".join(
+        _reading_glyphs(font, char)[::-1] if is_glyph_code(char) else _mirrored(font, char) for char in reversed(text)
+    )
+
+
+def _mirrored(font: str, char: str) -> str:
+    """A bracket in right-to-left text: drawn mirrored, still the bracket written in the text layer."""
+    mirror = _MIRRORED.get(char)
+    if mirror is None:
+        return char
+    from reportlab.pdfbase import pdfmetrics
+
+    glyph = pdfmetrics.getFont(font).face.charToGlyph.get(ord(mirror))
+    return mirror if glyph is None else glyph_char(font, glyph, char)
+
+
+def _reading_glyphs(font: str, char: str) -> str:
+    """A glyph standing for several characters (an emoji sequence) as that glyph for the first
+    and zero-width carriers for the rest, in reading order (see glyphcodes.carrier_char)."""
+    from reportlab.pdfbase import pdfmetrics
+
+    text = text_of(ord(char)) or ""
+    if len(text) < 2:
+        return char
+    glyph = pdfmetrics.getFont(font).face.charToGlyph[ord(char)]
+    return glyph_char(font, glyph, text[0]) + "".join(carrier_char(font, extra) for extra in text[1:])
 
 
 @lru_cache(maxsize=8)
@@ -169,17 +194,23 @@ def shape_rtl(font: str, text: str) -> str:
     positions = buffer.glyph_positions
     clusters = sorted({info.cluster for info in infos})
     cluster_end = {start: end for start, end in zip(clusters, [*clusters[1:], len(text)], strict=True)}
-    written: set[int] = set()
+    glyphs_of: dict[int, list[tuple[int, int]]] = {}
+    for info, position in zip(infos, positions, strict=True):
+        glyphs_of.setdefault(info.cluster, []).append((info.codepoint, position.x_advance))
     drawn = []
-    # Glyphs come in drawing order; a cluster's text goes with the glyph nearest its logical start.
-    for info, position in reversed(list(zip(infos, positions, strict=True))):
-        cluster = info.cluster
-        cluster_text = text[cluster : cluster_end[cluster]] if cluster not in written else ""
-        written.add(cluster)
-        if len(cluster_text) == 1 and face.charToGlyph.get(ord(cluster_text)) == info.codepoint:
-            drawn.append(cluster_text)
-        else:
-            drawn.append(glyph_char(font, info.codepoint, cluster_text, position.x_advance * 1000.0 / units))
+    # In reading order: each cluster's characters go one to a glyph, the first glyphs first;
+    # characters left over (a ligature's) ride on zero-width carriers after it.
+    for cluster in clusters:
+        chars = text[cluster : cluster_end[cluster]]
+        # HarfBuzz gives right-to-left glyphs in drawing order: reversed, they are in reading order.
+        glyphs = glyphs_of[cluster][::-1]
+        for index, (glyph, advance) in enumerate(glyphs):
+            own = chars[index:] if index == len(glyphs) - 1 else chars[index : index + 1]
+            if len(own) == 1 and face.charToGlyph.get(ord(own)) == glyph:
+                drawn.append(own)
+                continue
+            drawn.append(glyph_char(font, glyph, own[:1], advance * 1000.0 / units))
+            drawn += [carrier_char(font, extra) for extra in own[1:]]
     return "".join(reversed(drawn))
 
 

@@ -161,10 +161,20 @@ def check_glyphs(library: Library) -> list[Problem]:
     for index, category in enumerate(library.categories):
         header.append((f"categories[{index}].name", category.name))
         header.append((f"categories[{index}].icon", category.icon))
-    problems += _problems_for(library.path or "library.yaml", lambda _field: 1, header)
+    problems += _problems_for(library.path or "library.yaml", lambda field: _library_line(library, field), header)
     for technique in library.techniques:
         problems += _problems_for(technique.path, technique.line_of_text, technique.texts())
     return problems
+
+
+def _library_line(library: Library, field_path: str) -> int:
+    """The line of a library.yaml field as check_glyphs names it ("title", "categories[3].icon")."""
+    name, _, rest = field_path.partition("[")
+    if name == "categories" and rest:
+        index_text, _, key = rest.partition("].")
+        category = library.categories[int(index_text)]
+        return category.field_lines.get(key) or category.line or library.field_lines.get(name, 1)
+    return library.field_lines.get(name, 1)
 
 
 def _problems_for(path: str, line_for: Callable[[str], int], texts: Iterable[tuple[str, str]]) -> list[Problem]:

@@ -9,8 +9,8 @@ paragraph is right-aligned with its bullet (step number, ⚠) at the right.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, fields, is_dataclass, replace
+from typing import Any, TypeVar
 
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
@@ -29,6 +29,7 @@ _FALLBACK_FAMILIES = frozenset(BOLD_MEMBER) | frozenset(REGULAR_MEMBER)
 RTL_ATTRIBUTE = "exporter_rtl"
 
 _rtl_styles: dict[int, tuple[ParagraphStyle, ParagraphStyle]] = {}
+_ltr_styles: dict[int, tuple[ParagraphStyle, ParagraphStyle]] = {}
 
 
 def rtl_style(style: ParagraphStyle) -> ParagraphStyle:
@@ -49,7 +50,39 @@ def rtl_style(style: ParagraphStyle) -> ParagraphStyle:
         **{RTL_ATTRIBUTE: 1},
     )
     _rtl_styles[id(style)] = (style, mirrored)
+    _ltr_styles[id(mirrored)] = (mirrored, style)
     return mirrored
+
+
+def ltr_style(style: ParagraphStyle) -> ParagraphStyle:
+    """The left-to-right style a right-to-left one was made from (the style itself if it is not)."""
+    if not _style_is_rtl(style):
+        return style
+    cached = _ltr_styles.get(id(style))
+    if cached is not None and cached[0] is style:
+        return cached[1]
+    alignment = {TA_LEFT: TA_RIGHT, TA_RIGHT: TA_LEFT}.get(style.alignment, style.alignment)
+    plain = ParagraphStyle(
+        style.name + "-ltr",
+        parent=style,
+        alignment=alignment,
+        leftIndent=style.rightIndent,
+        rightIndent=style.leftIndent,
+        **{RTL_ATTRIBUTE: 0},
+    )
+    _ltr_styles[id(style)] = (style, plain)
+    return plain
+
+
+StylesT = TypeVar("StylesT")
+
+
+def right_to_left(styles: StylesT) -> StylesT:
+    """A dataclass of paragraph styles (styles.Styles) with every style right to left."""
+    assert is_dataclass(styles) and not isinstance(styles, type)
+    changes = {f.name: rtl_style(getattr(styles, f.name)) for f in fields(styles)}
+    result: StylesT = replace(styles, **changes)
+    return result
 
 
 def _style_is_rtl(style: ParagraphStyle) -> bool:
@@ -76,13 +109,18 @@ class Paragraph(ReportLabParagraph):  # type: ignore[misc]
         if not style_rtl and not has_rtl(joined):
             return
         self._logical = parsed
-        # A right-to-left library sets every paragraph right to left; elsewhere the text decides.
-        self._rtl = style_rtl or base_is_rtl(joined)
+        # The first strong letter decides (an English source in a Hebrew library stays left to
+        # right); text without one follows the library's direction.
+        self._rtl = base_is_rtl(joined, style_rtl)
         if self._rtl:
             self.style = rtl_style(style)
             if isinstance(bulletText, str):
                 self._bidi_bullet = bulletText
                 self.bulletText = None
+        else:
+            self.style = ltr_style(style)
+            if not has_rtl(joined):
+                self._logical = None  # plain left-to-right text: ReportLab lays it out (and hyphenates)
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         if self._logical is not None and availWidth != self._laid_width:

@@ -16,7 +16,9 @@ from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 
+from exporter.pdf.bidi import is_rtl_language
 from exporter.pdf.fonts import BOLD, ITALIC, REGULAR, register_fonts
+from exporter.pdf.paragraphs import right_to_left
 
 PAPER_SIZES: dict[str, tuple[float, float]] = {"a4": A4, "letter": LETTER}
 
@@ -122,7 +124,7 @@ def make_styles(language: str = "en", compact: bool = False) -> Styles:
     # not by keepWithNext, which lays the heading and its next paragraph out twice.
     heading = {"allowWidows": 1, "allowOrphans": 1, "hyphenationLang": ""}
     listed = {"leftIndent": 16, "bulletIndent": 0, "spaceAfter": 3}
-    return Styles(
+    styles = Styles(
         body=body,
         small=derive("small", fontSize=8, leading=10, textColor=MUTED, spaceAfter=0),
         title=derive("title", fontName=BOLD, fontSize=18, leading=22, spaceBefore=2, spaceAfter=6, **heading),
@@ -167,3 +169,4 @@ def make_styles(language: str = "en", compact: bool = False) -> Styles:
         cover_line=derive("cover_line", fontSize=12, leading=17, alignment=TA_CENTER, spaceAfter=4),
         page_heading=derive("page_heading", fontName=BOLD, fontSize=20, leading=25, spaceAfter=12, **heading),
     )
+    return right_to_left(styles) if is_rtl_language(language) else styles

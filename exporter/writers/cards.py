@@ -237,8 +237,6 @@ def fit_technique(technique: Technique, library: Library, card_size: str, width:
     ]
 
 
-
-
 def _common_size(
     front: list[Block], back: list[Block], sizes: list[float], parts: int, title: str, width: float, height: float
 ) -> float:
