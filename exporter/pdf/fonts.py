@@ -19,7 +19,17 @@ from exporter.errors import Problem
 from exporter.model import Library
 from exporter.pdf.bidi import has_rtl
 from exporter.pdf.emoji import CONTINUATIONS, emoji_table, needs_emoji_pass, split_emoji
-from exporter.pdf.fallback import EMOJI, SEARCH_ORDER, SYMBOLS, fallback_coverage, register_fallback_fonts
+from exporter.pdf.fallback import (
+    ARABIC,
+    EMOJI,
+    HEBREW,
+    SEARCH_ORDER,
+    SYMBOLS,
+    fallback_coverage,
+    register_fallback_fonts,
+)
+
+RTL_FONTS = frozenset({HEBREW, ARABIC})
 
 FONT_DIR = Path(__file__).parent / "fonts"
 
@@ -36,6 +46,8 @@ _FONT_FILES = {
 }
 
 _WHITESPACE = frozenset("\n\t\r ")
+#: Bidi classes of letters: a letter keeps the font of its own script.
+_STRONG = frozenset({"L", "R", "AL"})
 
 
 @lru_cache(maxsize=1)
@@ -100,18 +112,49 @@ def font_runs(text: str) -> Iterator[tuple[str, str]]:
             yield REGULAR, text
         return
     fallbacks = fallback_coverage()
+    chars: list[tuple[str, str]] = []
+    for piece, glyph in split_emoji(text):
+        chars += [(glyph, EMOJI)] if glyph is not None else [(c, _font_for(c, plain, fallbacks)) for c in piece]
+    if has_rtl(text):
+        chars = _punctuation_with_its_script(chars, fallbacks)
     current = REGULAR
     run: list[str] = []
-    for piece, glyph in split_emoji(text):
-        chars = [(glyph, EMOJI)] if glyph is not None else [(c, _font_for(c, plain, fallbacks)) for c in piece]
-        for char, font in chars:
-            if font != current and run:
-                yield current, "".join(run)
-                run = []
-            current = font
-            run.append(char)
+    for char, font in chars:
+        if font != current and run:
+            yield current, "".join(run)
+            run = []
+        current = font
+        run.append(char)
     if run:
         yield current, "".join(run)
+
+
+def _punctuation_with_its_script(
+    chars: list[tuple[str, str]], fallbacks: dict[str, frozenset[int]]
+) -> list[tuple[str, str]]:
+    """Punctuation and digits next to Hebrew or Arabic letters take the letters' font.
+
+    Text extractors (pdftotext) split words where the font changes; a comma in another font
+    than its word comes back on the wrong side of the space.
+    """
+    result = list(chars)
+    for index, (_char, font) in enumerate(result):
+        if font not in RTL_FONTS:
+            continue
+        for step in (-1, 1):
+            other = index + step
+            while 0 <= other < len(result):
+                neighbour, neighbour_font = result[other]
+                if (
+                    neighbour_font != REGULAR
+                    or neighbour in _WHITESPACE
+                    or unicodedata.bidirectional(neighbour) in _STRONG
+                    or ord(neighbour) not in fallbacks[font]
+                ):
+                    break
+                result[other] = (neighbour, font)
+                other += step
+    return result
 
 
 def _font_for(char: str, plain: frozenset[int], fallbacks: dict[str, frozenset[int]]) -> str:
