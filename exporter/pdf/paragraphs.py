@@ -109,9 +109,10 @@ class Paragraph(ReportLabParagraph):  # type: ignore[misc]
         if not style_rtl and not has_rtl(joined):
             return
         self._logical = parsed
-        # The first strong letter decides (an English source in a Hebrew library stays left to
-        # right); text without one follows the library's direction.
-        self._rtl = base_is_rtl(joined, style_rtl)
+        # A right-to-left library sets right to left any paragraph with a Hebrew or Arabic letter
+        # (even one that opens with "CBT"); one without (an English source) stays left to right.
+        # Elsewhere the first strong letter decides.
+        self._rtl = has_rtl(joined) if style_rtl else base_is_rtl(joined)
         if self._rtl:
             self.style = rtl_style(style)
             if isinstance(bulletText, str):
