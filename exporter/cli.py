@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from exporter import __version__
+from exporter.labels import bundled_languages
 
 F = Callable[..., Any]
 
@@ -128,11 +129,17 @@ def list_techniques(content_dir: Path) -> None:
     help="Content folder to write into.",
 )
 @click.option("--force", is_flag=True, help="Overwrite existing technique files (a .bak copy is kept).")
-def import_pages(pages: tuple[Path, ...], into_dir: Path, force: bool) -> None:
+@click.option(
+    "--language",
+    type=click.Choice(bundled_languages(), case_sensitive=False),
+    default=None,
+    help="The pages' language (default: found from their headings).",
+)
+def import_pages(pages: tuple[Path, ...], into_dir: Path, force: bool, language: str | None) -> None:
     """Turn catalogue pages (text files, or folders of them) into technique YAML files."""
     from exporter.importer import run_import
 
-    run_import(list(pages), into_dir, force)
+    run_import(list(pages), into_dir, force, language.lower() if language else None)
 
 
 @main.command()

@@ -144,6 +144,18 @@ def _display(path: Path) -> str:
     return path.as_posix()
 
 
+def technique_files(technique_dir: Path) -> list[Path]:
+    """The technique files of a folder: `.yaml` or `.yml` in any case; dot files are editor locks
+    and macOS "._" copies, not techniques."""
+    if not technique_dir.is_dir():
+        return []
+    return sorted(
+        path
+        for path in technique_dir.iterdir()
+        if path.suffix.lower() in (".yaml", ".yml") and not path.name.startswith(".")
+    )
+
+
 def read_library(content_dir: Path, strict: bool = False) -> tuple[Library, list[Problem]]:
     """Load and check everything under content_dir; raise ContentError listing every problem.
 
@@ -167,8 +179,7 @@ def check_library(content_dir: Path) -> tuple[Library | None, list[Problem]]:
     problems += header_problems
 
     technique_dir = content_dir / "techniques"
-    # Dot files are editor locks and macOS "._" copies, not techniques.
-    files = [p for p in [*technique_dir.glob("*.yaml"), *technique_dir.glob("*.yml")] if not p.name.startswith(".")]
+    files = technique_files(technique_dir)
     if not files:
         problems.append(Problem(_display(technique_dir), 0, "techniques", "no technique files (*.yaml) found"))
     if len(files) > MAX_TECHNIQUES:

@@ -503,7 +503,11 @@ def test_new_library_without_any_disclaimer_gets_a_placeholder_and_a_warning(tmp
     content = tmp_path / "content"
     result = import_into(content, PAGES / "missing-sections.txt")
     assert result.exit_code == 0, result.output
-    assert "library.yaml:3: disclaimer: warning: no page had a disclaimer; a placeholder was written" in result.stderr
+    written = (content / "library.yaml").read_text(encoding="utf-8").splitlines()
+    line = next(number for number, text in enumerate(written, 1) if text.startswith("disclaimer:"))
+    assert f"library.yaml:{line}: disclaimer: warning: no page had a disclaimer; a placeholder was written" in (
+        result.stderr
+    )
     library, _ = read_library(content)
     assert library.disclaimer == "For training and education only; not medical or psychological advice."
 
@@ -700,3 +704,118 @@ def test_fuzz_parsed_pages_write_yaml_that_reads_back(text: str) -> None:
     if page is not None:
         data = technique_data(page, [])
         assert yaml.safe_load(to_yaml(data)) == data
+
+
+# An existing technique is found by its id and title whatever its file is called (issue 12, item 5).
+
+
+def _grounding(**overrides: Any) -> dict[str, Any]:
+    fields: dict[str, Any] = {"title": "Grounding Through the Senses", "categories": ["Interpersonal"], **overrides}
+    return technique("grounding-through-the-senses", **fields)
+
+
+@pytest.mark.parametrize(
+    "file_name", ["my-grounding.yaml", "grounding-through-the-senses.yml", "Grounding.YAML", "case.YAML"]
+)
+def test_a_technique_in_a_renamed_or_yml_file_is_updated_not_duplicated(tmp_path: Path, file_name: str) -> None:
+    content = write_content(tmp_path, techniques=[])
+    existing = content / "techniques" / file_name
+    existing.write_text(yaml.safe_dump(_grounding(), allow_unicode=True, sort_keys=False), encoding="utf-8")
+    assert read_library(content)[0].technique("grounding-through-the-senses").path == existing.as_posix()
+
+    skipped = import_into(content, PAGES / "clean.txt")
+    assert skipped.exit_code == 1
+    assert f"skipped {existing.as_posix()} from" in skipped.stdout
+    assert sorted(p.name for p in (content / "techniques").iterdir()) == [file_name]
+
+    forced = import_into(content, PAGES / "clean.txt", force=True)
+    assert forced.exit_code == 0, forced.output
+    assert f"replaced {existing.as_posix()} from" in forced.stdout
+    assert sorted(p.name for p in (content / "techniques").iterdir()) == [file_name, f"{file_name}.bak"]
+    assert existing.read_text(encoding="utf-8").startswith("id: grounding-through-the-senses\ntitle: Grounding")
+    library, _ = read_library(content)
+    assert [t.id for t in library.techniques] == ["grounding-through-the-senses"]
+    assert len(library.technique("grounding-through-the-senses").steps) == 5
+
+    again = import_into(content, PAGES / "clean.txt")
+    assert again.exit_code == 0, again.output
+    assert f"unchanged {existing.as_posix()}" in again.stdout
+
+
+def test_an_id_held_by_another_file_is_never_written_a_second_time(tmp_path: Path) -> None:
+    other = _grounding(title="Something Else Entirely")
+    content = write_content(tmp_path, techniques=[])
+    holder = content / "techniques" / "renamed.yaml"
+    holder.write_text(yaml.safe_dump(other, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    result = import_into(content, PAGES / "clean.txt")
+    assert result.exit_code == 1
+    assert f"skipped {holder.as_posix()} from" in result.stdout
+    assert "that file holds another technique ('Something Else Entirely')" in result.stdout
+    assert not (content / "techniques" / "grounding-through-the-senses.yaml").exists()
+    validate = CliRunner().invoke(main, ["validate", "--content", str(content)])
+    assert validate.exit_code == 0, validate.output
+
+
+def test_two_pages_that_would_write_the_same_file_import_only_the_first(tmp_path: Path) -> None:
+    content = write_content(tmp_path, techniques=[technique("grounding", title="Grounding Through the Senses")])
+    renamed = tmp_path / "renamed.txt"
+    renamed.write_text(
+        (PAGES / "clean.txt").read_text(encoding="utf-8").replace("Grounding Through the Senses", "Grounding"),
+        encoding="utf-8",
+    )
+    result = import_into(content, PAGES / "clean.txt", renamed, force=True)
+    assert result.exit_code == 1
+    assert "renamed.txt:1: title: would be written to" in result.stderr and "only the first was imported" in (
+        result.stderr
+    )
+    assert [t.id for t in read_library(content)[0].techniques] == ["grounding"]
+
+
+# A character no bundled font can draw: a warning when the import writes it (issue 10).
+
+
+def _undrawable() -> str:
+    from exporter.pdf.fonts import missing_characters
+
+    candidates = ["\U0001cf50", "\U0001fbc5", "\U0001d000"]  # Znamenny neume, stick figure, Byzantine psili
+    found = [c for c in candidates if missing_characters(c)]
+    if not found:
+        pytest.skip("the bundled fonts draw every candidate symbol")
+    return found[0]
+
+
+def test_an_undrawable_icon_or_text_is_a_warning_with_its_line(tmp_path: Path) -> None:
+    symbol = _undrawable()
+    text = (PAGES / "clean.txt").read_text(encoding="utf-8")
+    text = text.replace("🧠 Self-awareness", f"{symbol} Self-awareness").replace("five things", f"five {symbol} things")
+    text = text.replace("These pages are educational", f"These {symbol} pages are educational")
+    page = tmp_path / "page.txt"
+    page.write_text(text, encoding="utf-8")
+    lines = text.splitlines()
+    categories_line = next(n for n, line in enumerate(lines, 1) if "Self-awareness" in line)
+    step_line = next(n for n, line in enumerate(lines, 1) if "five" in line)
+    content = tmp_path / "content"
+    result = import_into(content, page)
+    assert result.exit_code == 0, result.output
+    code = f"U+{ord(symbol):04X}"
+    assert f"page.txt:{categories_line}: categories: warning: the fonts cannot draw '{symbol}' ({code}" in (
+        result.stderr
+    )
+    assert "in the icon of 'Self-awareness'; `exporter validate` will fail until it is replaced" in result.stderr
+    assert f"page.txt:{step_line}: steps[2]: warning: the fonts cannot draw '{symbol}' ({code}" in result.stderr
+    disclaimer_line = next(n for n, line in enumerate(lines, 1) if line.startswith("These"))
+    assert f"page.txt:{disclaimer_line}: disclaimer: warning: the fonts cannot draw '{symbol}'" in result.stderr
+    validate = CliRunner().invoke(main, ["validate", "--content", str(content)])
+    assert validate.exit_code == 1 and "cannot draw" in validate.output
+
+
+def test_an_icon_the_library_already_has_is_not_warned_about(tmp_path: Path) -> None:
+    symbol = _undrawable()
+    text = (PAGES / "missing-sections.txt").read_text(encoding="utf-8")
+    assert "🤝 Interpersonal" in text
+    page = tmp_path / "page.txt"
+    page.write_text(text.replace("🤝 Interpersonal", f"{symbol} Interpersonal"), encoding="utf-8")
+    content = write_content(tmp_path)
+    result = import_into(content, page)
+    assert result.exit_code == 0, result.output
+    assert "cannot draw" not in result.stderr
