@@ -73,7 +73,8 @@ def emoji_glyph_texts(pdf: Path) -> Counter[str]:
 # Every emoji, as one glyph --------------------------------------------------------------------
 
 
-def test_every_emoji_of_unicode_15_1_is_one_glyph_of_the_emoji_font() -> None:
+def test_every_emoji_up_to_emoji_17_is_one_glyph_of_the_emoji_font() -> None:
+    """All of Unicode 15.1 and more: each sequence is drawn as the one glyph HarfBuzz picks."""
     register_fonts()
     from reportlab.pdfbase import pdfmetrics
 
@@ -81,8 +82,8 @@ def test_every_emoji_of_unicode_15_1_is_one_glyph_of_the_emoji_font() -> None:
     blob = uharfbuzz.Blob.from_file_path(str(FONT_DIR / FALLBACK_FILES[EMOJI]))
     shaper = uharfbuzz.Font(uharfbuzz.Face(blob))
     sequences = list(emoji_sequences())
-    fully_qualified = [s for s in sequences if len(s) == 1 or "\ufe0f" in s or not _has_text_default(s)]
-    assert len(fully_qualified) >= 3700
+    assert len(sequences) > 4900
+    assert {"🐦\u200d🔥", "🍋\u200d🟩", "⛓\ufe0f\u200d💥", "🙂\u200d↔\ufe0f", "🧑\u200d🧑\u200d🧒"} <= set(sequences)
     for sequence in sequences:
         runs = list(font_runs(sequence))
         assert len(runs) == 1 and runs[0][0] == EMOJI and len(runs[0][1]) == 1, sequence
@@ -96,10 +97,6 @@ def test_every_emoji_of_unicode_15_1_is_one_glyph_of_the_emoji_font() -> None:
         assert visible == [face.charToGlyph[ord(char)]], sequence
         assert drawable(sequence) == sequence
         assert not missing_characters(sequence)
-
-
-def _has_text_default(sequence: str) -> bool:
-    return len(sequence) == 1
 
 
 def test_emoji_in_running_text_keep_their_neighbours_and_lose_stray_selectors() -> None:

@@ -1,8 +1,8 @@
 """Emoji sequences as single glyphs of the bundled emoji font.
 
-fonts/emoji-sequences.tsv lists every emoji of Unicode 15.1 as written on phones (fully
-qualified, and the forms without their variation selectors) with the one glyph the font draws
-for it; tools/emoji_table.py makes it from the font with HarfBuzz. So a ZWJ sequence (🧘‍♀️),
+fonts/emoji-sequences.tsv lists every emoji up to Emoji 17.0 (so all of Unicode 15.1) as written
+on phones (fully qualified, and the forms without their variation selectors) with the one glyph
+the font draws for it; tools/emoji_table.py makes it from the font with HarfBuzz. So a ZWJ sequence (🧘‍♀️),
 a skin tone (👩🏽‍⚕️), a flag (🇺🇦) or a keycap (1️⃣) is looked up, never drawn as its parts.
 """
 
