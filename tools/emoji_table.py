@@ -1,4 +1,4 @@
-"""Regenerate exporter/pdf/fonts/emoji-sequences.tsv: every emoji of Unicode 15.1 and its glyph.
+"""Regenerate exporter/pdf/fonts/emoji-sequences.tsv: every emoji the font draws, and its glyph.
 
 Run by hand when the emoji font is replaced (needs `pip install emoji uharfbuzz`):
 
@@ -16,8 +16,8 @@ import sys
 import emoji
 import uharfbuzz as hb
 
-#: Unicode 15.1 is the last emoji version the bundled font covers fully; of later ones, the
-#: sequences it happens to draw as one glyph are listed too (the rest are left out, see stderr).
+#: Noto Emoji 3.006 draws every emoji up to Emoji 17.0 as one glyph; a sequence that is not one
+#: glyph is left out of the table and named on stderr.
 LAST_VERSION = 17.0
 #: emoji.EMOJI_DATA status values: 2 fully qualified, 3 minimally qualified, 4 unqualified.
 WRITTEN_FORMS = (2, 3, 4)
