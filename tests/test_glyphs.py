@@ -271,3 +271,17 @@ def test_scripts_and_symbols_that_print() -> None:
     samples = "Latin Ελληνικά Кириллица עברית العربية ✓ → ★ ⚠ ♀ 🧩 🫶 🐦‍🔥 🇺🇦 1️⃣ 👩🏽‍⚕️"
     assert missing_characters(samples) == []
     assert missing_characters("漢字 𓀀") == ["漢", "字", "𓀀"]
+
+
+def test_hebrew_chips_and_bullets_sit_on_the_right(hebrew_build: Path) -> None:
+    with pdfplumber.open(hebrew_build / "handouts" / "pause-and-rewind.pdf") as document:
+        page = document.pages[0]
+        margin = 18 * 72 / 25.4
+        chars = page.chars
+        chip_chars = [c for c in chars if 8 < c["size"] < 9 and "\u0590" <= c["text"] <= "\u05ff"]
+        step_numbers = [c for c in chars if c["text"] == "1" and "Bold" in c["fontname"]]
+        width = page.width
+    # The chip row starts at the right margin (its border is 5 pt beyond the text)...
+    assert chip_chars and width - margin - max(c["x1"] for c in chip_chars) < 12
+    # ...and step 1's number stands right of its text, at the right margin.
+    assert step_numbers and any(width - margin - c["x1"] < 12 for c in step_numbers)

@@ -29,7 +29,6 @@ _FALLBACK_FAMILIES = frozenset(BOLD_MEMBER) | frozenset(REGULAR_MEMBER)
 RTL_ATTRIBUTE = "exporter_rtl"
 
 _rtl_styles: dict[int, tuple[ParagraphStyle, ParagraphStyle]] = {}
-_ltr_styles: dict[int, tuple[ParagraphStyle, ParagraphStyle]] = {}
 
 
 def rtl_style(style: ParagraphStyle) -> ParagraphStyle:
@@ -46,32 +45,12 @@ def rtl_style(style: ParagraphStyle) -> ParagraphStyle:
         alignment=alignment,
         leftIndent=style.rightIndent,
         rightIndent=style.leftIndent,
+        borderPadding=_mirrored_padding(style.borderPadding),
         hyphenationLang="",
         **{RTL_ATTRIBUTE: 1},
     )
     _rtl_styles[id(style)] = (style, mirrored)
-    _ltr_styles[id(mirrored)] = (mirrored, style)
     return mirrored
-
-
-def ltr_style(style: ParagraphStyle) -> ParagraphStyle:
-    """The left-to-right style a right-to-left one was made from (the style itself if it is not)."""
-    if not _style_is_rtl(style):
-        return style
-    cached = _ltr_styles.get(id(style))
-    if cached is not None and cached[0] is style:
-        return cached[1]
-    alignment = {TA_LEFT: TA_RIGHT, TA_RIGHT: TA_LEFT}.get(style.alignment, style.alignment)
-    plain = ParagraphStyle(
-        style.name + "-ltr",
-        parent=style,
-        alignment=alignment,
-        leftIndent=style.rightIndent,
-        rightIndent=style.leftIndent,
-        **{RTL_ATTRIBUTE: 0},
-    )
-    _ltr_styles[id(style)] = (style, plain)
-    return plain
 
 
 StylesT = TypeVar("StylesT")
@@ -83,6 +62,14 @@ def right_to_left(styles: StylesT) -> StylesT:
     changes = {f.name: rtl_style(getattr(styles, f.name)) for f in fields(styles)}
     result: StylesT = replace(styles, **changes)
     return result
+
+
+def _mirrored_padding(padding: Any) -> Any:
+    """A border padding (top, right, bottom, left) with its left and right swapped."""
+    if isinstance(padding, (tuple, list)) and len(padding) == 4:
+        top, right, bottom, left = padding
+        return (top, left, bottom, right)
+    return padding
 
 
 def _style_is_rtl(style: ParagraphStyle) -> bool:
@@ -109,19 +96,16 @@ class Paragraph(ReportLabParagraph):  # type: ignore[misc]
         if not style_rtl and not has_rtl(joined):
             return
         self._logical = parsed
-        # A right-to-left library sets right to left any paragraph with a Hebrew or Arabic letter
-        # (even one that opens with "CBT"); one without (an English source) stays left to right.
-        # Elsewhere the first strong letter decides.
+        # A right-to-left library lays every paragraph out from the right (alignment, indents,
+        # bullet); the order inside its lines is right to left when it has a Hebrew or Arabic
+        # letter (even one that opens with "CBT"), left to right without one (an English source).
+        # Elsewhere the first strong letter decides both.
         self._rtl = has_rtl(joined) if style_rtl else base_is_rtl(joined)
-        if self._rtl:
+        if style_rtl or self._rtl:
             self.style = rtl_style(style)
             if isinstance(bulletText, str):
                 self._bidi_bullet = bulletText
                 self.bulletText = None
-        else:
-            self.style = ltr_style(style)
-            if not has_rtl(joined):
-                self._logical = None  # plain left-to-right text: ReportLab lays it out (and hyphenates)
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         if self._logical is not None and availWidth != self._laid_width:
