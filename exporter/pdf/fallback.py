@@ -51,10 +51,12 @@ def register_fallback_fonts() -> None:
         pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / file_name), shapable=False))
     for name in (EMOJI, SYMBOLS, *BOLD_MEMBER):
         bold = BOLD_MEMBER.get(name, name)
-        addMapping(name, 0, 0, name)
-        addMapping(name, 1, 0, bold)
+        # No italic members: italic text uses the upright ones. The upright mappings go last, so
+        # ReportLab reads each font name back as upright (its reverse map keeps the last one).
         addMapping(name, 0, 1, name)
         addMapping(name, 1, 1, bold)
+        addMapping(name, 1, 0, bold)
+        addMapping(name, 0, 0, name)
 
 
 def member(font: str, bold: bool) -> str:

@@ -9,6 +9,7 @@ paragraph is right-aligned with its bullet (step number, ⚠) at the right.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from typing import Any, TypeVar
 
@@ -23,6 +24,8 @@ from exporter.pdf.fallback import BOLD_MEMBER, REGULAR_MEMBER, member
 from exporter.pdf.text import is_bold
 
 _FALLBACK_FAMILIES = frozenset(BOLD_MEMBER) | frozenset(REGULAR_MEMBER)
+#: Where a line may break, as ReportLab breaks it (a no-break space joins two words).
+_BREAKABLE_SPACE = re.compile("[ \t\n\r]")
 
 
 #: Style attribute that marks a right-to-left style (ReportLab's own wordWrap="RTL" needs rlbidi).
@@ -164,7 +167,7 @@ def _words(frags: list[Any]) -> list[list[_Word]]:
         if getattr(frag, "lineBreak", False):
             lines.append([_Word()])
             continue
-        for index, part in enumerate(getattr(frag, "text", "").split(" ")):
+        for index, part in enumerate(_BREAKABLE_SPACE.split(getattr(frag, "text", ""))):
             if index:
                 lines[-1].append(_Word(space=frag))
             if part:
