@@ -39,6 +39,10 @@ MAX_BUILD_OVER_HANDBOOK = 1.5
 MAX_SCALING_DRIFT = 0.10
 MAX_PEAK_MB = 300
 MAX_HELP_OVERHEAD_MS = 150
+#: The deck writer (issue #15): peak memory at DECK_SIZE techniques, state file size per technique.
+DECK_SIZE = 5000
+MAX_DECK_PEAK_MB = 400
+MAX_STATE_KB_PER_TECHNIQUE = 3.0
 
 
 @dataclass
@@ -112,6 +116,9 @@ def measure(kind: str, content: Path, out: Path) -> None:
     """Child side: load the library (not timed), time one layout, print JSON."""
     from exporter.pipeline import load_checked, resolve_options
 
+    if kind == "deck":
+        measure_deck(content, out)
+        return
     if kind == "load":
         started = time.perf_counter()
         load_checked(content, strict=False, pdf=True)
@@ -141,6 +148,67 @@ def measure(kind: str, content: Path, out: Path) -> None:
         raise SystemExit(f"unknown measurement {kind}")
     seconds = time.perf_counter() - started
     print(json.dumps({"seconds": seconds, "pages": _page_count(target)}))
+
+
+def measure_deck(content: Path, out: Path) -> None:
+    """Child side of bench_deck: the deck writer twice (a first build, then a rebuild with the state)."""
+    from exporter.pipeline import load_checked
+    from exporter.writers import BuildOptions, get_writer
+
+    library, _ = load_checked(content, strict=False, pdf=False)
+    state = out / "deck-state.json"
+    state.unlink(missing_ok=True)
+    write = get_writer("deck")
+    started = time.perf_counter()
+    write(library, out, BuildOptions(deck_state=state))
+    first = time.perf_counter() - started
+    started = time.perf_counter()
+    write(library, out, BuildOptions(deck_state=state))
+    again = time.perf_counter() - started
+    kb = state.stat().st_size / 1024 / len(library.techniques)
+    print(json.dumps({"seconds": again, "first": first, "state_kb": kb}))
+
+
+@dataclass
+class DeckResult:
+    size: int
+    run: Run | None
+    first_seconds: float
+    state_kb: float
+
+
+def bench_deck(size: int, work: Path) -> DeckResult:
+    """The deck writer alone at one size, in a fresh process (peak memory includes loading)."""
+    from exporter.synthetic import write_synthetic_content
+
+    root = work / f"deck-n{size}"
+    content = write_synthetic_content(root, size, SEED)
+    out = root / "output"
+    out.mkdir(parents=True, exist_ok=True)
+    print(f"  deck writer at N={size} ...", file=sys.stderr, flush=True)
+    run, stdout = measured(in_child("deck", content, out))
+    report = json.loads(stdout) if stdout.strip().startswith("{") else {}
+    return DeckResult(size, run, float(report.get("first", 0.0)), float(report.get("state_kb", 0.0)))
+
+
+def deck_report(result: DeckResult) -> list[str]:
+    """The deck table row and its two targets."""
+    run = result.run
+    peak = run.peak_mb if run else None
+    lines = ["Deck writer, from the loaded library (seconds; peak MB of the process, loading included)"]
+    lines.append(f"{'N':>6} {'first build':>12} {'rebuild':>8} {'peak MB':>8} {'state KB/technique':>19}")
+    lines.append(
+        f"{result.size:>6} {result.first_seconds:>12.2f} {number(seconds(run)):>8} {number(peak, 0):>8}"
+        f" {result.state_kb:>19.2f}"
+    )
+    for target, value, limit, unit in (
+        (f"deck writer peak < {MAX_DECK_PEAK_MB} MB at N={result.size}", peak, MAX_DECK_PEAK_MB, " MB"),
+        (f"deck-state.json <= {MAX_STATE_KB_PER_TECHNIQUE} KB per technique", result.state_kb,
+         MAX_STATE_KB_PER_TECHNIQUE, " KB"),
+    ):  # fmt: skip
+        verdict = "----" if value is None else ("met " if value <= limit else "MISS")
+        lines.append(f"  [{verdict}] {target}: {'failed' if value is None else f'{value:.1f}{unit}'}")
+    return lines
 
 
 def _page_count(pdf: Path) -> int:
@@ -399,6 +467,8 @@ def main(argv: list[str] | None = None) -> None:
         help=f"rounds of measurements for sizes up to {REPEAT_UP_TO}; the fastest counts (default: %(default)s)",
     )
     parser.add_argument("--no-typst", action="store_true", help="skip Typst even when it is installed")
+    parser.add_argument("--deck-size", type=int, default=DECK_SIZE, help="deck writer size (default: %(default)s)")
+    parser.add_argument("--deck-only", action="store_true", help="measure only the deck writer")
     parser.add_argument("--keep", type=Path, help="write the libraries and outputs here and keep them")
     parser.add_argument("--startup-rounds", type=int, default=15, help=argparse.SUPPRESS)
     parser.add_argument("--measure", nargs=3, metavar=("KIND", "CONTENT", "OUT"), help=argparse.SUPPRESS)
@@ -418,11 +488,17 @@ def main(argv: list[str] | None = None) -> None:
     )
     with tempfile.TemporaryDirectory(prefix="exporter-bench-") as scratch:
         work = args.keep or Path(scratch)
+        deck = bench_deck(args.deck_size, work)
+        if args.deck_only:
+            print("\n".join(deck_report(deck)))
+            return
         results = [bench_size(size, work, args.repeat if size <= REPEAT_UP_TO else 1, with_typst) for size in sizes]
         startup = startup_times(args.startup_rounds)
         glyph_rows = glyph_check_rows(500 if 500 in sizes else sizes[0], work)
     print()
     print("\n".join(report(results, startup, with_typst)))
+    print()
+    print("\n".join(deck_report(deck)))
     print("\n".join(["", *glyph_rows]))
     for result in results:
         print(f"\n`exporter build` at N={result.size} (each writer's own time, in parallel):")

@@ -27,9 +27,9 @@ def print_problems(problems: list[Problem]) -> None:
         click.echo(str(problem), err=True)
 
 
-def load_checked(content_dir: Path, strict: bool, pdf: bool) -> tuple[Library, list[Problem]]:
+def load_checked(content_dir: Path, strict: bool, pdf: bool, learning: bool = False) -> tuple[Library, list[Problem]]:
     """The validated library; with pdf, every character is also checked against the fonts."""
-    library, warnings = read_library(content_dir, strict)
+    library, warnings = read_library(content_dir, strict, learning)
     if pdf:
         from exporter.pdf.fonts import check_glyphs
 
@@ -40,7 +40,7 @@ def load_checked(content_dir: Path, strict: bool, pdf: bool) -> tuple[Library, l
 
 
 def validate_content(content_dir: Path, strict: bool) -> None:
-    library, warnings = load_checked(content_dir, strict, pdf=True)
+    library, warnings = load_checked(content_dir, strict, pdf=True, learning=True)
     print_problems(warnings)
     click.echo(f"OK: {len(library.techniques)} technique(s), {len(warnings)} warning(s).")
 

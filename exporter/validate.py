@@ -156,12 +156,17 @@ def technique_files(technique_dir: Path) -> list[Path]:
     )
 
 
-def read_library(content_dir: Path, strict: bool = False) -> tuple[Library, list[Problem]]:
+def read_library(content_dir: Path, strict: bool = False, learning: bool = False) -> tuple[Library, list[Problem]]:
     """Load and check everything under content_dir; raise ContentError listing every problem.
 
-    Returns the library and the warnings. With strict, warnings count as errors.
+    Returns the library and the warnings. With strict, warnings count as errors. With learning,
+    the learning lint (exporter.lint: cards a trainee could not grade) runs too.
     """
     library, problems = check_library(content_dir)
+    if library is not None and learning:
+        from exporter.lint import lint_library
+
+        problems += lint_library(library)
     if library is None or errors_only(problems) or (strict and problems):
         raise ContentError(problems)
     return library, problems

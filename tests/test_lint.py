@@ -1,0 +1,59 @@
+"""The learning lint, as an author meets it: `exporter validate` warnings, errors with --strict."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import BUNDLED_CONTENT, technique, write_content
+
+from exporter.cli import main
+from exporter.lint import listed_things
+
+LONG = " ".join(["word"] * 26) + "."
+
+
+def validate(content: Path, *flags: str) -> tuple[int, list[str]]:
+    result = CliRunner().invoke(main, ["validate", "--content", str(content), *flags])
+    return result.exit_code, result.output.splitlines()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "words"),
+    [
+        ({"warnings": ["Do not rush — it backfires.", "Do not lecture — it shames."]}, "warnings[1]",
+         "would ask the same question as the card of item 1"),
+        ({"key_phrases": [{"cue": "The client is quiet", "text": "Take your time."},
+                          {"cue": "The client is quiet", "text": "I am here."}]}, "key_phrases[1]",
+         "its cue is the same as the cue of item 1"),
+        ({"steps": ["One step.", LONG]}, "steps[1]", "has 26 words; a card's answer should be one idea of at most 25"),
+        ({"steps": ["Notice whether the client freezes, shouts, laughs or leaves."]}, "steps[0]", "lists 4 things"),
+        ({"warnings": ["Do not hurry the client."]}, "warnings[0]", "says what to avoid but not why"),
+        ({"warnings": [{"cue": "Hurrying the client along", "text": "Do not hurry the client — it scares them."}]},
+         "warnings[0].cue", "the situation names the mistake itself ('hurry…')"),
+        ({"follow_up_questions": [{"cue": "Ask what was going on for them", "text": "What was going on for you?"}]},
+         "follow_up_questions[0].cue", "the cue holds most of the words of its answer"),
+    ],
+)  # fmt: skip
+def test_each_rule_is_a_located_warning_and_an_error_with_strict(
+    tmp_path: Path, overrides: dict[str, object], field: str, words: str
+) -> None:
+    content = write_content(tmp_path, techniques=[technique("alpha", **overrides)])
+    code, lines = validate(content)
+    assert code == 0
+    (line,) = [line for line in lines if "warning:" in line]
+    assert line.startswith(f"{content}/techniques/alpha.yaml:") and f": {field}: warning: " in line
+    assert words in line
+    code, lines = validate(content, "--strict")
+    assert code == 1 and lines[-1] == "Error: 1 warning(s), which --strict treats as errors"
+
+
+def test_the_bundled_content_passes_the_lint() -> None:
+    assert validate(BUNDLED_CONTENT, "--strict") == (0, ["OK: 3 technique(s), 0 warning(s)."])
+
+
+def test_commas_between_clauses_are_not_a_list() -> None:
+    assert listed_things("Ich sehe, dass es Sie traf. Das wollte ich nicht, und ich möchte verstehen, was war.") == 1
+    assert listed_things('Say it: "Wait, stop, look, listen or leave."') == 1  # quoted speech is one phrase
+    assert listed_things("Watch for signs: the client shuts down, turns hostile, goes passive or pulls away.") == 4
