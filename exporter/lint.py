@@ -97,9 +97,12 @@ def same_fronts(section: str, items: tuple[Item, ...]) -> Iterator[tuple[int, st
             what = "it has no cue and opens with the same words as item"
         if front in seen:
             earlier = seen[front]
-            yield index, (
-                f"its card would ask the same question as the card of item {earlier + 1} ({what} {earlier + 1}); "
-                "add a `cue:` that names the situation in which this one is the right answer"
+            yield (
+                index,
+                (
+                    f"its card would ask the same question as the card of item {earlier + 1} ({what} {earlier + 1}); "
+                    "add a `cue:` that names the situation in which this one is the right answer"
+                ),
             )
         else:
             seen.setdefault(front, index)
@@ -185,4 +188,3 @@ def _stems(text: str) -> set[str]:
     words = re.findall(r"\w+", text.casefold())
     stems = {word[:5] for word in words if len(word) >= 5 and word not in _COMMON}
     return stems - _PEOPLE_STEMS
-

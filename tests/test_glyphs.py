@@ -229,7 +229,8 @@ def test_mixed_numbers_and_latin_words_keep_their_own_order() -> None:
     from exporter.pdf.bidi import visual_runs
 
     runs = visual_runs([("ExporterHebrew", "שלב 12 של MBT"), ("ExporterSans", "")], rtl=True)
-    drawn = "".join(text for _, text in runs)
+    # Letters kerned by HarfBuzz are drawn through private codes: read them back as their text.
+    drawn = "".join(text_of(ord(char)) or char for _, text in runs for char in text)
     # Drawn left to right: the Latin word and the number read left to right, the Hebrew reversed.
     assert drawn.startswith("MBT")
     assert "12" in drawn and "21" not in drawn
@@ -285,3 +286,26 @@ def test_hebrew_chips_and_bullets_sit_on_the_right(hebrew_build: Path) -> None:
     assert chip_chars and width - margin - max(c["x1"] for c in chip_chars) < 12
     # ...and step 1's number stands right of its text, at the right margin.
     assert step_numbers and any(width - margin - c["x1"] < 12 for c in step_numbers)
+
+
+def test_hebrew_vowel_points_sit_on_their_letter(tmp_path: Path) -> None:
+    from reportlab.platypus import SimpleDocTemplate
+
+    from exporter.pdf.fonts import para_text
+    from exporter.pdf.paragraphs import Paragraph
+    from exporter.pdf.styles import make_styles
+
+    target = tmp_path / "points.pdf"
+    SimpleDocTemplate(str(target)).build([Paragraph(para_text("שָׁלוֹם"), make_styles("he").title)])
+    with pdfplumber.open(target) as document:
+        chars = document.pages[0].chars
+    shin = next(c for c in chars if c["text"] == "ש")
+    marks = [c for c in chars if c["text"] in ("\u05b8", "\u05c1")]  # qamats, shin dot
+    assert len(marks) == 2
+    # Drawn where HarfBuzz puts them: inside the shin's advance, not over the lamed beside it.
+    shin_advance = 730 / 1000 * shin["size"]
+    assert all(shin["x0"] <= mark["x0"] < shin["x0"] + shin_advance for mark in marks)
+    qamats, shin_dot = (next(m for m in marks if m["text"] == t) for t in ("\u05b8", "\u05c1"))
+    # The shin dot sits over the right arm, right of the qamats under the letter: each mark's
+    # text in the PDF is its own glyph's.
+    assert shin_dot["x0"] > qamats["x0"]

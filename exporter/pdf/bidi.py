@@ -13,11 +13,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, TypeVar
 
 from exporter.pdf.fallback import FALLBACK_FILES, FONT_DIR, SHAPED_FONTS
-from exporter.pdf.glyphcodes import carrier_char, glyph_char, is_glyph_code, text_of
+from exporter.pdf.glyphcodes import carrier_char, glyph_advance, glyph_char, is_glyph_code, text_of
 
 #: Languages whose pages run right to left.
 RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ps", "sd", "ug", "ur", "yi"})
@@ -194,24 +195,84 @@ def shape_rtl(font: str, text: str) -> str:
     positions = buffer.glyph_positions
     clusters = sorted({info.cluster for info in infos})
     cluster_end = {start: end for start, end in zip(clusters, [*clusters[1:], len(text)], strict=True)}
-    glyphs_of: dict[int, list[tuple[int, int]]] = {}
+    glyphs_of: dict[int, list[_Glyph]] = {}
     for info, position in zip(infos, positions, strict=True):
-        glyphs_of.setdefault(info.cluster, []).append((info.codepoint, position.x_advance))
+        glyphs_of.setdefault(info.cluster, []).append(_Glyph(info.codepoint, position.x_advance, position.x_offset))
     drawn = []
     # In reading order: each cluster's characters go one to a glyph, the first glyphs first;
     # characters left over (a ligature's) ride on zero-width carriers after it.
     for cluster in clusters:
         chars = text[cluster : cluster_end[cluster]]
         # HarfBuzz gives right-to-left glyphs in drawing order: reversed, they are in reading order.
-        glyphs = glyphs_of[cluster][::-1]
-        for index, (glyph, advance) in enumerate(glyphs):
-            own = chars[index:] if index == len(glyphs) - 1 else chars[index : index + 1]
-            if len(own) == 1 and face.charToGlyph.get(ord(own)) == glyph:
-                drawn.append(own)
-                continue
-            drawn.append(glyph_char(font, glyph, own[:1], advance * 1000.0 / units))
-            drawn += [carrier_char(font, extra) for extra in own[1:]]
+        reading: list[_Glyph] = []
+        for glyph, own in _texts_of_glyphs(glyphs_of[cluster][::-1], chars, face.charToGlyph):
+            reading.append(_Glyph(glyph.glyph, glyph.advance, glyph.offset, own[:1]))
+            reading += [_Glyph(None, 0, 0, extra) for extra in own[1:]]
+        drawn.append(_cluster_chars(font, face, reading[::-1], 1000.0 / units))
     return "".join(reversed(drawn))
+
+
+def _texts_of_glyphs(glyphs: list[_Glyph], chars: str, cmap: dict[int, int]) -> list[tuple[_Glyph, str]]:
+    """Which characters of a cluster each of its glyphs (in reading order) stands for.
+
+    A glyph the font maps a character to takes that character (a Hebrew point its own mark);
+    the others take the rest in order, the last glyph everything left (a ligature's letters).
+    """
+    left = list(chars)
+    owned: list[list[str]] = [[] for _ in glyphs]
+    for index, glyph in enumerate(glyphs):
+        match = next((c for c in left if cmap.get(ord(c)) == glyph.glyph), None)
+        if match is not None:
+            owned[index].append(match)
+            left.remove(match)
+    for index in range(len(glyphs)):
+        if not owned[index] and left:
+            owned[index].append(left.pop(0))
+    if left:
+        owned[-1] += left
+    return [(glyph, "".join(own)) for glyph, own in zip(glyphs, owned, strict=True)]
+
+
+@dataclass(frozen=True)
+class _Glyph:
+    """A shaped glyph (None: a zero-width carrier), its advance and x offset in font units, its text."""
+
+    glyph: int | None
+    advance: int
+    offset: int
+    text: str = ""
+
+
+def _cluster_chars(font: str, face: Any, glyphs: list[_Glyph], scale: float) -> str:
+    """One cluster's glyphs, in drawing order, as characters.
+
+    ReportLab draws each glyph where the previous one's advance ends; it has no per-glyph offset.
+    A base letter with marks placed on it (Hebrew points) is drawn first with its advance cut at
+    the first mark's offset, each mark then takes the advance up to the next, the last the rest:
+    every glyph lands where HarfBuzz put it, and the cluster keeps its width.
+    """
+    bases = [g for g in glyphs if g.glyph is not None and g.advance > 0]
+    marks = sorted((g for g in glyphs if g.glyph is not None and g.advance == 0 and g.offset), key=lambda g: g.offset)
+    if len(bases) == 1 and marks and all(0 <= m.offset <= bases[0].advance for m in marks):
+        base = bases[0]
+        others = [g for g in glyphs if g is not base and g not in marks]
+        cuts = [m.offset for m in marks] + [base.advance]
+        placed = [_Glyph(base.glyph, cuts[0], 0, base.text)]
+        placed += [_Glyph(m.glyph, cuts[n + 1] - cuts[n], 0, m.text) for n, m in enumerate(marks)]
+        glyphs = others + placed
+    result = []
+    for glyph in glyphs:
+        if glyph.glyph is None:
+            result.append(carrier_char(font, glyph.text))
+        elif len(glyph.text) == 1 and face.charToGlyph.get(ord(glyph.text)) == glyph.glyph:
+            natural = glyph_advance(font, glyph.glyph)
+            if abs(natural - glyph.advance * scale) < 0.01:
+                result.append(glyph.text)
+            else:
+                result.append(glyph_char(font, glyph.glyph, glyph.text, glyph.advance * scale))
+        else:
+            result.append(glyph_char(font, glyph.glyph, glyph.text, glyph.advance * scale))
+    return "".join(result)
 
 
 def _mirror_table() -> dict[str, str]:

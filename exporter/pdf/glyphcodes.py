@@ -18,7 +18,7 @@ from typing import Any
 FIRST_CODE = 0xF0000
 LAST_CODE = 0xFFFFD
 
-_codes: dict[tuple[str, int, str], int] = {}
+_codes: dict[tuple[str, int, str, float | None], int] = {}
 _texts: dict[int, str] = {}
 
 
@@ -28,7 +28,7 @@ def glyph_char(font_name: str, glyph: int, text: str, width: float | None = None
     width (thousandths of an em) overrides the glyph's advance, e.g. HarfBuzz's zero advance
     for a combining mark.
     """
-    key = (font_name, glyph, text)
+    key = (font_name, glyph, text, None if width is None else round(width, 3))
     code = _codes.get(key)
     if code is None:
         from reportlab.pdfbase import pdfmetrics
