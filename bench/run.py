@@ -7,6 +7,7 @@ in a fresh process, one after another:
 - the handbook writer against the floor (bench/floor.py: plain ReportLab, one pass, no contents)
   and against Typst compiling the same text with a contents page (when `typst` is installed),
   all three from the already loaded library;
+- the pocket-card writer from the same loaded library, against the handbook;
 - the commands as a person runs them: `exporter handbook` and `exporter build` (all outputs);
 - time per technique (is it linear?) and the peak memory of the largest process;
 and once: `exporter --help` against bare `python -c pass`, and the glyph check against the
@@ -36,6 +37,7 @@ REPEAT_UP_TO = 500
 #: Targets from the issue (2-core machine).
 MAX_HANDBOOK_OVER_FLOOR = 1.2
 MAX_BUILD_OVER_HANDBOOK = 1.5
+MAX_CARDS_OVER_HANDBOOK = 0.5
 MAX_SCALING_DRIFT = 0.10
 MAX_PEAK_MB = 300
 MAX_HELP_OVERHEAD_MS = 150
@@ -137,6 +139,11 @@ def measure(kind: str, content: Path, out: Path) -> None:
 
         options = resolve_options(library, content, None, None, None, (0.0, 0.0), False)
         target = get_writer("handbook")(library, out, options).paths[0]
+    elif kind == "cards":
+        from exporter.writers import get_writer
+
+        options = resolve_options(library, content, None, None, None, (0.0, 0.0), False)
+        target = get_writer("cards")(library, out, options).paths[0]
     elif kind == "typst":
         import typst
         from typst_source import TYPST_FONT_DIR, handbook_source
@@ -232,6 +239,7 @@ class SizeResult:
     handbook_command: Run | None
     build_command: Run | None
     build_summary: str
+    cards: Run | None = None
 
 
 def typst_available() -> bool:
@@ -255,6 +263,7 @@ def bench_size(size: int, work: Path, repeat: int, with_typst: bool) -> SizeResu
         "load": in_child("load", content, out / "load"),
         "floor": in_child("floor", content, out / "floor"),
         "handbook": in_child("handbook", content, out / "handbook"),
+        "cards": in_child("cards", content, out / "cards"),
         "typst": in_child("typst", content, out / "typst"),
         "handbook_command": [*exporter_command(), "handbook", *common, "--quiet"],
         "build_command": [*exporter_command(), "build", *common],
@@ -273,7 +282,7 @@ def bench_size(size: int, work: Path, repeat: int, with_typst: bool) -> SizeResu
     best = {name: best_of(found) for name, found in runs.items()}
     return SizeResult(
         size, best["load"], best["floor"], best["handbook"], best.get("typst"),
-        best["handbook_command"], best["build_command"], summary,
+        best["handbook_command"], best["build_command"], summary, best["cards"],
     )  # fmt: skip
 
 
@@ -319,6 +328,13 @@ def report(results: list[SizeResult], startup: tuple[float, float], with_typst: 
         if with_typst:
             row += f" {number(seconds(r.typst)):>8} {ratio(hb, seconds(r.typst)):>9}"
         lines.append(row + f" {peaks:>23} {pages:>22}")
+    lines += ["", "Pocket cards against the handbook, from the loaded library (seconds; same rounds)"]
+    lines.append(f"{'N':>6} {'handbook':>9} {'cards':>8} {'cards/hb':>9} {'pages':>6} {'peak MB':>8}")
+    for r in results:
+        hb, cards = seconds(r.handbook), seconds(r.cards)
+        pages = str(r.cards.pages) if r.cards else "-"
+        peak = f"{r.cards.peak_mb:.0f}" if r.cards else "-"
+        lines.append(f"{r.size:>6} {number(hb):>9} {number(cards):>8} {ratio(cards, hb):>9} {pages:>6} {peak:>8}")
     lines += ["", "Commands as a person runs them (wall seconds, start-up and loading included)"]
     lines.append(
         f"{'N':>6} {'load+check':>10} {'exporter handbook':>18} {'exporter build':>15} {'build/hb':>9}"
@@ -366,6 +382,14 @@ def targets(results: list[SizeResult], startup: tuple[float, float], with_typst:
                 f"handbook <= {MAX_HANDBOOK_OVER_FLOOR}x the floor at N=500",
                 _divide(seconds(r.handbook), seconds(r.floor)),
                 MAX_HANDBOOK_OVER_FLOOR,
+                "x",
+            )
+        )
+        checks.append(
+            (
+                f"pocket cards <= {MAX_CARDS_OVER_HANDBOOK}x the handbook at N=500",
+                _divide(seconds(r.cards), seconds(r.handbook)),
+                MAX_CARDS_OVER_HANDBOOK,
                 "x",
             )
         )

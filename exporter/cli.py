@@ -118,8 +118,21 @@ def list_techniques(content_dir: Path) -> None:
     list_content(content_dir)
 
 
+def _regular_pages(ctx: click.Context, param: click.Parameter, pages: tuple[Path, ...]) -> tuple[Path, ...]:
+    """Refuse a device, a named pipe or a socket before anything reads it (/dev/zero never ends,
+    a pipe waits forever for a writer)."""
+    for page in pages:
+        if not (page.is_file() or page.is_dir()):
+            raise click.BadParameter(
+                f"{page}: not a file or a folder (a device, a named pipe or a socket); name a text file or a folder",
+                ctx=ctx,
+                param=param,
+            )
+    return pages
+
+
 @main.command(name="import")
-@click.argument("pages", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True))
+@click.argument("pages", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True), callback=_regular_pages)
 @click.option(
     "--into",
     "into_dir",

@@ -3,49 +3,37 @@
 Two layers:
 - `atomic_output(target)`: each file is written to a temporary file beside it and renamed over
   the target only when complete, so one file is never half-written.
-- `build_journal(out_dir)`: around a whole build, every file replaced by `atomic_output` keeps a
-  backup (a hard link to its old bytes) until the build succeeds; if any writer fails or the
-  build is interrupted, every replaced file gets its old bytes back and new files are removed.
-  The journal's folder travels in an environment variable and its list of files is on disk,
-  so writers running in worker processes record into the same journal.
+- `build_journal(out_dir)`: around a whole build, every file replaced or removed keeps its
+  previous bytes until the build succeeds; if any writer fails or the build is stopped (Ctrl-C,
+  SIGTERM, SIGHUP), every replaced file gets its old bytes back and new files are removed
+  (see exporter.journal, which also undoes what a killed build left behind).
 """
 
 from __future__ import annotations
 
 import contextlib
-import errno
-import json
 import os
-import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import click
 
-from exporter.errors import ExporterError
+from exporter import journal as journals
+from exporter.errors import ExporterError, describe_os_error
+from exporter.journal import JOURNAL_ENV, JOURNAL_PREFIX, current_journal, journal_step
+from exporter.stopping import signals_deferred
 
-#: Names the journal folder of the build in progress, for writers in worker processes too.
-JOURNAL_ENV = "EXPORTER_BUILD_JOURNAL"
-JOURNAL_PREFIX = ".exporter-build-"
-_MANIFEST = "manifest"
-
-_REASONS = {
-    errno.ENOSPC: "the disk is full",
-    errno.EDQUOT: "the disk quota is used up",
-    errno.EACCES: "permission denied (the folder is not writable)",
-    errno.EPERM: "permission denied (the folder is not writable)",
-    errno.EROFS: "the disk is read-only",
-    errno.ENAMETOOLONG: "the file name is too long",
-    errno.ENOTDIR: "part of the path is a file, not a folder",
-}
-
-
-def describe_os_error(exc: OSError) -> str:
-    """An OSError in words: 'the disk is full' rather than '[Errno 28] ...'."""
-    if exc.errno in _REASONS:
-        return _REASONS[exc.errno]
-    return exc.strerror or str(exc)
+__all__ = [
+    "JOURNAL_ENV",
+    "JOURNAL_PREFIX",
+    "atomic_output",
+    "build_journal",
+    "describe_os_error",
+    "prepare_out_dir",
+    "remove_output",
+    "write_bytes_atomic",
+]
 
 
 def prepare_out_dir(out_dir: Path) -> None:
@@ -75,22 +63,36 @@ def atomic_output(target: Path) -> Iterator[Path]:
     target keeps its previous bytes. Inside `build_journal`, the previous bytes are also kept
     until the whole build has succeeded.
     """
+    journal = current_journal()
     new_folder = not target.parent.exists()
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        with journal_step(journal):
+            handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            os.close(handle)
+            temporary = Path(name)
+            if journal is not None:
+                _record_or_remove(journal, temporary)
     except OSError as exc:
         raise ExporterError(f"{target}: cannot write: {describe_os_error(exc)}") from exc
-    os.close(handle)
-    temporary = Path(name)
     try:
         yield temporary
         os.chmod(temporary, 0o644)
-        _remember_previous(target, new_folder)
-        os.replace(temporary, target)
+        with journal_step(journal):
+            if journal is not None:
+                journals.record_previous(journal, target, new_folder)
+            os.replace(temporary, target)
     except OSError as exc:
         temporary.unlink(missing_ok=True)
         raise ExporterError(f"{target}: cannot write: {describe_os_error(exc)}; the previous file was kept") from exc
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def _record_or_remove(journal: Path, temporary: Path) -> None:
+    try:
+        journals.record_temporary(journal, temporary)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
@@ -105,8 +107,11 @@ def remove_output(target: Path) -> None:
     """Delete an output file (e.g. the handout of a removed technique); undone if the build fails."""
     if not target.exists():
         return
-    _remember_previous(target, new_folder=False)
-    target.unlink()
+    journal = current_journal()
+    with journal_step(journal):
+        if journal is not None:
+            journals.record_previous(journal, target, new_folder=False)
+        target.unlink()
 
 
 @contextlib.contextmanager
@@ -116,91 +121,40 @@ def build_journal(out_dir: Path) -> Iterator[None]:
     Files that did not exist before are removed again; no journal files are left behind.
     A journal already open (a build inside a build) covers the inner one.
     """
-    if _open_journal() is not None:
+    if current_journal() is not None:
         yield
         return
-    try:
-        journal = Path(tempfile.mkdtemp(prefix=JOURNAL_PREFIX, dir=out_dir))
-    except OSError as exc:
-        raise ExporterError(f"{out_dir}: cannot write to the output folder: {describe_os_error(exc)}") from exc
+    journal = journals.open_journal(out_dir)
     folders_before = _folders_in(out_dir)
     os.environ[JOURNAL_ENV] = str(journal)
     try:
         yield
-    except BaseException:
-        failed = _roll_back(journal)
-        for folder in _folders_in(out_dir) - folders_before - {journal}:
-            with contextlib.suppress(OSError):
-                folder.rmdir()  # a folder a writer made itself (handouts/), only when left empty
-        if failed:
-            click.echo(f"Could not restore: {'; '.join(failed)}", err=True)
-        else:
-            click.echo("The build failed; every output file was left as it was before.", err=True)
+    except BaseException as exc:
+        with signals_deferred():
+            failed = journals.roll_back(journal)
+            for folder in _folders_in(out_dir) - folders_before - {journal}:
+                with contextlib.suppress(OSError):
+                    folder.rmdir()  # a folder a writer made itself (handouts/), only when left empty
+            _say_rolled_back(failed, journal, stopped=isinstance(exc, KeyboardInterrupt))
         raise
+    else:
+        journals.commit(journal)
     finally:
         os.environ.pop(JOURNAL_ENV, None)
-        shutil.rmtree(journal, ignore_errors=True)
+
+
+def _say_rolled_back(failed: list[str], journal: Path, stopped: bool) -> None:
+    if failed:
+        lines = [f"Could not restore {line}" for line in failed]
+        lines.append(f"The previous files are kept in {journal}; the next build into this folder puts them back.")
+    elif stopped:
+        lines = ["The build was stopped; every output file was left as it was before."]
+    else:
+        lines = ["The build failed; every output file was left as it was before."]
+    with contextlib.suppress(OSError):  # a closed terminal (SIGHUP) cannot show it
+        for line in lines:
+            click.echo(line, err=True)
 
 
 def _folders_in(folder: Path) -> set[Path]:
     return {entry for entry in folder.iterdir() if entry.is_dir()}
-
-
-def _open_journal() -> Path | None:
-    value = os.environ.get(JOURNAL_ENV)
-    if not value:
-        return None
-    journal = Path(value)
-    return journal if journal.is_dir() else None
-
-
-def _remember_previous(target: Path, new_folder: bool) -> None:
-    """Record target's current bytes (or its absence) in the open journal, once per build."""
-    journal = _open_journal()
-    if journal is None:
-        return
-    target = target.absolute()
-    manifest = journal / _MANIFEST
-    if any(entry[2] == str(target) for entry in _entries(manifest)):
-        return
-    entries: list[list[str]] = []
-    if new_folder:
-        entries.append(["folder", "", str(target.parent)])
-    if target.exists():
-        handle, backup = tempfile.mkstemp(prefix="kept-", dir=journal)
-        os.close(handle)
-        os.unlink(backup)
-        try:
-            os.link(target, backup)
-        except OSError:  # another disk, or a file system without hard links
-            shutil.copy2(target, backup)
-        entries.append(["kept", Path(backup).name, str(target)])
-    else:
-        entries.append(["new", "", str(target)])
-    # One short append per call: records from parallel worker processes do not interleave.
-    with manifest.open("a", encoding="utf-8") as handle_out:
-        handle_out.write("".join(json.dumps(entry) + "\n" for entry in entries))
-
-
-def _entries(manifest: Path) -> list[list[str]]:
-    if not manifest.exists():
-        return []
-    return [json.loads(line) for line in manifest.read_text(encoding="utf-8").splitlines() if line]
-
-
-def _roll_back(journal: Path) -> list[str]:
-    """Undo every recorded change, newest first; the files that could not be restored."""
-    failed: list[str] = []
-    for kind, backup, target_name in reversed(_entries(journal / _MANIFEST)):
-        target = Path(target_name)
-        try:
-            if kind == "kept":
-                os.replace(journal / backup, target)
-            elif kind == "new":
-                target.unlink(missing_ok=True)
-            elif kind == "folder":
-                with contextlib.suppress(OSError):
-                    target.rmdir()  # only when empty
-        except OSError as exc:
-            failed.append(f"{target}: {describe_os_error(exc)}")
-    return failed

@@ -2,22 +2,30 @@
 
 The outputs are independent, so each writer runs in its own process from the one validated
 Library. A writer's failure stops the others and reaches the command as the ExporterError it
-raised; Ctrl-C stops every worker, and each worker's atomic_output removes its temporary file
-on the way out.
+raised; Ctrl-C or SIGTERM stops every worker, and each worker's atomic_output removes its
+temporary file on the way out.
+
+A worker also watches its parent: when the command dies without stopping it (SIGKILL, the OOM
+killer), the worker stops its writer, undoes the build's journal itself and exits at once, so
+nothing is replaced after the command is gone and no worker is left holding stdout open.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
+import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
-from types import FrameType
-from typing import Protocol
+from typing import NoReturn, Protocol
 
+from exporter import stopping
+from exporter.build_lock import remove_held_lock_files
+from exporter.journal import current_journal, roll_back
 from exporter.model import Library
 from exporter.writers import BuildOptions, WriteResult, get_writer
 
@@ -27,6 +35,12 @@ RELATIVE_COST: dict[str, float] = {"handouts": 1.3, "handbook": 1.0, "cards": 0.
 
 #: How long a stopped worker gets to unwind (and remove its temporary file) before it is killed.
 STOP_GRACE_SECONDS = 5.0
+
+#: How often a worker checks that the command that started it is still alive.
+PARENT_CHECK_SECONDS = 0.2
+
+#: How long a worker whose command died gets to unwind its writer before it undoes the build anyway.
+ORPHAN_GRACE_SECONDS = 1.0
 
 
 class Progress(Protocol):
@@ -90,13 +104,16 @@ def _run_in_processes(
 ) -> list[Written]:
     earlier_children = set(multiprocessing.active_children())
     executor = ProcessPoolExecutor(
-        max_workers=min(jobs, len(names)), mp_context=_start_context(), initializer=_prepare_worker
+        max_workers=min(jobs, len(names)),
+        mp_context=_start_context(),
+        initializer=_prepare_worker,
+        initargs=(os.getpid(),),
     )
     results: dict[str, Written] = {}
     try:
         futures: dict[Future[Written], str] = {}
         for name in sorted(names, key=lambda n: -RELATIVE_COST.get(n, 1.0)):
-            futures[executor.submit(write_one, name, library, out_dir, options)] = name
+            futures[executor.submit(_write_in_worker, name, library, out_dir, options)] = name
             progress.started(name)
         pending = set(futures)
         while pending:
@@ -119,17 +136,55 @@ def _start_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context(method)
 
 
-def _prepare_worker() -> None:
+def _prepare_worker(parent: int) -> None:
     # Ctrl-C reaches the whole process group; the command decides how workers stop, so a
     # worker idle between writers does not die with a traceback of its own.
+    stopping.install_stop_handlers()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _exit_on_terminate)
+    stopping.set_idle_stop(_end_worker)
+    _Worker.parent = parent
+    threading.Thread(target=_watch_parent, args=(parent,), name="exporter-parent-watch", daemon=True).start()
 
 
-def _exit_on_terminate(signum: int, frame: FrameType | None) -> None:
-    # An exception, unlike the default SIGTERM action, unwinds atomic_output, which
-    # removes the temporary file the writer was filling.
-    raise SystemExit(128 + signum)
+def _write_in_worker(name: str, library: Library, out_dir: Path, options: BuildOptions) -> Written:
+    """write_one in a worker: a stop unwinds the writer (removing its temporary file), then ends
+    the process; with the command gone, this worker also puts the previous outputs back."""
+    stopping.set_idle_stop(None)
+    try:
+        return write_one(name, library, out_dir, options)
+    except KeyboardInterrupt as exc:
+        _end_worker(getattr(exc, "signum", signal.SIGINT))
+    finally:
+        stopping.set_idle_stop(_end_worker)
+
+
+def _end_worker(signum: int) -> NoReturn:
+    """Exit at once; first, if the command has died, undo the build it can no longer undo
+    (what this or another worker had already written)."""
+    journal = current_journal()
+    if journal is not None and _parent_gone(_Worker.parent):
+        with contextlib.suppress(Exception):  # another worker may have undone it already
+            roll_back(journal)
+            remove_held_lock_files()  # the locks themselves die with the last worker anyway
+    os._exit(128 + signum)
+
+
+class _Worker:
+    parent = 0  # the process id of the command that started this worker
+
+
+def _watch_parent(parent: int) -> None:
+    while not _parent_gone(parent):
+        time.sleep(PARENT_CHECK_SECONDS)
+    os.kill(os.getpid(), signal.SIGTERM)  # handled in the main thread: unwind the writer, or exit
+    time.sleep(ORPHAN_GRACE_SECONDS)
+    # Still here: the stop landed where nothing could act on it (between a writer's end and the
+    # worker loop, or in a long call). Undo from this thread; never outlive the command.
+    _end_worker(signal.SIGTERM)
+
+
+def _parent_gone(parent: int) -> bool:
+    return os.getppid() != parent
 
 
 def _stop_workers(executor: ProcessPoolExecutor, workers: set[multiprocessing.process.BaseProcess]) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 import time
 from dataclasses import replace
@@ -10,9 +12,12 @@ from typing import TYPE_CHECKING
 
 import click
 
+from exporter.build_lock import STATE_BUSY, build_lock
 from exporter.errors import ContentError, ExporterError, Problem
+from exporter.journal import recover
 from exporter.model import PHRASE_FIELDS, Library
-from exporter.outputs import build_journal, prepare_out_dir
+from exporter.outputs import build_journal, prepare_out_dir, remove_output
+from exporter.stopping import stop_signals_raise
 from exporter.validate import read_library
 from exporter.writers import PDF_WRITERS, WRITERS, BuildOptions, WriteResult
 
@@ -20,6 +25,10 @@ if TYPE_CHECKING:
     from exporter.parallel import Written
 
 DECK_STATE_FILE = "deck-state.json"
+
+#: SOURCE_DATE_EPOCH, when set, must be a time the PDF writers and Anki can store: up to the
+#: last second of the year 9999 (ReportLab reads the variable itself and formats it as a date).
+LATEST_SOURCE_DATE = 253_402_300_799
 
 
 def print_problems(problems: list[Problem]) -> None:
@@ -37,6 +46,18 @@ def load_checked(content_dir: Path, strict: bool, pdf: bool, learning: bool = Fa
         if glyph_problems:
             raise ContentError(glyph_problems + warnings)
     return library, warnings
+
+
+def check_source_date_epoch() -> None:
+    """Refuse a SOURCE_DATE_EPOCH no writer can use, once, before any writer runs."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return
+    if not (value.isascii() and value.isdigit()) or len(value) > 12 or int(value) > LATEST_SOURCE_DATE:
+        raise ExporterError(
+            f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970 up to {LATEST_SOURCE_DATE} "
+            f"(the year 9999), not {value[:40]!r}"
+        )
 
 
 def validate_content(content_dir: Path, strict: bool) -> None:
@@ -104,19 +125,40 @@ def run_build(
 
     Nothing is written before the whole library has passed validation and the glyph check.
     """
-    from exporter.parallel import default_jobs, run_writers
-    from exporter.progress import StatusLine, Ticker
-
     started = time.perf_counter()
+    check_source_date_epoch()
     library, warnings = load_checked(content_dir, strict, pdf=any(n in PDF_WRITERS for n in names))
     library = _select(library, technique_ids, category_names)
     options = resolve_options(library, content_dir, paper, card_size, duplex, back_offset, calibration)
     options = replace(options, partial=bool(technique_ids or category_names))
     prepare_out_dir(out_dir)
     print_problems(warnings)
+    import exporter.parallel  # noqa: F401  (imported before the locks: less time in which a kill -9 leaves them)
+
+    # The deck writer updates content/deck-state.json, shared by builds into other folders.
+    shares_state = "deck" in names and content_dir.resolve() != out_dir.resolve()
+    state_lock = build_lock(content_dir, STATE_BUSY) if shares_state else contextlib.nullcontext()
+    with stop_signals_raise(), build_lock(out_dir), state_lock:
+        _recover_interrupted_build(out_dir)
+        written = _write_outputs(names, library, out_dir, options, jobs, quiet)
+    results = [w.result for w in written]
+    if not quiet:
+        print_summary(written, len(library.techniques), len(warnings), time.perf_counter() - started)
+    else:
+        _print_writer_warnings(results)
+    return results
+
+
+def _write_outputs(
+    names: list[str], library: Library, out_dir: Path, options: BuildOptions, jobs: int | None, quiet: bool
+) -> list[Written]:
+    """Run the writers as one transaction: if any fails or the build is stopped, every output
+    (and the deck state) gets its previous bytes back; outputs no longer produced are removed."""
+    from exporter.parallel import default_jobs, run_writers
+    from exporter.progress import StatusLine, Ticker
+
     jobs = jobs or default_jobs(len(names))
     status = StatusLine(len(names), enabled=not quiet and _stderr_is_terminal())
-    # If any writer fails or the build is interrupted, every output gets its previous bytes back.
     with build_journal(out_dir):
         try:
             if jobs > 1 and len(names) > 1:
@@ -125,13 +167,42 @@ def run_build(
                 with Ticker(status):
                     written = run_writers(names, library, out_dir, options, 1, status)
         finally:
-            status.clear()
-    results = [w.result for w in written]
-    if not quiet:
-        print_summary(written, len(library.techniques), len(warnings), time.perf_counter() - started)
-    else:
-        _print_writer_warnings(results)
-    return results
+            with contextlib.suppress(OSError):  # a closed terminal
+                status.clear()
+        if not options.partial:
+            remove_stale_outputs(out_dir, [w.result for w in written])
+    return written
+
+
+def remove_stale_outputs(out_dir: Path, results: list[WriteResult]) -> list[Path]:
+    """Delete what an earlier build wrote into a writer's own folder that this build did not
+    (the handout of a removed technique), as part of the build: a rollback puts it back."""
+    removed: list[Path] = []
+    for result in results:
+        folders = {path.parent for path in result.paths}
+        if len(folders) != 1 or (folder := folders.pop()) == out_dir or folder.parent != out_dir:
+            continue  # only a subfolder of --out that holds nothing but this writer's files
+        produced = {path.name for path in result.paths}
+        suffixes = {path.suffix for path in result.paths}
+        for path in sorted(folder.iterdir()):
+            earlier = path.suffix in suffixes and not path.name.startswith(".") and path.name not in produced
+            if earlier and path.is_file():
+                remove_output(path)
+                removed.append(path)
+    return removed
+
+
+def _recover_interrupted_build(out_dir: Path) -> None:
+    restored, failed = recover(out_dir)
+    if failed:
+        raise ExporterError(
+            f"{out_dir}: a build that was stopped left files that cannot be put back: {'; '.join(failed)}"
+        )
+    if restored:
+        click.echo(
+            f"Put back the previous outputs of a build that was stopped before it finished ({restored} file(s)).",
+            err=True,
+        )
 
 
 def print_summary(written: list[Written], technique_count: int, content_warnings: int, seconds: float) -> None:

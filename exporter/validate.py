@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from exporter.errors import ContentError, Problem, errors_only
+from exporter.invisible import bidi_control, clean_invisible, has_visible
 from exporter.labels import Overrides, bundled_languages, catalogue_language, override_problems
 from exporter.load import Node, describe_character, load_yaml_file, shown
 from exporter.model import LIST_FIELDS, Category, Item, Library, Settings, Technique
@@ -20,6 +21,12 @@ COLOUR_PATTERN = re.compile(r"#[0-9a-fA-F]{6}")
 LANGUAGE_PATTERN = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*")
 
 MAX_ITEMS = 60
+#: An id is a file name (handouts/<id>.pdf, and its temporary .<id>.pdf.XXXXXXXX.tmp beside it).
+MAX_ID_CHARS = 80
+#: File names Windows reserves for devices, whatever the extension (con.pdf is the console).
+WINDOWS_DEVICE_NAMES = frozenset(
+    ["con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10))]
+)
 MAX_ITEM_CHARS = 2_000
 MAX_SUMMARY_CHARS = 5_000
 MAX_TITLE_CHARS = 200
@@ -105,16 +112,33 @@ class _Checker:
                 node.line, field_name, f"contains {describe_character(bad.group())}, which cannot be printed; delete it"
             )
             return None
+        control = bidi_control(value)
+        if control:
+            self.error(
+                node.line,
+                field_name,
+                f"contains U+{ord(control):04X} (a direction control), which would show the text in another "
+                "order; delete it (Hebrew and Arabic are shown right to left without it)",
+            )
+            return None
+        value = clean_invisible(value).strip()
         if not value:
             if required:
                 self.error(node.line, field_name, "is empty; expected text")
+            return None
+        if not has_visible(value):
+            self.error(
+                node.line,
+                field_name,
+                "has no visible character (only invisible or combining characters); write the text out",
+            )
             return None
         if len(value) > limit:
             self.error(node.line, field_name, f"is {len(value):,} characters long; the limit is {limit:,}")
             return None
         return value
 
-    def list_of(self, node: Node, field_name: str) -> list[Node] | None:
+    def list_of(self, node: Node, field_name: str, hint: str = "") -> list[Node] | None:
         if node.kind == "null":
             return []
         if node.kind != "list":
@@ -125,7 +149,7 @@ class _Checker:
             self.error(
                 node.line,
                 field_name,
-                f"has {len(node.value):,} entries; the limit is {MAX_ITEMS} (split the technique)",
+                f"has {len(node.value):,} entries; the limit is {MAX_ITEMS}{hint}",
             )
             return None
         return node.value
@@ -179,6 +203,9 @@ def check_library(content_dir: Path) -> tuple[Library | None, list[Problem]]:
     if not content_dir.is_dir():
         return None, [Problem(_display(content_dir), 0, "content", "no such folder")]
     if not library_path.is_file():
+        if library_path.exists() or library_path.is_symlink():
+            kind = "a folder" if library_path.is_dir() else "not a regular file"
+            return None, [Problem(_display(library_path), 1, "file", f"is {kind}; library.yaml must be a YAML file")]
         return None, [Problem(_display(library_path), 0, "file", "missing; every library needs a library.yaml")]
     header, header_problems = _read_library_header(library_path)
     problems += header_problems
@@ -200,6 +227,7 @@ def check_library(content_dir: Path) -> tuple[Library | None, list[Problem]]:
     techniques: list[Technique] = []
     similar_lines: dict[str, list[int]] = {}
     seen: dict[str, str] = {}
+    titles: dict[str, str] = {}
     for path in sorted(files):
         technique, file_problems, lines_of_similar = _read_technique(path, declared, categories_known)
         problems += file_problems
@@ -218,6 +246,18 @@ def check_library(content_dir: Path) -> tuple[Library | None, list[Problem]]:
         seen[technique.id] = technique.path
         similar_lines[technique.id] = lines_of_similar
         techniques.append(technique)
+        title_key = technique.title.casefold()
+        if title_key in titles:
+            problems.append(
+                Problem(
+                    technique.path,
+                    technique.line_of("title"),
+                    "title",
+                    f"the same title as {titles[title_key]}; readers cannot tell the two apart",
+                    "warning",
+                )
+            )
+        titles.setdefault(title_key, technique.path)
     problems += _check_similar(techniques, similar_lines)
     if header is None or errors_only(problems):
         return None, problems
@@ -327,6 +367,9 @@ def _read_label_overrides(check: _Checker, node: Node | None) -> Overrides:
         line = node.key_lines.get(key, node.line)
         value = _plain_value(value_node)
         problem = override_problems(str(key), value)
+        texts = value.values() if isinstance(value, dict) else [value]
+        if any(isinstance(text, str) and bidi_control(text) for text in texts):
+            problem = "contains a direction control (U+202A-U+202E, U+2066-U+2069); delete it"
         if problem:
             check.error(line, f"labels.{key}", problem)
         elif isinstance(value, dict):
@@ -342,7 +385,7 @@ def _plain_value(node: Node) -> object:
         return {key: _plain_value(child) for key, child in node.value.items()}
     if isinstance(node.value, list):
         return [_plain_value(child) for child in node.value]
-    return node.value
+    return clean_invisible(node.value) if isinstance(node.value, str) else node.value
 
 
 def _read_categories(check: _Checker, node: Node | None, misspelt: bool) -> tuple[Category, ...]:
@@ -516,7 +559,7 @@ def _has_no_entries(node: Node) -> bool:
 
 def _id_example(text: str) -> str:
     """What an id for this text could be: 'My Technique' -> 'my-technique'."""
-    example = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    example = re.sub(r"[^a-z0-9]+", "-", clean_invisible(text).lower()).strip("-")
     return f"'{example}'" if example else "'my-technique'"
 
 
@@ -528,6 +571,7 @@ def _child_line(node: Node | None, index: int) -> int:
 
 def _read_id(check: _Checker, node: Node | None, stem: str) -> str | None:
     if node is None:
+        stem = clean_invisible(stem)
         if not ID_PATTERN.fullmatch(stem):
             check.error(
                 1,
@@ -536,8 +580,8 @@ def _read_id(check: _Checker, node: Node | None, stem: str) -> str | None:
                 f"rename it to {_id_example(stem)[1:-1]}.yaml or set id",
             )
             return None
-        return stem
-    value = check.text(node, "id", node.line, 80)
+        return _writable_id(check, 1, stem, f"the file name '{stem}'")
+    value = check.text(node, "id", node.line, MAX_ID_CHARS)
     if value is None:
         return None
     if not ID_PATTERN.fullmatch(value):
@@ -545,6 +589,28 @@ def _read_id(check: _Checker, node: Node | None, stem: str) -> str | None:
             node.line,
             "id",
             f"'{value}' is not a valid id: use only lowercase letters, digits and '-', like {_id_example(value)}",
+        )
+        return None
+    return _writable_id(check, node.line, value, f"'{value}'")
+
+
+def _writable_id(check: _Checker, line: int, value: str, what: str) -> str | None:
+    """An id becomes handouts/<id>.pdf: short enough for every file system, and not a name
+    Windows keeps for a device (con.pdf, aux.pdf... cannot be opened there)."""
+    if len(value) > MAX_ID_CHARS:
+        check.error(
+            line,
+            "id",
+            f"{what} is {len(value)} characters long; an id may have at most {MAX_ID_CHARS} "
+            "(it becomes the file name handouts/<id>.pdf); set a shorter id",
+        )
+        return None
+    if value in WINDOWS_DEVICE_NAMES:
+        check.error(
+            line,
+            "id",
+            f"{what} is a name Windows keeps for a device, so handouts/{value}.pdf could not be opened there; "
+            f"choose another id, like '{value}-technique'",
         )
         return None
     return value
@@ -571,7 +637,7 @@ def _read_names(check: _Checker, node: Node | None, field_name: str, limit: int 
 def _read_items(check: _Checker, node: Node | None, field_name: str) -> tuple[Item, ...]:
     if node is None:
         return ()
-    entries = check.list_of(node, field_name)
+    entries = check.list_of(node, field_name, " (split the technique)")
     if entries is None:
         return ()
     items: list[Item] = []

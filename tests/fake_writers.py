@@ -24,6 +24,7 @@ FAKE_WRITERS = {
     "rejecting": "fake_writers:write_rejecting",
     "stalling": "fake_writers:write_stalling",
     "stalling-too": "fake_writers:write_stalling_too",
+    "replace-then-stall": "fake_writers:write_replace_then_stall",
 }
 
 
@@ -85,6 +86,13 @@ def write_stalling(library: Library, out_dir: Path, options: BuildOptions) -> Wr
 
 def write_stalling_too(library: Library, out_dir: Path, options: BuildOptions) -> WriteResult:
     return _stall("stalling-too.txt", out_dir)
+
+
+def write_replace_then_stall(library: Library, out_dir: Path, options: BuildOptions) -> WriteResult:
+    """Replaces replaced.txt (which a rollback must undo), then stalls halfway through late.txt."""
+    with atomic_output(out_dir / "replaced.txt") as temporary:
+        temporary.write_text("written by the build that is stopped", encoding="utf-8")
+    return _stall("late.txt", out_dir)
 
 
 def _stall(name: str, out_dir: Path) -> WriteResult:

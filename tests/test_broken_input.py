@@ -309,3 +309,112 @@ def test_an_id_that_validates_is_a_file_name_inside_out(
     handout = (out / "handouts" / f"{library.techniques[0].id}.pdf").resolve()
     assert handout.parent == out / "handouts"
     assert re.fullmatch(r"[a-z0-9-]+\.pdf", handout.name)
+
+
+# ---------------------------------------------------------------- messages that name the real problem
+
+
+def test_too_many_categories_is_not_told_to_split_a_technique(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    library: dict[str, Any] = {"title": "T", "disclaimer": "D.", "categories": []}
+    library["categories"] = [{"name": f"Category {n}"} for n in range(10_003)]
+    write_content(tmp_path, techniques=[technique("alpha")], library=library)
+    result = run(tmp_path, monkeypatch, "validate")
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == "content/library.yaml:3: categories: has 10,003 entries; the limit is 60"
+
+
+def test_a_library_yaml_that_is_a_folder_is_not_called_missing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    content = write_content(tmp_path)
+    (content / "library.yaml").unlink()
+    (content / "library.yaml").mkdir()
+    result = run(tmp_path, monkeypatch, "validate")
+    assert_refused(result, ["content/library.yaml:1: file: is a folder; library.yaml must be a YAML file"])
+
+
+def test_an_id_too_long_to_be_a_file_name_is_refused_by_validate(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data: dict[str, Any] = technique("x")
+    del data["id"]
+    name = "a" * 248
+    library_with(tmp_path, f"techniques/{name}.yaml", yaml.safe_dump(data).encode())
+    result = run(tmp_path, monkeypatch, "validate")
+    assert_refused(
+        result,
+        [
+            f"content/techniques/{name}.yaml:1: id: the file name '{name}' is 248 characters long; an id may have "
+            "at most 80 (it becomes the file name handouts/<id>.pdf); set a shorter id"
+        ],
+    )
+
+
+def test_the_longest_id_validate_accepts_can_be_built(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    longest = "-".join(["abcdefghi"] * 8)  # 79 characters
+    longest += "z"
+    write_content(tmp_path, techniques=[technique(longest)])
+    result = run(tmp_path, monkeypatch, "handouts")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "output" / "handouts" / f"{longest}.pdf").is_file()
+
+
+@pytest.mark.parametrize("name", ["con", "aux", "nul", "com1", "lpt9"])
+def test_an_id_windows_keeps_for_a_device_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    data: dict[str, Any] = technique("x")
+    del data["id"]
+    library_with(tmp_path, f"techniques/{name}.yaml", yaml.safe_dump(data).encode())
+    result = run(tmp_path, monkeypatch, "validate")
+    assert_refused(
+        result,
+        [
+            f"content/techniques/{name}.yaml:1: id: the file name '{name}' is a name Windows keeps for a device, "
+            f"so handouts/{name}.pdf could not be opened there; choose another id, like '{name}-technique'"
+        ],
+    )
+
+
+# ---------------------------------------------------------------- the environment and the command line
+
+
+@pytest.mark.parametrize(
+    "value", ["abc", "2026-01-01", "1e3", "²", "12345678901234567890", "9223372036854775807", "-1", "١٢٣"]
+)
+@pytest.mark.parametrize("command", ["handbook", "cards", "handouts", "deck", "build"])
+def test_a_source_date_epoch_no_writer_can_use_is_one_line_before_any_writer_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str, command: str
+) -> None:
+    write_content(tmp_path, techniques=[technique("alpha")])
+    before = previous_outputs(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    result = run(tmp_path, monkeypatch, command)
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit), repr(result.exception)
+    assert len(result.output.splitlines()) == 1
+    assert result.output.startswith("Error: SOURCE_DATE_EPOCH ")
+    assert files_under(tmp_path / "output") == before
+    assert not (tmp_path / "content" / "deck-state.json").exists()
+
+
+def test_a_usable_source_date_epoch_builds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_content(tmp_path, techniques=[technique("alpha")])
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", " 1767225600 ")
+    result = run(tmp_path, monkeypatch, "handbook")
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(
+    "make",
+    [lambda path: Path("/dev/zero"), lambda path: (os.mkfifo(path), path)[1], lambda path: Path("/dev/null")],
+    ids=["endless-device", "named-pipe", "empty-device"],
+)
+def test_import_refuses_a_device_or_a_pipe_without_reading_it(tmp_path: Path, make: Callable[[Path], Path]) -> None:
+    page = make(tmp_path / "page.txt")
+    result = CliRunner().invoke(main, ["import", str(page), "--into", str(tmp_path / "content")])
+    assert result.exit_code == 2
+    assert isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.output.splitlines()[-1] == (
+        f"Error: Invalid value for 'PAGES...': {page}: not a file or a folder (a device, a named pipe or a socket); "
+        "name a text file or a folder"
+    )
+    assert not (tmp_path / "content").exists()

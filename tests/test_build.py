@@ -285,3 +285,39 @@ def test_the_benchmark_runs_and_reports_ratios(tmp_path: Path) -> None:
     assert "hb/floor" in report and "build/hb" in report and "exporter --help" in report
     row = next(line.split() for line in report.splitlines() if line.split()[:1] == ["3"])
     assert row[3].endswith("x")  # handbook / floor, as a ratio
+
+
+# ---------------------------------------------------------------- outputs an earlier build wrote
+
+
+@pytest.mark.usefixtures("fakes")
+def test_the_handout_of_a_removed_technique_is_removed_and_comes_back_on_rollback(
+    make_content: Callable[..., Path], tmp_path: Path
+) -> None:
+    content = make_content(techniques=[technique("alpha"), technique("beta")])
+    out = tmp_path / "output"
+    (out / "handouts").mkdir(parents=True)
+    (out / "handouts" / "notes.txt").write_bytes(b"the trainer's own notes")
+    first = CliRunner().invoke(main, ["build", "--content", str(content), "--out", str(out), "--only", "handouts"])
+    assert first.exit_code == 0, first.output
+    before = files_under(out)
+    assert {"handouts/alpha.pdf", "handouts/beta.pdf"} <= before.keys()
+    (content / "techniques" / "beta.yaml").unlink()
+
+    failed = CliRunner().invoke(
+        main, ["build", "--content", str(content), "--out", str(out), "--only", "handouts,failing", "-j", "1"]
+    )
+    assert failed.exit_code == 1
+    assert files_under(out) == before  # beta's handout is back, with its bytes
+
+    partial = CliRunner().invoke(
+        main, ["build", "--content", str(content), "--out", str(out), "--only", "handouts", "--technique", "alpha"]
+    )
+    assert partial.exit_code == 0, partial.output
+    assert (out / "handouts" / "beta.pdf").is_file()  # a partial build removes nothing
+
+    full = CliRunner().invoke(main, ["build", "--content", str(content), "--out", str(out), "--only", "handouts"])
+    assert full.exit_code == 0, full.output
+    assert sorted(p.name for p in (out / "handouts").iterdir()) == ["alpha.pdf", "notes.txt"]
+    line = next(line for line in full.stdout.splitlines() if line.split()[0] == "handouts")
+    assert str(out / "handouts" / "alpha.pdf") in line and "1 handouts" in line  # what is there now

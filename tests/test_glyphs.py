@@ -309,3 +309,13 @@ def test_hebrew_vowel_points_sit_on_their_letter(tmp_path: Path) -> None:
     # The shin dot sits over the right arm, right of the qamats under the letter: each mark's
     # text in the PDF is its own glyph's.
     assert shin_dot["x0"] > qamats["x0"]
+
+
+def test_every_emoji_survives_the_content_normalisation_whole() -> None:
+    """The loader's invisible-character rule keeps every emoji's joiners and selectors, including
+    sequences newer than Python's Unicode tables (🫨 is Unicode 15) or with a maths sign (🙂‍↔️)."""
+    from exporter.invisible import clean_invisible, has_visible
+
+    for sequence in emoji_sequences():
+        assert clean_invisible(sequence) == sequence, sequence
+        assert has_visible(sequence), sequence

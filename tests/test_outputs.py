@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner, Result
 from conftest import technique
 
@@ -349,3 +350,148 @@ def check_full_disk_build(content: Path, tiny_disk: Path) -> None:
     )
     assert files_under(tiny_disk) == PREVIOUS
     assert everything_under(tiny_disk) == ["one.txt", "sub", "sub/three.txt", "two.txt"]
+
+
+# --- an output folder on another disk than the content ------------------------------------------
+
+
+@pytest.fixture
+def ram_out(tmp_path: Path) -> Iterator[Path]:
+    """--out on a RAM disk, the content (and its deck-state.json) on the ordinary disk."""
+    with ram_disk(tmp_path / "ram", "8m") as folder:
+        yield folder
+
+
+def deck_then_fail(content: Path, out_dir: Path) -> Result:
+    # deck runs first and saves content/deck-state.json; then the failing writer gives up.
+    return build(content, out_dir, "deck,failing")
+
+
+@pytest.mark.usefixtures("fakes")
+def test_a_failed_build_into_another_disk_puts_the_deck_state_back(make_content: MakeContent, ram_out: Path) -> None:
+    content = make_content(techniques=[technique("alpha")])
+    first = build(content, ram_out, "deck")
+    assert first.exit_code == 0, first.output
+    state = content / "deck-state.json"
+    state_before, outputs_before = state.read_bytes(), files_under(ram_out)
+    assert os.stat(state).st_dev != os.stat(ram_out).st_dev
+    edited = (content / "techniques" / "alpha.yaml").read_text(encoding="utf-8").replace("step two", "step 2")
+    (content / "techniques" / "alpha.yaml").write_text(edited, encoding="utf-8")
+
+    result = deck_then_fail(content, ram_out)
+
+    assert_one_clear_error(result, "the failing writer gave up halfway")
+    assert "every output file was left as it was before" in result.output
+    assert state.read_bytes() == state_before
+    assert files_under(ram_out) == outputs_before
+    assert [p.name for p in content.iterdir() if p.name.startswith(".")] == []
+    assert [p.name for p in ram_out.iterdir() if p.name.startswith(".")] == []
+
+
+@pytest.mark.usefixtures("fakes")
+def test_a_previous_copy_that_cannot_be_put_back_is_kept_until_the_next_build(
+    make_content: MakeContent, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content = make_content(techniques=[technique("alpha")])
+    out_dir = tmp_path / "output"
+    assert build(content, out_dir, "deck").exit_code == 0
+    state = content / "deck-state.json"
+    state_before = state.read_bytes()
+    edited = (content / "techniques" / "alpha.yaml").read_text(encoding="utf-8").replace("step two", "step 2")
+    (content / "techniques" / "alpha.yaml").write_text(edited, encoding="utf-8")
+    import exporter.journal as journal
+
+    real_put_back = journal._put_back
+
+    def refuse_for_the_state(backup: Path, target: Path) -> None:
+        if target.name == "deck-state.json":
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+        real_put_back(backup, target)
+
+    monkeypatch.setattr(journal, "_put_back", refuse_for_the_state)
+    result = deck_then_fail(content, out_dir)
+    assert result.exit_code == 1
+    assert f"Could not restore {state}: permission denied" in result.output
+    assert "the next build into this folder puts them back" in result.output
+    kept = [p for p in out_dir.iterdir() if p.name.startswith(".exporter-build-")]
+    assert len(kept) == 1 and state.read_bytes() != state_before  # the only old copy is still there
+
+    monkeypatch.setattr(journal, "_put_back", real_put_back)
+    again = build(content, out_dir, "titles")
+    assert again.exit_code == 0, again.output
+    assert "Put back the previous outputs of a build that was stopped" in again.output
+    assert state.read_bytes() == state_before
+    assert [p.name for p in out_dir.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_rename_across_disks_is_a_copy_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """If a previous copy ever sits on another disk, putting it back copies it instead."""
+    import exporter.journal as journal
+
+    backup, target = tmp_path / "kept", tmp_path / "deck-state.json"
+    backup.write_bytes(b"old state")
+    target.write_bytes(b"new state")
+    real_replace = os.replace
+
+    def cross_device(source: str | Path, destination: str | Path) -> None:
+        if Path(source) == backup:
+            raise OSError(errno.EXDEV, os.strerror(errno.EXDEV))
+        real_replace(source, destination)
+
+    monkeypatch.setattr(journal.os, "replace", cross_device)
+    journal._put_back(backup, target)
+    assert target.read_bytes() == b"old state"
+    assert everything_under(tmp_path) == ["deck-state.json"]
+
+
+def fill(folder: Path, leave_pages: int) -> None:
+    """Fill folder's disk until exactly leave_pages blocks are free."""
+    filler = folder / "filler"
+    with filler.open("wb") as handle:
+        while True:
+            free = os.statvfs(folder).f_bavail
+            if free <= leave_pages:
+                break
+            handle.write(b"\0" * os.statvfs(folder).f_bsize * (free - leave_pages))
+            handle.flush()
+            os.fsync(handle.fileno())
+
+
+def test_a_nearly_full_output_disk_never_blames_the_deck_state(tmp_path: Path) -> None:
+    """The deck state's previous copy is kept beside it, on the content's disk: an output disk
+    with room for the new deck (but not for a copy of the state) builds fine, and a full one is
+    reported against the deck it could not write."""
+    import shutil
+
+    from exporter.synthetic import write_synthetic_content
+
+    content = write_synthetic_content(tmp_path / "library", 25, seed=4)
+    assert build(content, tmp_path / "first", "deck").exit_code == 0  # the state of a first release
+    scratch = tmp_path / "scratch"
+    shutil.copytree(content, scratch / "content")
+    for folder in (content, scratch / "content"):
+        path = sorted((folder / "techniques").glob("*.yaml"))[0]
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data["key_phrases"] = [*data.get("key_phrases", []), "Take your time with it."]
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    assert build(scratch / "content", scratch / "out", "deck").exit_code == 0
+    with ram_disk(tmp_path / "ram", "4m") as out:
+        shutil.copy(tmp_path / "first" / "deck.apkg", out / "deck.apkg")
+        page = os.statvfs(out).f_bsize
+        new_deck_pages = -(-(scratch / "out" / "deck.apkg").stat().st_size // page)
+        state_pages = -(-(content / "deck-state.json").stat().st_size // page)
+        assert state_pages > 6
+        state_before = (content / "deck-state.json").read_bytes()
+
+        fill(out, leave_pages=1)
+        full = build(content, out, "deck")
+        assert_one_clear_error(full, f"{out / 'deck.apkg'}: cannot write: the disk is full")
+        assert (content / "deck-state.json").read_bytes() == state_before
+
+        (out / "filler").unlink()
+        fill(out, leave_pages=new_deck_pages + 4)  # the deck, the journal's list, the lock; no state copy
+        result = build(content, out, "deck")
+        assert result.exit_code == 0, result.output
+        assert (content / "deck-state.json").read_bytes() == (scratch / "content" / "deck-state.json").read_bytes()
+        assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
+    assert [p.name for p in content.iterdir() if p.name.startswith(".")] == []

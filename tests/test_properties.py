@@ -34,13 +34,14 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 from test_handbook import collapse, item_texts, page_texts, squash
 
+from exporter.cards_plan import MIN_SIZE, CardPlan, PagePlan, Placement, plan_cards
 from exporter.errors import ExporterError
 from exporter.model import LIST_FIELDS, Item, Library, Technique
 from exporter.pdf.fonts import drawable
 from exporter.validate import read_library
 from exporter.writers import BuildOptions, get_writer
 from exporter.writers.anki import PHRASE_KINDS, STEP, WARNING, NoteKind, note_guid, note_key
-from exporter.writers.cards import MIN_SIZE, CardPlan, PagePlan, Placement, plan_cards, write_cards
+from exporter.writers.cards import write_cards
 
 FUZZ_EXAMPLES = int(os.environ.get("EXPORTER_FUZZ_EXAMPLES", "6"))
 FUZZ = settings(
@@ -321,6 +322,7 @@ def planned_texts(plan: CardPlan, technique_id: str, side: str) -> list[str]:
         for card in plan.cards
         if card.technique_id == technique_id
         for block in (card.front if side == "front" else card.back).blocks
+        if block.content
     ]
 
 
@@ -382,10 +384,17 @@ def assert_cards_hold_their_text(library: Library, out: Path, options: BuildOpti
     the card's safe area."""
     plan = plan_cards(library, options)
     for technique in library.techniques:
-        assert planned_texts(plan, technique.id, "front") == [step.text for step in technique.steps]
-        back = planned_texts(plan, technique.id, "back")
+        front = planned_texts(plan, technique.id, "front")
+        planned = [text for card in plan.cards if card.technique_id == technique.id
+                   for text in planned_texts_of(card)]  # fmt: skip
+        assert front[0] == technique.steps[0].text
+        assert [text for text in planned if text in {s.text for s in technique.steps}][: len(technique.steps)] == [
+            step.text for step in technique.steps
+        ]
+        if options.duplex == "none":
+            continue
         for text in [*(i.text for i in technique.key_phrases + technique.warnings), *technique.sources]:
-            assert text in back, (technique.id, text)
+            assert text in planned, (technique.id, text)
     assert all(card.front.size >= MIN_SIZE and card.back.size >= MIN_SIZE for card in plan.cards)
     sides = ("front",) if options.duplex == "none" else ("front", "back")
     placed = sorted((p.card, p.side) for page in plan.pages for p in page.placements)
@@ -409,13 +418,32 @@ def assert_glyphs_inside_cards(page: Any, page_plan: PagePlan, plan: CardPlan) -
         assert inside or legend, f"{char['text']!r} at {box} is outside every card's safe area"
 
 
+def planned_texts_of(card: Any) -> list[str]:
+    return [block.text for block in card.front.blocks + card.back.blocks if block.content]
+
+
+def unhyphenated(text: str) -> str:
+    return printed(text).replace("-", "")
+
+
 def assert_card_side_drawn(page: Any, placement: Placement, plan: CardPlan) -> None:
+    """Every planned block's lines add up to its whole text, and each line is drawn in its column."""
     card = plan.cards[placement.card]
     side = card.front if placement.side == "front" else card.back
-    rect = placement.rect
+    rect, safe = placement.rect, placement.safe
+    if side.empty:
+        return
     drawn = squash(page.within_bbox((rect.x, page.height - rect.top, rect.right, page.height - rect.y)).extract_text())
-    for piece in [card.title, *(block.text for block in side.blocks)]:
-        assert printed(piece) in drawn, (card.technique_id, placement.side, piece)
+    assert side.title is not None and all(printed(line) in drawn for line in side.title.lines)
+    for number, column in enumerate(side.columns):
+        left = safe.x + number * (side.column_width + side.column_gap) - 0.5
+        box = (left, page.height - rect.top, left + side.column_width + 1.0, page.height - rect.y)
+        column_text = squash(page.within_bbox(box).extract_text())
+        for placed in column:
+            lines = placed.set_block.lines
+            assert unhyphenated("".join(lines)) == unhyphenated(placed.block.text), (card.technique_id, lines)
+            for line in lines:
+                assert printed(line) in column_text, (card.technique_id, placement.side, line)
 
 
 # Right-to-left text and emoji sequences ---------------------------------------------------------

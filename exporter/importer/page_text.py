@@ -8,11 +8,11 @@ import unicodedata
 from pathlib import Path
 
 from exporter.errors import Problem
+from exporter.invisible import clean_invisible
 from exporter.load import MAX_FILE_BYTES
 from exporter.mojibake import repair_mojibake, still_garbled
 
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_INVISIBLE_JUNK = re.compile("[\ufeff\u200b]")
 _LINE_SEPARATORS = re.compile("[\u2028\u2029]")
 
 
@@ -81,7 +81,7 @@ def clean_page_text(text: str, display: str) -> tuple[str, int, list[Problem]]:
     guessing.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n").expandtabs(4)
-    text = _LINE_SEPARATORS.sub(" ", _INVISIBLE_JUNK.sub("", text))
+    text = _LINE_SEPARATORS.sub(" ", clean_invisible(text))
     text, repaired = repair_mojibake(text)
     problems = _double_mojibake(text, display) if repaired else []
     text = unicodedata.normalize("NFC", text)

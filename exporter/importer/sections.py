@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from exporter.errors import Problem
 from exporter.importer.headings import PageLanguage
+from exporter.invisible import has_visible
 
 MARKER = re.compile(r"^\s*(?:\d{1,3}[.)]|[•·▪◦‣∙●○■□▸►*\-–])(?:\s+|$)(?P<text>.*)$")
 _WARNING_SIGN = re.compile(r"^\s*⚠\ufe0f?\s*")
@@ -138,6 +139,6 @@ def section_items(section: Section) -> list[tuple[int, str]]:
         if section.name == "warnings":
             text = _WARNING_SIGN.sub("", text)
         text = re.sub(r"\s+", " ", text).strip()
-        if text:
+        if has_visible(text):  # a stray selector or joiner left by a broken emoji is not an entry
             cleaned.append((number, text))
     return cleaned

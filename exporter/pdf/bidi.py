@@ -28,7 +28,7 @@ _RTL_CHARS = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefe\U00010800-\U00
 #: Stand-in for a private glyph code (an emoji) when levels are worked out: a neutral symbol.
 _NEUTRAL = "\u2605"
 #: Bidi classes python-bidi drops from its result (rule X9): levelled as neutrals instead.
-_REMOVED_CLASSES = frozenset({"RLE", "LRE", "RLO", "LRO", "PDF", "BN"})
+_REMOVED_CLASSES = frozenset({"RLE", "LRE", "RLO", "LRO", "PDF", "BN", ""})
 
 Run = tuple[str, str]
 Key = TypeVar("Key", bound=Hashable)
@@ -57,6 +57,8 @@ def levels(text: str, rtl: bool) -> list[int]:
     """The embedding level of every character of one paragraph (odd: right to left)."""
     from bidi import algorithm
 
+    # Private glyph codes (emoji), characters newer than Python's Unicode tables (no class) and
+    # the classes python-bidi would drop are levelled as neutral symbols, one for one.
     levelled = "".join(
         _NEUTRAL if is_glyph_code(c) or unicodedata.bidirectional(c) in _REMOVED_CLASSES else c for c in text
     )

@@ -28,6 +28,7 @@ from exporter.pdf.fallback import (
     fallback_coverage,
     register_fallback_fonts,
 )
+from exporter.pdf.glyphcodes import FIRST_CODE
 
 RTL_FONTS = frozenset({HEBREW, ARABIC})
 
@@ -85,7 +86,7 @@ def _coverage() -> tuple[frozenset[int], frozenset[int]]:
         return frozenset(font.face.charToGlyph)
 
     body = cmap(REGULAR) & cmap(BOLD) & cmap(ITALIC)
-    body = frozenset(code for code in body if not has_rtl(chr(code)))
+    body = frozenset(code for code in body if code < FIRST_CODE and not has_rtl(chr(code)))
     plain = body - CONTINUATIONS - emoji_table().presentation
     everything = body.union(CONTINUATIONS, map(ord, _WHITESPACE), *fallback_coverage().values())
     return plain, everything
