@@ -37,12 +37,8 @@ def line_runs(text: str, face: str = REGULAR, rtl: bool | None = None) -> list[t
     return visual_runs(runs, base_is_rtl(text) if rtl is None else rtl)
 
 
-def _runs(text: str, face: str) -> list[tuple[str, str]]:
-    return line_runs(text, face)
-
-
-def text_width(text: str, size: float, face: str = REGULAR) -> float:
-    return float(sum(stringWidth(run, font, size) for font, run in _runs(text, face)))
+def text_width(text: str, size: float, face: str = REGULAR, rtl: bool | None = None) -> float:
+    return float(sum(stringWidth(run, font, size) for font, run in line_runs(text, face, rtl)))
 
 
 def fit_text(text: str, size: float, max_width: float, face: str = REGULAR) -> str:
@@ -60,10 +56,21 @@ def fit_text(text: str, size: float, max_width: float, face: str = REGULAR) -> s
 
 
 def draw_text(
-    canv: Canvas, x: float, y: float, text: str, size: float, face: str = REGULAR, align: str = "left"
+    canv: Canvas,
+    x: float,
+    y: float,
+    text: str,
+    size: float,
+    face: str = REGULAR,
+    align: str = "left",
+    rtl: bool | None = None,
 ) -> float:
-    """Draw text at baseline y (align left, right or centre on x); return its width."""
-    runs = _runs(text, face)
+    """Draw text at baseline y (align left, right or centre on x); return its width.
+
+    rtl is the line's direction when it is part of a right-to-left (True) or left-to-right
+    (False) paragraph; by default the line's own first strong letter decides.
+    """
+    runs = line_runs(text, face, rtl)
     width = sum(stringWidth(run, font, size) for font, run in runs)
     if align == "right":
         x -= width
