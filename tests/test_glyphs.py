@@ -319,3 +319,21 @@ def test_every_emoji_survives_the_content_normalisation_whole() -> None:
     for sequence in emoji_sequences():
         assert clean_invisible(sequence) == sequence, sequence
         assert has_visible(sequence), sequence
+
+
+def test_hebrew_card_steps_read_from_the_right(hebrew_build: Path) -> None:
+    with pdfplumber.open(hebrew_build / "pocket-cards.pdf") as document:
+        words = document.pages[0].extract_words(extra_attrs=["fontname", "size"])
+    numbers = [w for w in words if w["text"] == "1." and "Bold" in w["fontname"]]
+    assert numbers
+    card_width = 74 * 72 / 25.4  # a7
+    for number in numbers[:1]:  # the first card of the sheet: nothing stands left of it
+        line = [
+            w
+            for w in words
+            if abs(w["top"] - number["top"]) < 1
+            and w is not number
+            and number["x1"] - card_width < w["x0"] < number["x1"]
+        ]
+        # The step's Hebrew words stand left of its number, on the same line, in the same card.
+        assert line and all(w["x1"] <= number["x0"] + 0.5 for w in line)
