@@ -7,7 +7,7 @@ from reportlab.platypus import Flowable
 
 from exporter.pdf.fonts import para_text
 from exporter.pdf.pagerefs import PageNumbers
-from exporter.pdf.paragraphs import Paragraph
+from exporter.pdf.paragraphs import Paragraph, is_rtl_style
 from exporter.pdf.text import draw_text, text_width
 
 
@@ -70,7 +70,7 @@ class PageRefRow(Flowable):  # type: ignore[misc]
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         style = self.style
-        room = availWidth - self.number_width - style.leftIndent
+        room = availWidth - self.number_width - (style.rightIndent if is_rtl_style(style) else style.leftIndent)
         if self.paragraph is None and text_width(self.text, style.fontSize, style.fontName) <= room:
             self.height = float(style.leading)
             self.last_baseline = self.height - first_line_drop(style)
@@ -95,14 +95,20 @@ class PageRefRow(Flowable):  # type: ignore[misc]
     def draw(self) -> None:
         canv = self.canv
         style = self.style
+        # A right-to-left library: the text from the right, the page numbers in a column at the left.
+        rtl = is_rtl_style(style)
         if self.paragraph is None:
             canv.setFillColor(style.textColor)
-            draw_text(canv, style.leftIndent, self.last_baseline, self.text, style.fontSize, style.fontName)
+            if rtl:
+                right = self.width - style.rightIndent
+                draw_text(canv, right, self.last_baseline, self.text, style.fontSize, style.fontName, align="right")
+            else:
+                draw_text(canv, style.leftIndent, self.last_baseline, self.text, style.fontSize, style.fontName)
         else:
-            self.paragraph.drawOn(canv, 0, 0)
+            self.paragraph.drawOn(canv, self.number_width if rtl else 0, 0)
         self.numbers.draw_right(
             canv,
-            self.width,
+            self.number_width if rtl else self.width,
             self.last_baseline,
             self.template,
             font_name=style.fontName,

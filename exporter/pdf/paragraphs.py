@@ -75,8 +75,12 @@ def _mirrored_padding(padding: Any) -> Any:
     return padding
 
 
-def _style_is_rtl(style: ParagraphStyle) -> bool:
+def is_rtl_style(style: ParagraphStyle) -> bool:
+    """Whether a style is a right-to-left one (rtl_style made it)."""
     return bool(getattr(style, RTL_ATTRIBUTE, 0))
+
+
+_style_is_rtl = is_rtl_style
 
 
 class Paragraph(ReportLabParagraph):  # type: ignore[misc]
