@@ -10,7 +10,8 @@ in a fresh process, one after another:
 - the pocket-card writer from the same loaded library, against the handbook;
 - the commands as a person runs them: `exporter handbook` and `exporter build` (all outputs);
 - time per technique (is it linear?) and the peak memory of the largest process;
-and once: `exporter --help` against bare `python -c pass`.
+and once: `exporter --help` against bare `python -c pass`, and the glyph check against the
+check before emoji sequences and right-to-left scripts (bench/glyph_check.py).
 """
 
 from __future__ import annotations
@@ -486,6 +487,24 @@ def describe_machine() -> str:
     )
 
 
+#: The glyph check may cost no more than the check before emoji sequences and RTL scripts (issue #10).
+MAX_GLYPH_CHECK_OVER_BEFORE = 1.0
+
+
+def glyph_check_rows(size: int, work: Path) -> list[str]:
+    """The glyph check against the previous one, in this process (bench/glyph_check.py)."""
+    from glyph_check import glyph_check_seconds
+
+    now, before = glyph_check_seconds(size, work)
+    verdict = "ok" if now <= before * MAX_GLYPH_CHECK_OVER_BEFORE else "OVER"
+    return [
+        "Glyph check, from the loaded library (ms, best of 7, in process)",
+        f"{'N':>6} {'before':>8} {'now':>8} {'now/before':>11} {'target':>8}",
+        f"{size:>6} {before * 1000:>8.1f} {now * 1000:>8.1f} {now / before:>10.2f}x"
+        f" {f'<= {MAX_GLYPH_CHECK_OVER_BEFORE:.2f}x':>8} {verdict}",
+    ]
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--sizes", default="100,500,2000", help="library sizes, comma-separated (default: %(default)s)")
@@ -524,10 +543,12 @@ def main(argv: list[str] | None = None) -> None:
             return
         results = [bench_size(size, work, args.repeat if size <= REPEAT_UP_TO else 1, with_typst) for size in sizes]
         startup = startup_times(args.startup_rounds)
+        glyph_rows = glyph_check_rows(500 if 500 in sizes else sizes[0], work)
     print()
     print("\n".join(report(results, startup, with_typst)))
     print()
     print("\n".join(deck_report(deck)))
+    print("\n".join(["", *glyph_rows]))
     for result in results:
         print(f"\n`exporter build` at N={result.size} (each writer's own time, in parallel):")
         print(result.build_summary.rstrip() or "  failed")

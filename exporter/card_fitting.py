@@ -337,8 +337,10 @@ class CardFitter:
             placed = sides[-1][column]
             if not any(sides[-1]) and block.content and first_side + len(sides) > 1:
                 heading = self.measure(self.continued_heading(block.section), size, width)
-                placed.append(Placed(heading, 0.0))
-                used = heading.height
+                # An entry that fills a whole card on its own goes without the "continued" heading.
+                if heading.height + gap + need <= capacities[-1]:
+                    placed.append(Placed(heading, 0.0))
+                    used = heading.height
             top = used + gap if placed else 0.0
             if top + need > capacities[-1]:
                 raise DoesNotFit(follower or block)

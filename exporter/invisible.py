@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 REMOVED = re.compile("[\u00ad\u200b\u2060\ufeff\u180e\u2061-\u2064\u200e\u200f\u061c]")
 JOINERS = re.compile("[\u200c\u200d]")
@@ -61,8 +62,19 @@ def bidi_control(text: str) -> str | None:
 
 
 def has_visible(text: str) -> bool:
-    """True when something in text draws: a letter, digit, punctuation mark or symbol."""
-    return any(unicodedata.category(character)[0] in "LNPS" for character in text)
+    """True when something in text draws: a letter, digit, punctuation mark or symbol.
+
+    A character newer than Python's Unicode tables (3.11 knows Unicode 14: 🫨 and 🪼 are 15.0)
+    counts as visible; whether a font draws it is the glyph check's to say.
+    """
+    return any(unicodedata.category(character)[0] in "LNPS" or _unassigned(character) for character in text)
+
+
+def _unassigned(character: str) -> bool:
+    """Not yet assigned in Python's tables (and not a noncharacter, which never will be)."""
+    code = ord(character)
+    noncharacter = 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE
+    return unicodedata.category(character) == "Cn" and not noncharacter
 
 
 def _joiner_does_something(text: str, index: int) -> bool:
@@ -78,7 +90,15 @@ def _is_emoji(character: str) -> bool:
     if not character:
         return False
     code = ord(character)
-    return unicodedata.category(character) == "So" or 0x1F000 <= code <= 0x1FAFF
+    return unicodedata.category(character) == "So" or 0x1F000 <= code <= 0x1FAFF or character in _emoji_parts()
+
+
+@lru_cache(maxsize=1)
+def _emoji_parts() -> frozenset[str]:
+    """Every character of the emoji sequences the bundled emoji font draws (↔ in 🙂‍↔️ is a maths sign)."""
+    from exporter.pdf.emoji import emoji_table
+
+    return frozenset("".join(emoji_table().sequences))
 
 
 def _joins(character: str) -> bool:

@@ -52,6 +52,9 @@ class Category:
     name: str
     icon: str = ""
     colour: str = "#4a6fa5"
+    #: Lines of the entry and of its fields in library.yaml ("name", "icon"), for messages.
+    line: int = field(default=0, compare=False)
+    field_lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -130,6 +133,8 @@ class Library:
     path: str = ""
     #: library.yaml's `labels:` overrides of the label catalogue, as (key, text) pairs.
     label_overrides: Overrides = ()
+    #: Line of each top-level field in library.yaml, for messages.
+    field_lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
 
     def labels(self) -> Labels:
         """The words the outputs print themselves, in the library's language."""

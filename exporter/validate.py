@@ -275,6 +275,7 @@ def check_library(content_dir: Path) -> tuple[Library | None, list[Problem]]:
         settings=header.settings,
         path=_display(library_path),
         label_overrides=header.label_overrides,
+        field_lines=header.field_lines,
     )
     return library, problems
 
@@ -291,6 +292,7 @@ class _Header:
     short_disclaimer: str
     settings: Settings
     label_overrides: Overrides
+    field_lines: dict[str, int]
 
 
 def _read_library_header(path: Path) -> tuple[_Header | None, list[Problem]]:
@@ -347,6 +349,7 @@ def _read_library_header(path: Path) -> tuple[_Header | None, list[Problem]]:
         short_disclaimer=optional_text("short_disclaimer", 300),
         settings=settings,
         label_overrides=label_overrides,
+        field_lines=dict(lines),
     )
     # Returned even with errors: its categories still let every technique be checked.
     return header, check.problems
@@ -421,7 +424,15 @@ def _read_categories(check: _Checker, node: Node | None, misspelt: bool) -> tupl
         if any(c.name == name for c in categories):
             check.error(entry.line, where + ".name", f"category '{name}' is declared twice")
             continue
-        categories.append(Category(name=name, icon=icon, colour=colour or "#4a6fa5"))
+        categories.append(
+            Category(
+                name=name,
+                icon=icon,
+                colour=colour or "#4a6fa5",
+                line=entry.line,
+                field_lines={key: entry.key_lines.get(key, entry.line) for key in ("name", "icon", "colour")},
+            )
+        )
     return tuple(categories)
 
 

@@ -28,8 +28,17 @@ TYPOGRAPHIC = "‘’“”„«»‹›—–…•·°§±×€£"
 MARKUP = "<>&\"'{}"
 #: Combining accents: the loader stores text as NFC, so "e" + U+0301 must come out as "é".
 COMBINING = "\u0301\u0308\u0327"
-#: Emoji and symbols the bundled icon font draws (checked on import below).
-ICONS = ("⚠", "⚠\ufe0f", "🔧", "👥", "🧠", "💬", "🤝", "⭐", "✅", "❤", "❤\ufe0f", "📌")
+#: Emoji and symbols the bundled fonts draw (checked on import below), with emoji sequences
+#: that must print as one glyph: ZWJ sequences, skin tones, flags, tag flags, keycaps.
+ICONS = (
+    *("⚠", "⚠\ufe0f", "🔧", "👥", "🧠", "💬", "🤝", "⭐", "✅", "❤", "❤\ufe0f", "📌"),
+    *("🧩", "🫶", "🧘\u200d♀\ufe0f", "❤\ufe0f\u200d🩹", "👩🏽\u200d⚕\ufe0f", "🧑🏿\u200d🤝\u200d🧑🏻", "🐦\u200d🔥"),
+    *("🇺🇦", "🇧🇷", "🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f", "1\ufe0f\u20e3", "#\ufe0f\u20e3"),
+)
+#: Right-to-left words (Hebrew, Arabic) and what gets mixed into them: numbers, Latin words.
+HEBREW_WORDS = ("שלום", "עצירה", "וחזרה", "לאחור", "מטפל", "רגע", "סקרנות", "בלי", "שאלה")
+ARABIC_WORDS = ("مرحبا", "الإبطاء", "والعودة", "لحظة", "المعالج", "سؤال", "لا", "هدوء", "فضول")
+MIXED_WORDS = ("MBT", "CBT", "2026", "10", "3.5", "Fonagy", "(A)")
 #: Snippets that are markup somewhere: ReportLab paragraphs, HTML, Anki templates and clozes.
 SNIPPETS = (
     "<b>",
@@ -53,8 +62,21 @@ SNIPPETS = (
     "::",
 )
 
-ALPHABET = LATIN + ACCENTED + CYRILLIC + GREEK + PUNCTUATION + TYPOGRAPHIC + MARKUP + COMBINING + "".join(ICONS)
+#: Single characters of the icons, without the joiner: a joiner between two random letters is
+#: removed by the loader (emoji sequences come whole, as words, from ICONS).
+ALPHABET = (
+    LATIN
+    + ACCENTED
+    + CYRILLIC
+    + GREEK
+    + PUNCTUATION
+    + TYPOGRAPHIC
+    + MARKUP
+    + COMBINING
+    + "".join(ICONS).replace("\u200d", "")
+)
 assert not missing_characters(ALPHABET), missing_characters(ALPHABET)
+assert not missing_characters("".join(HEBREW_WORDS + ARABIC_WORDS + MIXED_WORDS))
 
 
 def nfc(text: str) -> str:
@@ -201,3 +223,26 @@ def content(draw: st.DrawFn, max_techniques: int = 3) -> tuple[dict[str, Any], l
     ids = draw(st.lists(item_id, min_size=1, max_size=max_techniques, unique=True))
     techniques = [draw(technique_data(technique_id, names, ids)) for technique_id in ids]
     return library, techniques
+
+
+@st.composite
+def rtl_text(draw: st.DrawFn, max_words: int = 30) -> str:
+    """A right-to-left paragraph: Hebrew or Arabic words, now and then a number, a Latin word,
+    an emoji or punctuation, as a trainer writes them."""
+    script = draw(st.sampled_from((HEBREW_WORDS, ARABIC_WORDS)))
+    words = draw(
+        st.lists(
+            st.one_of(
+                st.sampled_from(script),
+                st.sampled_from(script),
+                st.sampled_from(MIXED_WORDS),
+                st.sampled_from(ICONS[12:]),
+            ),
+            min_size=1,
+            max_size=max_words,
+        )
+    )
+    if not any(word in script for word in words):
+        words.insert(0, script[0])
+    ends = draw(st.lists(st.sampled_from(("", "", "", ",", ".", "?", ":")), min_size=len(words), max_size=len(words)))
+    return " ".join(word + end for word, end in zip(words, ends, strict=True))

@@ -12,6 +12,7 @@ import html
 import os
 import re
 import tempfile
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,7 +28,7 @@ from anki.import_export_pb2 import (
 )
 from anki.notes import NoteId
 from conftest import write_content
-from content_strategies import content, nfc
+from content_strategies import content, nfc, rtl_text
 from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
@@ -457,3 +458,60 @@ def assert_card_side_drawn(page: Any, placement: Placement, plan: CardPlan) -> N
             assert unhyphenated("".join(lines)) == unhyphenated(placed.block.text), (card.technique_id, lines)
             for line in lines:
                 assert printed(line) in column_text, (card.technique_id, placement.side, line)
+
+
+# Right-to-left text and emoji sequences ---------------------------------------------------------
+
+
+def _pdftotext(pdf: Path) -> str:
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], check=True, capture_output=True).stdout
+    return re.sub("[\u200e\u200f\u202a-\u202e]", " ", out.decode("utf-8"))
+
+
+@FUZZ
+@given(st.lists(rtl_text(), min_size=1, max_size=4), st.sampled_from(["he", "ar"]))
+def test_right_to_left_paragraphs_give_every_word_back(paragraphs: list[str], language: str) -> None:
+    """Any Hebrew or Arabic paragraph, mixed with numbers, Latin words and emoji, broken over
+    lines of a narrow column: every word comes back from pdftotext, each line of Hebrew or Arabic
+    words in reading order; every emoji is one glyph of the emoji font."""
+    from reportlab.platypus import SimpleDocTemplate
+
+    from exporter.pdf.emoji import emoji_sequences
+    from exporter.pdf.fallback import EMOJI
+    from exporter.pdf.fonts import font_runs, para_text
+    from exporter.pdf.paragraphs import Paragraph
+    from exporter.pdf.styles import make_styles
+
+    styles = make_styles(language)
+    sequences = set(emoji_sequences())
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / "rtl.pdf"
+        document = SimpleDocTemplate(str(target), pagesize=(220, 2000), leftMargin=20, rightMargin=20)
+        document.build([Paragraph(para_text(text), styles.body) for text in paragraphs])
+        extracted = _pdftotext(target)
+    expected = [word for text in paragraphs for word in re.findall(r"\w+", nfc(text))]
+    assert Counter(re.findall(r"\w+", extracted)) == Counter(expected)
+    # pdftotext guesses the direction of each run of Latin letters and numbers itself (and not as
+    # the bidi algorithm does), so the order is checked on the Hebrew and Arabic words of a line.
+    paragraph_words = [_rtl_words(nfc(text)) for text in paragraphs]
+    for line in extracted.splitlines():
+        words = _rtl_words(line)
+        if words:
+            assert any(_is_slice(words, whole) for whole in paragraph_words), (line, paragraphs)
+    for text in paragraphs:
+        for icon in (icon for icon in sequences if len(icon) > 1 and icon in text):
+            runs = [run for font, run in font_runs(icon)]
+            assert len(runs) == 1 and len(runs[0]) == 1 and [f for f, _ in font_runs(icon)] == [EMOJI]
+
+
+def _is_slice(part: list[str], whole: list[str]) -> bool:
+    return any(whole[start : start + len(part)] == part for start in range(len(whole) - len(part) + 1))
+
+
+def _rtl_words(text: str) -> list[str]:
+    return re.findall("[\u0590-\u06ff]+", text)

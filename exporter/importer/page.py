@@ -25,6 +25,7 @@ from exporter.importer.sections import (
     section_items,
     split_sections,
 )
+from exporter.invisible import has_visible
 from exporter.validate import MAX_ITEM_CHARS, MAX_ITEMS, MAX_SUMMARY_CHARS, MAX_TITLE_CHARS
 
 MAX_ID_CHARS = 60
@@ -212,7 +213,7 @@ def _assemble(
     summary = re.sub(r"\s+", " ", " ".join(text for _, text, _ in summary_section.body)).strip()
     fields: dict[str, Any] = {"title": title, "categories": [name for name, _ in categories], "summary": summary}
     lines: dict[str, int] = {"summary": summary_section.body[0][0] if summary_section.body else summary_section.line}
-    if not summary:
+    if not has_visible(summary):  # a selector left over from a broken emoji is no summary
         problems.append(
             Problem(
                 display,

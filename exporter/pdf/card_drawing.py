@@ -13,6 +13,7 @@ from exporter.card_fitting import BOX_BAR, MIN_SIZE, CardSide, SetBlock, meta_he
 from exporter.cards_plan import CardPlan, Placement
 from exporter.labels import Labels
 from exporter.model import Library
+from exporter.pdf.bidi import base_is_rtl
 from exporter.pdf.card_lines import LineSetter
 from exporter.pdf.fonts import BOLD, REGULAR, register_fonts
 from exporter.pdf.imposition import MM, RULER_MM, Line, SheetLayout, back_point
@@ -77,18 +78,22 @@ def draw_card_side(canvas: Canvas, plan: CardPlan, placement: Placement) -> None
     safe = placement.safe
     size = side.size
     top = safe.top
+    # A Hebrew or Arabic title: the card reads from the right (icons right, part marker left).
+    rtl = base_is_rtl(card.title)
     if side.title is not None:
         canvas.setFillColor(HexColor("#000000"))
-        draw_lines(canvas, side.title, safe.x, top)
+        draw_lines(canvas, side.title, safe.x, top, safe.width)
         top -= side.title.height
     if side.meta_row:
         baseline = top - meta_height(size) + 0.35 * size
         if placement.side == "front" and card.icons:
             canvas.setFillColor(HexColor(card.colour))
-            draw_text(canvas, safe.x, baseline, " ".join(card.icons), size)
+            icons = " ".join(card.icons)
+            draw_text(canvas, safe.right if rtl else safe.x, baseline, icons, size, align="right" if rtl else "left")
         if card.marker:
             canvas.setFillColor(MUTED)
-            draw_text(canvas, safe.right, baseline, card.marker, small_size(size), BOLD, align="right")
+            marker_x, marker_align = (safe.x, "left") if rtl else (safe.right, "right")
+            draw_text(canvas, marker_x, baseline, card.marker, small_size(size), BOLD, align=marker_align)
         top -= meta_height(size)
     canvas.setStrokeColor(HexColor(card.colour))
     canvas.setLineWidth(0.8)
@@ -101,32 +106,45 @@ def draw_columns(canvas: Canvas, side: CardSide, left: float, top: float) -> Non
     for number, column in enumerate(side.columns):
         x = left + number * (side.column_width + side.column_gap)
         for placed in column:
-            draw_block(canvas, placed.set_block, x, top - placed.top)
+            draw_block(canvas, placed.set_block, x, top - placed.top, side.column_width)
 
 
-def draw_block(canvas: Canvas, set_block: SetBlock, x: float, top: float) -> None:
+def draw_block(canvas: Canvas, set_block: SetBlock, x: float, top: float, width: float) -> None:
     from reportlab.lib.colors import HexColor
 
     role = set_block.block.role
+    width = set_block.box_width or width
+    rtl = base_is_rtl(set_block.block.text)
     if set_block.box_width:
         box_bottom = top - set_block.height
         canvas.setFillColor(WARNING_TINT)
         canvas.rect(x, box_bottom, set_block.box_width, set_block.height, stroke=0, fill=1)
         canvas.setFillColor(WARNING_RULE)
-        canvas.rect(x, box_bottom, BOX_BAR * set_block.size, set_block.height, stroke=0, fill=1)
+        bar = BOX_BAR * set_block.size
+        canvas.rect(x + width - bar if rtl else x, box_bottom, bar, set_block.height, stroke=0, fill=1)
     colour = WARNING_INK if role == "warning" else MUTED if role in ("heading", "source") else HexColor("#000000")
     canvas.setFillColor(colour)
     if set_block.block.bullet:
         face = BOLD if role == "step" else REGULAR
-        draw_text(canvas, x + set_block.bullet_x, top - set_block.first_baseline, set_block.block.bullet,
-                  set_block.size, face)  # fmt: skip
-    draw_lines(canvas, set_block, x, top)
+        baseline = top - set_block.first_baseline
+        if rtl:
+            draw_text(canvas, x + width - set_block.bullet_x, baseline, set_block.block.bullet, set_block.size, face,
+                      align="right")  # fmt: skip
+        else:
+            draw_text(canvas, x + set_block.bullet_x, baseline, set_block.block.bullet, set_block.size, face)
+    draw_lines(canvas, set_block, x, top, width)
 
 
-def draw_lines(canvas: Canvas, set_block: SetBlock, x: float, top: float) -> None:
+def draw_lines(canvas: Canvas, set_block: SetBlock, x: float, top: float, width: float) -> None:
+    """The block's lines; Hebrew or Arabic text is mirrored in its width: right-aligned, right to left."""
     baseline = top - set_block.first_baseline
+    rtl = base_is_rtl(set_block.block.text)
     for line in set_block.lines:
-        draw_text(canvas, x + set_block.text_x, baseline, line, set_block.size, set_block.face)
+        if rtl:
+            draw_text(canvas, x + width - set_block.text_x, baseline, line, set_block.size, set_block.face,
+                      align="right", rtl=True)  # fmt: skip
+        else:
+            draw_text(canvas, x + set_block.text_x, baseline, line, set_block.size, set_block.face)
         baseline -= set_block.leading
 
 

@@ -11,6 +11,7 @@ from reportlab.platypus import Flowable
 
 from exporter.labels import Labels
 from exporter.model import PHRASE_FIELDS, Category, Item, Library, Technique
+from exporter.pdf.bidi import has_rtl
 from exporter.pdf.flowables import Anchor, KeepWithNext, Para, WarningPanel, marked
 from exporter.pdf.fonts import HEADING_REGULAR, para_text
 from exporter.pdf.styles import WARNING_RULE, WARNING_TINT, Styles
@@ -67,10 +68,12 @@ class CategoryChips(Flowable):  # type: ignore[misc]
 
     def draw(self) -> None:
         canv = self.canv
+        # Chips with Hebrew or Arabic names line up from the right, as their text reads.
+        from_right = any(has_rtl(label) for label, _ in self.labels)
         for row_index, row in enumerate(self.rows):
             y = self.height - (row_index + 1) * self.HEIGHT - row_index * self.GAP
-            x = 0.0
-            for label, colour, width in row:
+            x = self.width - sum(w for _, _, w in row) - self.GAP * (len(row) - 1) if from_right else 0.0
+            for label, colour, width in reversed(row) if from_right else row:
                 # Each distinct chip is drawn once as a form and reused on every chapter's page.
                 name = f"chip{zlib.crc32(f'{label}{colour.hexval()}{width}'.encode()):08x}"
                 if not canv.hasForm(name):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import ActionFlowable, BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
+from reportlab.platypus import ActionFlowable, BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from exporter import __version__
 from exporter.model import Library
@@ -20,6 +20,7 @@ from exporter.pdf.fitting import Pager
 from exporter.pdf.flowables import Anchor, Marked
 from exporter.pdf.fonts import HEADING, HEADING_REGULAR, REGULAR, para_text, register_fonts
 from exporter.pdf.pagerefs import PageNumbers
+from exporter.pdf.paragraphs import Paragraph
 from exporter.pdf.styles import (
     BOTTOM_MARGIN,
     FOOTER_GAP,

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from reportlab.lib.colors import Color
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import Flowable
 
 from exporter.pdf.fonts import para_text
 from exporter.pdf.pagerefs import PageNumbers
+from exporter.pdf.paragraphs import Paragraph, is_rtl_style
 from exporter.pdf.text import draw_text, text_width
 
 
-class Para(Paragraph):  # type: ignore[misc]
+class Para(Paragraph):
     """A Paragraph that breaks its lines once per width.
 
     Pages are planned (exporter.pdf.fitting) before they are drawn, and platypus wraps every
@@ -189,7 +190,7 @@ class PageRefRow(Flowable):  # type: ignore[misc]
         if self.width == availWidth and self.height:
             return availWidth, self.height  # planned already (exporter.pdf.fitting)
         style = self.style
-        room = availWidth - self.number_width - style.leftIndent
+        room = availWidth - self.number_width - (style.rightIndent if is_rtl_style(style) else style.leftIndent)
         one_line = text_width(self.text, style.fontSize, style.fontName)
         if self.paragraph is None and one_line <= room:
             self.height = float(style.leading)
@@ -220,20 +221,26 @@ class PageRefRow(Flowable):  # type: ignore[misc]
     def draw(self) -> None:
         canv = self.canv
         style = self.style
+        # A right-to-left library: the text from the right, the page numbers in a column at the left.
+        rtl = is_rtl_style(style)
         if self.paragraph is None:
             canv.setFillColor(style.textColor)
-            if self.bullet:
-                draw_text(
-                    canv, style.bulletIndent, self.last_baseline, self.bullet, style.fontSize, style.bulletFontName
-                )
-            draw_text(canv, style.leftIndent, self.last_baseline, self.text, style.fontSize, style.fontName)
+            if rtl:
+                right = self.width - style.rightIndent
+                draw_text(canv, right, self.last_baseline, self.text, style.fontSize, style.fontName, align="right")
+            else:
+                if self.bullet:
+                    draw_text(
+                        canv, style.bulletIndent, self.last_baseline, self.bullet, style.fontSize, style.bulletFontName
+                    )
+                draw_text(canv, style.leftIndent, self.last_baseline, self.text, style.fontSize, style.fontName)
         else:
-            self.paragraph.drawOn(canv, 0, 0)
-        if self.leaders:
+            self.paragraph.drawOn(canv, self.number_width if rtl else 0, 0)
+        if self.leaders and not rtl:
             self._draw_leaders()
         self.numbers.draw_right(
             canv,
-            self.width,
+            self.number_width if rtl else self.width,
             self.last_baseline,
             self.template,
             font_name=style.fontName,

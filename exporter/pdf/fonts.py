@@ -1,14 +1,14 @@
 """The fonts every PDF writer uses, which characters they can draw, and safe Paragraph markup.
 
 ReportLab has no font fallback: a character missing from the font is drawn as a blank box and
-written into the text layer as NUL, silently. So text is split into runs here (body font, or the
-monochrome icon font for emoji and symbols), and any character neither covers is reported
-before layout as a content problem naming the technique and field.
+written into the text layer as NUL, silently. So text is split into runs here: the body faces,
+or a fallback font (exporter.pdf.fallback: emoji, Hebrew, Arabic, symbols), with every emoji
+sequence drawn as the one glyph the emoji font has for it (exporter.pdf.emoji). Any character
+no font covers is reported before layout as a content problem naming the file, line and field.
 """
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
@@ -17,6 +17,20 @@ from xml.sax.saxutils import escape
 
 from exporter.errors import Problem
 from exporter.model import Library
+from exporter.pdf.bidi import has_rtl
+from exporter.pdf.emoji import CONTINUATIONS, emoji_table, needs_emoji_pass, split_emoji
+from exporter.pdf.fallback import (
+    ARABIC,
+    EMOJI,
+    HEBREW,
+    SEARCH_ORDER,
+    SYMBOLS,
+    fallback_coverage,
+    register_fallback_fonts,
+)
+from exporter.pdf.glyphcodes import FIRST_CODE
+
+RTL_FONTS = frozenset({HEBREW, ARABIC})
 
 FONT_DIR = Path(__file__).parent / "fonts"
 
@@ -29,7 +43,8 @@ ITALIC = "ExporterSerif-Italic"
 BOLD_ITALIC = "ExporterSerif-BoldItalic"
 HEADING = "ExporterSans-Bold"
 HEADING_REGULAR = "ExporterSans"
-ICONS = "ExporterIcons"
+#: The symbol font of earlier versions, still the last fallback (kept under its old name).
+ICONS = SYMBOLS
 
 _BODY_FONT_FILES = {
     REGULAR: "NotoSerif-Regular.ttf",
@@ -45,14 +60,11 @@ BODY_FACES = tuple(_BODY_FONT_FILES)
 
 _FONT_FILES = {
     **_BODY_FONT_FILES,
-    ICONS: "SymbolaIcons.ttf",
 }
 
-#: Characters dropped before drawing: emoji presentation selectors and joiners have no glyph
-#: of their own and only choose how the character before them looks.
-_INVISIBLE = re.compile("[\ufe0e\ufe0f\u200d]")
-
 _WHITESPACE = frozenset("\n\t\r ")
+#: Bidi classes of letters: a letter keeps the font of its own script.
+_STRONG = frozenset({"L", "R", "AL"})
 
 
 @lru_cache(maxsize=1)
@@ -81,11 +93,16 @@ def register_fonts() -> None:
     from exporter.pdf.tounicode import install_utf16_to_unicode_cmap
 
     install_utf16_to_unicode_cmap()
+    register_fallback_fonts()
 
 
 @lru_cache(maxsize=1)
 def _coverage() -> tuple[frozenset[int], frozenset[int]]:
-    """(code points every body face draws, code points the icon font draws)."""
+    """(code points the body faces draw as they are, code points some font can draw).
+
+    Hebrew and Arabic always come from their own fonts (they are shaped and ordered there),
+    and emoji drawn as emoji by default always from the emoji font.
+    """
     register_fonts()
     from reportlab.pdfbase import pdfmetrics
 
@@ -94,25 +111,41 @@ def _coverage() -> tuple[frozenset[int], frozenset[int]]:
         return frozenset(font.face.charToGlyph)
 
     body = frozenset.intersection(*(cmap(name) for name in _BODY_FONT_FILES))
-    return body, cmap(ICONS)
+    body = frozenset(code for code in body if code < FIRST_CODE and not has_rtl(chr(code)))
+    plain = body - CONTINUATIONS - emoji_table().presentation
+    everything = body.union(CONTINUATIONS, map(ord, _WHITESPACE), *fallback_coverage().values())
+    return plain, everything
 
 
 def drawable(text: str) -> str:
-    """Text as it will be drawn: NFC, without invisible emoji selectors."""
-    return _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
+    """Text as the PDF's text layer gives it back: NFC, emoji sequences whole, stray selectors gone."""
+    text = unicodedata.normalize("NFC", text)
+    if not needs_emoji_pass(text, _coverage()[0]):
+        return text
+    return "".join(piece for piece, _ in split_emoji(text))
 
 
 def font_runs(text: str) -> Iterator[tuple[str, str]]:
-    """Split text into (font name, run) pairs: body font where it can, icon font otherwise.
+    """Split text into (font name, run) pairs: REGULAR for the body faces, else a fallback font.
 
+    An emoji sequence becomes one character of the emoji font (a private code for its glyph).
     A character that no font covers stays in the body run; check_glyphs reports it first.
     """
-    body, icons = _coverage()
+    plain = _coverage()[0]
+    text = unicodedata.normalize("NFC", text)
+    if not needs_emoji_pass(text, plain):
+        if text:
+            yield REGULAR, text
+        return
+    fallbacks = fallback_coverage()
+    chars: list[tuple[str, str]] = []
+    for piece, glyph in split_emoji(text):
+        chars += [(glyph, EMOJI)] if glyph is not None else [(c, _font_for(c, plain, fallbacks)) for c in piece]
+    if has_rtl(text):
+        chars = _punctuation_with_its_script(chars, fallbacks)
     current = REGULAR
     run: list[str] = []
-    for char in drawable(text):
-        code = ord(char)
-        font = ICONS if code not in body and code in icons and char not in _WHITESPACE else REGULAR
+    for char, font in chars:
         if font != current and run:
             yield current, "".join(run)
             run = []
@@ -122,34 +155,65 @@ def font_runs(text: str) -> Iterator[tuple[str, str]]:
         yield current, "".join(run)
 
 
+def _punctuation_with_its_script(
+    chars: list[tuple[str, str]], fallbacks: dict[str, frozenset[int]]
+) -> list[tuple[str, str]]:
+    """Punctuation and digits next to Hebrew or Arabic letters take the letters' font.
+
+    Text extractors (pdftotext) split words where the font changes; a comma in another font
+    than its word comes back on the wrong side of the space.
+    """
+    result = list(chars)
+    for index, (_char, font) in enumerate(result):
+        if font not in RTL_FONTS:
+            continue
+        for step in (-1, 1):
+            other = index + step
+            while 0 <= other < len(result):
+                neighbour, neighbour_font = result[other]
+                if (
+                    neighbour_font != REGULAR
+                    or neighbour in _WHITESPACE
+                    or unicodedata.bidirectional(neighbour) in _STRONG
+                    or ord(neighbour) not in fallbacks[font]
+                ):
+                    break
+                result[other] = (neighbour, font)
+                other += step
+    return result
+
+
+def _font_for(char: str, plain: frozenset[int], fallbacks: dict[str, frozenset[int]]) -> str:
+    code = ord(char)
+    if code in plain or char in _WHITESPACE:
+        return REGULAR
+    for font in SEARCH_ORDER:
+        if code in fallbacks[font]:
+            return font
+    return REGULAR
+
+
 def para_text(text: str) -> str:
     """Content text as ReportLab Paragraph markup that prints exactly the characters given.
 
     Paragraph text is XML-like markup: `<b>`, `&` or `</para>` in content would be parsed.
-    Escaping here, in one place, makes content data and never markup.
+    Escaping here, in one place, makes content data and never markup. Right-to-left text stays
+    in reading order: exporter.pdf.paragraphs.Paragraph orders it line by line.
     """
-    text = drawable(text)
-    if _coverage()[0].issuperset(map(ord, text)):
-        # The common case, one body-font run: skip the per-character split (same result).
-        return escape(text)
     parts = []
     for font, run in font_runs(text):
         escaped = escape(run)
-        parts.append(f'<font name="{ICONS}">{escaped}</font>' if font == ICONS else escaped)
+        parts.append(escaped if font == REGULAR else f'<font name="{font}">{escaped}</font>')
     return "".join(parts)
 
 
 def missing_characters(text: str) -> list[str]:
-    body, icons = _coverage()
-    drawn = drawable(text)
-    if body.issuperset(map(ord, drawn)):  # almost all text: one C-level check, not a loop per character
+    """Characters of text that no bundled font can draw, each once."""
+    everything = _coverage()[1]
+    drawn = unicodedata.normalize("NFC", text)
+    if everything.issuperset(map(ord, drawn)):  # almost all text: one C-level check, not a loop per character
         return []
-    seen: dict[str, None] = {}
-    for char in drawn:
-        code = ord(char)
-        if code not in body and code not in icons and char not in _WHITESPACE:
-            seen[char] = None
-    return list(seen)
+    return list(dict.fromkeys(char for char in drawn if ord(char) not in everything))
 
 
 def check_glyphs(library: Library) -> list[Problem]:
@@ -166,10 +230,20 @@ def check_glyphs(library: Library) -> list[Problem]:
     for index, category in enumerate(library.categories):
         header.append((f"categories[{index}].name", category.name))
         header.append((f"categories[{index}].icon", category.icon))
-    problems += _problems_for(library.path or "library.yaml", lambda _field: 1, header)
+    problems += _problems_for(library.path or "library.yaml", lambda field: _library_line(library, field), header)
     for technique in library.techniques:
         problems += _problems_for(technique.path, technique.line_of_text, technique.texts())
     return problems
+
+
+def _library_line(library: Library, field_path: str) -> int:
+    """The line of a library.yaml field as check_glyphs names it ("title", "categories[3].icon")."""
+    name, _, rest = field_path.partition("[")
+    if name == "categories" and rest:
+        index_text, _, key = rest.partition("].")
+        category = library.categories[int(index_text)]
+        return category.field_lines.get(key) or category.line or library.field_lines.get(name, 1)
+    return library.field_lines.get(name, 1)
 
 
 def _problems_for(path: str, line_for: Callable[[str], int], texts: Iterable[tuple[str, str]]) -> list[Problem]:

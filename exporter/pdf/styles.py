@@ -20,7 +20,9 @@ from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 
+from exporter.pdf.bidi import is_rtl_language
 from exporter.pdf.fonts import BOLD, HEADING, HEADING_REGULAR, ICONS, ITALIC, REGULAR, register_fonts
+from exporter.pdf.paragraphs import right_to_left
 
 PAPER_SIZES: dict[str, tuple[float, float]] = {"a4": A4, "letter": LETTER}
 
@@ -166,7 +168,7 @@ def make_styles(language: str = "en", compact: bool = False, level: int = 0) -> 
 
     heading = {"allowWidows": 1, "allowOrphans": 1, "hyphenationLang": "", "alignment": TA_LEFT}
     listed = {"leftIndent": 15, "bulletIndent": 2, "spaceAfter": gap(3)}
-    return Styles(
+    styles = Styles(
         body=body,
         small=derive(
             "small", fontName=HEADING_REGULAR, fontSize=7.5, leading=9.5, textColor=MUTED, spaceAfter=0, **heading
@@ -238,3 +240,4 @@ def make_styles(language: str = "en", compact: bool = False, level: int = 0) -> 
         index_entry=derive("index_entry", fontSize=9, leading=12, leftIndent=10, alignment=TA_LEFT, spaceAfter=1.5),
         level=level,
     )
+    return right_to_left(styles) if is_rtl_language(language) else styles

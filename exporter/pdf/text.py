@@ -1,25 +1,44 @@
-"""Content text drawn straight on a canvas (headers, footers, chips), with the icon-font fallback."""
+"""Content text drawn straight on a canvas (headers, footers, chips), with font fallback and bidi."""
 
 from __future__ import annotations
+
+from functools import lru_cache
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from exporter.pdf.fonts import ICONS, REGULAR, font_runs
+from exporter.pdf.bidi import base_is_rtl, visual_runs
+from exporter.pdf.fallback import member
+from exporter.pdf.fonts import REGULAR, font_runs
 
 ELLIPSIS = "…"
 
 
-def _runs(text: str, face: str) -> list[tuple[str, str]]:
-    """font_runs with the body runs drawn in face (bold, italic) instead of the regular face.
+@lru_cache(maxsize=64)
+def is_bold(face: str) -> bool:
+    """Whether a registered face is a bold one (its fallback runs then use bold members)."""
+    from reportlab.lib.fonts import ps2tt
+
+    try:
+        return bool(ps2tt(face)[1])
+    except ValueError:
+        return False
+
+
+def line_runs(text: str, face: str = REGULAR, rtl: bool | None = None) -> list[tuple[str, str]]:
+    """One line of text as (font, run) pairs in drawing order, body runs in face.
 
     Canvas text is one line: line breaks and tabs (no glyph of their own) become spaces.
+    rtl is the line's base direction; by default its first strong character decides.
     """
-    return [(ICONS if font == ICONS else face, run) for font, run in font_runs(" ".join(text.split()))]
+    text = " ".join(text.split())
+    bold = is_bold(face)
+    runs = [(face if font == REGULAR else member(font, bold), run) for font, run in font_runs(text)]
+    return visual_runs(runs, base_is_rtl(text) if rtl is None else rtl)
 
 
-def text_width(text: str, size: float, face: str = REGULAR) -> float:
-    return float(sum(stringWidth(run, font, size) for font, run in _runs(text, face)))
+def text_width(text: str, size: float, face: str = REGULAR, rtl: bool | None = None) -> float:
+    return float(sum(stringWidth(run, font, size) for font, run in line_runs(text, face, rtl)))
 
 
 def fit_text(text: str, size: float, max_width: float, face: str = REGULAR) -> str:
@@ -37,10 +56,21 @@ def fit_text(text: str, size: float, max_width: float, face: str = REGULAR) -> s
 
 
 def draw_text(
-    canv: Canvas, x: float, y: float, text: str, size: float, face: str = REGULAR, align: str = "left"
+    canv: Canvas,
+    x: float,
+    y: float,
+    text: str,
+    size: float,
+    face: str = REGULAR,
+    align: str = "left",
+    rtl: bool | None = None,
 ) -> float:
-    """Draw text at baseline y (align left, right or centre on x); return its width."""
-    runs = _runs(text, face)
+    """Draw text at baseline y (align left, right or centre on x); return its width.
+
+    rtl is the line's direction when it is part of a right-to-left (True) or left-to-right
+    (False) paragraph; by default the line's own first strong letter decides.
+    """
+    runs = line_runs(text, face, rtl)
     width = sum(stringWidth(run, font, size) for font, run in runs)
     if align == "right":
         x -= width

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, NextPageTemplate, PageBreak, Paragraph, Spacer, TopPadder
+from reportlab.platypus import Flowable, NextPageTemplate, PageBreak, Spacer, TopPadder
 
 from exporter.collation import collation_key
 from exporter.labels import Labels
@@ -26,6 +26,7 @@ from exporter.pdf.fitting import Pager, fit_part
 from exporter.pdf.flowables import Anchor, KeepWithNext, PageRefRow, Para
 from exporter.pdf.fonts import para_text
 from exporter.pdf.pagerefs import PageNumbers
+from exporter.pdf.paragraphs import Paragraph
 from exporter.pdf.reference import has_situations, quick_reference, situation_index
 from exporter.pdf.styles import LEADER, LEVELS, Styles, make_styles
 from exporter.writers import BuildOptions, WriteResult
