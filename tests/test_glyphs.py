@@ -25,6 +25,7 @@ from exporter.pdf.emoji import emoji_sequences
 from exporter.pdf.fallback import ARABIC, EMOJI, FALLBACK_FILES, FONT_DIR
 from exporter.pdf.fonts import drawable, font_runs, missing_characters, register_fonts
 from exporter.pdf.glyphcodes import text_of
+from exporter.pdf.styles import side_margin
 
 LIBRARIES = Path(__file__).parent / "fixtures" / "libraries"
 #: Direction marks pdftotext puts around right-to-left lines.
@@ -207,7 +208,7 @@ def test_hebrew_lines_read_right_to_left_and_are_right_aligned(hebrew_build: Pat
     # Reading order runs right to left: the first word is to the right of the last one...
     assert first["x0"] > last["x1"]
     # ...and the title ends at the right margin (18 mm), not the left one.
-    assert abs(width - first["x1"] - 18 * 72 / 25.4) < 1.0
+    assert abs(width - first["x1"] - side_margin("a4")) < 1.0
 
 
 def test_arabic_letters_are_joined() -> None:
@@ -277,7 +278,7 @@ def test_scripts_and_symbols_that_print() -> None:
 def test_hebrew_chips_and_bullets_sit_on_the_right(hebrew_build: Path) -> None:
     with pdfplumber.open(hebrew_build / "handouts" / "pause-and-rewind.pdf") as document:
         page = document.pages[0]
-        margin = 18 * 72 / 25.4
+        margin = side_margin("a4")
         chars = page.chars
         chip_chars = [c for c in chars if 8 < c["size"] < 9 and "\u0590" <= c["text"] <= "\u05ff"]
         step_numbers = [c for c in chars if c["text"] == "1" and "Bold" in c["fontname"]]

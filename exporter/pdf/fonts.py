@@ -63,6 +63,9 @@ _FONT_FILES = {
 }
 
 _WHITESPACE = frozenset("\n\t\r ")
+#: SEARCH_ORDER for a character whose default presentation is text, not emoji.
+_TEXT_SEARCH_ORDER = tuple(sorted(SEARCH_ORDER, key=lambda font: font == EMOJI))
+
 #: Bidi classes of letters: a letter keeps the font of its own script.
 _STRONG = frozenset({"L", "R", "AL"})
 
@@ -187,7 +190,9 @@ def _font_for(char: str, plain: frozenset[int], fallbacks: dict[str, frozenset[i
     code = ord(char)
     if code in plain or char in _WHITESPACE:
         return REGULAR
-    for font in SEARCH_ORDER:
+    # A symbol shown as text by default (⚠, ✓, →) comes from the symbol font, not as an emoji.
+    order = SEARCH_ORDER if code in emoji_table().presentation else _TEXT_SEARCH_ORDER
+    for font in order:
         if code in fallbacks[font]:
             return font
     return REGULAR
