@@ -10,6 +10,7 @@ would pull base-14 Helvetica (not embedded, and without Cyrillic or Greek) into 
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -90,7 +91,10 @@ def hyphenator(language: str) -> Callable[[str], Iterator[tuple[str, str]]] | No
 
 
 def _keeps_letters(head: str, tail: str) -> bool:
-    """pyphen counts characters; punctuation stuck to a word ("therapy,") is not a letter."""
+    """pyphen counts characters; punctuation stuck to a word ("therapy,") is not a letter, and
+    a break never parts a letter from the accent that follows it (G + U+0327 is one letter)."""
+    if not tail or unicodedata.combining(tail[0]):
+        return False
     return sum(c.isalpha() for c in head) >= HYPHEN_LEFT and sum(c.isalpha() for c in tail) >= HYPHEN_RIGHT
 
 
