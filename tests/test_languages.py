@@ -1,0 +1,94 @@
+"""A library in German or Russian gets every word of every output in its own language.
+
+The writers' own tests check their section of the catalogue; this one builds the whole sample
+library through the CLI, as a trainer would, and reads back all four outputs together.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from anki.collection import Collection
+from anki.import_export_pb2 import ImportAnkiPackageOptions, ImportAnkiPackageRequest
+from click.testing import CliRunner
+from label_check import english_labels_left
+from pypdf import PdfReader
+
+from exporter.cli import main
+
+SAMPLE_LIBRARIES = Path(__file__).parent / "fixtures" / "libraries"
+#: The catalogue sections whose words end up in the outputs (importer words are read, not printed).
+PRINTED_SECTIONS = ["common.", "handbook.", "handouts.", "cards.", "deck."]
+
+
+def _pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+
+
+def _deck_text(package: Path, tmp_path: Path) -> str:
+    col = Collection(str(tmp_path / "collection.anki2"))
+    try:
+        request = ImportAnkiPackageRequest(package_path=str(package), options=ImportAnkiPackageOptions())
+        col.import_anki_package(request)
+        texts: list[str] = []
+        model_ids = set()
+        for card_id in col.find_cards(""):
+            card = col.get_card(card_id)
+            model_ids.add(card.note().mid)
+            for side in (card.question(), card.answer()):
+                texts.append(html.unescape(re.sub(r"<style>.*?</style>|<[^>]+>", " ", side, flags=re.S)))
+        for model_id in model_ids:  # the deck's own note type, not Anki's stock ones
+            model = col.models.get(model_id)
+            assert model is not None
+            texts += [model["name"], *(f["name"] for f in model["flds"])]
+        texts += [name.name for name in col.decks.all_names_and_ids()]
+        # "tag:retired" is Anki search syntax for the tag, not a word to translate.
+        return "\n".join(texts).replace("tag:retired", "")
+    finally:
+        col.close()
+
+
+@pytest.fixture(scope="module", params=["de", "ru"])
+def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path, Path]:
+    language = str(request.param)
+    root = tmp_path_factory.mktemp(f"lang-{language}")
+    content = root / "content"
+    shutil.copytree(SAMPLE_LIBRARIES / language, content)
+    out = root / "output"
+    result = CliRunner().invoke(main, ["build", "--content", str(content), "--out", str(out), "--quiet", "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    return language, out, root
+
+
+def test_no_english_label_is_left_in_any_pdf(built: tuple[str, Path, Path]) -> None:
+    language, out, _ = built
+    pdfs = [out / "handbook.pdf", out / "pocket-cards.pdf", *sorted((out / "handouts").glob("*.pdf"))]
+    for pdf in pdfs:
+        assert english_labels_left(_pdf_text(pdf), language, PRINTED_SECTIONS) == [], pdf.name
+
+
+def test_no_english_label_is_left_in_the_deck(built: tuple[str, Path, Path]) -> None:
+    language, out, root = built
+    assert english_labels_left(_deck_text(out / "deck.apkg", root), language, PRINTED_SECTIONS) == []
+
+
+def test_an_override_in_library_yaml_is_printed_where_the_label_was(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(SAMPLE_LIBRARIES / "de", content)
+    library_yaml = content / "library.yaml"
+    library_yaml.write_text(
+        library_yaml.read_text(encoding="utf-8") + "labels:\n  handbook.contents: Übersicht der Techniken\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        main, ["handbook", "--content", str(content), "--out", str(tmp_path / "out"), "--quiet"]
+    )
+    assert result.exit_code == 0, result.output
+    reader = PdfReader(tmp_path / "out" / "handbook.pdf")
+    text = "\n".join(page.extract_text() or "" for page in reader.pages[:3])
+    assert "Übersicht der Techniken" in text
+    assert "Inhalt" not in text
