@@ -1,8 +1,9 @@
-"""Right-to-left libraries in their own words: a Hebrew and an Arabic library build every output
-(handbook, pocket cards with the calibration sheet, handouts, deck) with no English label left.
+"""A library in German, Russian, Hebrew or Arabic gets every word of every output in its own language.
 
-PDFs are read with pdftotext, which gives right-to-left words back in reading order (pypdf gives
-them in visual order); the deck is imported into a real Anki collection and its cards rendered.
+The writers' own tests check their section of the catalogue; this one builds the whole sample
+library through the CLI, as a trainer would, and reads back all four outputs together. Hebrew and
+Arabic PDFs are read with pdftotext, which gives right-to-left words back in reading order (pypdf
+gives them in visual order).
 """
 
 from __future__ import annotations
@@ -15,15 +16,90 @@ from pathlib import Path
 
 import pytest
 from anki.collection import Collection
+from anki.import_export_pb2 import ImportAnkiPackageOptions, ImportAnkiPackageRequest
 from click.testing import CliRunner
 from label_check import english_labels_left
-from test_deck import exporter_note_types, import_deck
+from pypdf import PdfReader
 
 from exporter.cli import main
 from exporter.labels import catalogue_language, labels_for
 
-LIBRARIES = Path(__file__).parent / "fixtures" / "libraries"
-SECTIONS = ["common.", "handbook.", "handouts.", "cards.", "deck."]
+SAMPLE_LIBRARIES = Path(__file__).parent / "fixtures" / "libraries"
+#: The catalogue sections whose words end up in the outputs (importer words are read, not printed).
+PRINTED_SECTIONS = ["common.", "handbook.", "handouts.", "cards.", "deck."]
+
+
+def _pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+
+
+def _deck_text(package: Path, tmp_path: Path) -> str:
+    col = Collection(str(tmp_path / "collection.anki2"))
+    try:
+        request = ImportAnkiPackageRequest(package_path=str(package), options=ImportAnkiPackageOptions())
+        col.import_anki_package(request)
+        texts: list[str] = []
+        model_ids = set()
+        for card_id in col.find_cards(""):
+            card = col.get_card(card_id)
+            model_ids.add(card.note().mid)
+            for side in (card.question(), card.answer()):
+                texts.append(html.unescape(re.sub(r"<style>.*?</style>|<[^>]+>", " ", side, flags=re.S)))
+        for model_id in model_ids:  # the deck's own note type, not Anki's stock ones
+            model = col.models.get(model_id)
+            assert model is not None
+            texts += [model["name"], *(f["name"] for f in model["flds"])]
+        texts += [name.name for name in col.decks.all_names_and_ids()]
+        # "tag:retired" is Anki search syntax for the tag, not a word to translate.
+        return "\n".join(texts).replace("tag:retired", "")
+    finally:
+        col.close()
+
+
+@pytest.fixture(scope="module", params=["de", "ru"])
+def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path, Path]:
+    language = str(request.param)
+    root = tmp_path_factory.mktemp(f"lang-{language}")
+    content = root / "content"
+    shutil.copytree(SAMPLE_LIBRARIES / language, content)
+    out = root / "output"
+    result = CliRunner().invoke(main, ["build", "--content", str(content), "--out", str(out), "--quiet", "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    return language, out, root
+
+
+def test_no_english_label_is_left_in_any_pdf(built: tuple[str, Path, Path]) -> None:
+    language, out, _ = built
+    pdfs = [out / "handbook.pdf", out / "pocket-cards.pdf", *sorted((out / "handouts").glob("*.pdf"))]
+    for pdf in pdfs:
+        assert english_labels_left(_pdf_text(pdf), language, PRINTED_SECTIONS) == [], pdf.name
+
+
+def test_no_english_label_is_left_in_the_deck(built: tuple[str, Path, Path]) -> None:
+    language, out, root = built
+    assert english_labels_left(_deck_text(out / "deck.apkg", root), language, PRINTED_SECTIONS) == []
+
+
+def test_an_override_in_library_yaml_is_printed_where_the_label_was(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(SAMPLE_LIBRARIES / "de", content)
+    library_yaml = content / "library.yaml"
+    library_yaml.write_text(
+        library_yaml.read_text(encoding="utf-8") + "labels:\n  handbook.contents: Übersicht der Techniken\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        main, ["handbook", "--content", str(content), "--out", str(tmp_path / "out"), "--quiet"]
+    )
+    assert result.exit_code == 0, result.output
+    reader = PdfReader(tmp_path / "out" / "handbook.pdf")
+    text = "\n".join(page.extract_text() or "" for page in reader.pages[:3])
+    assert "Übersicht der Techniken" in text
+    assert "Inhalt" not in text
+
+
+# Right to left: Hebrew and Arabic ------------------------------------------------------------
+
 RIGHT_TO_LEFT = ["he", "ar"]
 #: Direction marks pdftotext puts around right-to-left lines.
 BIDI_MARKS = re.compile("[\u200e\u200f\u202a-\u202e]")
@@ -32,48 +108,34 @@ PRINTED = {
     "handbook.pdf": "handbook.contents",
     "pocket-cards.pdf": "cards.cut_along_marks",
     "handouts": "handbook.section.steps",
-    "deck.apkg": "deck.card_type",
+    "deck.apkg": "deck.field.my_notes",
 }
 
 
 @pytest.fixture(scope="module", params=RIGHT_TO_LEFT)
-def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
-    language: str = request.param
-    root = tmp_path_factory.mktemp(language)
+def rtl_built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+    language = str(request.param)
+    root = tmp_path_factory.mktemp(f"lang-{language}")
     content = root / "content"
-    shutil.copytree(LIBRARIES / language, content)
+    shutil.copytree(SAMPLE_LIBRARIES / language, content)
     args = ["build", "--content", str(content), "--out", str(root / "output"), "--calibration", "--quiet"]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     return language, root / "output"
 
 
-def pdftotext(pdf: Path) -> str:
+def _pdftotext(pdf: Path) -> str:
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext (poppler-utils) is not installed")
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], check=True, capture_output=True).stdout
     return " ".join(BIDI_MARKS.sub(" ", text.decode("utf-8")).split())
 
 
-def assert_own_wording_printed(text: str, language: str, output: str) -> None:
+def _assert_own_wording_printed(text: str, language: str, output: str) -> None:
     key = PRINTED[output]
     wording = labels_for(language)(key).strip(" .")
     assert wording != labels_for("en")(key).strip(" .")
     assert wording in text, (key, wording)
-
-
-def deck_texts(package: Path, collection: Path) -> list[str]:
-    """What Anki shows of the deck: every card's question and answer, the note type's names."""
-    col = Collection(str(collection))
-    try:
-        import_deck(col, package)
-        cards = [col.get_card(cid) for cid in col.find_cards("")]
-        rendered = [text for card in cards for text in (card.question(), card.answer())]
-        texts = [" ".join(html.unescape(re.sub(r"<[^>]+>", " ", r.split("</style>")[-1])).split()) for r in rendered]
-        (model,) = exporter_note_types(col)
-        return [*texts, model["name"], *(f["name"] for f in model["flds"]), model["tmpls"][0]["name"]]
-    finally:
-        col.close()
 
 
 @pytest.mark.parametrize("language", RIGHT_TO_LEFT)
@@ -82,19 +144,18 @@ def test_each_right_to_left_language_has_its_own_catalogue(language: str) -> Non
 
 
 @pytest.mark.parametrize("output", ["handbook.pdf", "pocket-cards.pdf", "handouts"])
-def test_a_right_to_left_pdf_has_no_english_label_left(built: tuple[str, Path], output: str) -> None:
-    language, out = built
+def test_a_right_to_left_pdf_has_no_english_label_left(rtl_built: tuple[str, Path], output: str) -> None:
+    language, out = rtl_built
     pdfs = sorted((out / output).glob("*.pdf")) if output == "handouts" else [out / output]
     assert pdfs
     for pdf in pdfs:
-        text = pdftotext(pdf)
-        assert english_labels_left(text, language, SECTIONS) == [], pdf.name
-        assert_own_wording_printed(text, language, output)
+        text = _pdftotext(pdf)
+        assert english_labels_left(text, language, PRINTED_SECTIONS) == [], pdf.name
+        _assert_own_wording_printed(text, language, output)
 
 
-def test_a_right_to_left_deck_has_no_english_label_left(built: tuple[str, Path], tmp_path: Path) -> None:
-    language, out = built
-    texts = deck_texts(out / "deck.apkg", tmp_path / "collection.anki2")
-    assert len(texts) > 10
-    assert english_labels_left("\n".join(texts), language, SECTIONS) == []
-    assert_own_wording_printed("\n".join(texts), language, "deck.apkg")
+def test_a_right_to_left_deck_has_no_english_label_left(rtl_built: tuple[str, Path], tmp_path: Path) -> None:
+    language, out = rtl_built
+    text = _deck_text(out / "deck.apkg", tmp_path)
+    assert english_labels_left(text, language, PRINTED_SECTIONS) == []
+    _assert_own_wording_printed(text, language, "deck.apkg")
