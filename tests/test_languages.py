@@ -159,3 +159,36 @@ def test_a_right_to_left_deck_has_no_english_label_left(rtl_built: tuple[str, Pa
     text = _deck_text(out / "deck.apkg", tmp_path)
     assert english_labels_left(text, language, PRINTED_SECTIONS) == []
     _assert_own_wording_printed(text, language, "deck.apkg")
+
+
+@pytest.mark.parametrize("output", ["handbook.pdf", "handouts"])
+def test_a_right_to_left_footer_prints_its_page_words(rtl_built: tuple[str, Path], output: str) -> None:
+    language, out = rtl_built
+    pdf = out / "handbook.pdf" if output == "handbook.pdf" else sorted((out / "handouts").glob("*.pdf"))[0]
+    key = "handbook.page_of" if output == "handbook.pdf" else "handouts.page_of"
+    template = labels_for(language).entries[key]
+    assert isinstance(template, str)
+    words = [word for word in re.split(r"\{[^}]*\}", template) if word.strip()]
+    text = _pdftotext(pdf)
+    for word in words:
+        assert word.strip() in text, (key, word)
+
+
+def test_right_to_left_body_text_is_set_from_the_right_margin(rtl_built: tuple[str, Path]) -> None:
+    """Every right-to-left line of a chapter ends at the right margin or starts after the left one:
+    none is set flush left with a ragged right edge, as left-to-right text would be."""
+    import pdfplumber
+
+    _, out = rtl_built
+    with pdfplumber.open(out / "handbook.pdf") as pdf:
+        page = pdf.pages[3]  # the first chapter
+        lines = page.extract_text_lines()
+    body = [line for line in lines if BIDI_RTL.search(line["text"]) and 80 < line["top"] < page.height - 90]
+    assert len(body) >= 8
+    left_edge = min(line["x0"] for line in body)
+    right_edge = max(line["x1"] for line in body)
+    flush_left_ragged = [line["text"] for line in body if line["x0"] - left_edge < 2 and right_edge - line["x1"] > 20]
+    assert flush_left_ragged == []
+
+
+BIDI_RTL = re.compile("[\u0590-\u05ff\u0600-\u06ff]")

@@ -13,10 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reportlab.lib.colors import Color, black
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from exporter.pdf.fonts import REGULAR
+from exporter.pdf.text import draw_text, line_runs, text_width
 
 
 @dataclass(frozen=True)
@@ -75,9 +75,13 @@ class PageNumbers:
         self.total_pages = total_pages
         for spec, name in self._forms.items():
             text = self._text_of(spec)
-            width = stringWidth(text, spec.font_name, spec.font_size)
+            runs = line_runs(text, spec.font_name)
+            width = text_width(text, spec.font_size, spec.font_name)
             canv.beginForm(name, lowerx=-width - 1, lowery=-spec.font_size, upperx=1, uppery=spec.font_size * 1.5)
-            canv.setFont(spec.font_name, spec.font_size)
             canv.setFillColor(spec.colour)
-            canv.drawRightString(0, 0, text)
+            if len(runs) == 1 and runs[0] == (spec.font_name, text):
+                canv.setFont(spec.font_name, spec.font_size)
+                canv.drawRightString(0, 0, text)
+            else:  # a label in a script the face lacks (Hebrew, Arabic): fallback fonts, drawing order
+                draw_text(canv, 0, 0, text, spec.font_size, spec.font_name, align="right")
             canv.endForm()

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from typing import Any, TypeVar
 
-from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
@@ -41,7 +41,9 @@ def rtl_style(style: ParagraphStyle) -> ParagraphStyle:
     cached = _rtl_styles.get(id(style))
     if cached is not None and cached[0] is style:
         return cached[1]
-    alignment = {TA_LEFT: TA_RIGHT, TA_RIGHT: TA_LEFT}.get(style.alignment, style.alignment)
+    # Justified right-to-left lines are set flush right: its lines come to ReportLab as hard lines
+    # in drawing order, which it would set flush left and never justify.
+    alignment = {TA_LEFT: TA_RIGHT, TA_RIGHT: TA_LEFT, TA_JUSTIFY: TA_RIGHT}.get(style.alignment, style.alignment)
     mirrored = ParagraphStyle(
         style.name + "-rtl",
         parent=style,
