@@ -290,6 +290,9 @@ class WarningPanel(Flowable):  # type: ignore[misc]
     PAD_Y = 6.0
     PAD_X = 9.0
     BAR = 2.2
+    #: A panel no taller than this (about seven lines) moves whole rather than split: two or
+    #: three short warnings read as one thing and should not be parted by a page turn.
+    KEEP_WHOLE_HEIGHT = 110.0
 
     def __init__(
         self,
@@ -332,6 +335,8 @@ class WarningPanel(Flowable):  # type: ignore[misc]
         return availWidth, self.height
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        if not self.is_continuation and self.wrap(availWidth, availHeight)[1] <= self.KEEP_WHOLE_HEIGHT:
+            return []
         inner = self._inner(availWidth)
         room = availHeight - 2 * self.PAD_Y
         if self.is_continuation:
