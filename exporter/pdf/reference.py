@@ -52,9 +52,11 @@ class QuickRow(Flowable):  # type: ignore[misc]
         numbers: PageNumbers | None = None,
         key: str = "",
         head: bool = False,
+        page_heading: str = "",
     ) -> None:
         super().__init__()
         self.title, self.categories, self.purpose = title, categories, purpose
+        self.page_heading = page_heading
         self.styles = styles
         self.numbers = numbers
         self.key = key
@@ -105,6 +107,9 @@ class QuickRow(Flowable):  # type: ignore[misc]
         canv.setLineWidth(0.4)
         canv.line(0, 0, self.width, 0)
         canv.restoreState()
+        if self.page_heading:
+            canv.setFillColor(style.textColor)
+            draw_text(canv, self.width, first, self.page_heading, style.fontSize, style.fontName, align="right")
         if self.numbers is None:
             return
         self.numbers.draw_right(
@@ -129,7 +134,10 @@ def quick_reference(
 ) -> list[Flowable]:
     """The heading, an introduction, the column heads and one row per technique, by title."""
     column = {name: labels(f"handbook.column_{name}") for name in ("technique", "categories", "purpose")}
-    head = QuickRow(column["technique"], column["categories"], column["purpose"], styles, head=True)
+    head = QuickRow(
+        column["technique"], column["categories"], column["purpose"], styles, head=True,
+        page_heading=labels("handbook.column_page"),
+    )  # fmt: skip
     intro = Para(para_text(labels("handbook.quick_reference_intro")), styles.body)
     rows: list[Flowable] = []
     by_title = collation_key(library.language)
