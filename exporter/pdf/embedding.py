@@ -55,8 +55,8 @@ class _Formatted(pdfdoc.PDFObject):  # type: ignore[misc]
 class EmbeddedFont(ttfonts.TTFont):  # type: ignore[misc]
     """A TTFont that makes each distinct subset's objects once per process."""
 
-    def __init__(self, name: str, filename: str) -> None:
-        super().__init__(name, filename)
+    def __init__(self, name: str, filename: str, shapable: bool = True) -> None:
+        super().__init__(name, filename, shapable=shapable)
         self._subsets: dict[tuple[int, ...], tuple[bytes, bytes, str]] = {}
         face = self.face
         original = face.makeSubset
