@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import zip_longest
 from pathlib import Path
 
@@ -40,7 +41,7 @@ def write_handout_share(
     the handouts between its workers this way; each handout's bytes do not depend on the others)."""
     paths = []
     pages = 0
-    seed = library_characters(library)
+    seed = _seed_for(library)
     for technique in library.ordered_techniques()[share::shares]:
         target = out_dir / HANDOUTS_DIR / f"{technique.id}.pdf"
         with atomic_output(target) as temporary:
@@ -58,6 +59,13 @@ def joined_result(shares: list[HandoutShare], options: BuildOptions) -> WriteRes
         paths=paths,
         summary=f"{len(paths)} handouts, {pages} pages, {options.paper.upper()}",
     )
+
+
+@lru_cache(maxsize=1)
+def _seed_for(library: Library) -> str:
+    """library_characters, once per process and library: a worker writes several shares of the
+    handouts, each from its own unpickled copy of the same library (equal, so the cache holds)."""
+    return library_characters(library)
 
 
 def library_characters(library: Library) -> str:
