@@ -1,7 +1,9 @@
-"""A library in German or Russian gets every word of every output in its own language.
+"""A library in German, Russian, Hebrew or Arabic gets every word of every output in its own language.
 
 The writers' own tests check their section of the catalogue; this one builds the whole sample
-library through the CLI, as a trainer would, and reads back all four outputs together.
+library through the CLI, as a trainer would, and reads back all four outputs together. Hebrew and
+Arabic PDFs are read with pdftotext, which gives right-to-left words back in reading order (pypdf
+gives them in visual order).
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -19,6 +22,7 @@ from label_check import english_labels_left
 from pypdf import PdfReader
 
 from exporter.cli import main
+from exporter.labels import catalogue_language, labels_for
 
 SAMPLE_LIBRARIES = Path(__file__).parent / "fixtures" / "libraries"
 #: The catalogue sections whose words end up in the outputs (importer words are read, not printed).
@@ -92,3 +96,66 @@ def test_an_override_in_library_yaml_is_printed_where_the_label_was(tmp_path: Pa
     text = "\n".join(page.extract_text() or "" for page in reader.pages[:3])
     assert "Übersicht der Techniken" in text
     assert "Inhalt" not in text
+
+
+# Right to left: Hebrew and Arabic ------------------------------------------------------------
+
+RIGHT_TO_LEFT = ["he", "ar"]
+#: Direction marks pdftotext puts around right-to-left lines.
+BIDI_MARKS = re.compile("[\u200e\u200f\u202a-\u202e]")
+#: One label each output prints, to see the language's own wording there (not only no English).
+PRINTED = {
+    "handbook.pdf": "handbook.contents",
+    "pocket-cards.pdf": "cards.cut_along_marks",
+    "handouts": "handbook.section.steps",
+    "deck.apkg": "deck.field.my_notes",
+}
+
+
+@pytest.fixture(scope="module", params=RIGHT_TO_LEFT)
+def rtl_built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+    language = str(request.param)
+    root = tmp_path_factory.mktemp(f"lang-{language}")
+    content = root / "content"
+    shutil.copytree(SAMPLE_LIBRARIES / language, content)
+    args = ["build", "--content", str(content), "--out", str(root / "output"), "--calibration", "--quiet"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    return language, root / "output"
+
+
+def _pdftotext(pdf: Path) -> str:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], check=True, capture_output=True).stdout
+    return " ".join(BIDI_MARKS.sub(" ", text.decode("utf-8")).split())
+
+
+def _assert_own_wording_printed(text: str, language: str, output: str) -> None:
+    key = PRINTED[output]
+    wording = labels_for(language)(key).strip(" .")
+    assert wording != labels_for("en")(key).strip(" .")
+    assert wording in text, (key, wording)
+
+
+@pytest.mark.parametrize("language", RIGHT_TO_LEFT)
+def test_each_right_to_left_language_has_its_own_catalogue(language: str) -> None:
+    assert catalogue_language(language) == language
+
+
+@pytest.mark.parametrize("output", ["handbook.pdf", "pocket-cards.pdf", "handouts"])
+def test_a_right_to_left_pdf_has_no_english_label_left(rtl_built: tuple[str, Path], output: str) -> None:
+    language, out = rtl_built
+    pdfs = sorted((out / output).glob("*.pdf")) if output == "handouts" else [out / output]
+    assert pdfs
+    for pdf in pdfs:
+        text = _pdftotext(pdf)
+        assert english_labels_left(text, language, PRINTED_SECTIONS) == [], pdf.name
+        _assert_own_wording_printed(text, language, output)
+
+
+def test_a_right_to_left_deck_has_no_english_label_left(rtl_built: tuple[str, Path], tmp_path: Path) -> None:
+    language, out = rtl_built
+    text = _deck_text(out / "deck.apkg", tmp_path)
+    assert english_labels_left(text, language, PRINTED_SECTIONS) == []
+    _assert_own_wording_printed(text, language, "deck.apkg")

@@ -223,8 +223,9 @@ def _draw_paragraphs(canvas: Canvas, sheet: SheetLayout, labels: Labels, texts: 
     for index, text in enumerate(texts):
         face, size = (BOLD, 11.0) if index == 0 else (REGULAR, 9.0)
         baseline = top - size
+        rtl = base_is_rtl(text)
         for line in setter.lines(text, face, size, width):
-            draw_text(canvas, x, baseline, line, size, face)
+            draw_text(canvas, x + width if rtl else x, baseline, line, size, face, "right" if rtl else "left", rtl)
             baseline -= 1.3 * size
         top = baseline - 0.3 * size
 
