@@ -201,12 +201,39 @@ class EmbeddedFont(ttfonts.TTFont):  # type: ignore[misc]
         return doc.Reference(_Templated(*found, [font_file_ref]), "fontDescriptor:" + base_font_name)
 
 
+#: A font's subset state right after seeding, per (font, characters): assignments, subsets, next code.
+_SEEDED: dict[tuple[str, str], tuple[dict[int, int], list[list[int]], int] | None] = {}
+
+
 def seed_subsets(fonts: Iterable[str], characters: str, doc: pdfdoc.PDFDocument) -> None:
-    """Give doc's subsets of each font every character it can draw, in code-point order."""
+    """Give doc's subsets of each font every character it can draw, in code-point order.
+
+    The first document of a process is seeded character by character (TTFont.splitString);
+    the next ones get a copy of the state that left, which is the same state, made at once.
+    """
     from reportlab.pdfbase import pdfmetrics
 
     for name in fonts:
         font = pdfmetrics.getFont(name)
-        drawable = "".join(c for c in characters if ord(c) in font.face.charToGlyph)
-        if drawable:
-            font.splitString(drawable, doc)
+        key = (name, characters)
+        if key not in _SEEDED or doc in font.state:
+            drawable = "".join(c for c in characters if ord(c) in font.face.charToGlyph)
+            fresh = doc not in font.state
+            if drawable:
+                font.splitString(drawable, doc)
+            if fresh:
+                state = font.state.get(doc)
+                _SEEDED[key] = None if state is None else _snapshot(state)
+            continue
+        seeded = _SEEDED[key]
+        if seeded is not None:
+            state = font.state[doc] = ttfonts.TTFont.State(font._asciiReadable, font)
+            assignments, subsets, next_code = seeded
+            state.assignments = dict(assignments)
+            state.subsets = [list(subset) for subset in subsets]
+            state.nextCode = next_code
+
+
+def _snapshot(state: ttfonts.TTFont.State) -> tuple[dict[int, int], list[list[int]], int]:
+    assert state.internalName is None and not state.frozen
+    return dict(state.assignments), [list(subset) for subset in state.subsets], int(state.nextCode)
