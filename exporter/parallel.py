@@ -21,7 +21,7 @@ import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn, Protocol
+from typing import TYPE_CHECKING, NoReturn, Protocol
 
 from exporter import stopping
 from exporter.build_lock import remove_held_lock_files
@@ -29,9 +29,16 @@ from exporter.journal import current_journal, roll_back
 from exporter.model import Library
 from exporter.writers import BuildOptions, WriteResult, get_writer
 
+if TYPE_CHECKING:
+    from exporter.writers.handouts import HandoutShare
+
 #: Rough time each writer takes, relative to the handbook (bench/run.py, N=500). Workers take
 #: the longest first, so a short writer never ends up alone at the end of the build.
-RELATIVE_COST: dict[str, float] = {"handouts": 1.3, "handbook": 1.0, "cards": 0.85, "deck": 0.25}
+RELATIVE_COST: dict[str, float] = {"handbook": 1.0, "handouts": 1.0, "cards": 0.22, "deck": 0.17}
+
+#: Writers whose work is divided into shares that the workers take in turn, so that neither
+#: worker waits long for the other at the end: the handouts are independent files.
+SHARED_WRITERS = frozenset({"handouts"})
 
 #: How long a stopped worker gets to unwind (and remove its temporary file) before it is killed.
 STOP_GRACE_SECONDS = 5.0
@@ -51,6 +58,24 @@ class Progress(Protocol):
     def finished(self, name: str) -> None: ...
 
     def refresh(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class Task:
+    """One piece of work for a worker: a writer, or one share of a shared writer."""
+
+    name: str
+    share: int = 0
+    shares: int = 1
+
+
+@dataclass(frozen=True)
+class SharePart:
+    """What one share of a shared writer wrote, and how long it took."""
+
+    task: Task
+    part: HandoutShare
+    seconds: float
 
 
 @dataclass(frozen=True)
@@ -110,23 +135,63 @@ def _run_in_processes(
         initargs=(os.getpid(),),
     )
     results: dict[str, Written] = {}
+    parts: dict[str, list[SharePart]] = {}
+    tasks = planned_tasks(names, jobs)
     try:
-        futures: dict[Future[Written], str] = {}
-        for name in sorted(names, key=lambda n: -RELATIVE_COST.get(n, 1.0)):
-            futures[executor.submit(_write_in_worker, name, library, out_dir, options)] = name
-            progress.started(name)
+        futures: dict[Future[Written | SharePart], Task] = {}
+        for task in tasks:
+            futures[executor.submit(_write_in_worker, task, library, out_dir, options)] = task
+            if task.share == 0:
+                progress.started(task.name)
         pending = set(futures)
         while pending:
             done, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
             for future in done:
-                results[futures[future]] = future.result()  # raises the writer's exception
-                progress.finished(futures[future])
+                task = futures[future]
+                outcome = future.result()  # raises the writer's exception
+                if isinstance(outcome, SharePart):
+                    parts.setdefault(task.name, []).append(outcome)
+                    if len(parts[task.name]) < task.shares:
+                        continue
+                    outcome = _joined(task.name, parts[task.name], options)
+                results[task.name] = outcome
+                progress.finished(task.name)
             progress.refresh()
     except BaseException:
         _stop_workers(executor, set(multiprocessing.active_children()) - earlier_children)
         raise
     executor.shutdown(wait=True)
     return [results[name] for name in names]
+
+
+def planned_tasks(names: list[str], jobs: int) -> list[Task]:
+    """The writers as tasks, longest first; a shared writer in two shares per worker, so the
+    last pieces of work are small and the workers end together."""
+    tasks = [
+        Task(name, share, shares)
+        for name in names
+        for shares in [2 * jobs if name in SHARED_WRITERS else 1]
+        for share in range(shares)
+    ]
+    return sorted(tasks, key=lambda t: -RELATIVE_COST.get(t.name, 1.0) / t.shares)
+
+
+def write_share(task: Task, library: Library, out_dir: Path, options: BuildOptions) -> SharePart:
+    """The work of one share of a shared writer (the handouts of every shares-th technique)."""
+    from exporter.writers.handouts import write_handout_share
+
+    started = time.perf_counter()
+    part = write_handout_share(library, out_dir, options, task.share, task.shares)
+    return SharePart(task, part, time.perf_counter() - started)
+
+
+def _joined(name: str, parts: list[SharePart], options: BuildOptions) -> Written:
+    """The shares of a writer as one result; its time is the sum of its shares' times."""
+    from exporter.writers.handouts import joined_result
+
+    ordered = sorted(parts, key=lambda p: p.task.share)
+    result = joined_result([p.part for p in ordered], options)
+    return Written(result, sum(p.seconds for p in ordered))
 
 
 def _start_context() -> multiprocessing.context.BaseContext:
@@ -146,12 +211,14 @@ def _prepare_worker(parent: int) -> None:
     threading.Thread(target=_watch_parent, args=(parent,), name="exporter-parent-watch", daemon=True).start()
 
 
-def _write_in_worker(name: str, library: Library, out_dir: Path, options: BuildOptions) -> Written:
+def _write_in_worker(task: Task, library: Library, out_dir: Path, options: BuildOptions) -> Written | SharePart:
     """write_one in a worker: a stop unwinds the writer (removing its temporary file), then ends
     the process; with the command gone, this worker also puts the previous outputs back."""
     stopping.set_idle_stop(None)
     try:
-        return write_one(name, library, out_dir, options)
+        if task.shares > 1:
+            return write_share(task, library, out_dir, options)
+        return write_one(task.name, library, out_dir, options)
     except KeyboardInterrupt as exc:
         _end_worker(getattr(exc, "signum", signal.SIGINT))
     finally:

@@ -63,6 +63,23 @@ def test_parallel_and_in_process_builds_write_the_same_bytes(synthetic_content: 
     assert differing == []
 
 
+def test_handouts_divided_between_workers_come_back_whole_and_in_handbook_order(
+    synthetic_content: Path, tmp_path: Path
+) -> None:
+    from exporter.parallel import planned_tasks
+
+    tasks = planned_tasks(["deck", "handouts", "handbook", "cards"], 2)
+    assert tasks[0].name == "handbook" and tasks[-1].name == "deck"
+    assert sorted(t.share for t in tasks if t.name == "handouts") == [0, 1, 2, 3]
+    results = run_build(["handouts"], synthetic_content, tmp_path / "one", quiet=True, jobs=1)
+    divided = run_build(["handouts", "deck"], synthetic_content, tmp_path / "two", quiet=True, jobs=2)
+    handouts = next(result for result in divided if result.name == "handouts")
+    library, _ = load_checked(synthetic_content, strict=False, pdf=True)
+    assert [path.stem for path in handouts.paths] == [t.id for t in library.ordered_techniques()]
+    assert handouts.summary == results[0].summary
+    assert [path.read_bytes() for path in handouts.paths] == [path.read_bytes() for path in results[0].paths]
+
+
 @pytest.mark.usefixtures("fakes")
 def test_all_writers_get_the_same_validated_library_in_handbook_order(
     make_content: Callable[..., Path], tmp_path: Path

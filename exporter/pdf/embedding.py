@@ -14,6 +14,7 @@ The PDF is byte for byte what ReportLab writes for those subsets; only the work 
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections.abc import Iterable
 
@@ -52,11 +53,51 @@ class _Formatted(pdfdoc.PDFObject):  # type: ignore[misc]
         return self.data
 
 
+class _Slot(pdfdoc.PDFObject):  # type: ignore[misc]
+    """Stands for the index-th reference of an object while it is formatted into a template."""
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+
+    def format(self, document: object) -> bytes:
+        return b"\x00slot%d\x00" % self.index
+
+
+_SLOT = re.compile(rb"\x00slot(\d+)\x00")
+
+
+class _Templated(pdfdoc.PDFObject):  # type: ignore[misc]
+    """An object formatted once per process: the same bytes, with the references it holds
+    (whose object numbers differ from document to document) filled in as it is written."""
+
+    def __init__(self, pieces: list[bytes], order: list[int], references: list[object]) -> None:
+        self.pieces = pieces
+        self.order = order
+        self.references = references
+
+    def format(self, document: pdfdoc.PDFDocument) -> bytes:
+        out = [self.pieces[0]]
+        for index, piece in zip(self.order, self.pieces[1:], strict=True):
+            out.append(pdfdoc.format(self.references[index], document))
+            out.append(piece)
+        return b"".join(out)
+
+
+class _TemplatedFont(_Templated):
+    __RefOnly__ = 1  # a font is written as an object of its own, like pdfdoc.PDFTrueTypeFont
+
+
+def _template(formatted: bytes) -> tuple[list[bytes], list[int]]:
+    """The pieces of formatted bytes between the slots, and which slot sits between each two."""
+    parts = _SLOT.split(formatted)
+    return parts[0::2], [int(index) for index in parts[1::2]]
+
+
 class EmbeddedFont(ttfonts.TTFont):  # type: ignore[misc]
     """A TTFont that makes each distinct subset's objects once per process."""
 
-    def __init__(self, name: str, filename: str) -> None:
-        super().__init__(name, filename)
+    def __init__(self, name: str, filename: str, shapable: bool = True) -> None:
+        super().__init__(name, filename, shapable=shapable)
         self._subsets: dict[tuple[int, ...], tuple[bytes, bytes, str]] = {}
         face = self.face
         original = face.makeSubset
@@ -88,24 +129,37 @@ class EmbeddedFont(ttfonts.TTFont):  # type: ignore[misc]
             base_font_name = (b"".join((ttfonts.SUBSETN(n), b"+", self.face.name, self.face.subfontNameX))).decode(
                 "pdfdoc"
             )
-            pdf_font = pdfdoc.PDFTrueTypeFont()
-            pdf_font.__Comment__ = f"Font {self.fontName} subset {n}"
-            pdf_font.Name = internal_name
-            pdf_font.BaseFont = base_font_name
-            pdf_font.FirstChar = 0
-            pdf_font.LastChar = len(subset) - 1
             key = tuple(subset)
-            _, widths, _ = self._parts(key, self.face.makeSubset)
-            pdf_font.Widths = _Formatted(widths)
             cmap_stream = pdfdoc.PDFStream()
             cmap_stream.content = self._to_unicode(key, base_font_name)
             if doc.compression:
                 cmap_stream.filters = [_FLATE]
-            pdf_font.ToUnicode = doc.Reference(cmap_stream, "toUnicodeCMap:" + base_font_name)
-            pdf_font.FontDescriptor = self._descriptor(doc, base_font_name, subset)
+            to_unicode = doc.Reference(cmap_stream, "toUnicodeCMap:" + base_font_name)
+            descriptor = self._descriptor(doc, base_font_name, subset)
+            pieces, order = self._font_template(doc, key, n, internal_name, base_font_name)
+            pdf_font = _TemplatedFont(pieces, order, [to_unicode, descriptor])
+            pdf_font.__Comment__ = f"Font {self.fontName} subset {n}"
             doc.Reference(pdf_font, internal_name)
             doc.idToObject["BasicFonts"].dict[internal_name] = pdf_font
         del self.state[doc]
+
+    def _font_template(
+        self, doc: pdfdoc.PDFDocument, subset: tuple[int, ...], n: int, internal_name: str, base_font_name: str
+    ) -> tuple[list[bytes], list[int]]:
+        """The font dictionary of a subset as pdfdoc.PDFTrueTypeFont writes it, made once."""
+        cache: dict[tuple[object, ...], tuple[list[bytes], list[int]]] = self.__dict__.setdefault("_fonts", {})
+        found = cache.get((subset, internal_name, base_font_name))
+        if found is None:
+            pdf_font = pdfdoc.PDFTrueTypeFont()
+            pdf_font.Name = internal_name
+            pdf_font.BaseFont = base_font_name
+            pdf_font.FirstChar = 0
+            pdf_font.LastChar = len(subset) - 1
+            pdf_font.Widths = _Formatted(self._parts(subset, self.face.makeSubset)[1])
+            pdf_font.ToUnicode = _Slot(0)
+            pdf_font.FontDescriptor = _Slot(1)
+            found = cache[(subset, internal_name, base_font_name)] = _template(pdf_font.format(doc))
+        return found
 
     def _to_unicode(self, subset: tuple[int, ...], base_font_name: str) -> bytes:
         cache: dict[tuple[tuple[int, ...], str], bytes] = self.__dict__.setdefault("_cmaps", {})
@@ -124,31 +178,62 @@ class EmbeddedFont(ttfonts.TTFont):  # type: ignore[misc]
         if doc.compression:
             font_file.filters = [_FLATE]
         font_file_ref = doc.Reference(font_file, f"fontFile:{face.filename}({base_font_name})")
-        flags = (face.flags & ~ttfonts.FF_NONSYMBOLIC) | ttfonts.FF_SYMBOLIC
-        descriptor = pdfdoc.PDFDictionary(
-            {
-                "Type": "/FontDescriptor",
-                "Ascent": face.ascent,
-                "CapHeight": face.capHeight,
-                "Descent": face.descent,
-                "Flags": flags,
-                "FontBBox": pdfdoc.PDFArray(face.bbox),
-                "FontName": pdfdoc.PDFName(base_font_name),
-                "ItalicAngle": face.italicAngle,
-                "StemV": face.stemV,
-                "FontFile2": font_file_ref,
-                "MissingWidth": face.defaultWidth,
-            }
-        )
-        return doc.Reference(descriptor, "fontDescriptor:" + base_font_name)
+        cache: dict[str, tuple[list[bytes], list[int]]] = self.__dict__.setdefault("_descriptors", {})
+        found = cache.get(base_font_name)
+        if found is None:
+            flags = (face.flags & ~ttfonts.FF_NONSYMBOLIC) | ttfonts.FF_SYMBOLIC
+            dictionary = pdfdoc.PDFDictionary(
+                {
+                    "Type": "/FontDescriptor",
+                    "Ascent": face.ascent,
+                    "CapHeight": face.capHeight,
+                    "Descent": face.descent,
+                    "Flags": flags,
+                    "FontBBox": pdfdoc.PDFArray(face.bbox),
+                    "FontName": pdfdoc.PDFName(base_font_name),
+                    "ItalicAngle": face.italicAngle,
+                    "StemV": face.stemV,
+                    "FontFile2": _Slot(0),
+                    "MissingWidth": face.defaultWidth,
+                }
+            )
+            found = cache[base_font_name] = _template(dictionary.format(doc))
+        return doc.Reference(_Templated(*found, [font_file_ref]), "fontDescriptor:" + base_font_name)
+
+
+#: A font's subset state right after seeding, per (font, characters): assignments, subsets, next code.
+_SEEDED: dict[tuple[str, str], tuple[dict[int, int], list[list[int]], int] | None] = {}
 
 
 def seed_subsets(fonts: Iterable[str], characters: str, doc: pdfdoc.PDFDocument) -> None:
-    """Give doc's subsets of each font every character it can draw, in code-point order."""
+    """Give doc's subsets of each font every character it can draw, in code-point order.
+
+    The first document of a process is seeded character by character (TTFont.splitString);
+    the next ones get a copy of the state that left, which is the same state, made at once.
+    """
     from reportlab.pdfbase import pdfmetrics
 
     for name in fonts:
         font = pdfmetrics.getFont(name)
-        drawable = "".join(c for c in characters if ord(c) in font.face.charToGlyph)
-        if drawable:
-            font.splitString(drawable, doc)
+        key = (name, characters)
+        if key not in _SEEDED or doc in font.state:
+            drawable = "".join(c for c in characters if ord(c) in font.face.charToGlyph)
+            fresh = doc not in font.state
+            if drawable:
+                font.splitString(drawable, doc)
+            if fresh:
+                state = font.state.get(doc)
+                _SEEDED[key] = None if state is None else _snapshot(state)
+            continue
+        seeded = _SEEDED[key]
+        if seeded is not None:
+            state = font.state[doc] = ttfonts.TTFont.State(font._asciiReadable, font)
+            assignments, subsets, next_code = seeded
+            state.assignments = dict(assignments)
+            state.subsets = [list(subset) for subset in subsets]
+            state.nextCode = next_code
+
+
+def _snapshot(state: ttfonts.TTFont.State) -> tuple[dict[int, int], list[list[int]], int]:
+    assert state.internalName is None and not state.frozen
+    return dict(state.assignments), [list(subset) for subset in state.subsets], int(state.nextCode)

@@ -44,11 +44,13 @@ def register_fallback_fonts() -> None:
     """Register every fallback font with ReportLab once per process."""
     from reportlab.lib.fonts import addMapping
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
+
+    from exporter.pdf.embedding import EmbeddedFont
 
     for name, file_name in FALLBACK_FILES.items():
         # ReportLab's own shaping is not used: exporter.pdf.bidi shapes and orders runs itself.
-        pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / file_name), shapable=False))
+        # Embedded through the per-process cache too: every handout draws its ⚠ and → from here.
+        pdfmetrics.registerFont(EmbeddedFont(name, str(FONT_DIR / file_name), shapable=False))
     for name in (EMOJI, SYMBOLS, *BOLD_MEMBER):
         bold = BOLD_MEMBER.get(name, name)
         # No italic members: italic text uses the upright ones. The upright mappings go last, so

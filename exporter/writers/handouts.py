@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import zip_longest
 from pathlib import Path
 
 from reportlab.platypus import Flowable
@@ -19,20 +22,50 @@ from exporter.writers.handbook import MIN_LAST_LINES, TIGHTEN_BELOW_LINES
 HANDOUTS_DIR = "handouts"
 
 
+@dataclass(frozen=True)
+class HandoutShare:
+    """The handouts one process wrote: every shares-th technique from its own index on."""
+
+    paths: tuple[Path, ...]
+    pages: int
+
+
 def write_handouts(library: Library, out_dir: Path, options: BuildOptions) -> WriteResult:
+    return joined_result([write_handout_share(library, out_dir, options, 0, 1)], options)
+
+
+def write_handout_share(
+    library: Library, out_dir: Path, options: BuildOptions, share: int, shares: int
+) -> HandoutShare:
+    """Write the handouts of techniques share, share + shares, ... (exporter.parallel divides
+    the handouts between its workers this way; each handout's bytes do not depend on the others)."""
     paths = []
     pages = 0
-    seed = library_characters(library)
-    for technique in library.ordered_techniques():
+    seed = _seed_for(library)
+    for technique in library.ordered_techniques()[share::shares]:
         target = out_dir / HANDOUTS_DIR / f"{technique.id}.pdf"
         with atomic_output(target) as temporary:
             pages += build_handout(library, technique, temporary, options.paper, seed)
         paths.append(target)
+    return HandoutShare(tuple(paths), pages)
+
+
+def joined_result(shares: list[HandoutShare], options: BuildOptions) -> WriteResult:
+    """One result from the shares, in order of share index; paths back in technique order."""
+    paths = tuple(path for group in zip_longest(*(s.paths for s in shares)) for path in group if path is not None)
+    pages = sum(s.pages for s in shares)
     return WriteResult(
         name="handouts",
-        paths=tuple(paths),
+        paths=paths,
         summary=f"{len(paths)} handouts, {pages} pages, {options.paper.upper()}",
     )
+
+
+@lru_cache(maxsize=1)
+def _seed_for(library: Library) -> str:
+    """library_characters, once per process and library: a worker writes several shares of the
+    handouts, each from its own unpickled copy of the same library (equal, so the cache holds)."""
+    return library_characters(library)
 
 
 def library_characters(library: Library) -> str:
