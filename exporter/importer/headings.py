@@ -13,18 +13,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from exporter.labels import Overrides, bundled_languages, catalogue_language, labels_for
+from exporter.model import LIST_FIELDS
 
 #: The technique fields a page's headings stand for, in the order a page shows them.
-HEADING_FIELDS = (
-    "steps",
-    "when_to_use",
-    "key_phrases",
-    "follow_up_questions",
-    "alternative_phrasings",
-    "warnings",
-    "sources",
-    "similar",
-)
+HEADING_FIELDS = (*LIST_FIELDS, "sources", "similar")
 #: A page is a catalogue page only if it has at least one of these sections.
 CORE_FIELDS = ("steps", "when_to_use", "key_phrases", "warnings")
 
