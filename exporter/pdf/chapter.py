@@ -14,6 +14,7 @@ from exporter.model import PHRASE_FIELDS, Category, Item, Library, Technique
 from exporter.pdf.bidi import has_rtl
 from exporter.pdf.flowables import Anchor, KeepWithNext, Para, WarningPanel, marked
 from exporter.pdf.fonts import HEADING_REGULAR, para_text
+from exporter.pdf.forms import end_form
 from exporter.pdf.styles import WARNING_RULE, WARNING_TINT, Styles
 from exporter.pdf.text import draw_text, text_width
 
@@ -94,7 +95,7 @@ class CategoryChips(Flowable):  # type: ignore[misc]
         canv.roundRect(0, 0, width, self.HEIGHT, 4, stroke=1, fill=1)
         canv.setFillColor(colors.black)
         draw_text(canv, self.PAD_X, 4, label, self.FONT_SIZE, HEADING_REGULAR)
-        canv.endForm()
+        end_form(canv)
 
 
 class LevelledBuilder:

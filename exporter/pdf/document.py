@@ -19,6 +19,7 @@ from exporter.model import Library
 from exporter.pdf.fitting import Pager
 from exporter.pdf.flowables import Anchor, Marked
 from exporter.pdf.fonts import HEADING, HEADING_REGULAR, REGULAR, para_text, register_fonts
+from exporter.pdf.forms import end_form
 from exporter.pdf.pagerefs import PageNumbers
 from exporter.pdf.paragraphs import Paragraph
 from exporter.pdf.styles import (
@@ -250,4 +251,4 @@ class OnePassDocument(BaseDocTemplate):  # type: ignore[misc]
         rule_y = note_bottom + note_height + 3
         canv.line(left, rule_y, right, rule_y)
         note.drawOn(canv, left, note_bottom)
-        canv.endForm()
+        end_form(canv)

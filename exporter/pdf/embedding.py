@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from reportlab.pdfbase import pdfdoc, ttfonts
 
@@ -83,6 +83,28 @@ class _Templated(pdfdoc.PDFObject):  # type: ignore[misc]
         return b"".join(out)
 
 
+class _FormattedStream(pdfdoc.PDFObject):  # type: ignore[misc]
+    """A stream object (font program, ToUnicode map) formatted once per process: it holds no
+    references, so every document writes the same bytes."""
+
+    __RefOnly__ = 1
+
+    def __init__(self, key: object, make: Callable[[], pdfdoc.PDFStream]) -> None:
+        self.key = key
+        self.make = make
+
+    def format(self, document: pdfdoc.PDFDocument) -> bytes:
+        if not isinstance(document.encrypt, pdfdoc.NoEncryption):
+            return bytes(self.make().format(document))
+        found = _FORMATTED_STREAMS.get(self.key)
+        if found is None:
+            found = _FORMATTED_STREAMS[self.key] = bytes(self.make().format(document))
+        return found
+
+
+_FORMATTED_STREAMS: dict[object, bytes] = {}
+
+
 class _TemplatedFont(_Templated):
     __RefOnly__ = 1  # a font is written as an object of its own, like pdfdoc.PDFTrueTypeFont
 
@@ -130,11 +152,18 @@ class EmbeddedFont(ttfonts.TTFont):  # type: ignore[misc]
                 "pdfdoc"
             )
             key = tuple(subset)
-            cmap_stream = pdfdoc.PDFStream()
-            cmap_stream.content = self._to_unicode(key, base_font_name)
-            if doc.compression:
-                cmap_stream.filters = [_FLATE]
-            to_unicode = doc.Reference(cmap_stream, "toUnicodeCMap:" + base_font_name)
+
+            def cmap_stream(key: tuple[int, ...] = key, base_font_name: str = base_font_name) -> pdfdoc.PDFStream:
+                stream = pdfdoc.PDFStream()
+                stream.content = self._to_unicode(key, base_font_name)
+                if doc.compression:
+                    stream.filters = [_FLATE]
+                return stream
+
+            to_unicode = doc.Reference(
+                _FormattedStream(("cmap", self.fontName, key, base_font_name, doc.compression), cmap_stream),
+                "toUnicodeCMap:" + base_font_name,
+            )
             descriptor = self._descriptor(doc, base_font_name, subset)
             pieces, order = self._font_template(doc, key, n, internal_name, base_font_name)
             pdf_font = _TemplatedFont(pieces, order, [to_unicode, descriptor])
@@ -172,12 +201,17 @@ class EmbeddedFont(ttfonts.TTFont):  # type: ignore[misc]
     def _descriptor(self, doc: pdfdoc.PDFDocument, base_font_name: str, subset: list[int]) -> object:
         """As TTFontFace.addSubsetObjects, with the font program compressed once."""
         face = self.face
-        font_file = pdfdoc.PDFStream()
-        font_file.content = face.makeSubset(subset)
-        font_file.dictionary["Length1"] = len(font_file.content)
-        if doc.compression:
-            font_file.filters = [_FLATE]
-        font_file_ref = doc.Reference(font_file, f"fontFile:{face.filename}({base_font_name})")
+
+        def font_file() -> pdfdoc.PDFStream:
+            stream = pdfdoc.PDFStream()
+            stream.content = face.makeSubset(subset)
+            stream.dictionary["Length1"] = len(stream.content)
+            if doc.compression:
+                stream.filters = [_FLATE]
+            return stream
+
+        key = ("program", self.fontName, tuple(subset), doc.compression)
+        font_file_ref = doc.Reference(_FormattedStream(key, font_file), f"fontFile:{face.filename}({base_font_name})")
         cache: dict[str, tuple[list[bytes], list[int]]] = self.__dict__.setdefault("_descriptors", {})
         found = cache.get(base_font_name)
         if found is None:

@@ -13,9 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reportlab.lib.colors import Color, black
+from reportlab.pdfbase.pdfdoc import pdfdocEnc
 from reportlab.pdfgen.canvas import Canvas
 
 from exporter.pdf.fonts import REGULAR
+from exporter.pdf.forms import define_form, end_form
 from exporter.pdf.text import draw_text, line_runs, text_width
 
 
@@ -77,11 +79,22 @@ class PageNumbers:
             text = self._text_of(spec)
             runs = line_runs(text, spec.font_name)
             width = text_width(text, spec.font_size, spec.font_name)
-            canv.beginForm(name, lowerx=-width - 1, lowery=-spec.font_size, upperx=1, uppery=spec.font_size * 1.5)
-            canv.setFillColor(spec.colour)
+            box = (-width - 1, -spec.font_size, 1, spec.font_size * 1.5)
             if len(runs) == 1 and runs[0] == (spec.font_name, text):
-                canv.setFont(spec.font_name, spec.font_size)
-                canv.drawRightString(0, 0, text)
-            else:  # a label in a script the face lacks (Hebrew, Arabic): fallback fonts, drawing order
-                draw_text(canv, 0, 0, text, spec.font_size, spec.font_name, align="right")
-            canv.endForm()
+                # Forty bytes each: not worth compressing.
+                define_form(canv, name, box, _number_code(canv, spec, text, width), compress=False)
+                continue
+            # A label in a script the face lacks (Hebrew, Arabic): fallback fonts, drawing order.
+            canv.beginForm(name, lowerx=box[0], lowery=box[1], upperx=box[2], uppery=box[3])
+            canv.setFillColor(spec.colour)
+            draw_text(canv, 0, 0, text, spec.font_size, spec.font_name, align="right")
+            end_form(canv)
+
+
+def _number_code(canv: Canvas, spec: _NumberText, text: str, width: float) -> bytes:
+    """The form's drawing: the text in one font, ending at x = 0 on the baseline y = 0."""
+    text_object = canv.beginText(-width, 0)
+    text_object.setFillColor(spec.colour)
+    text_object.setFont(spec.font_name, spec.font_size)
+    text_object.textLine(text)  # as canv.drawString writes it (the line's end tells text extraction)
+    return bytes(pdfdocEnc(text_object.getCode()))

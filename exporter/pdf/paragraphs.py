@@ -18,9 +18,11 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 from reportlab.platypus import Paragraph as ReportLabParagraph
+from reportlab.platypus.paragraph import textTransformFrags
 
 from exporter.pdf.bidi import base_is_rtl, has_rtl, visual_pieces, visual_runs
 from exporter.pdf.fallback import BOLD_MEMBER, REGULAR_MEMBER, member
+from exporter.pdf.plain_frags import cleaned, plain_frags
 from exporter.pdf.text import is_bold
 
 _FALLBACK_FAMILIES = frozenset(BOLD_MEMBER) | frozenset(REGULAR_MEMBER)
@@ -95,12 +97,15 @@ class Paragraph(ReportLabParagraph):  # type: ignore[misc]
     def __init__(
         self, text: str | None, style: ParagraphStyle, bulletText: Any = None, frags: Any = None, **kwargs: Any
     ) -> None:
+        split_part = frags is not None
+        if not split_part and not kwargs and isinstance(text, str):
+            text, frags = _parsed(text, style)
         super().__init__(text, style, bulletText, frags, **kwargs)
         self._bidi_bullet: str | None = None
         self._logical: list[Any] | None = None
         self._laid_width: float | None = None
         self._rtl = False
-        if frags is not None:  # a part of a split paragraph: its lines are laid out already
+        if split_part:  # a part of a split paragraph: its lines are laid out already
             return
         parsed: list[Any] = self.frags
         _use_bold_members(parsed, style)
@@ -138,6 +143,17 @@ class Paragraph(ReportLabParagraph):  # type: ignore[misc]
         super().draw()
         if self._bidi_bullet:
             _draw_right_bullet(self, self._bidi_bullet)
+
+
+def _parsed(markup: str, style: ParagraphStyle) -> tuple[str, list[Any] | None]:
+    """(text, frags) as ReportLab's own parse would leave them, for para_text markup; for any
+    other markup (markup, None), and ReportLab parses it."""
+    text = cleaned(markup)
+    frags = plain_frags(text, style)
+    if frags is None:
+        return markup, None
+    textTransformFrags(frags, style)
+    return text, frags
 
 
 def _use_bold_members(frags: list[Any], style: ParagraphStyle) -> None:
