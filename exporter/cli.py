@@ -83,7 +83,10 @@ def output_options(function: F) -> F:
             "-j",
             type=click.IntRange(1, 64),
             default=None,
-            help="Outputs built at the same time, each in its own process (default: one per core; 1: one by one).",
+            help=(
+                "Worker processes: outputs (and the handouts of a large library) built at the same time"
+                " (default: one per core; 1: one by one)."
+            ),
         ),
         content_option,
     ]

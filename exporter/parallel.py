@@ -93,8 +93,23 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-def default_jobs(writer_count: int) -> int:
-    return max(1, min(available_cores(), writer_count))
+#: A library this large has its handouts divided between workers even when they are the only
+#: output (`exporter handouts`): starting a worker costs about as much as three handouts.
+SHARE_FROM_TECHNIQUES = 24
+
+
+def worth_dividing(names: list[str], library: Library) -> bool:
+    """Whether the named writers keep more than one process busy."""
+    shared = any(name in SHARED_WRITERS for name in names)
+    return len(names) > 1 or (shared and len(library.techniques) >= SHARE_FROM_TECHNIQUES)
+
+
+def default_jobs(names: list[str], library: Library) -> int:
+    """One worker per core, at most one per writer (a divided writer can use them all)."""
+    if not worth_dividing(names, library):
+        return 1
+    wanted = len(names) if not any(name in SHARED_WRITERS for name in names) else available_cores()
+    return max(1, min(available_cores(), wanted))
 
 
 def run_writers(
@@ -105,7 +120,7 @@ def run_writers(
     The first writer to fail stops the others (the build is rolled back as a whole anyway) and
     its exception is raised here, an ExporterError exactly as the writer raised it.
     """
-    if jobs <= 1 or len(names) <= 1:
+    if jobs <= 1 or not worth_dividing(names, library):
         return [_run_here(name, library, out_dir, options, progress) for name in names]
     return _run_in_processes(names, library, out_dir, options, jobs, progress)
 
@@ -128,15 +143,15 @@ def _run_in_processes(
     names: list[str], library: Library, out_dir: Path, options: BuildOptions, jobs: int, progress: Progress
 ) -> list[Written]:
     earlier_children = set(multiprocessing.active_children())
+    tasks = planned_tasks(names, jobs)
     executor = ProcessPoolExecutor(
-        max_workers=min(jobs, len(names)),
+        max_workers=min(jobs, len(tasks)),
         mp_context=_start_context(),
         initializer=_prepare_worker,
         initargs=(os.getpid(),),
     )
     results: dict[str, Written] = {}
     parts: dict[str, list[SharePart]] = {}
-    tasks = planned_tasks(names, jobs)
     try:
         futures: dict[Future[Written | SharePart], Task] = {}
         for task in tasks:

@@ -154,14 +154,14 @@ def _write_outputs(
 ) -> list[Written]:
     """Run the writers as one transaction: if any fails or the build is stopped, every output
     (and the deck state) gets its previous bytes back; outputs no longer produced are removed."""
-    from exporter.parallel import default_jobs, run_writers
+    from exporter.parallel import default_jobs, run_writers, worth_dividing
     from exporter.progress import StatusLine, Ticker
 
-    jobs = jobs or default_jobs(len(names))
+    jobs = jobs or default_jobs(names, library)
     status = StatusLine(len(names), enabled=not quiet and _stderr_is_terminal())
     with build_journal(out_dir):
         try:
-            if jobs > 1 and len(names) > 1:
+            if jobs > 1 and worth_dividing(names, library):
                 written = run_writers(names, library, out_dir, options, jobs, status)
             else:
                 with Ticker(status):

@@ -80,6 +80,39 @@ def test_handouts_divided_between_workers_come_back_whole_and_in_handbook_order(
     assert [path.read_bytes() for path in handouts.paths] == [path.read_bytes() for path in results[0].paths]
 
 
+def test_exporter_handouts_alone_divides_a_large_library_between_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from exporter import parallel
+
+    large = write_synthetic_content(tmp_path / "large", parallel.SHARE_FROM_TECHNIQUES, seed=11)
+    small = write_synthetic_content(tmp_path / "small", parallel.SHARE_FROM_TECHNIQUES - 1, seed=11)
+    library, _ = load_checked(large, strict=False, pdf=True)
+    small_library, _ = load_checked(small, strict=False, pdf=True)
+    assert parallel.worth_dividing(["handouts"], library)
+    assert not parallel.worth_dividing(["handouts"], small_library)
+    assert not parallel.worth_dividing(["handbook"], library)
+    assert parallel.default_jobs(["handouts"], small_library) == 1
+    assert parallel.default_jobs(["handbook"], library) == 1
+    assert parallel.default_jobs(["handouts"], library) == parallel.available_cores()
+
+    calls: list[list[str]] = []
+    in_processes = parallel._run_in_processes
+
+    def recorded(names: list[str], *rest: Any) -> Any:
+        calls.append(names)
+        return in_processes(names, *rest)
+
+    monkeypatch.setattr(parallel, "_run_in_processes", recorded)
+    one = run_build(["handouts"], large, tmp_path / "one", quiet=True, jobs=1)[0]
+    assert calls == []
+    divided = run_build(["handouts"], large, tmp_path / "two", quiet=True, jobs=2)[0]
+    assert calls == [["handouts"]]
+    assert [path.stem for path in divided.paths] == [t.id for t in library.ordered_techniques()]
+    assert divided.summary == one.summary
+    assert [path.read_bytes() for path in divided.paths] == [path.read_bytes() for path in one.paths]
+
+
 @pytest.mark.usefixtures("fakes")
 def test_all_writers_get_the_same_validated_library_in_handbook_order(
     make_content: Callable[..., Path], tmp_path: Path

@@ -80,7 +80,8 @@ def library_characters(library: Library) -> str:
         texts += [text for _, text in technique.texts()]
     labels = library.labels()
     texts += [entry if isinstance(entry, str) else " ".join(entry.values()) for entry in labels.entries.values()]
-    return "".join(sorted({char for text in texts for char in drawable(text) if ord(char) > 127}))
+    used = set("".join(map(drawable, texts)))
+    return "".join(sorted(char for char in used if ord(char) > 127))
 
 
 def build_handout(library: Library, technique: Technique, target: Path, paper: str, seed: str = "") -> int:
