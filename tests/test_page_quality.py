@@ -233,6 +233,20 @@ def test_quick_reference_gives_every_technique_its_page(handbook: Built) -> None
         assert collapse(technique.title) in text
 
 
+def test_every_quick_reference_page_opens_with_the_column_heads(handbook: Built) -> None:
+    labels = handbook.library.labels()
+    heads = [labels(f"handbook.column_{name}") for name in ("technique", "categories", "purpose", "page")]
+    first = part_page(handbook, "Quick reference")
+    pages = range(first, min(chapter_starts(handbook).values()))
+    for page in pages:
+        lines = [line.strip() for line in handbook.bodies[page - 1].splitlines() if line.strip()]
+        if page == first:  # under the part's heading and its introduction
+            lines = lines[next(i for i, line in enumerate(lines) if line.startswith(heads[0])) :]
+        assert all(head in " ".join(lines[:3]) for head in heads), (page, lines[:3])
+    # A page the rows run onto holds at least three of them (each row links to its chapter).
+    assert len(pages) == 1 or len(links(handbook.reader, pages[-1])) >= 3
+
+
 def situation_pages(built: Built) -> list[int]:
     """The page each "When to use" item starts on, found from the chapter text."""
     starts = chapter_starts(built)

@@ -129,24 +129,66 @@ def _cut_at_word(text: str, fitted: str) -> str:
     return fitted[:-1].rsplit(" ", 1)[0].rstrip(",;:—– ") + " …"
 
 
+class HeadedRows(Flowable):  # type: ignore[misc]
+    """Table rows under their column heads, the heads repeated at the top of every page the
+    rows run onto (as a printed table does). A page break never leaves fewer than MIN_ROWS
+    rows on the last page, so it is worth turning to."""
+
+    MIN_ROWS = 3
+
+    def __init__(self, head: QuickRow, rows: list[QuickRow]) -> None:
+        super().__init__()
+        self.head = head
+        self.rows = rows
+        self.width = 0.0
+        self.height = 0.0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        heights = [row.wrap(availWidth, availHeight)[1] for row in [self.head, *self.rows]]
+        self.width, self.height = availWidth, float(sum(heights))
+        return availWidth, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        used = self.head.wrap(availWidth, availHeight)[1]
+        fitting = 0
+        for row in self.rows:
+            used += row.wrap(availWidth, availHeight)[1]
+            if used > availHeight + 1e-6:
+                break
+            fitting += 1
+        left = len(self.rows) - fitting
+        if 0 < left < self.MIN_ROWS:
+            fitting = max(0, len(self.rows) - self.MIN_ROWS)
+        if fitting == 0 or fitting == len(self.rows):
+            return []
+        return [HeadedRows(self.head, self.rows[:fitting]), HeadedRows(self.head, self.rows[fitting:])]
+
+    def draw(self) -> None:
+        y = self.height
+        for row in [self.head, *self.rows]:
+            y -= row.height
+            row.drawOn(self.canv, 0, y)
+
+
 def quick_reference(
     library: Library, labels: Labels, styles: Styles, numbers: PageNumbers, heading: Flowable
 ) -> list[Flowable]:
-    """The heading, an introduction, the column heads and one row per technique, by title."""
+    """The heading, an introduction, and one row per technique, by title, under column heads
+    that are repeated on every page."""
     column = {name: labels(f"handbook.column_{name}") for name in ("technique", "categories", "purpose")}
     head = QuickRow(
         column["technique"], column["categories"], column["purpose"], styles, head=True,
         page_heading=labels("handbook.column_page"),
     )  # fmt: skip
     intro = Para(para_text(labels("handbook.quick_reference_intro")), styles.body)
-    rows: list[Flowable] = []
+    rows: list[QuickRow] = []
     by_title = collation_key(library.language)
     for technique in sorted(library.techniques, key=lambda t: (by_title(t.title), t.id)):
         categories = ", ".join(technique.categories)
         rows.append(
             QuickRow(technique.title, categories, purpose(technique), styles, numbers, technique_key(technique))
         )
-    return [KeepWithNext(heading, KeepWithNext(intro, KeepWithNext(head, rows[0]))), *rows[1:]]
+    return [KeepWithNext(heading, KeepWithNext(intro, HeadedRows(head, rows)))]
 
 
 def situation_index(
