@@ -18,7 +18,7 @@ from exporter.pdf.card_lines import LineSetter
 from exporter.pdf.fonts import BOLD, REGULAR, register_fonts
 from exporter.pdf.imposition import MM, RULER_MM, Line, SheetLayout, back_point
 from exporter.pdf.styles import MUTED, WARNING_INK, WARNING_RULE, WARNING_TINT
-from exporter.pdf.text import draw_text, fit_text
+from exporter.pdf.text import draw_left_lines, draw_text, fit_text
 
 if TYPE_CHECKING:
     from reportlab.pdfgen.canvas import Canvas
@@ -138,13 +138,13 @@ def draw_block(canvas: Canvas, set_block: SetBlock, x: float, top: float, width:
 def draw_lines(canvas: Canvas, set_block: SetBlock, x: float, top: float, width: float) -> None:
     """The block's lines; Hebrew or Arabic text is mirrored in its width: right-aligned, right to left."""
     baseline = top - set_block.first_baseline
-    rtl = base_is_rtl(set_block.block.text)
+    if not base_is_rtl(set_block.block.text):
+        draw_left_lines(canvas, x + set_block.text_x, baseline, set_block.lines, set_block.size,
+                        set_block.leading, set_block.face)  # fmt: skip
+        return
     for line in set_block.lines:
-        if rtl:
-            draw_text(canvas, x + width - set_block.text_x, baseline, line, set_block.size, set_block.face,
-                      align="right", rtl=True)  # fmt: skip
-        else:
-            draw_text(canvas, x + set_block.text_x, baseline, line, set_block.size, set_block.face)
+        draw_text(canvas, x + width - set_block.text_x, baseline, line, set_block.size, set_block.face,
+                  align="right", rtl=True)  # fmt: skip
         baseline -= set_block.leading
 
 
