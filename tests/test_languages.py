@@ -192,3 +192,18 @@ def test_right_to_left_body_text_is_set_from_the_right_margin(rtl_built: tuple[s
 
 
 BIDI_RTL = re.compile("[\u0590-\u05ff\u0600-\u06ff]")
+
+
+def test_the_right_to_left_cover_sets_its_disclaimer_heading_in_bold(rtl_built: tuple[str, Path]) -> None:
+    import pdfplumber
+
+    _, out = rtl_built
+    with pdfplumber.open(out / "handbook.pdf") as pdf:
+        page = pdf.pages[0]
+        foot = [c for c in page.chars if c["top"] > page.height * 0.75 and c["text"].strip()]
+    lines: dict[int, set[str]] = {}
+    for char in foot:  # the disclaimer at the foot of the cover: its heading, then its text
+        lines.setdefault(round(char["top"]), set()).add(char["fontname"].split("+")[-1])
+    heading, *text = [lines[top] for top in sorted(lines)]
+    assert text and all("Bold" in name for name in heading), heading
+    assert all("Bold" not in name for line in text for name in line), text

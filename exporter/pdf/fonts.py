@@ -26,6 +26,7 @@ from exporter.pdf.fallback import (
     SEARCH_ORDER,
     SYMBOLS,
     fallback_coverage,
+    member,
     register_fallback_fonts,
 )
 from exporter.pdf.glyphcodes import FIRST_CODE
@@ -198,17 +199,19 @@ def _font_for(char: str, plain: frozenset[int], fallbacks: dict[str, frozenset[i
     return REGULAR
 
 
-def para_text(text: str) -> str:
+def para_text(text: str, bold: bool = False) -> str:
     """Content text as ReportLab Paragraph markup that prints exactly the characters given.
 
     Paragraph text is XML-like markup: `<b>`, `&` or `</para>` in content would be parsed.
     Escaping here, in one place, makes content data and never markup. Right-to-left text stays
-    in reading order: exporter.pdf.paragraphs.Paragraph orders it line by line.
+    in reading order: exporter.pdf.paragraphs.Paragraph orders it line by line. bold is for text
+    that goes inside `<b>`: a `<font>` tag resets the weight, so fallback runs name their bold font.
     """
     parts = []
     for font, run in font_runs(text):
         escaped = escape(run)
-        parts.append(escaped if font == REGULAR else f'<font name="{font}">{escaped}</font>')
+        name = member(font, True) if bold else font
+        parts.append(escaped if font == REGULAR else f'<font name="{name}">{escaped}</font>')
     return "".join(parts)
 
 

@@ -142,7 +142,7 @@ def cover(library: Library, labels: Labels, styles: Styles, width: float, height
             flowables.append(Paragraph(para_text(text), style))
     note = ParagraphStyle("cover_note", parent=styles.source, leftIndent=0, firstLineIndent=0)
     disclaimer = Paragraph(
-        f"<b>{para_text(labels('handbook.disclaimer'))}</b><br/>{para_text(library.disclaimer)}", note
+        f"<b>{para_text(labels('handbook.disclaimer'), bold=True)}</b><br/>{para_text(library.disclaimer)}", note
     )
     used = sum(f.wrap(width, height)[1] + f.getSpaceAfter() for f in [*flowables, disclaimer])
     # TopPadder sets one flowable at the foot of the cover, so heading and text are one paragraph.
