@@ -207,3 +207,31 @@ def test_the_right_to_left_cover_sets_its_disclaimer_heading_in_bold(rtl_built: 
     heading, *text = [lines[top] for top in sorted(lines)]
     assert text and all("Bold" in name for name in heading), heading
     assert all("Bold" not in name for line in text for name in line), text
+
+
+def test_a_right_to_left_page_is_mirrored_header_footer_and_page_columns(rtl_built: tuple[str, Path]) -> None:
+    """The part's title at the top right and the library's title at the top left; the page number
+    at the bottom left; the page numbers of the contents and the quick reference in a column at
+    the left (a Hebrew or Arabic reader starts at the right)."""
+    import pdfplumber
+
+    from exporter.validate import read_library
+
+    language, out = rtl_built
+    library, _ = read_library(SAMPLE_LIBRARIES / language)
+    labels = labels_for(language)
+    with pdfplumber.open(out / "handbook.pdf") as pdf:
+        for number in (2, 3):  # the contents, the quick reference
+            page = pdf.pages[number - 1]
+            middle = page.width / 2
+            header = [c for c in page.chars if c["top"] < 70 and c["text"].strip()]
+            left = {c["text"] for c in header if c["x1"] < middle}
+            right = {c["text"] for c in header if c["x0"] > middle}
+            part = labels("handbook.contents" if number == 2 else "handbook.quick_reference")
+            assert left and left <= set(library.title), left
+            assert right and right <= set(part), right
+            footer = [c for c in page.chars if c["top"] > page.height - 80 and c["text"].isdigit()]
+            assert footer and all(c["x1"] < middle for c in footer)
+            body = [c for c in page.chars if 70 < c["top"] < page.height - 80]
+            digits = [c for c in body if c["text"].isdigit() and c["fontname"].split("+")[-1].startswith("Noto")]
+            assert digits and all(c["x1"] < page.width * 0.35 for c in digits), number

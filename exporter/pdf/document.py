@@ -16,6 +16,7 @@ from reportlab.platypus import ActionFlowable, BaseDocTemplate, Flowable, Frame,
 
 from exporter import __version__
 from exporter.model import Library
+from exporter.pdf.bidi import is_rtl_language
 from exporter.pdf.fitting import Pager
 from exporter.pdf.flowables import Anchor, Marked
 from exporter.pdf.fonts import HEADING, HEADING_REGULAR, REGULAR, para_text, register_fonts
@@ -110,6 +111,7 @@ class OnePassDocument(BaseDocTemplate):  # type: ignore[misc]
         )
         self.library = library
         self.styles = styles
+        self.rtl = is_rtl_language(library.language)
         self.numbers = PageNumbers()
         self.header = ""
         #: The running header of the page being laid out: the part in force at its top.
@@ -211,23 +213,28 @@ class OnePassDocument(BaseDocTemplate):  # type: ignore[misc]
         if not canv.hasForm(PAGE_FRAME_FORM):
             self._define_page_frame(canv)
         canv.doForm(PAGE_FRAME_FORM)
+        # A right-to-left page is mirrored: the part's title at the top right, the page number
+        # at the bottom left (the library's title and the footer note sit opposite, in the frame).
+        left, right = self.leftMargin, self.leftMargin + self.width
         header = self.page_header
         if header:
             if header not in self._fitted_headers:
                 self._fitted_headers[header] = fit_text(header, HEADER_SIZE, self._header_room, HEADING)
             canv.setFillColor(MUTED)
             draw_text(
-                canv, self.leftMargin, self.pagesize[1] - TOP_MARGIN, self._fitted_headers[header], HEADER_SIZE, HEADING
-            )
+                canv, right if self.rtl else left, self.pagesize[1] - TOP_MARGIN, self._fitted_headers[header],
+                HEADER_SIZE, HEADING, align="right" if self.rtl else "left",
+            )  # fmt: skip
         self.numbers.draw_right(
             canv,
-            self.leftMargin + self.width,
+            left if self.rtl else right,
             BOTTOM_MARGIN,
             self.page_of,
             font_name=HEADING_REGULAR,
             font_size=FOOTER_SIZE,
             colour=MUTED,
             page=canv.getPageNumber(),
+            align="left" if self.rtl else "right",
         )
 
     def _define_page_frame(self, canv: Canvas) -> None:
@@ -240,15 +247,14 @@ class OnePassDocument(BaseDocTemplate):  # type: ignore[misc]
         canv.setFillColor(MUTED)
         self._header_room = self.width
         if self.header_right:
-            right_text = fit_text(self.header_right, HEADER_SIZE, self.width * 0.4, HEADING_REGULAR)
-            self._header_room -= (
-                draw_text(canv, right, top, right_text, HEADER_SIZE, HEADING_REGULAR, align="right") + 12
-            )
+            library_title = fit_text(self.header_right, HEADER_SIZE, self.width * 0.4, HEADING_REGULAR)
+            x, align = (left, "left") if self.rtl else (right, "right")
+            self._header_room -= draw_text(canv, x, top, library_title, HEADER_SIZE, HEADING_REGULAR, align=align) + 12
         canv.line(left, top - 3.5, right, top - 3.5)
         note = self.footer_note
         note_height = note.height
         note_bottom = BOTTOM_MARGIN - 2.5
         rule_y = note_bottom + note_height + 3
         canv.line(left, rule_y, right, rule_y)
-        note.drawOn(canv, left, note_bottom)
+        note.drawOn(canv, left + FOOTER_NUMBER_ROOM if self.rtl else left, note_bottom)
         end_form(canv)

@@ -185,6 +185,7 @@ class PageRefRow(Flowable):  # type: ignore[misc]
         self.height = 0.0
         self.last_baseline = 0.0
         self.text_end = 0.0
+        self.text_start = 0.0
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         if self.width == availWidth and self.height:
@@ -196,6 +197,7 @@ class PageRefRow(Flowable):  # type: ignore[misc]
             self.height = float(style.leading)
             self.last_baseline = self.height - first_line_drop(style)
             self.text_end = style.leftIndent + one_line
+            self.text_start = availWidth - style.rightIndent - one_line
         else:
             if self.paragraph is None:
                 self.paragraph = Para(para_text(self.text), style, bulletText=self.bullet or None)
@@ -206,6 +208,8 @@ class PageRefRow(Flowable):  # type: ignore[misc]
             used = last[0] if isinstance(last, tuple) else getattr(last, "extraSpace", None)
             line_room = availWidth - self.number_width - style.leftIndent
             self.text_end = style.leftIndent + (line_room - used if used is not None else line_room)
+            # A right-to-left paragraph is set flush right beside the number column.
+            self.text_start = self.number_width + style.leftIndent + (used or 0.0)
         self.width = availWidth
         return availWidth, self.height
 
@@ -236,26 +240,32 @@ class PageRefRow(Flowable):  # type: ignore[misc]
                 draw_text(canv, style.leftIndent, self.last_baseline, self.text, style.fontSize, style.fontName)
         else:
             self.paragraph.drawOn(canv, self.number_width if rtl else 0, 0)
-        if self.leaders and not rtl:
-            self._draw_leaders()
+        if self.leaders:
+            self._draw_leaders(rtl)
         self.numbers.draw_right(
             canv,
-            self.number_width if rtl else self.width,
+            0.0 if rtl else self.width,
             self.last_baseline,
             self.template,
             font_name=style.fontName,
             font_size=style.fontSize,
             colour=style.textColor,
             key=self.key,
+            align="left" if rtl else "right",
         )
         canv.linkRect("", self.key, (0, 0, self.width, self.height), relative=1, thickness=0)
 
-    def _draw_leaders(self) -> None:
-        """Dots on a fixed grid (so they line up row under row), from the text to the number."""
+    def _draw_leaders(self, rtl: bool = False) -> None:
+        """Dots on a fixed grid (so they line up row under row), from the text to the number
+        (in a right-to-left row, from the number at the left to the text)."""
         canv = self.canv
         pitch = 4.5
-        first = int((self.text_end + 4) / pitch + 1) * pitch
-        last = int((self.width - self.number_width + 12) / pitch) * pitch
+        if rtl:
+            first = int((self.number_width - 12) / pitch + 1) * pitch
+            last = int((self.text_start - 4) / pitch) * pitch
+        else:
+            first = int((self.text_end + 4) / pitch + 1) * pitch
+            last = int((self.width - self.number_width + 12) / pitch) * pitch
         if last - first < pitch:
             return
         canv.saveState()

@@ -31,6 +31,8 @@ class _NumberText:
     font_name: str
     font_size: float
     colour: Color
+    #: "right": the text ends at the form's origin; "left": it starts there.
+    align: str = "right"
 
 
 class PageNumbers:
@@ -56,9 +58,11 @@ class PageNumbers:
         colour: Color | None = None,
         key: str | None = None,
         page: int = 0,
+        align: str = "right",
     ) -> None:
-        """Draw template ending at right_x; `{page}` is key's page (or page), `{total}` the page count."""
-        spec = _NumberText(template, key, page, font_name, font_size, colour or black)
+        """Draw template ending at right_x (with align="left": starting there); `{page}` is key's
+        page (or page), `{total}` the page count."""
+        spec = _NumberText(template, key, page, font_name, font_size, colour or black, align)
         name = self._forms.get(spec)
         if name is None:
             name = f"pagenumber{len(self._forms)}"
@@ -79,21 +83,22 @@ class PageNumbers:
             text = self._text_of(spec)
             runs = line_runs(text, spec.font_name)
             width = text_width(text, spec.font_size, spec.font_name)
-            box = (-width - 1, -spec.font_size, 1, spec.font_size * 1.5)
+            start = 0.0 if spec.align == "left" else -width
+            box = (start - 1, -spec.font_size, start + width + 1, spec.font_size * 1.5)
             if len(runs) == 1 and runs[0] == (spec.font_name, text):
                 # Forty bytes each: not worth compressing.
-                define_form(canv, name, box, _number_code(canv, spec, text, width), compress=False)
+                define_form(canv, name, box, _number_code(canv, spec, text, start), compress=False)
                 continue
             # A label in a script the face lacks (Hebrew, Arabic): fallback fonts, drawing order.
             canv.beginForm(name, lowerx=box[0], lowery=box[1], upperx=box[2], uppery=box[3])
             canv.setFillColor(spec.colour)
-            draw_text(canv, 0, 0, text, spec.font_size, spec.font_name, align="right")
+            draw_text(canv, start, 0, text, spec.font_size, spec.font_name)
             end_form(canv)
 
 
-def _number_code(canv: Canvas, spec: _NumberText, text: str, width: float) -> bytes:
-    """The form's drawing: the text in one font, ending at x = 0 on the baseline y = 0."""
-    text_object = canv.beginText(-width, 0)
+def _number_code(canv: Canvas, spec: _NumberText, text: str, start: float) -> bytes:
+    """The form's drawing: the text in one font from x = start on the baseline y = 0."""
+    text_object = canv.beginText(start, 0)
     text_object.setFillColor(spec.colour)
     text_object.setFont(spec.font_name, spec.font_size)
     text_object.textLine(text)  # as canv.drawString writes it (the line's end tells text extraction)

@@ -19,6 +19,7 @@ from exporter.pdf.chapter import situation_key, technique_key
 from exporter.pdf.flowables import KeepWithNext, PageRefRow, Para
 from exporter.pdf.fonts import para_text
 from exporter.pdf.pagerefs import PageNumbers
+from exporter.pdf.paragraphs import is_rtl_style
 from exporter.pdf.styles import LEADER, RULE, Styles
 from exporter.pdf.text import draw_text, fit_text, text_width
 
@@ -93,28 +94,35 @@ class QuickRow(Flowable):  # type: ignore[misc]
         column = (self.width - PAGE_COLUMN) * COLUMNS[0]
         first = self.height - self.PAD - style.fontSize
         categories, purpose = self._shown
+        # A right-to-left row is mirrored: the title at the right, the page at the left.
+        rtl = is_rtl_style(style)
+        start, align = (self.width, "right") if rtl else (0.0, "left")
         canv.setFillColor(style.textColor)
         if self.title_paragraph is None:
-            draw_text(canv, 0, first, self.title, style.fontSize, style.fontName)
+            draw_text(canv, start, first, self.title, style.fontSize, style.fontName, align=align)
         else:
-            self.title_paragraph.drawOn(canv, 0, self.PAD + cell.leading)
+            self.title_paragraph.drawOn(canv, self.width - column if rtl else 0, self.PAD + cell.leading)
         canv.setFillColor(note.textColor)
-        draw_text(canv, column + COLUMN_GAP, first, categories, note.fontSize, note.fontName)
+        beside = self.width - column - COLUMN_GAP if rtl else column + COLUMN_GAP
+        draw_text(canv, beside, first, categories, note.fontSize, note.fontName, align=align)
         canv.setFillColor(cell.textColor)
-        draw_text(canv, 0, self.PAD + cell.leading - cell.fontSize, purpose, cell.fontSize, cell.fontName)
+        draw_text(
+            canv, start, self.PAD + cell.leading - cell.fontSize, purpose, cell.fontSize, cell.fontName, align=align
+        )
         canv.saveState()
         canv.setStrokeColor(RULE)
         canv.setLineWidth(0.4)
         canv.line(0, 0, self.width, 0)
         canv.restoreState()
+        page_x, page_align = (0.0, "left") if rtl else (self.width, "right")
         if self.page_heading:
             canv.setFillColor(style.textColor)
-            draw_text(canv, self.width, first, self.page_heading, style.fontSize, style.fontName, align="right")
+            draw_text(canv, page_x, first, self.page_heading, style.fontSize, style.fontName, align=page_align)
         if self.numbers is None:
             return
         self.numbers.draw_right(
-            canv, self.width, first, "{page}", font_name=style.fontName, font_size=style.fontSize,
-            colour=style.textColor, key=self.key,
+            canv, page_x, first, "{page}", font_name=style.fontName, font_size=style.fontSize,
+            colour=style.textColor, key=self.key, align=page_align,
         )  # fmt: skip
         canv.linkRect("", self.key, (0, 0, self.width, self.height), relative=1, thickness=0)
 
