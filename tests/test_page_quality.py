@@ -247,6 +247,28 @@ def test_every_quick_reference_page_opens_with_the_column_heads(handbook: Built)
     assert len(pages) == 1 or len(links(handbook.reader, pages[-1])) >= 3
 
 
+def first_body_line(built: Built, page: int) -> str:
+    return next((collapse(line) for line in built.bodies[page - 1].splitlines() if line.strip()), "")
+
+
+def test_a_contents_or_index_page_opens_with_what_its_rows_belong_to(handbook: Built) -> None:
+    """A page the contents or the situation index runs onto opens with the heading its first
+    rows belong to: a category (or "Category, continued"), a technique (or "Title, continued")."""
+    labels = handbook.library.labels()
+    contents = range(3, part_page(handbook, "Quick reference"))
+    names = [category.name for category, _ in listings(handbook.library)]
+    for page in contents:
+        line = first_body_line(handbook, page)
+        assert any(name in line for name in names), (page, line)
+    titles = {collapse(t.title) for t in handbook.library.techniques}
+    heads = titles | {collapse(labels("handbook.continued", section=title)) for title in titles}
+    index = range(part_page(handbook, "Situation index") + 1, sources_page(handbook))
+    for page in index:
+        assert first_body_line(handbook, page) in heads, (page, first_body_line(handbook, page))
+    if handbook.library.techniques and len(handbook.library.techniques) > 100:
+        assert len(contents) > 1 and len(index) > 1  # the generated library does run onto more pages
+
+
 def situation_pages(built: Built) -> list[int]:
     """The page each "When to use" item starts on, found from the chapter text."""
     starts = chapter_starts(built)

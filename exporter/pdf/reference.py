@@ -18,6 +18,7 @@ from exporter.model import Library, Technique
 from exporter.pdf.chapter import situation_key, technique_key
 from exporter.pdf.flowables import KeepWithNext, PageRefRow, Para
 from exporter.pdf.fonts import para_text
+from exporter.pdf.groups import RowGroup
 from exporter.pdf.pagerefs import PageNumbers
 from exporter.pdf.paragraphs import is_rtl_style
 from exporter.pdf.styles import LEADER, RULE, Styles
@@ -47,7 +48,7 @@ class QuickRow(Flowable):  # type: ignore[misc]
     def __init__(
         self,
         title: str,
-        categories: str,
+        categories: list[str],
         purpose: str,
         styles: Styles,
         numbers: PageNumbers | None = None,
@@ -65,7 +66,9 @@ class QuickRow(Flowable):  # type: ignore[misc]
         self.title_paragraph: Para | None = None
         self.width = 0.0
         self.height = 0.0
-        self._shown = ("", "")
+        self._shown = ""
+        self._category_lines: list[str] = []
+        self._title_height = 0.0
 
     def _title_style(self) -> ParagraphStyle:
         return self.styles.table_head if self.head else self.styles.table_title
@@ -80,12 +83,14 @@ class QuickRow(Flowable):  # type: ignore[misc]
             self.title_paragraph = Para(para_text(self.title), style)
             _, title_height = self.title_paragraph.wrap(column, availHeight)
         room = availWidth - PAGE_COLUMN - column - COLUMN_GAP
-        self._shown = (
-            fit_text(self.categories, note.fontSize, room, note.fontName),
-            _cut_at_word(self.purpose, fit_text(self.purpose, cell.fontSize, availWidth - PAGE_COLUMN, cell.fontName)),
+        self._category_lines = _joined_lines(self.categories, note, room)
+        self._shown = _cut_at_word(
+            self.purpose, fit_text(self.purpose, cell.fontSize, availWidth - PAGE_COLUMN, cell.fontName)
         )
+        self._title_height = title_height
+        top = max(title_height, len(self._category_lines) * float(note.leading))
         self.width = availWidth
-        self.height = title_height + float(cell.leading) + 2 * self.PAD
+        self.height = top + float(cell.leading) + 2 * self.PAD
         return availWidth, self.height
 
     def draw(self) -> None:
@@ -93,7 +98,7 @@ class QuickRow(Flowable):  # type: ignore[misc]
         style, note, cell = self._title_style(), self.styles.table_note, self.styles.table_cell
         column = (self.width - PAGE_COLUMN) * COLUMNS[0]
         first = self.height - self.PAD - style.fontSize
-        categories, purpose = self._shown
+        purpose = self._shown
         # A right-to-left row is mirrored: the title at the right, the page at the left.
         rtl = is_rtl_style(style)
         start, align = (self.width, "right") if rtl else (0.0, "left")
@@ -101,10 +106,12 @@ class QuickRow(Flowable):  # type: ignore[misc]
         if self.title_paragraph is None:
             draw_text(canv, start, first, self.title, style.fontSize, style.fontName, align=align)
         else:
-            self.title_paragraph.drawOn(canv, self.width - column if rtl else 0, self.PAD + cell.leading)
+            below_title = self.height - self.PAD - self._title_height
+            self.title_paragraph.drawOn(canv, self.width - column if rtl else 0, below_title)
         canv.setFillColor(note.textColor)
         beside = self.width - column - COLUMN_GAP if rtl else column + COLUMN_GAP
-        draw_text(canv, beside, first, categories, note.fontSize, note.fontName, align=align)
+        for number, line in enumerate(self._category_lines):
+            draw_text(canv, beside, first - number * note.leading, line, note.fontSize, note.fontName, align=align)
         canv.setFillColor(cell.textColor)
         draw_text(
             canv, start, self.PAD + cell.leading - cell.fontSize, purpose, cell.fontSize, cell.fontName, align=align
@@ -130,52 +137,25 @@ class QuickRow(Flowable):  # type: ignore[misc]
         return []
 
 
+def _joined_lines(names: list[str], style: ParagraphStyle, width: float) -> list[str]:
+    """Names joined with commas into lines of at most width, a line break only between two
+    names; a name too long for a line of its own is shortened with "…"."""
+    lines: list[str] = []
+    for index, name in enumerate(names):
+        piece = name + ("," if index < len(names) - 1 else "")
+        joined = f"{lines[-1]} {piece}" if lines else piece
+        if lines and text_width(joined, style.fontSize, style.fontName) <= width:
+            lines[-1] = joined
+        else:
+            lines.append(fit_text(piece, style.fontSize, width, style.fontName))
+    return lines
+
+
 def _cut_at_word(text: str, fitted: str) -> str:
     """fitted (text cut to a width with "…") shortened to its last whole word."""
     if fitted == text or " " not in fitted:
         return fitted
     return fitted[:-1].rsplit(" ", 1)[0].rstrip(",;:—– ") + " …"
-
-
-class HeadedRows(Flowable):  # type: ignore[misc]
-    """Table rows under their column heads, the heads repeated at the top of every page the
-    rows run onto (as a printed table does). A page break never leaves fewer than MIN_ROWS
-    rows on the last page, so it is worth turning to."""
-
-    MIN_ROWS = 3
-
-    def __init__(self, head: QuickRow, rows: list[QuickRow]) -> None:
-        super().__init__()
-        self.head = head
-        self.rows = rows
-        self.width = 0.0
-        self.height = 0.0
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        heights = [row.wrap(availWidth, availHeight)[1] for row in [self.head, *self.rows]]
-        self.width, self.height = availWidth, float(sum(heights))
-        return availWidth, self.height
-
-    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
-        used = self.head.wrap(availWidth, availHeight)[1]
-        fitting = 0
-        for row in self.rows:
-            used += row.wrap(availWidth, availHeight)[1]
-            if used > availHeight + 1e-6:
-                break
-            fitting += 1
-        left = len(self.rows) - fitting
-        if 0 < left < self.MIN_ROWS:
-            fitting = max(0, len(self.rows) - self.MIN_ROWS)
-        if fitting == 0 or fitting == len(self.rows):
-            return []
-        return [HeadedRows(self.head, self.rows[:fitting]), HeadedRows(self.head, self.rows[fitting:])]
-
-    def draw(self) -> None:
-        y = self.height
-        for row in [self.head, *self.rows]:
-            y -= row.height
-            row.drawOn(self.canv, 0, y)
 
 
 def quick_reference(
@@ -185,18 +165,25 @@ def quick_reference(
     that are repeated on every page."""
     column = {name: labels(f"handbook.column_{name}") for name in ("technique", "categories", "purpose")}
     head = QuickRow(
-        column["technique"], column["categories"], column["purpose"], styles, head=True,
+        column["technique"], [column["categories"]], column["purpose"], styles, head=True,
         page_heading=labels("handbook.column_page"),
     )  # fmt: skip
     intro = Para(para_text(labels("handbook.quick_reference_intro")), styles.body)
-    rows: list[QuickRow] = []
+    rows: list[Flowable] = []
     by_title = collation_key(library.language)
     for technique in sorted(library.techniques, key=lambda t: (by_title(t.title), t.id)):
-        categories = ", ".join(technique.categories)
         rows.append(
-            QuickRow(technique.title, categories, purpose(technique), styles, numbers, technique_key(technique))
+            QuickRow(
+                technique.title,
+                list(technique.categories),
+                purpose(technique),
+                styles,
+                numbers,
+                technique_key(technique),
+            )  # fmt: skip
         )
-    return [KeepWithNext(heading, KeepWithNext(intro, HeadedRows(head, rows)))]
+    # The column heads again at the top of every page; a last page holds three rows or more.
+    return [KeepWithNext(heading, KeepWithNext(intro, RowGroup(head, rows, min_rows=3)))]
 
 
 def situation_index(
@@ -222,7 +209,8 @@ def situation_index(
             for index, item in enumerate(technique.when_to_use)
         ]
         group = Para(para_text(technique.title), styles.index_group)
-        flowables += [KeepWithNext(group, entries[0]), *entries[1:]]
+        continued = Para(para_text(labels("handbook.continued", section=technique.title)), styles.index_group)
+        flowables.append(RowGroup(group, list(entries), continued))
     if not flowables:
         return []
     return [KeepWithNext(heading, KeepWithNext(intro, flowables[0])), *flowables[1:]]

@@ -25,6 +25,7 @@ from exporter.pdf.document import BODY, BlankPage, OnePassDocument, OutlineEntry
 from exporter.pdf.fitting import Pager, fit_part
 from exporter.pdf.flowables import Anchor, KeepWithNext, PageRefRow, Para
 from exporter.pdf.fonts import para_text
+from exporter.pdf.groups import RowGroup
 from exporter.pdf.pagerefs import PageNumbers
 from exporter.pdf.paragraphs import Paragraph
 from exporter.pdf.reference import has_situations, quick_reference, situation_index
@@ -212,8 +213,9 @@ def contents(library: Library, labels: Labels, styles: Styles, numbers: PageNumb
     for category, members in listings(library):
         label = f"{category.icon} {category.name}".strip()
         row = PageRefRow(label, styles.toc_category, numbers, destinations[category.name])
-        entries = [_leader_row(t.title, styles.toc_entry, numbers, technique_key(t)) for t in members]
-        flowables += [KeepWithNext(row, entries[0]), *entries[1:]]
+        entries: list[Flowable] = [_leader_row(t.title, styles.toc_entry, numbers, technique_key(t)) for t in members]
+        continued = Para(para_text(labels("handbook.continued", section=label)), styles.toc_category)
+        flowables.append(RowGroup(row, entries, continued, min_rows=3))
     for key, label, present in (
         (SITUATIONS_KEY, "handbook.situations", has_situations(library)),
         (SOURCES_KEY, "handbook.sources", bool(cited_sources(library))),
