@@ -19,6 +19,7 @@ from exporter import __version__
 from exporter.cli import main
 from exporter.model import LIST_FIELDS, SECTION_TITLES, Library, Technique
 from exporter.pdf.document import PAGE_FRAME_FORM
+from exporter.pdf.styles import hyphenator, word_script
 from exporter.validate import read_library
 from exporter.writers import BuildOptions
 from exporter.writers.handbook import listings, write_handbook
@@ -339,6 +340,17 @@ def test_long_words_are_hyphenated_leaving_two_letters_before_and_three_after(sm
     breaks = hyphen_breaks(small) + hyphen_breaks(generated)
     assert breaks
     assert all(len(head) >= 2 and len(tail) >= 3 for head, tail in breaks), breaks
+
+
+def test_a_word_in_another_script_is_broken_by_its_own_dictionary(generated: Built) -> None:
+    """The generated library is English with Cyrillic and Greek words in it: those break too
+    (with the Russian and Greek dictionaries), so justified lines ending in them do not gape."""
+    scripts = {word_script(head + tail) for head, tail in hyphen_breaks(generated)}
+    assert {"Latn", "Cyrl"} <= scripts, scripts
+    english, russian = hyphenator("en"), hyphenator("ru")
+    assert english is not None and russian is not None
+    assert ("κατα", "νόηση") in list(english("κατανόηση"))  # a Greek word in an English library
+    assert list(russian("understanding"))  # an English word in a Russian library
 
 
 def test_titles_are_never_hyphenated(small: Built) -> None:

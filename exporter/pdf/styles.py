@@ -63,26 +63,60 @@ def side_margin(paper: str) -> float:
     return float(max(MARGIN, (width - MEASURE) / 2))
 
 
+#: The dictionary for a word in a script other than the library's own (an English source in a
+#: Russian library, a Greek term in an English one).
+SCRIPT_DICTIONARIES = {"Latn": "en", "Cyrl": "ru", "Grek": "el"}
+#: Languages written in Cyrillic or Greek (any other library language is taken as Latin script).
+LANGUAGE_SCRIPTS = {"ru": "Cyrl", "uk": "Cyrl", "bg": "Cyrl", "be": "Cyrl", "mk": "Cyrl", "sr": "Cyrl", "el": "Grek"}
+
+
+def word_script(word: str) -> str | None:
+    """Latn, Cyrl or Grek: the script of a word's first letter (None for any other script)."""
+    for char in word:
+        if not char.isalpha():
+            continue
+        code = ord(char)
+        if code < 0x250 or 0x1E00 <= code < 0x1F00:
+            return "Latn"
+        if 0x400 <= code < 0x530:
+            return "Cyrl"
+        if 0x370 <= code < 0x400 or 0x1F00 <= code < 0x2000:
+            return "Grek"
+        return None
+    return None
+
+
 @lru_cache(maxsize=8)
 def hyphenator(language: str) -> Callable[[str], Iterator[tuple[str, str]]] | None:
     """A ReportLab hyphenation callable for the library's language, if pyphen has it.
 
     Every break leaves at least HYPHEN_LEFT letters before it and HYPHEN_RIGHT after it
-    ("hypoth-esis", never "hypothes-is"). The one entry point for every writer (cards too).
+    ("hypoth-esis", never "hypothes-is"). A word in another script than the language's own is
+    broken with that script's dictionary (SCRIPT_DICTIONARIES). The one entry point for every
+    writer (cards too).
     """
     import pyphen
 
     found = pyphen.language_fallback(language.replace("-", "_")) if language else None
     if not found:
         return None
-    dictionary = pyphen.Pyphen(lang=found, left=HYPHEN_LEFT, right=HYPHEN_RIGHT)
+    own_script = LANGUAGE_SCRIPTS.get(found.split("_")[0], "Latn")
+    names = {script: name for script, name in SCRIPT_DICTIONARIES.items() if script != own_script}
+    names[own_script] = found
+    dictionaries: dict[str, pyphen.Pyphen] = {}
+
+    def dictionary_for(script: str) -> pyphen.Pyphen:
+        if script not in dictionaries:
+            dictionaries[script] = pyphen.Pyphen(lang=names[script], left=HYPHEN_LEFT, right=HYPHEN_RIGHT)
+        return dictionaries[script]
 
     @lru_cache(maxsize=8192)
     def pairs(word: str) -> tuple[tuple[str, str], ...]:
         letters = sum(char.isalpha() for char in word)
-        if letters < HYPHENATE_FROM_LETTERS:
+        script = word_script(word)
+        if letters < HYPHENATE_FROM_LETTERS or script is None:
             return ()
-        return tuple(pair for pair in dictionary.iterate(word) if _keeps_letters(*pair))
+        return tuple(pair for pair in dictionary_for(script).iterate(word) if _keeps_letters(*pair))
 
     def hyphenate(word: str) -> Iterator[tuple[str, str]]:
         return iter(pairs(word))
