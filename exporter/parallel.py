@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 #: Rough time each writer takes, relative to the handbook (bench/run.py, N=500). Workers take
 #: the longest first, so a short writer never ends up alone at the end of the build.
-RELATIVE_COST: dict[str, float] = {"handbook": 1.0, "handouts": 1.0, "cards": 0.22, "deck": 0.17}
+RELATIVE_COST: dict[str, float] = {"handbook": 1.0, "handouts": 0.9, "cards": 0.35, "deck": 0.25}
 
 #: Writers whose work is divided into shares that the workers take in turn, so that neither
 #: worker waits long for the other at the end: the handouts are independent files.
@@ -179,16 +179,22 @@ def _run_in_processes(
     return [results[name] for name in names]
 
 
+#: Shares of a shared writer per worker: small enough that the workers end within a share of
+#: each other, few enough that handing them out costs nothing to speak of.
+SHARES_PER_WORKER = 4
+
+
 def planned_tasks(names: list[str], jobs: int) -> list[Task]:
-    """The writers as tasks, longest first; a shared writer in two shares per worker, so the
-    last pieces of work are small and the workers end together."""
+    """The writers as tasks: the ones that cannot be divided first, longest first, then the
+    shares of a shared writer (SHARES_PER_WORKER per worker), which fill in around them, so
+    the last pieces of work are small and the workers end together."""
     tasks = [
         Task(name, share, shares)
         for name in names
-        for shares in [2 * jobs if name in SHARED_WRITERS else 1]
+        for shares in [SHARES_PER_WORKER * jobs if name in SHARED_WRITERS else 1]
         for share in range(shares)
     ]
-    return sorted(tasks, key=lambda t: -RELATIVE_COST.get(t.name, 1.0) / t.shares)
+    return sorted(tasks, key=lambda t: (t.shares > 1, -RELATIVE_COST.get(t.name, 1.0)))
 
 
 def write_share(task: Task, library: Library, out_dir: Path, options: BuildOptions) -> SharePart:
