@@ -353,6 +353,25 @@ def test_a_word_in_another_script_is_broken_by_its_own_dictionary(generated: Bui
     assert list(russian("understanding"))  # an English word in a Russian library
 
 
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("en", "κατανόηση ψυχοθεραπεία κατανόηση"), ("uk", "психотерапевтичні інтерпретації їжачок"),
+     ("ru", "объёмный объёмный объёмный объёмный")],
+)  # fmt: skip
+def test_greek_and_every_cyrillic_letter_reach_the_hyphenation_dictionary(language: str, words: str) -> None:
+    """ReportLab hyphenates only words of the letters it lists (Latin and the basic Russian
+    alphabet); a Greek word, or one with ё, і, ї, є, ґ, must break as well."""
+    from exporter.pdf.fonts import para_text, register_fonts
+    from exporter.pdf.paragraphs import Paragraph
+    from exporter.pdf.styles import make_styles
+
+    register_fonts()
+    paragraph = Paragraph(para_text(("word " * 6) + words), make_styles(language).body)
+    paragraph.wrap(110, 1000)
+    ends = [line[1][-1] for line in paragraph.blPara.lines]
+    assert any(end.endswith("-") and end[:-1] not in words.split() for end in ends), ends
+
+
 def test_titles_are_never_hyphenated(small: Built) -> None:
     """The long title wraps in the contents, its chapter heading and the similar rows, unbroken."""
     title_words = set(LONG_TITLE.split())

@@ -46,12 +46,15 @@ def rtl_style(style: ParagraphStyle) -> ParagraphStyle:
     # Justified right-to-left lines are set flush right: its lines come to ReportLab as hard lines
     # in drawing order, which it would set flush left and never justify.
     alignment = {TA_LEFT: TA_RIGHT, TA_RIGHT: TA_LEFT, TA_JUSTIFY: TA_RIGHT}.get(style.alignment, style.alignment)
+    # A hanging indent (sources) hangs from the right: the first line reaches the right margin,
+    # the others end the hang short of it (Paragraph sets them there, see _hang).
+    hang = -min(0.0, float(style.firstLineIndent))
     mirrored = ParagraphStyle(
         style.name + "-rtl",
         parent=style,
         alignment=alignment,
         leftIndent=style.rightIndent,
-        rightIndent=style.leftIndent,
+        rightIndent=style.leftIndent - hang,
         borderPadding=_mirrored_padding(style.borderPadding),
         hyphenationLang="",
         **{RTL_ATTRIBUTE: 1},
@@ -130,6 +133,9 @@ class Paragraph(ReportLabParagraph):  # type: ignore[misc]
             first, rest = _line_widths(self, availWidth)
             self.frags = _visual_lines(self._logical, first, rest, self._rtl)
             self._laid_width = availWidth
+            if _hang(self.style):
+                # ReportLab's per-line offsets: lines after the first end the hang short.
+                self._offsets = [0.0, -_hang(self.style)]
         result: tuple[float, float] = super().wrap(availWidth, availHeight)
         return result
 
@@ -137,6 +143,9 @@ class Paragraph(ReportLabParagraph):  # type: ignore[misc]
         parts: list[Flowable] = super().split(availWidth, availHeight)
         if parts and self._bidi_bullet:
             parts[0]._bidi_bullet = self._bidi_bullet
+        if len(parts) == 2 and _hang(self.style):
+            parts[0]._offsets = [0.0, -_hang(self.style)]
+            parts[1]._offsets = [-_hang(self.style)]  # every line of the rest is a following line
         return parts
 
     def draw(self) -> None:
@@ -165,9 +174,16 @@ def _use_bold_members(frags: list[Any], style: ParagraphStyle) -> None:
             frag.fontName = member(name, bold)
 
 
+def _hang(style: ParagraphStyle) -> float:
+    """How far a right-to-left style's lines after the first end short of its first line."""
+    return -min(0.0, float(style.firstLineIndent)) if _style_is_rtl(style) else 0.0
+
+
 def _line_widths(paragraph: Paragraph, width: float) -> tuple[float, float]:
     style = paragraph.style
     text_width = width - style.leftIndent - style.rightIndent
+    if _hang(style):
+        return text_width - 0.01, text_width - _hang(style) - 0.01
     first = text_width - style.firstLineIndent
     bullet = paragraph._bidi_bullet
     if bullet:

@@ -112,10 +112,11 @@ class QuickRow(Flowable):  # type: ignore[misc]
         beside = self.width - column - COLUMN_GAP if rtl else column + COLUMN_GAP
         for number, line in enumerate(self._category_lines):
             draw_text(canv, beside, first - number * note.leading, line, note.fontSize, note.fontName, align=align)
-        canv.setFillColor(cell.textColor)
-        draw_text(
-            canv, start, self.PAD + cell.leading - cell.fontSize, purpose, cell.fontSize, cell.fontName, align=align
-        )
+        # The head row names the second line in the heads' own small grey face, not as a row.
+        second_style = note if self.head else cell
+        canv.setFillColor(second_style.textColor)
+        second = self.PAD + cell.leading - cell.fontSize
+        draw_text(canv, start, second, purpose, second_style.fontSize, second_style.fontName, align=align)
         canv.saveState()
         canv.setStrokeColor(RULE)
         canv.setLineWidth(0.4)

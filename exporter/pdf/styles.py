@@ -86,6 +86,25 @@ def word_script(word: str) -> str | None:
     return None
 
 
+#: Letters ReportLab may hyphenate a word of, beyond its own list: its list (platypus.paragraph
+#: `_hy_letters`) has Latin and the 64 basic Russian letters only, so without these a Greek word,
+#: or a Russian or Ukrainian one with ё, і, ї, є or ґ, never reaches the dictionary.
+EXTRA_HYPHEN_LETTERS = "\u0300-\u036f\u0370-\u03ff\u0400-\u052f\u1f00-\u1fff"
+
+
+def _let_reportlab_hyphenate_every_script() -> None:
+    import re
+
+    from reportlab.platypus import paragraph
+
+    letters = paragraph._hy_letters + EXTRA_HYPHEN_LETTERS
+    paragraph._hy_letters_pat = re.compile(f"^[{letters}]+$")
+    paragraph._hy_shy_letters_pat = re.compile(f"^[{paragraph._hy_shy}{letters}]+$")
+
+
+_let_reportlab_hyphenate_every_script()
+
+
 @lru_cache(maxsize=8)
 def hyphenator(language: str) -> Callable[[str], Iterator[tuple[str, str]]] | None:
     """A ReportLab hyphenation callable for the library's language, if pyphen has it.

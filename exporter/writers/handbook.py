@@ -27,9 +27,9 @@ from exporter.pdf.flowables import Anchor, KeepWithNext, PageRefRow, Para
 from exporter.pdf.fonts import para_text
 from exporter.pdf.groups import RowGroup
 from exporter.pdf.pagerefs import PageNumbers
-from exporter.pdf.paragraphs import Paragraph
+from exporter.pdf.paragraphs import Paragraph, is_rtl_style
 from exporter.pdf.reference import has_situations, quick_reference, situation_index
-from exporter.pdf.styles import LEADER, LEVELS, Styles, make_styles
+from exporter.pdf.styles import LEADER, LEVELS, MUTED, Styles, make_styles
 from exporter.writers import BuildOptions, WriteResult
 
 HANDBOOK_FILE = "handbook.pdf"
@@ -322,10 +322,14 @@ def sources(library: Library, labels: Labels, styles: Styles, numbers: PageNumbe
     flowables: list[Flowable] = []
     source = styles.source
     cited = ParagraphStyle("cited_source", parent=source, spaceBefore=source.leading * 0.6)
-    # The citing techniques line up under the source's hanging indent (mirrored in a right-to-left library).
-    citing = ParagraphStyle(
-        "citing", parent=styles.index_entry, leftIndent=source.leftIndent, rightIndent=source.rightIndent
-    )
+    # The citing techniques line up under the source's hanging indent (at the right in a
+    # right-to-left library), a point smaller and grey: the source is what the page is for.
+    if is_rtl_style(source):
+        indents = {"leftIndent": 0.0, "rightIndent": source.rightIndent - source.firstLineIndent}
+    else:
+        indents = {"leftIndent": source.leftIndent, "rightIndent": source.rightIndent}
+    small = {"fontSize": source.fontSize - 1, "leading": source.leading - 1.5, "textColor": MUTED}
+    citing = ParagraphStyle("citing", parent=styles.index_entry, **indents, **small)
     for text, techniques in cited_sources(library):
         rows = [_leader_row(t.title, citing, numbers, technique_key(t)) for t in techniques]
         flowables += [KeepWithNext(Para(para_text(text), cited), rows[0]), *rows[1:]]
