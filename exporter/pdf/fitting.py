@@ -142,18 +142,42 @@ def _fine(end: Pager, start: Pager, min_last: float) -> bool:
 def _pull_over(
     flowables: list[Flowable], landings: list[Landing], start: Pager, end: Pager, min_last: float
 ) -> Fitted | None:
-    """Break the page before a flowable of the page before last, so the last page holds more."""
+    """Break the page before a flowable of the page before last, or inside a list that runs
+    onto it (contents entries under a category), so the last page holds more."""
     previous = end.page - 1
-    for index in range(len(flowables) - 1, 0, -1):
+    for index in range(len(flowables) - 1, -1, -1):
         landing = landings[index]
         if landing.page < previous:
-            break
-        if landing.page != previous or landing.used < min_last:
+            return _pull_rows_over(flowables, index, start, end, min_last)
+        if landing.page != previous:
             continue
-        if isinstance(flowables[index], (PageBreak, ActionFlowable)):
+        movable = index > 0 and landing.used >= min_last
+        if movable and not isinstance(flowables[index], (PageBreak, ActionFlowable)):
+            trial = [*flowables[:index], PageBreak(), *flowables[index:]]
+            _, trial_end = paginate(trial, start)
+            if trial_end.page == end.page and trial_end.used >= min_last:
+                return Fitted(trial, trial_end, pulled_over=True)
+        pulled = _pull_rows_over(flowables, index, start, end, min_last)
+        if pulled is not None:
+            return pulled
+    return None
+
+
+def _pull_rows_over(flowables: list[Flowable], index: int, start: Pager, end: Pager, min_last: float) -> Fitted | None:
+    """Move the fewest last rows of flowables[index] (a groups.RowGroup) to a new page that
+    makes the last page well filled; None if it cannot be divided or no division helps."""
+    pull_apart = getattr(flowables[index], "pulled_apart", None)
+    if pull_apart is None:
+        return None
+    for moved in range(1, len(getattr(flowables[index], "rows", ()))):
+        pieces = pull_apart(moved)
+        if pieces is None:
             continue
-        trial = [*flowables[:index], PageBreak(), *flowables[index:]]
-        _, trial_end = paginate(trial, start)
-        if trial_end.page == end.page and trial_end.used >= min_last:
+        trial = [*flowables[:index], pieces[0], PageBreak(), pieces[1], *flowables[index + 1 :]]
+        trial_landings, trial_end = paginate(trial, start)
+        if trial_end.page > end.page:
+            return None
+        page_before_kept = trial_landings[index + 1].used >= min_last  # the page the break ends
+        if trial_end.page == end.page and trial_end.used >= min_last and page_before_kept:
             return Fitted(trial, trial_end, pulled_over=True)
     return None

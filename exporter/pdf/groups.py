@@ -60,6 +60,15 @@ class RowGroup(Flowable):  # type: ignore[misc]
         first = RowGroup(self.head, self.rows[:fitting], self.continued, self.min_rows)
         return [first, RowGroup(self.continued, self.rows[fitting:], self.continued, self.min_rows)]
 
+    def pulled_apart(self, moved: int) -> tuple[RowGroup, RowGroup] | None:
+        """The group as two, its last `moved` rows under `continued`; None if either part would
+        hold fewer than min_rows rows."""
+        kept = len(self.rows) - moved
+        if moved < self.min_rows or kept < self.min_rows:
+            return None
+        first = RowGroup(self.head, self.rows[:kept], self.continued, self.min_rows)
+        return first, RowGroup(self.continued, self.rows[kept:], self.continued, self.min_rows)
+
     def draw(self) -> None:
         top = self.height
         items = self.parts()
