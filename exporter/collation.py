@@ -77,8 +77,3 @@ def collation_key(language: str) -> Callable[[str], SortKey]:
         return tuple(primary), tuple(marks), tuple(cases), text
 
     return key
-
-
-def sort_key(text: str, language: str = "en") -> SortKey:
-    """The key that sorts text as a reader of the language expects."""
-    return collation_key(language)(text)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import tempfile
 import time
@@ -42,7 +43,7 @@ FIRST_MTIME = 1_767_225_600
 MAX_MTIME = 253_402_300_799
 
 RETIRED_TAG = "retired"
-#: The model id of exporter's note type (anki.MODEL_ID; repeated here to read old decks).
+#: The model id of exporter's note type (anki.MODEL_ID is this one).
 MODEL_ID = 1_736_512_837_401
 
 
@@ -122,7 +123,12 @@ def note_type_mtime(state: DeckState, note_type_hash: str, release: int = 0) -> 
     return max(state.note_type_mtime + 1, release)
 
 
-def entry_of(version: NoteVersion, excerpt: Callable[[str], str]) -> Entry:
+def entry_of(version: NoteVersion) -> Entry:
+    """What the state keeps of a note: its answer's print and the excerpt a retired card shows."""
+    import html
+
+    from exporter.writers.deck_notes import excerpt  # deck_notes imports this module
+
     answer = version.fields.get("Answer", "")
     return Entry(
         key=version.key,
@@ -130,7 +136,7 @@ def entry_of(version: NoteVersion, excerpt: Callable[[str], str]) -> Entry:
         hash=version.hash,
         mtime=version.mtime,
         answer=text_print(answer),
-        excerpt=excerpt(answer),
+        excerpt=excerpt(html.unescape(answer.replace("<br>", " "))),
         retired=version.retired,
     )
 
@@ -225,8 +231,6 @@ def parse_state(raw: Any) -> DeckState:
 
 
 def _parse_format_1(raw: Mapping[str, Any]) -> DeckState:
-    from exporter.writers.deck_notes import excerpt
-
     notes: dict[str, Entry] = {}
     for guid, entry in _mapping(raw["notes"], "notes").items():
         entry = _mapping(entry, f"note {guid}")
@@ -242,19 +246,13 @@ def _parse_format_1(raw: Mapping[str, Any]) -> DeckState:
         )
         if version.hash != entry["hash"]:
             raise ValueError(f"note {guid} ({version.key}) does not match its hash; the file was edited by hand")
-        notes[guid] = entry_of(version, _unescaped(excerpt))
+        notes[guid] = entry_of(version)
     note_type = _mapping(raw["note_type"], "note_type")
     return DeckState(
         notes=notes,
         note_type_hash=_text(note_type["hash"], "note_type.hash"),
         note_type_mtime=_integer(note_type["mtime"], "note_type.mtime"),
     )
-
-
-def _unescaped(excerpt: Callable[[str], str]) -> Callable[[str], str]:
-    import html
-
-    return lambda answer: excerpt(html.unescape(answer.replace("<br>", " ")))
 
 
 def _guid(key: str) -> str:
@@ -345,7 +343,7 @@ class _NotOurs(Exception):
 
 
 def _read_collection(database: Path) -> DeckState:
-    from exporter.writers.deck_notes import FIELDS, excerpt
+    from exporter.writers.deck_notes import FIELDS
 
     connection = sqlite3.connect(database)
     try:
@@ -376,9 +374,22 @@ def _read_collection(database: Path) -> DeckState:
             mtime=_integer(int(mtime), f"note {guid} time"),
             retired=RETIRED_TAG in tag_tuple,
         )
-        notes[guid] = entry_of(version, _unescaped(excerpt))
+        notes[guid] = entry_of(version)
     model_mtime = _integer(int(model["mod"]), "note type time")
     epoch = max([model_mtime, *(entry.mtime for entry in notes.values())])
     # Hashed as the writer hashes it (at the first time), so an unchanged note type keeps its time.
     model["mod"] = FIRST_MTIME
     return DeckState(notes=notes, note_type_hash=content_hash(model), note_type_mtime=model_mtime, epoch=epoch)
+
+
+def release_time() -> int:
+    """SOURCE_DATE_EPOCH (the reproducible-builds convention) when set, else 0: see the README."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return 0
+    if not (value.isascii() and value.isdigit()) or len(value) > 12 or int(value) > MAX_MTIME:
+        raise ExporterError(
+            f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970 up to {MAX_MTIME} "
+            f"(the year 9999), not {value[:40]!r}"
+        )
+    return int(value)

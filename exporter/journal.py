@@ -170,10 +170,24 @@ def _keep_copy(journal: Path, target: Path) -> Path:
     return backup
 
 
+#: Per journal, how much of its manifest this process has read and the paths its lines end with:
+#: a build records thousands of files, and reading the whole manifest for each would be quadratic.
+_read_so_far: dict[Path, tuple[int, set[str]]] = {}
+
+
 def _already_recorded(journal: Path, target: Path) -> bool:
-    # A kept/new line ends with the target; a temp line ends with its own, different path.
-    needle = ", " + json.dumps(str(target)) + "]\n"
-    return needle in (journal / MANIFEST).read_text(encoding="utf-8")
+    # A kept/new line ends with the target; a temp line ends with its own, different path. Other
+    # worker processes append to the same manifest, so its new lines are read every time.
+    offset, ends = _read_so_far.get(journal, (0, set()))
+    with (journal / MANIFEST).open("rb") as handle:
+        if handle.seek(0, 2) < offset:  # not the manifest read before
+            offset, ends = 0, set()
+        handle.seek(offset)
+        tail = handle.read()
+    whole = tail.rfind(b"\n") + 1
+    ends.update(json.loads(line)[-1] for line in tail[:whole].splitlines() if line.strip())
+    _read_so_far[journal] = (offset + whole, ends)
+    return str(target) in ends
 
 
 def _append(journal: Path, entries: list[list[str]]) -> None:

@@ -61,6 +61,7 @@ def _lint_technique(technique: Technique, language: str) -> Iterator[Problem]:
         line = item.line or technique.line_of(section)
         return Problem(technique.path, line, f"{section}[{index}]{part}", message, "warning")
 
+    title_stems = _stems(technique.title)
     for section in ("steps", *PHRASE_FIELDS, "warnings"):
         items = technique.items(section)
         for index, message in same_fronts(section, items):
@@ -74,7 +75,7 @@ def _lint_technique(technique: Technique, language: str) -> Iterator[Problem]:
                 yield warn(
                     section, index, item, "says what to avoid but not why; add the reason after a dash (— because …)"
                 )
-            given_away = cue_gives_away(section, item, _stems(technique.title))
+            given_away = cue_gives_away(section, item, title_stems)
             if given_away:
                 yield warn(section, index, item, given_away, ".cue")
 

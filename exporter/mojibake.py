@@ -75,20 +75,11 @@ def _is_greek_letter(character: str) -> bool:
 def _decode_at(text: str, start: int) -> _Candidate | None:
     """The plausible character whose garbled UTF-8 bytes begin at text[start], if any."""
     lead = _BYTE_OF.get(text[start])
-    if lead is None:
-        return None
-    length = 2 if 0xC2 <= lead <= 0xDF else 3 if 0xE0 <= lead <= 0xEF else 4 if 0xF0 <= lead <= 0xF4 else 0
+    length = _utf8_length(lead) if lead is not None else 0
     if not length or start + length > len(text):
         return None
-    raw = bytearray([lead])
-    for character in text[start + 1 : start + length]:
-        byte = _BYTE_OF.get(character)
-        if byte is None or not 0x80 <= byte <= 0xBF:
-            return None
-        raw.append(byte)
-    try:
-        decoded = raw.decode("utf-8")
-    except UnicodeDecodeError:
+    decoded = _as_utf8(text[start : start + length], _BYTE_OF)
+    if decoded is None:
         return None
     code = ord(decoded)
     if not any(low <= code <= high for low, high in _PLAUSIBLE[length]):
@@ -226,15 +217,20 @@ def _is_plausible_run(decoded: str) -> bool:
     return all(ord(c) in _WHOLE_RUN_EXTRA or _is_plausible_piece(c) for c in decoded)
 
 
-def _decode_through(run: str, table: dict[str, int], whole: bool) -> str | None:
-    """run's characters as bytes of the code page, read as UTF-8; None unless that is plausible text.
+def _utf8_length(lead: int) -> int:
+    """How many bytes a UTF-8 sequence that starts with this byte has (0: not a lead byte)."""
+    return 2 if 0xC2 <= lead <= 0xDF else 3 if 0xE0 <= lead <= 0xEF else 4 if 0xF0 <= lead <= 0xF4 else 0
+
+
+def _as_utf8(chars: str, table: dict[str, int]) -> str | None:
+    """chars as bytes of the code page, read as UTF-8; None unless they are whole UTF-8.
 
     Real words stop at their first or second character (no lead byte, or no continuation byte
     after one), so the bytes are checked for UTF-8's shape while they are collected.
     """
     raw = bytearray()
     pending = 0  # continuation bytes the current sequence still needs
-    for character in run:
+    for character in chars:
         byte = table.get(character)
         if byte is None:
             return None
@@ -242,18 +238,21 @@ def _decode_through(run: str, table: dict[str, int], whole: bool) -> str | None:
             if not 0x80 <= byte <= 0xBF:
                 return None
             pending -= 1
-        elif 0xC2 <= byte <= 0xDF:
-            pending = 1
-        elif 0xE0 <= byte <= 0xEF:
-            pending = 2
-        elif 0xF0 <= byte <= 0xF4:
-            pending = 3
         else:
-            return None
+            pending = _utf8_length(byte) - 1
+            if pending < 0:
+                return None
         raw.append(byte)
     try:
-        decoded = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError:
+        return None
+
+
+def _decode_through(run: str, table: dict[str, int], whole: bool) -> str | None:
+    """run's characters as bytes of the code page, read as UTF-8; None unless that is plausible text."""
+    decoded = _as_utf8(run, table)
+    if decoded is None:
         return None
     return decoded if (_is_plausible_run if whole else _is_plausible_piece)(decoded) else None
 
@@ -264,8 +263,7 @@ def _decode_pieces(run: str, table: dict[str, int]) -> tuple[str, int]:
     repaired = 0
     index = 0
     while index < len(run):
-        lead = table.get(run[index], 0)
-        length = 2 if 0xC2 <= lead <= 0xDF else 3 if 0xE0 <= lead <= 0xEF else 4 if 0xF0 <= lead <= 0xF4 else 0
+        length = _utf8_length(table.get(run[index], 0))
         decoded = _decode_through(run[index : index + length], table, whole=False) if length else None
         if decoded is None or len(decoded) != 1:
             pieces.append(run[index])
@@ -349,23 +347,23 @@ def _repair_through(text: str, table: dict[str, int]) -> _CyrillicRepair:
     return _CyrillicRepair("".join(pieces), repaired, True)
 
 
-def repair_cyrillic_mojibake(text: str) -> tuple[str, int, str | None]:
-    """text read back through the Cyrillic code page that garbled it, if one did; how many
-    characters were repaired, and which code page it was."""
-    best: tuple[_CyrillicRepair, str] | None = None
-    for code_page, table in _CYRILLIC_TABLES.items():
+def repair_cyrillic_mojibake(text: str) -> tuple[str, int]:
+    """text read back through the Cyrillic code page that garbled it, if one did; and how many
+    characters were repaired."""
+    best: _CyrillicRepair | None = None
+    for table in _CYRILLIC_TABLES.values():
         attempt = _repair_through(text, table)
-        if attempt.proven and (best is None or attempt.repaired > best[0].repaired):
-            best = (attempt, code_page)
+        if attempt.proven and (best is None or attempt.repaired > best.repaired):
+            best = attempt
     if best is None:
-        return text, 0, None
-    return best[0].text, best[0].repaired, best[1]
+        return text, 0
+    return best.text, best.repaired
 
 
 def repair_mojibake(text: str) -> tuple[str, int]:
     """The text with every garbled UTF-8 sequence turned back into its character, the rest as it
     was; and how many characters were repaired."""
-    text, cyrillic, _ = repair_cyrillic_mojibake(text)
+    text, cyrillic = repair_cyrillic_mojibake(text)
     text, greek_and_western = _repair_greek_and_western(text)
     return text, cyrillic + greek_and_western
 

@@ -115,12 +115,13 @@ def default_jobs(names: list[str], library: Library) -> int:
 def run_writers(
     names: list[str], library: Library, out_dir: Path, options: BuildOptions, jobs: int, progress: Progress
 ) -> list[Written]:
-    """Run every named writer, in parallel processes when jobs > 1; results in the order of names.
+    """Run every named writer, in parallel processes when jobs > 1 (the caller has asked
+    worth_dividing); results in the order of names.
 
     The first writer to fail stops the others (the build is rolled back as a whole anyway) and
     its exception is raised here, an ExporterError exactly as the writer raised it.
     """
-    if jobs <= 1 or not worth_dividing(names, library):
+    if jobs <= 1:
         return [_run_here(name, library, out_dir, options, progress) for name in names]
     return _run_in_processes(names, library, out_dir, options, jobs, progress)
 

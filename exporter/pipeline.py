@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
 import time
 from dataclasses import replace
@@ -26,10 +25,6 @@ if TYPE_CHECKING:
 
 DECK_STATE_FILE = "deck-state.json"
 
-#: SOURCE_DATE_EPOCH, when set, must be a time the PDF writers and Anki can store: up to the
-#: last second of the year 9999 (ReportLab reads the variable itself and formats it as a date).
-LATEST_SOURCE_DATE = 253_402_300_799
-
 
 def print_problems(problems: list[Problem]) -> None:
     for problem in problems:
@@ -49,15 +44,12 @@ def load_checked(content_dir: Path, strict: bool, pdf: bool, learning: bool = Fa
 
 
 def check_source_date_epoch() -> None:
-    """Refuse a SOURCE_DATE_EPOCH no writer can use, once, before any writer runs."""
-    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not value:
-        return
-    if not (value.isascii() and value.isdigit()) or len(value) > 12 or int(value) > LATEST_SOURCE_DATE:
-        raise ExporterError(
-            f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970 up to {LATEST_SOURCE_DATE} "
-            f"(the year 9999), not {value[:40]!r}"
-        )
+    """Refuse a SOURCE_DATE_EPOCH no writer can use, once, before any writer runs: it must be a
+    time the PDF writers and Anki can store (ReportLab reads the variable itself and formats it
+    as a date), up to the last second of the year 9999."""
+    from exporter.deck_state import release_time
+
+    release_time()
 
 
 def validate_content(content_dir: Path, strict: bool) -> None:
@@ -157,11 +149,11 @@ def _write_outputs(
     from exporter.parallel import default_jobs, run_writers, worth_dividing
     from exporter.progress import StatusLine, Ticker
 
-    jobs = jobs or default_jobs(names, library)
+    jobs = (jobs or default_jobs(names, library)) if worth_dividing(names, library) else 1
     status = StatusLine(len(names), enabled=not quiet and _stderr_is_terminal())
     with build_journal(out_dir):
         try:
-            if jobs > 1 and worth_dividing(names, library):
+            if jobs > 1:
                 written = run_writers(names, library, out_dir, options, jobs, status)
             else:
                 with Ticker(status):

@@ -13,13 +13,13 @@ import yaml
 from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_importer import import_into, texts
 
 from exporter.cli import main
 from exporter.errors import ExporterError
 from exporter.importer import run_import
 from exporter.importer.headings import HEADING_FIELDS
 from exporter.labels import bundled_languages, labels_for
-from exporter.model import Technique
 from exporter.validate import read_library
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -30,15 +30,6 @@ FUZZ_EXAMPLES = int(os.environ.get("EXPORTER_FUZZ_EXAMPLES", "40"))
 
 def run(*args: str) -> Result:
     return CliRunner().invoke(main, list(args))
-
-
-def import_into(content: Path, *pages: Path, language: str | None = None) -> Result:
-    options = ["--language", language] if language else []
-    return run("import", *(str(page) for page in pages), "--into", str(content), *options)
-
-
-def texts(technique: Technique, field_name: str) -> list[str]:
-    return [item.text for item in technique.items(field_name)]
 
 
 def first_wording(language: str, key: str) -> str:
@@ -230,7 +221,7 @@ def test_a_page_into_a_library_in_its_language_uses_its_categories_and_titles(tm
     content = tmp_path / "content"
     shutil.copytree(LIBRARIES / "ru", content)
     target = content / "techniques" / "vosstanovlenie-posle-razryva.yaml"
-    result = run("import", str(LANGUAGE_PAGES / "ru.txt"), "--into", str(content), "--force")
+    result = import_into(content, LANGUAGE_PAGES / "ru.txt", force=True)
     assert result.exit_code == 0, result.output
     assert "warning" not in result.stderr
     assert "library.yaml" not in result.stdout  # nothing to add to it
@@ -368,7 +359,7 @@ def test_the_librarys_label_overrides_teach_the_importer_its_catalogues_wording(
     result = import_into(taught, page)
     assert result.exit_code == 1  # the technique exists and differs: kept, as always
     assert "skipped" in result.stdout and "unknown section" not in result.stderr
-    forced = run("import", str(page), "--into", str(taught), "--force")
+    forced = import_into(taught, page, force=True)
     assert forced.exit_code == 0, forced.output
     stop = read_library(taught)[0].technique("stoppen-zurueckspulen-erkunden")
     assert len(stop.steps) == 5

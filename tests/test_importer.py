@@ -36,8 +36,9 @@ def run(*args: str) -> Result:
     return CliRunner().invoke(main, ["import", *args])
 
 
-def import_into(content: Path, *pages: Path, force: bool = False) -> Result:
-    return run(*(str(page) for page in pages), "--into", str(content), *(["--force"] if force else []))
+def import_into(content: Path, *pages: Path, force: bool = False, language: str | None = None) -> Result:
+    options = (["--force"] if force else []) + (["--language", language] if language else [])
+    return run(*(str(page) for page in pages), "--into", str(content), *options)
 
 
 def texts(technique: Technique, field_name: str) -> list[str]:

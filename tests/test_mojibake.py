@@ -7,11 +7,10 @@ import os
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_importer import import_into
 
-from exporter.cli import main
 from exporter.mojibake import repair_mojibake, still_garbled
 from exporter.validate import read_library
 
@@ -33,10 +32,6 @@ def through(text: str, code_page: str) -> str:
     return "".join(shown)
 
 
-def import_page(page: Path, content: Path) -> Result:
-    return CliRunner().invoke(main, ["import", str(page), "--into", str(content)])
-
-
 # The seed page's garbled sequences, exactly as its bytes have them (the seed-page test itself
 # skips in a clone without ../shared; these fixtures do not).
 SEED_SEQUENCES = [
@@ -53,7 +48,7 @@ def test_each_repair_the_seed_page_needs_has_its_own_fixture(
     page = SEED_GARBLING / fixture
     assert garbled in page.read_text(encoding="utf-8")
     content = tmp_path / "content"
-    result = import_page(page, content)
+    result = import_into(content, page)
     assert result.exit_code == 0, result.output
     assert "repaired" in result.stdout
     library, _ = read_library(content)
@@ -137,7 +132,7 @@ def test_a_page_garbled_twice_the_greek_way_is_refused_too(tmp_path: Path) -> No
 
     page = tmp_path / "twice.txt"
     page.write_text(garble(garble((PAGES / "clean.txt").read_text(encoding="utf-8"))), encoding="utf-8")
-    result = import_page(page, tmp_path / "content")
+    result = import_into(tmp_path / "content", page)
     assert result.exit_code == 1
     assert "twice.txt:6: page: the page was garbled twice" in result.stderr
     assert not (tmp_path / "content").exists()

@@ -23,6 +23,7 @@ PLURAL_FORMS = ("zero", "one", "two", "few", "many", "other")
 Entry = str | Mapping[str, str]
 
 
+@lru_cache(maxsize=1)
 def bundled_languages() -> tuple[str, ...]:
     """Every language with a catalogue file, English first."""
     found = sorted(path.stem for path in CATALOGUE_DIR.glob("*.yaml"))
@@ -94,9 +95,6 @@ class Labels:
         if count is not None:
             values = {"count": count, **values}
         return entry.format_map(values) if values or "{" in entry else entry
-
-    def has(self, key: str) -> bool:
-        return key in self.entries
 
 
 def plural_form(language: str, count: int) -> str:

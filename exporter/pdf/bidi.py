@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, TypeVar
 
-from exporter.pdf.fallback import FALLBACK_FILES, FONT_DIR, SHAPED_FONTS
-from exporter.pdf.glyphcodes import carrier_char, glyph_advance, glyph_char, is_glyph_code, text_of
+from exporter.pdf.fallback import SHAPED_FONTS
+from exporter.pdf.glyphcodes import carrier_char, glyph_advance, glyph_char, harfbuzz_font, is_glyph_code, text_of
 
 #: Languages whose pages run right to left.
 RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ps", "sd", "ug", "ur", "yi"})
@@ -171,21 +171,13 @@ def _reading_glyphs(font: str, char: str) -> str:
     return glyph_char(font, glyph, text[0]) + "".join(carrier_char(font, extra) for extra in text[1:])
 
 
-@lru_cache(maxsize=8)
-def _harfbuzz_font(font: str) -> Any:
-    import uharfbuzz
-
-    blob = uharfbuzz.Blob.from_file_path(str(FONT_DIR / FALLBACK_FILES[font]))
-    return uharfbuzz.Font(uharfbuzz.Face(blob))
-
-
 @lru_cache(maxsize=8192)
 def shape_rtl(font: str, text: str) -> str:
     """A right-to-left run of a shaped font as characters drawing its glyphs left to right."""
     import uharfbuzz
     from reportlab.pdfbase import pdfmetrics
 
-    hb_font = _harfbuzz_font(font)
+    hb_font = harfbuzz_font(font)
     buffer = uharfbuzz.Buffer()
     buffer.add_str(text)
     buffer.direction = "rtl"

@@ -182,8 +182,6 @@ def chapter_flowables(
         para_text(technique.title),
         styles.title,
         key=technique_key(technique),
-        outline_title=technique.title,
-        outline_level=1,
         header=technique.title,
     )
     summary = KeepWithNext(_heading("summary", labels, styles), Para(para_text(technique.summary), styles.body))

@@ -15,32 +15,11 @@ The PDF is byte for byte what ReportLab writes for those subsets; only the work 
 from __future__ import annotations
 
 import re
-import zlib
 from collections.abc import Callable, Iterable
 
 from reportlab.pdfbase import pdfdoc, ttfonts
 
-
-class _CachedFlate:
-    """Flate compression that remembers its output for a content it has seen (same bytes)."""
-
-    pdfname = "FlateDecode"
-
-    def __init__(self) -> None:
-        self._done: dict[bytes, bytes] = {}
-
-    def encode(self, text: str | bytes) -> bytes:
-        data = text.encode("utf8") if isinstance(text, str) else text
-        found = self._done.get(data)
-        if found is None:
-            found = self._done[data] = zlib.compress(data)
-        return found
-
-    def decode(self, encoded: bytes) -> bytes:
-        return zlib.decompress(encoded)
-
-
-_FLATE = _CachedFlate()
+_FLATE = pdfdoc.PDFZCompress
 
 
 class _Formatted(pdfdoc.PDFObject):  # type: ignore[misc]
@@ -120,23 +99,17 @@ class EmbeddedFont(ttfonts.TTFont):  # type: ignore[misc]
 
     def __init__(self, name: str, filename: str, shapable: bool = True) -> None:
         super().__init__(name, filename, shapable=shapable)
-        self._subsets: dict[tuple[int, ...], tuple[bytes, bytes, str]] = {}
-        face = self.face
-        original = face.makeSubset
+        self._subsets: dict[tuple[int, ...], tuple[bytes, bytes]] = {}
+        self._cut_subset = self.face.makeSubset
+        self.face.makeSubset = lambda subset: self._parts(tuple(subset))[0]
 
-        def make_subset(subset: list[int]) -> bytes:
-            return self._parts(tuple(subset), original)[0]
-
-        face.makeSubset = make_subset
-
-    def _parts(self, subset: tuple[int, ...], make: object) -> tuple[bytes, bytes, str]:
-        """(font program, formatted widths array, ToUnicode map source) of one subset."""
+    def _parts(self, subset: tuple[int, ...]) -> tuple[bytes, bytes]:
+        """(font program, formatted widths array) of one subset, made once."""
         found = self._subsets.get(subset)
         if found is None:
-            assert callable(make)
-            program = make(list(subset))
+            program = self._cut_subset(list(subset))
             widths = pdfdoc.PDFArray(list(map(self.face.getCharWidth, subset))).format(None)
-            found = self._subsets[subset] = (program, widths, "")
+            found = self._subsets[subset] = (program, widths)
         return found
 
     def addObjects(self, doc: pdfdoc.PDFDocument) -> None:
@@ -184,19 +157,15 @@ class EmbeddedFont(ttfonts.TTFont):  # type: ignore[misc]
             pdf_font.BaseFont = base_font_name
             pdf_font.FirstChar = 0
             pdf_font.LastChar = len(subset) - 1
-            pdf_font.Widths = _Formatted(self._parts(subset, self.face.makeSubset)[1])
+            pdf_font.Widths = _Formatted(self._parts(subset)[1])
             pdf_font.ToUnicode = _Slot(0)
             pdf_font.FontDescriptor = _Slot(1)
             found = cache[(subset, internal_name, base_font_name)] = _template(pdf_font.format(doc))
         return found
 
     def _to_unicode(self, subset: tuple[int, ...], base_font_name: str) -> bytes:
-        cache: dict[tuple[tuple[int, ...], str], bytes] = self.__dict__.setdefault("_cmaps", {})
-        found = cache.get((subset, base_font_name))
-        if found is None:
-            text = ttfonts.makeToUnicodeCMap(base_font_name, list(subset))
-            found = cache[(subset, base_font_name)] = text.encode("utf8") if isinstance(text, str) else text
-        return found
+        text = ttfonts.makeToUnicodeCMap(base_font_name, list(subset))
+        return text.encode("utf8") if isinstance(text, str) else bytes(text)
 
     def _descriptor(self, doc: pdfdoc.PDFDocument, base_font_name: str, subset: list[int]) -> object:
         """As TTFontFace.addSubsetObjects, with the font program compressed once."""

@@ -16,7 +16,7 @@ from exporter.pdf.fallback import EMOJI, FONT_DIR
 
 SEQUENCE_FILE = FONT_DIR / "emoji-sequences.tsv"
 
-VS15, VS16, ZWJ, KEYCAP = "\ufe0e", "\ufe0f", "\u200d", "\u20e3"
+VS16 = "\ufe0f"
 #: Characters that only continue an emoji sequence: selectors, joiner, keycap, skin tones, tags.
 CONTINUATIONS = frozenset([0xFE0E, 0xFE0F, 0x200D, 0x20E3, *range(0x1F3FB, 0x1F400), *range(0xE0020, 0xE0080)])
 #: Of those, the ones with nothing to draw when they are left over outside a sequence.

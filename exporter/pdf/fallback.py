@@ -9,6 +9,8 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from exporter.pdf.glyphcodes import FIRST_CODE
+
 FONT_DIR = Path(__file__).parent / "fonts"
 
 EMOJI = "ExporterEmoji"
@@ -77,7 +79,7 @@ def fallback_coverage() -> dict[str, frozenset[int]]:
     covered = {}
     for name in SEARCH_ORDER:
         face = pdfmetrics.getFont(name).face
-        codes = frozenset(code for code in face.charToGlyph if code < 0xF0000)
+        codes = frozenset(code for code in face.charToGlyph if code < FIRST_CODE)  # not our private glyph codes
         bold = BOLD_MEMBER.get(name)
         if bold:
             codes &= frozenset(pdfmetrics.getFont(bold).face.charToGlyph)

@@ -100,8 +100,6 @@ class Fitted:
 
     flowables: list[Flowable]
     pager: Pager
-    level: int = 0
-    pulled_over: bool = False
 
 
 def fit_part(
@@ -126,7 +124,7 @@ def fit_part(
             tighter = build(level)
             _, tight_end = paginate(tighter, start)
             if tight_end.page < end.page or (tight_end.page == end.page and tight_end.used == 0):
-                return Fitted(tighter, tight_end, level)
+                return Fitted(tighter, tight_end)
         flowables = build(0)  # a builder may have respaced the same flowables: set them back
     if _fine(end, start, min_last):
         return Fitted(flowables, end)
@@ -156,7 +154,7 @@ def _pull_over(
             trial = [*flowables[:index], PageBreak(), *flowables[index:]]
             _, trial_end = paginate(trial, start)
             if trial_end.page == end.page and trial_end.used >= min_last:
-                return Fitted(trial, trial_end, pulled_over=True)
+                return Fitted(trial, trial_end)
         pulled = _pull_rows_over(flowables, index, start, end, min_last)
         if pulled is not None:
             return pulled
@@ -179,5 +177,5 @@ def _pull_rows_over(flowables: list[Flowable], index: int, start: Pager, end: Pa
             return None
         page_before_kept = trial_landings[index + 1].used >= min_last  # the page the break ends
         if trial_end.page == end.page and trial_end.used >= min_last and page_before_kept:
-            return Fitted(trial, trial_end, pulled_over=True)
+            return Fitted(trial, trial_end)
     return None

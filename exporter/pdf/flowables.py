@@ -12,6 +12,11 @@ from exporter.pdf.paragraphs import Paragraph, is_rtl_style
 from exporter.pdf.text import draw_text, text_width
 
 
+def frame_gap(before: Flowable, after: Flowable) -> float:
+    """The space a Frame leaves between two flowables (space after and before overlap)."""
+    return max(float(before.getSpaceAfter()), float(after.getSpaceBefore()))
+
+
 class Para(Paragraph):
     """A Paragraph that breaks its lines once per width.
 
@@ -45,7 +50,7 @@ class Para(Paragraph):
 
 
 class Anchor(Para):
-    """A heading that starts a part of the document: a link target and an outline entry.
+    """A heading that starts a part of the document: a link target (the outline points at it).
 
     The document template notices it after it is drawn (afterFlowable) and records its page.
     `header` is the running-header text for the pages that follow (None keeps the current one).
@@ -56,16 +61,12 @@ class Anchor(Para):
         markup: str,
         style: ParagraphStyle,
         key: str,
-        outline_title: str,
-        outline_level: int = 0,
         header: str | None = None,
         aliases: tuple[str, ...] = (),
     ) -> None:
         super().__init__(markup, style)
         self.key = key
         self.header = header
-        self.outline_title = outline_title
-        self.outline_level = outline_level
         #: More destination names for the same place: a PDF outline needs one per entry, and a
         #: cross-listed technique has an entry under each of its categories.
         self.aliases = aliases
@@ -108,7 +109,7 @@ class KeepWithNext(Flowable):  # type: ignore[misc]
         self._heights = (0.0, 0.0)
 
     def _gap(self) -> float:
-        return max(float(self.heading.getSpaceAfter()), float(self.follower.getSpaceBefore()))
+        return frame_gap(self.heading, self.follower)
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         _, head = self.heading.wrap(availWidth, availHeight)
@@ -192,7 +193,7 @@ class PageRefRow(Flowable):  # type: ignore[misc]
             return availWidth, self.height  # planned already (exporter.pdf.fitting)
         style = self.style
         room = availWidth - self.number_width - (style.rightIndent if is_rtl_style(style) else style.leftIndent)
-        one_line = text_width(self.text, style.fontSize, style.fontName)
+        one_line = 0.0 if self.paragraph is not None else text_width(self.text, style.fontSize, style.fontName)
         if self.paragraph is None and one_line <= room:
             self.height = float(style.leading)
             self.last_baseline = self.height - first_line_drop(style)
@@ -333,7 +334,7 @@ class WarningPanel(Flowable):  # type: ignore[misc]
         self._placed = []
         for index, part in enumerate(parts):
             if index:
-                offset += max(float(parts[index - 1].getSpaceAfter()), float(part.getSpaceBefore()))
+                offset += frame_gap(parts[index - 1], part)
             _, height = part.wrap(inner, availHeight)
             self._placed.append((part, offset + height))
             offset += height

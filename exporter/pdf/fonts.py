@@ -12,7 +12,6 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 from exporter.errors import Problem
@@ -22,6 +21,7 @@ from exporter.pdf.emoji import CONTINUATIONS, emoji_table, needs_emoji_pass, spl
 from exporter.pdf.fallback import (
     ARABIC,
     EMOJI,
+    FONT_DIR,
     HEBREW,
     SEARCH_ORDER,
     SYMBOLS,
@@ -32,8 +32,6 @@ from exporter.pdf.fallback import (
 from exporter.pdf.glyphcodes import FIRST_CODE
 
 RTL_FONTS = frozenset({HEBREW, ARABIC})
-
-FONT_DIR = Path(__file__).parent / "fonts"
 
 # The body and heading faces: Noto Serif for reading, Noto Sans (its sans companion, same
 # proportions and x-height) for headings and page furniture. Subset to Latin with Vietnamese,
@@ -59,10 +57,6 @@ _BODY_FONT_FILES = {
 #: The body and heading faces, for exporter.pdf.embedding.seed_subsets.
 BODY_FACES = tuple(_BODY_FONT_FILES)
 
-_FONT_FILES = {
-    **_BODY_FONT_FILES,
-}
-
 _WHITESPACE = frozenset("\n\t\r ")
 #: SEARCH_ORDER for a character whose default presentation is text, not emoji.
 _TEXT_SEARCH_ORDER = tuple(sorted(SEARCH_ORDER, key=lambda font: font == EMOJI))
@@ -76,14 +70,12 @@ def register_fonts() -> None:
     """Register the bundled fonts with ReportLab once per process (idempotent)."""
     from reportlab.lib.fonts import addMapping
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
 
     from exporter.pdf.embedding import EmbeddedFont
 
-    for name, file_name in _FONT_FILES.items():
-        # The body faces are embedded through a per-process cache (many handouts, same subsets).
-        font_class = EmbeddedFont if name in _BODY_FONT_FILES else TTFont
-        pdfmetrics.registerFont(font_class(name, str(FONT_DIR / file_name)))
+    for name, file_name in _BODY_FONT_FILES.items():
+        # Embedded through a per-process cache (many handouts, same subsets).
+        pdfmetrics.registerFont(EmbeddedFont(name, str(FONT_DIR / file_name)))
     addMapping(REGULAR, 0, 0, REGULAR)
     addMapping(REGULAR, 1, 0, BOLD)
     addMapping(REGULAR, 0, 1, ITALIC)

@@ -66,7 +66,8 @@ def carrier_char(font_name: str, text: str) -> str:
 
 
 @lru_cache(maxsize=16)
-def _harfbuzz_font(font_name: str) -> Any:
+def harfbuzz_font(font_name: str) -> Any:
+    """The registered font's file as a HarfBuzz font (shaping, glyph advances), loaded once."""
     import uharfbuzz
     from reportlab.pdfbase import pdfmetrics
 
@@ -80,7 +81,7 @@ def glyph_advance(font_name: str, glyph: int) -> float:
     Read with HarfBuzz: ReportLab's own table holds the advances of glyphs past the font's last
     explicit metric (every emoji of a monospaced emoji font) already scaled, i.e. wrong.
     """
-    font = _harfbuzz_font(font_name)
+    font = harfbuzz_font(font_name)
     advance: float = font.get_glyph_h_advance(glyph) * 1000.0 / font.face.upem
     return advance
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from reportlab.platypus import Flowable
 
+from exporter.pdf.flowables import frame_gap
+
 
 class RowGroup(Flowable):  # type: ignore[misc]
     """head, then rows; split between rows, the part after a page break opens with `continued`.
@@ -39,7 +41,7 @@ class RowGroup(Flowable):  # type: ignore[misc]
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         self._heights = [float(item.wrap(availWidth, availHeight)[1]) for item in self.parts()]
-        gaps = [_gap(before, after) for before, after in zip(self.parts(), self.parts()[1:], strict=False)]
+        gaps = [frame_gap(before, after) for before, after in zip(self.parts(), self.parts()[1:], strict=False)]
         self.width, self.height = availWidth, sum(self._heights) + sum(gaps)
         return availWidth, self.height
 
@@ -48,7 +50,7 @@ class RowGroup(Flowable):  # type: ignore[misc]
         previous = self.head
         fitting = 0
         for row in self.rows:
-            used += _gap(previous, row) + float(row.wrap(availWidth, availHeight)[1])
+            used += frame_gap(previous, row) + float(row.wrap(availWidth, availHeight)[1])
             if used > availHeight + 1e-6:
                 break
             fitting += 1
@@ -74,11 +76,6 @@ class RowGroup(Flowable):  # type: ignore[misc]
         items = self.parts()
         for index, (item, height) in enumerate(zip(items, self._heights, strict=True)):
             if index:
-                top -= _gap(items[index - 1], item)
+                top -= frame_gap(items[index - 1], item)
             top -= height
             item.drawOn(self.canv, 0, top)
-
-
-def _gap(before: Flowable, after: Flowable) -> float:
-    """The space a Frame leaves between two flowables (space after and before overlap)."""
-    return max(float(before.getSpaceAfter()), float(after.getSpaceBefore()))

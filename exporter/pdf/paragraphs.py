@@ -23,7 +23,7 @@ from reportlab.platypus.paragraph import textTransformFrags
 from exporter.pdf.bidi import base_is_rtl, has_rtl, visual_pieces, visual_runs
 from exporter.pdf.fallback import BOLD_MEMBER, REGULAR_MEMBER, member
 from exporter.pdf.plain_frags import cleaned, plain_frags
-from exporter.pdf.text import is_bold
+from exporter.pdf.text import draw_text, is_bold
 
 _FALLBACK_FAMILIES = frozenset(BOLD_MEMBER) | frozenset(REGULAR_MEMBER)
 #: Where a line may break, as ReportLab breaks it (a no-break space joins two words).
@@ -38,7 +38,7 @@ _rtl_styles: dict[int, tuple[ParagraphStyle, ParagraphStyle]] = {}
 
 def rtl_style(style: ParagraphStyle) -> ParagraphStyle:
     """The right-to-left version of a style: mirrored indents and alignment, no hyphenation."""
-    if _style_is_rtl(style):
+    if is_rtl_style(style):
         return style
     cached = _rtl_styles.get(id(style))
     if cached is not None and cached[0] is style:
@@ -48,7 +48,7 @@ def rtl_style(style: ParagraphStyle) -> ParagraphStyle:
     alignment = {TA_LEFT: TA_RIGHT, TA_RIGHT: TA_LEFT, TA_JUSTIFY: TA_RIGHT}.get(style.alignment, style.alignment)
     # A hanging indent (sources) hangs from the right: the first line reaches the right margin,
     # the others end the hang short of it (Paragraph sets them there, see _hang).
-    hang = -min(0.0, float(style.firstLineIndent))
+    hang = _hanging_indent(style)
     mirrored = ParagraphStyle(
         style.name + "-rtl",
         parent=style,
@@ -91,9 +91,6 @@ def is_rtl_style(style: ParagraphStyle) -> bool:
     return bool(getattr(style, RTL_ATTRIBUTE, 0))
 
 
-_style_is_rtl = is_rtl_style
-
-
 class Paragraph(ReportLabParagraph):  # type: ignore[misc]
     """reportlab.platypus.Paragraph, plus right-to-left and mixed-direction text."""
 
@@ -112,7 +109,7 @@ class Paragraph(ReportLabParagraph):  # type: ignore[misc]
             return
         parsed: list[Any] = self.frags
         _use_bold_members(parsed, style)
-        style_rtl = _style_is_rtl(style)
+        style_rtl = is_rtl_style(style)
         joined = "".join(getattr(f, "text", "") for f in parsed)
         if not style_rtl and not has_rtl(joined):
             return
@@ -176,7 +173,12 @@ def _use_bold_members(frags: list[Any], style: ParagraphStyle) -> None:
 
 def _hang(style: ParagraphStyle) -> float:
     """How far a right-to-left style's lines after the first end short of its first line."""
-    return -min(0.0, float(style.firstLineIndent)) if _style_is_rtl(style) else 0.0
+    return _hanging_indent(style) if is_rtl_style(style) else 0.0
+
+
+def _hanging_indent(style: ParagraphStyle) -> float:
+    """How far a style's first line starts before the others (a negative first-line indent)."""
+    return -min(0.0, float(style.firstLineIndent))
 
 
 def _line_widths(paragraph: Paragraph, width: float) -> tuple[float, float]:
@@ -273,8 +275,6 @@ def _line_frags(line: list[_Word], rtl: bool) -> list[Any]:
 
 
 def _draw_right_bullet(paragraph: Paragraph, bullet: str) -> None:
-    from exporter.pdf.text import draw_text
-
     style = paragraph.style
     canv = paragraph.canv
     lines = getattr(paragraph, "blPara", None)

@@ -13,8 +13,6 @@ clock (times come from the state file), so the same content and state give the s
 
 from __future__ import annotations
 
-import html
-import os
 import re
 import tempfile
 from collections import Counter
@@ -26,8 +24,8 @@ from typing import Any
 from exporter.deck_shifts import shifted_lists
 from exporter.deck_state import (
     FIRST_MTIME,
-    MAX_MTIME,
     MODEL_ID,
+    RETIRED_TAG,
     DeckState,
     Entry,
     NoteVersion,
@@ -36,6 +34,7 @@ from exporter.deck_state import (
     load_state,
     next_mtime,
     note_type_mtime,
+    release_time,
     save_state,
 )
 from exporter.errors import ExporterError
@@ -54,7 +53,6 @@ from exporter.writers.deck_notes import (
     NoteKind,
     deck_name,
     esc,
-    excerpt,
     note_guid,
     note_key,
     slug,
@@ -69,7 +67,6 @@ DECK_FILE = "deck.apkg"
 #: Never change these: Anki recognises the note type and its parts by them.
 TEMPLATE_ID_NAME = "Recall"
 
-RETIRED_TAG = "retired"
 
 #: Characters a field name cannot hold (Anki's template syntax uses them).
 _NOT_IN_FIELD_NAMES = re.compile(r"[:{}\"#^/<>]")
@@ -146,11 +143,7 @@ def state_entry(version: NoteVersion, previous: Entry | None) -> Entry:
     """What the state keeps of a shipped note (a retired note keeps its last answer's excerpt)."""
     if version.retired and previous is not None:
         return replace(previous, hash=version.hash, mtime=version.mtime, retired=True)
-    return entry_of(version, _answer_excerpt)
-
-
-def _answer_excerpt(answer: str) -> str:
-    return excerpt(html.unescape(answer.replace("<br>", " ")))
+    return entry_of(version)
 
 
 # --- note type -------------------------------------------------------------------------------
@@ -331,19 +324,6 @@ def write_deck(library: Library, out_dir: Path, options: BuildOptions) -> WriteR
         )
         save_state(options.deck_state, state)
     return WriteResult("deck", (target,), _summary(counts), tuple(warnings))
-
-
-def release_time() -> int:
-    """SOURCE_DATE_EPOCH (the reproducible-builds convention) when set: see the README."""
-    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not value:
-        return 0
-    if not (value.isascii() and value.isdigit()) or len(value) > 12 or int(value) > MAX_MTIME:
-        raise ExporterError(
-            f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970 up to {MAX_MTIME} "
-            f"(the year 9999), not {value[:40]!r}"
-        )
-    return int(value)
 
 
 def _summary(counts: Counter[str]) -> str:

@@ -127,10 +127,7 @@ def cover(library: Library, labels: Labels, styles: Styles, width: float, height
     """Title, subtitle, organisation, edition and the number of techniques, the disclaimer at
     the foot: all on one page. A long title is set smaller (at most four lines), and the space
     above the title gives way to long texts."""
-    title = Anchor(
-        para_text(library.title), _cover_title_style(library.title, styles, width), key=COVER_KEY,
-        outline_title=labels("handbook.cover"),
-    )  # fmt: skip
+    title = Anchor(para_text(library.title), _cover_title_style(library.title, styles, width), key=COVER_KEY)
     flowables: list[Flowable] = [title]
     count = labels("handbook.technique_count", count=len(library.techniques))
     for text, style in (
@@ -231,7 +228,7 @@ def _leader_row(text: str, style: ParagraphStyle, numbers: PageNumbers, key: str
 
 
 def _part_heading(text: str, key: str, styles: Styles) -> Anchor:
-    return Anchor(para_text(text), styles.page_heading, key=key, outline_title=text, header=text)
+    return Anchor(para_text(text), styles.page_heading, key=key, header=text)
 
 
 def category_key(index: int) -> str:
@@ -272,9 +269,7 @@ def _chapter_builder(
         title.aliases = aliases
         if opens is not None:
             label = f"{opens.icon} {opens.name}".strip()
-            anchor = Anchor(
-                para_text(label.upper()), styles.category, key=category_key(index), outline_title=opens.name
-            )
+            anchor = Anchor(para_text(label.upper()), styles.category, key=category_key(index))
             flowables[0] = KeepWithNext(anchor, flowables[0])
         return flowables
 
