@@ -1,7 +1,7 @@
 """The floor the handbook is measured against: plain ReportLab of the same text, in one pass.
 
 `SimpleDocTemplate.build` with paragraphs only: the same fonts at the same body size on the
-same measure as the handbook (exporter.pdf.styles), the same text (titles, categories,
+same measure as the handbook (exporter.pdf.pages.styles), the same text (titles, categories,
 summary, every section, sources, similar titles), in handbook order with every technique on a
 fresh page, but no cover, no contents page, no outline, no links, no page headers or footers,
 no hyphenation, no planning of pages, and ReportLab's default settings otherwise.
@@ -17,8 +17,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Paragraph, SimpleDocTemplate
 
 from exporter.model import SECTION_TITLES, Library, Technique
-from exporter.pdf.fonts import BOLD, REGULAR, para_text, register_fonts
-from exporter.pdf.styles import make_styles, side_margin
+from exporter.pdf.glyphs.fonts import BOLD, REGULAR, para_text, register_fonts
+from exporter.pdf.pages.styles import make_styles, side_margin
 
 _LIST_SECTIONS = ("steps", "when_to_use", "key_phrases", "follow_up_questions", "alternative_phrasings", "warnings")
 

@@ -14,10 +14,10 @@ import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
+from exporter.content.techniques import read_library
 from exporter.model import Library
-from exporter.pdf.fonts import BOLD, ICONS, ITALIC, REGULAR, check_glyphs, register_fonts
-from exporter.synthetic import write_synthetic_content
-from exporter.validate import read_library
+from exporter.pdf.glyphs.fonts import BOLD, ICONS, ITALIC, REGULAR, check_glyphs, register_fonts
+from exporter.testing.synthetic import write_synthetic_content
 
 SEED = 2026
 ROUNDS = 7

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/run.py [--sizes 100,500,2000] [--quick] [--repeat N] [--keep DIR]
 
-For each size N it writes a seeded synthetic library (exporter.synthetic) and measures, each
+For each size N it writes a seeded synthetic library (exporter.testing.synthetic) and measures, each
 in a fresh process, one after another:
 - the handbook writer against the floor (bench/floor.py: plain ReportLab, one pass, no contents)
   and against Typst compiling the same text with a contents page (when `typst` is installed),
@@ -117,7 +117,7 @@ def exporter_command() -> list[str]:
 
 def measure(kind: str, content: Path, out: Path) -> None:
     """Child side: load the library (not timed), time one layout, print JSON."""
-    from exporter.pipeline import load_checked, resolve_options
+    from exporter.build.pipeline import load_checked, resolve_options
 
     if kind == "deck":
         measure_deck(content, out)
@@ -168,18 +168,19 @@ def measure(kind: str, content: Path, out: Path) -> None:
 
 def measure_deck(content: Path, out: Path) -> None:
     """Child side of bench_deck: the deck writer twice (a first build, then a rebuild with the state)."""
-    from exporter.pipeline import load_checked
-    from exporter.writers import BuildOptions, get_writer
+    from exporter.build.pipeline import load_checked
+    from exporter.options import BuildOptions
+    from exporter.writers import get_writer
 
     library, _ = load_checked(content, strict=False, pdf=False)
     state = out / "deck-state.json"
     state.unlink(missing_ok=True)
     write = get_writer("deck")
     started = time.perf_counter()
-    write(library, out, BuildOptions(deck_state=state))
+    write(library, out, BuildOptions(state_dir=out))
     first = time.perf_counter() - started
     started = time.perf_counter()
-    write(library, out, BuildOptions(deck_state=state))
+    write(library, out, BuildOptions(state_dir=out))
     again = time.perf_counter() - started
     kb = state.stat().st_size / 1024 / len(library.techniques)
     print(json.dumps({"seconds": again, "first": first, "state_kb": kb}))
@@ -195,7 +196,7 @@ class DeckResult:
 
 def bench_deck(size: int, work: Path) -> DeckResult:
     """The deck writer alone at one size, in a fresh process (peak memory includes loading)."""
-    from exporter.synthetic import write_synthetic_content
+    from exporter.testing.synthetic import write_synthetic_content
 
     root = work / f"deck-n{size}"
     content = write_synthetic_content(root, size, SEED)
@@ -264,7 +265,7 @@ def typst_available() -> bool:
 def bench_size(size: int, work: Path, repeat: int, with_typst: bool) -> SizeResult:
     """Every measurement at one size; with repeat > 1 they take turns, round after round, so a
     burst of other work on the machine slows one round of all of them, not one of them."""
-    from exporter.synthetic import write_synthetic_content
+    from exporter.testing.synthetic import write_synthetic_content
 
     root = work / f"n{size}"
     content = write_synthetic_content(root, size, SEED)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from exporter.model import SECTION_TITLES, Library, Technique
-from exporter.pdf.fonts import FONT_DIR
+from exporter.pdf.glyphs.fonts import FONT_DIR
 
 #: Font folder Typst is given: the bundled DejaVu Sans and Symbola subset, nothing from the system.
 TYPST_FONT_DIR = FONT_DIR

@@ -13,6 +13,7 @@ import click
 
 from exporter import __version__
 from exporter.labels import bundled_languages
+from exporter.options import CARD_SIZES, DUPLEX_MODES, PAPERS
 
 F = Callable[..., Any]
 
@@ -54,17 +55,17 @@ def output_options(function: F) -> F:
         ),
         click.option(
             "--paper",
-            type=click.Choice(["a4", "letter"], case_sensitive=False),
+            type=click.Choice(list(PAPERS), case_sensitive=False),
             help="Paper size (default: library.yaml, else a4).",
         ),
         click.option(
             "--card-size",
-            type=click.Choice(["a6", "a7", "index-3x5", "business", "poker"], case_sensitive=False),
+            type=click.Choice(list(CARD_SIZES), case_sensitive=False),
             help="Pocket card size (default: library.yaml, else a7).",
         ),
         click.option(
             "--duplex",
-            type=click.Choice(["long-edge", "short-edge", "fold", "none"], case_sensitive=False),
+            type=click.Choice(list(DUPLEX_MODES), case_sensitive=False),
             help="How card backs are printed (default: library.yaml, else long-edge).",
         ),
         click.option(
@@ -107,7 +108,7 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="Treat warnings (no source, no warnings section) as errors.")
 def validate(content_dir: Path, strict: bool) -> None:
     """Check the content and report every problem as path:line: field: message."""
-    from exporter.pipeline import validate_content
+    from exporter.build.pipeline import validate_content
 
     validate_content(content_dir, strict)
 
@@ -116,7 +117,7 @@ def validate(content_dir: Path, strict: bool) -> None:
 @content_option
 def list_techniques(content_dir: Path) -> None:
     """List the techniques with their categories and counts."""
-    from exporter.pipeline import list_content
+    from exporter.build.pipeline import list_content
 
     list_content(content_dir)
 
@@ -165,7 +166,7 @@ def import_pages(pages: tuple[Path, ...], into_dir: Path, force: bool, language:
 )
 def build(only: str, **kwargs: Any) -> None:
     """Build the handbook, pocket cards, deck and handouts from one load of the content."""
-    from exporter.pipeline import parse_only, run_build
+    from exporter.build.pipeline import parse_only, run_build
 
     run_build(parse_only(only), **kwargs)
 
@@ -173,7 +174,7 @@ def build(only: str, **kwargs: Any) -> None:
 def _single_output_command(name: str, summary: str) -> None:
     @output_options
     def command(**kwargs: Any) -> None:
-        from exporter.pipeline import run_build
+        from exporter.build.pipeline import run_build
 
         run_build([name], **kwargs)
 

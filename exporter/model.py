@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from exporter.labels import Labels, Overrides, labels_for
+from exporter.options import DEFAULT_CARD_SIZE, DEFAULT_CHAPTER_START, DEFAULT_DUPLEX, DEFAULT_PAPER
 
 #: The list sections of a technique, in the order a catalogue page shows them.
 LIST_FIELDS: tuple[str, ...] = (
@@ -61,11 +62,11 @@ class Category:
 class Settings:
     """Output settings a library may set; command-line flags override them."""
 
-    paper: str = "a4"
-    card_size: str = "a7"
-    duplex: str = "long-edge"
+    paper: str = DEFAULT_PAPER
+    card_size: str = DEFAULT_CARD_SIZE
+    duplex: str = DEFAULT_DUPLEX
     #: Where handbook chapters start: any new page, a right-hand page, or straight on.
-    chapter_start: str = "any"
+    chapter_start: str = DEFAULT_CHAPTER_START
 
 
 @dataclass(frozen=True)
@@ -163,10 +164,10 @@ class Library:
 
         Categories keep the order library.yaml declares; techniques inside one are sorted
         by title as a reader of the library's language expects ("Technique 2" before
-        "Technique 10", exporter.collation). Every writer uses this order, so page n of the
+        "Technique 10", exporter.text.collation). Every writer uses this order, so page n of the
         handbook, card n of the sheet and the n-th technique of the deck agree.
         """
-        from exporter.collation import collation_key
+        from exporter.text.collation import collation_key
 
         by_title = collation_key(self.language)
         groups: list[tuple[Category, list[Technique]]] = []

@@ -15,9 +15,10 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from exporter.invisible import has_visible
-from exporter.pdf.fonts import missing_characters
-from exporter.validate import MAX_ITEM_CHARS, MAX_ITEMS, MAX_SUMMARY_CHARS, MAX_TITLE_CHARS, SETTINGS_CHOICES
+from exporter.content.techniques import MAX_ITEM_CHARS, MAX_ITEMS, MAX_SUMMARY_CHARS, MAX_TITLE_CHARS
+from exporter.options import SETTINGS_CHOICES
+from exporter.pdf.glyphs.fonts import missing_characters
+from exporter.text.invisible import has_visible
 
 LATIN = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 ACCENTED = "àáâäãåæçèéêëìíîïñòóôöõøœùúûüýÿßÀÉÈÎÖÕÜÇŁłŚśŽžĞğŞşİıŐőŰű"

@@ -1,6 +1,6 @@
 """Stand-in writers for the build tests: they keep the writer contract and fail or stall on demand.
 
-Register one with `monkeypatch.setitem(WRITERS, "titles", "fake_writers:write_titles")`;
+Register one with `monkeypatch.setitem(WRITERS, "titles", FAKE_WRITERS["titles"])`;
 worker processes are forked, so they see the same registration.
 """
 
@@ -13,18 +13,19 @@ from pathlib import Path
 import pytest
 
 from exporter.errors import ContentError, ExporterError, Problem
+from exporter.files.atomic import atomic_output
 from exporter.model import Library
-from exporter.outputs import atomic_output
-from exporter.writers import BuildOptions, WriteResult
+from exporter.options import BuildOptions
+from exporter.writers import WriteResult, WriterSpec
 
 FAKE_WRITERS = {
-    "titles": "fake_writers:write_titles",
-    "step-counts": "fake_writers:write_step_counts",
-    "failing": "fake_writers:write_failing",
-    "rejecting": "fake_writers:write_rejecting",
-    "stalling": "fake_writers:write_stalling",
-    "stalling-too": "fake_writers:write_stalling_too",
-    "replace-then-stall": "fake_writers:write_replace_then_stall",
+    "titles": WriterSpec("fake_writers:write_titles"),
+    "step-counts": WriterSpec("fake_writers:write_step_counts"),
+    "failing": WriterSpec("fake_writers:write_failing"),
+    "rejecting": WriterSpec("fake_writers:write_rejecting"),
+    "stalling": WriterSpec("fake_writers:write_stalling"),
+    "stalling-too": WriterSpec("fake_writers:write_stalling_too"),
+    "replace-then-stall": WriterSpec("fake_writers:write_replace_then_stall"),
 }
 
 

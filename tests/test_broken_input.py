@@ -20,8 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from exporter.cli import main
-from exporter.load import parse_yaml
-from exporter.validate import check_library
+from exporter.content.techniques import check_library
+from exporter.content.yaml_nodes import parse_yaml
 
 CORPUS = Path(__file__).parent / "fixtures" / "broken"
 EXPECTED: dict[str, str] = yaml.safe_load((CORPUS / "expected.yaml").read_text(encoding="utf-8"))

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +19,11 @@ from click.testing import CliRunner
 from conftest import technique
 from fake_writers import DRIVER
 
+from exporter.build.pipeline import load_checked, run_build
 from exporter.cli import main
 from exporter.errors import ContentError, ExporterError, Problem
 from exporter.model import PHRASE_FIELDS
-from exporter.pipeline import load_checked, run_build
-from exporter.synthetic import write_synthetic_content
+from exporter.testing.synthetic import write_synthetic_content
 from exporter.writers import WRITERS
 
 TESTS = Path(__file__).resolve().parent
@@ -36,7 +37,7 @@ def files_under(folder: Path) -> dict[str, bytes]:
 def real_writers_present() -> list[str]:
     present = []
     for name in REAL_WRITERS:
-        module_name = WRITERS[name].split(":")[0]
+        module_name = WRITERS[name].target.split(":")[0]
         try:
             importlib.import_module(module_name)
         except ModuleNotFoundError:
@@ -66,7 +67,7 @@ def test_parallel_and_in_process_builds_write_the_same_bytes(synthetic_content: 
 def test_handouts_divided_between_workers_come_back_whole_and_in_handbook_order(
     synthetic_content: Path, tmp_path: Path
 ) -> None:
-    from exporter.parallel import planned_tasks
+    from exporter.build.workers import planned_tasks
 
     tasks = planned_tasks(["deck", "handouts", "handbook", "cards"], 2)
     # The writers that cannot be divided first, longest first; the handouts' shares fill in after.
@@ -84,7 +85,7 @@ def test_handouts_divided_between_workers_come_back_whole_and_in_handbook_order(
 def test_exporter_handouts_alone_divides_a_large_library_between_workers(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from exporter import parallel
+    from exporter.build import workers as parallel
 
     large = write_synthetic_content(tmp_path / "large", parallel.SHARE_FROM_TECHNIQUES, seed=11)
     small = write_synthetic_content(tmp_path / "small", parallel.SHARE_FROM_TECHNIQUES - 1, seed=11)
@@ -203,7 +204,7 @@ def test_a_writer_error_from_a_worker_process_is_a_clean_message_in_a_real_run(
 def test_a_glyph_problem_stops_the_build_before_anything_is_written(
     make_content: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(WRITERS, "handbook", WRITERS["titles"])  # a PDF output, so glyphs are checked
+    monkeypatch.setitem(WRITERS, "handbook", replace(WRITERS["titles"], draws_text=True))  # so glyphs are checked
     content = make_content(techniques=[technique("alpha", steps=["Write 漢 here"])])
     out = tmp_path / "output"
     out.mkdir()

@@ -19,14 +19,14 @@ from conftest import BUNDLED_CONTENT, LIBRARY, technique, write_content
 from label_check import english_labels_left
 from pypdf import PdfReader
 
-from exporter.cards_plan import BODY_SIZES, CardPlan, CardSide, plan_cards
+from exporter.content.techniques import read_library
 from exporter.model import Library
-from exporter.pdf.card_drawing import draw_plan
-from exporter.pdf.imposition import CARD_SIZES_MM, MM, Rect, back_point
-from exporter.synthetic import write_synthetic_content
-from exporter.validate import read_library
-from exporter.writers import BuildOptions
+from exporter.options import BuildOptions
+from exporter.testing.synthetic import write_synthetic_content
 from exporter.writers.cards import write_cards
+from exporter.writers.cards.drawing import draw_plan
+from exporter.writers.cards.plan import BODY_SIZES, CardPlan, CardSide, plan_cards
+from exporter.writers.cards.sheet import CARD_SIZES_MM, MM, Rect, back_point
 
 #: The README's promises, as printed there: not the code's constants.
 README_MIN_POINTS = 7.0

@@ -14,13 +14,17 @@ from click.testing import CliRunner
 from conftest import BUNDLED_CONTENT, technique, write_content
 from pypdf import PdfReader
 
-from exporter.cards_plan import MIN_SIZE, CardPlan, CardSide, Placement, plan_cards
 from exporter.cli import main
+from exporter.content.techniques import read_library
 from exporter.errors import ExporterError
 from exporter.model import Library
-from exporter.pdf.card_drawing import calibration_points, calibration_scale_centres
-from exporter.pdf.fonts import drawable
-from exporter.pdf.imposition import (
+from exporter.options import BuildOptions
+from exporter.pdf.glyphs.fonts import drawable
+from exporter.writers import WriteResult
+from exporter.writers.cards import write_cards
+from exporter.writers.cards.drawing import calibration_points, calibration_scale_centres
+from exporter.writers.cards.plan import MIN_SIZE, CardPlan, CardSide, Placement, plan_cards
+from exporter.writers.cards.sheet import (
     CARD_SIZES_MM,
     MM,
     PAPER_SIZES_MM,
@@ -30,9 +34,6 @@ from exporter.pdf.imposition import (
     back_point,
     layout_sheet,
 )
-from exporter.validate import read_library
-from exporter.writers import BuildOptions, WriteResult
-from exporter.writers.cards import write_cards
 
 TOLERANCE = 0.1 * MM
 MARKUP_STEP = 'Say <b>not bold</b> & "quoted" {{c1::cloze}} </para> exactly'

@@ -18,10 +18,10 @@ from fake_writers import DRIVER
 from pypdf import PdfReader
 
 from exporter.cli import main
-from exporter.validate import read_library
+from exporter.content.techniques import read_library
 
 TESTS = Path(__file__).resolve().parent
-HEAVY_MODULES = ("reportlab", "genanki", "pyphen", "PIL", "yaml", "exporter.pipeline", "exporter.writers")
+HEAVY_MODULES = ("reportlab", "genanki", "pyphen", "PIL", "yaml", "exporter.build.pipeline", "exporter.writers")
 
 
 def invoke(*args: str) -> tuple[int, str]:

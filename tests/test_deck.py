@@ -31,13 +31,14 @@ from anki.scheduler.v3 import CardAnswer
 from click.testing import CliRunner
 from conftest import BUNDLED_CONTENT, technique, write_content
 
-from exporter import deck_state
 from exporter.cli import main
-from exporter.deck_state import FIRST_MTIME, load_state, parse_state
+from exporter.content.techniques import read_library
 from exporter.errors import ExporterError
-from exporter.validate import read_library
-from exporter.writers import BuildOptions
-from exporter.writers import anki as deck_writer
+from exporter.options import BuildOptions
+from exporter.writers import deck as deck_writer
+from exporter.writers.deck import identity, note_type
+from exporter.writers.deck import state as deck_state
+from exporter.writers.deck.state import FIRST_MTIME, load_state, parse_state
 
 SEED = "repair-of-therapeutic-rupture"
 SEED_FILE = BUNDLED_CONTENT / "techniques" / f"{SEED}.yaml"
@@ -76,7 +77,7 @@ def build(content: Path, out: Path, partial_ids: set[str] | None = None) -> Path
     library, _ = read_library(content)
     if partial_ids:
         library = library.subset(partial_ids, None)
-    options = BuildOptions(deck_state=content / "deck-state.json", partial=bool(partial_ids))
+    options = BuildOptions(state_dir=content, partial=bool(partial_ids))
     deck_writer.write_deck(library, out, options)
     return out / "deck.apkg"
 
@@ -87,7 +88,7 @@ def import_deck(col: Collection, package: Path) -> ImportResponse.Log:
 
 
 def note_by_key(col: Collection, key: str) -> Any:
-    guid = deck_writer.note_guid(key)
+    guid = identity.note_guid(key)
     (note_id,) = col.db.list("select id from notes where guid = ?", guid)
     return col.get_note(note_id)
 
@@ -110,7 +111,7 @@ def exporter_note_types(col: Collection) -> list[dict[str, Any]]:
     ids = [nt.id for nt in col.models.all_names_and_ids()]
     notetypes = [json.loads(col._backend.get_notetype_legacy(ntid)) for ntid in ids]
     return [
-        nt for nt in notetypes if nt.get("originalId", nt["id"]) == deck_writer.MODEL_ID or "Exporter" in nt["name"]
+        nt for nt in notetypes if nt.get("originalId", nt["id"]) == identity.MODEL_ID or "Exporter" in nt["name"]
     ]
 
 
@@ -195,8 +196,8 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scenario]:
     result.logs["added"] = import_deck(col, build(content, out))
 
     with pytest.MonkeyPatch.context() as patch:
-        result.css = deck_writer.CSS + "\n.xc-prompt { letter-spacing: 0.01em; }\n"
-        patch.setattr(deck_writer, "CSS", result.css)
+        result.css = note_type.CSS + "\n.xc-prompt { letter-spacing: 0.01em; }\n"
+        patch.setattr(note_type, "CSS", result.css)
         result.logs["css"] = import_deck(col, build(content, out))
         without = edited_seed()
         without["warnings"] = [w for w in without["warnings"] if w["id"] != "no-over-apologising"]
@@ -266,11 +267,11 @@ def test_new_cards_come_in_handbook_order(scenario: Scenario) -> None:
 
 def test_note_type_has_fixed_id_fields_and_template(scenario: Scenario) -> None:
     notetypes = exporter_note_types(scenario.col)
-    assert [m["id"] for m in notetypes] == [deck_writer.MODEL_ID]
+    assert [m["id"] for m in notetypes] == [identity.MODEL_ID]
     (model,) = notetypes
-    assert [f["name"] for f in model["flds"]] == [*deck_writer.FIELDS[:-1], "My notes"]
+    assert [f["name"] for f in model["flds"]] == [*identity.FIELDS[:-1], "My notes"]
     # Literal ids: the ones today's trainees hold (tests/fixtures/deck-v1). Never change them.
-    assert deck_writer.MODEL_ID == 1_736_512_837_401
+    assert identity.MODEL_ID == 1_736_512_837_401
     assert [f["id"] for f in model["flds"]] == [
         180222958969172, 46691658105789, 228035520372650, 7966325349518, 232422265828617,
         265225258986400, 38171016131242, 204645860051116, 119951146918073, 162344682578703,
@@ -386,7 +387,7 @@ def test_state_file_is_one_line_per_note_grouped_by_technique(built: tuple[Path,
     assert len(text.splitlines()) == 21 + 2 * 2 + 8  # a line per note, two per technique, eight around them
     parsed = parse_state(state)
     for guid, entry in parsed.notes.items():
-        assert guid == deck_writer.note_guid(entry.key)
+        assert guid == identity.note_guid(entry.key)
         assert entry.mtime == parsed.epoch and len(entry.hash) == 20
     assert state["notes"][SEED]["warning/no-defending"][3] == "Do not defend yourself — it shuts down…"
 
@@ -440,7 +441,7 @@ def test_deleted_state_is_recovered_from_the_last_deck(built: tuple[Path, Path, 
 
     state_file.unlink()
     library, _ = read_library(content)
-    result = deck_writer.write_deck(library, package.parent, BuildOptions(deck_state=state_file))
+    result = deck_writer.write_deck(library, package.parent, BuildOptions(state_dir=state_file.parent))
     assert any("recovered" in w for w in result.warnings)
     assert package.read_bytes() == expected_deck  # the same change times, so Anki sees nothing new
     assert (
@@ -461,7 +462,7 @@ def test_lost_state_and_deck_never_rekey_notes(
         (content / "deck-state.json").unlink()
         shutil.rmtree(package.parent)
         library, _ = read_library(content)
-        result = deck_writer.write_deck(library, package.parent, BuildOptions(deck_state=content / "deck-state.json"))
+        result = deck_writer.write_deck(library, package.parent, BuildOptions(state_dir=content))
         assert any("were both missing" in w for w in result.warnings)
         log = import_deck(col, package)  # every note newer (clock read once): updated, never duplicated
         assert counts(log) == {"new": 0, "updated": 21, "conflicting": 0}

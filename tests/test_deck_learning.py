@@ -32,12 +32,13 @@ from conftest import BUNDLED_CONTENT, LIBRARY, technique, write_content
 from label_check import english_labels_left
 from test_deck import counts, exporter_note_types, import_deck, note_by_key
 
-from exporter import deck_state
 from exporter.cli import main
-from exporter.synthetic import write_synthetic_content
-from exporter.validate import read_library
-from exporter.writers import BuildOptions
-from exporter.writers import anki as deck_writer
+from exporter.content.techniques import read_library
+from exporter.options import BuildOptions
+from exporter.testing.synthetic import write_synthetic_content
+from exporter.writers import deck as deck_writer
+from exporter.writers.deck import identity
+from exporter.writers.deck import state as deck_state
 
 V1 = Path(__file__).parent / "fixtures" / "deck-v1"
 #: Literal identities of today's deck (read from tests/fixtures/deck-v1): never let them change.
@@ -59,7 +60,7 @@ def package_deck_ids(package: Path) -> dict[str, int]:
 
 def build(content: Path, out: Path) -> tuple[Path, tuple[str, ...]]:
     library, _ = read_library(content)
-    result = deck_writer.write_deck(library, out, BuildOptions(deck_state=content / "deck-state.json"))
+    result = deck_writer.write_deck(library, out, BuildOptions(state_dir=content))
     return out / "deck.apkg", result.warnings
 
 
@@ -199,8 +200,8 @@ def test_todays_deck_upgrades_in_place_with_default_options(
     assert note.cards()[0].did == notice_card.did
     assert package_deck_ids(package)[REPAIR_DECK] == V1_REPAIR_DECK_ID
     assert package_deck_ids(V1 / "deck.apkg")[REPAIR_DECK] == V1_REPAIR_DECK_ID
-    assert deck_writer.note_guid("repair-of-therapeutic-rupture/step/notice") == V1_NOTICE_GUID
-    assert deck_writer.MODEL_ID == V1_MODEL_ID
+    assert identity.note_guid("repair-of-therapeutic-rupture/step/notice") == V1_NOTICE_GUID
+    assert identity.MODEL_ID == V1_MODEL_ID
     (model,) = exporter_note_types(col)
     assert model["flds"][-1]["name"] == "My notes" and "never" not in model["flds"][-1]["description"]
     assert model["flds"][-1]["description"].startswith("Your own notes for this card.")

@@ -7,9 +7,9 @@ from pathlib import Path
 from conftest import BUNDLED_CONTENT
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 
-from exporter.pdf import embedding
-from exporter.pdf.fonts import BODY_FACES, register_fonts
-from exporter.pipeline import load_checked
+from exporter.build.pipeline import load_checked
+from exporter.pdf.glyphs import embedding
+from exporter.pdf.glyphs.fonts import BODY_FACES, register_fonts
 from exporter.writers.handouts import build_handout, library_characters
 
 

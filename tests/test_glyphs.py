@@ -21,11 +21,11 @@ from click.testing import CliRunner
 from conftest import technique, write_content
 
 from exporter.cli import main
-from exporter.pdf.emoji import emoji_sequences
-from exporter.pdf.fallback import ARABIC, EMOJI, FALLBACK_FILES, FONT_DIR
-from exporter.pdf.fonts import drawable, font_runs, missing_characters, register_fonts
-from exporter.pdf.glyphcodes import text_of
-from exporter.pdf.styles import side_margin
+from exporter.pdf.glyphs.fallback import ARABIC, EMOJI, FALLBACK_FILES, FONT_DIR
+from exporter.pdf.glyphs.fonts import drawable, font_runs, missing_characters, register_fonts
+from exporter.pdf.glyphs.glyphcodes import text_of
+from exporter.pdf.pages.styles import side_margin
+from exporter.text.emoji_sequences import emoji_sequences
 
 LIBRARIES = Path(__file__).parent / "fixtures" / "libraries"
 #: Direction marks pdftotext puts around right-to-left lines.
@@ -215,7 +215,7 @@ def test_arabic_letters_are_joined() -> None:
     register_fonts()
     from reportlab.pdfbase import pdfmetrics
 
-    from exporter.pdf.bidi import shape_rtl
+    from exporter.pdf.lines.bidi import shape_rtl
 
     face = pdfmetrics.getFont(ARABIC).face
     isolated = face.charToGlyph[ord("ب")]
@@ -227,7 +227,7 @@ def test_arabic_letters_are_joined() -> None:
 
 
 def test_mixed_numbers_and_latin_words_keep_their_own_order() -> None:
-    from exporter.pdf.bidi import visual_runs
+    from exporter.pdf.lines.bidi import visual_runs
 
     runs = visual_runs([("ExporterHebrew", "שלב 12 של MBT"), ("ExporterSans", "")], rtl=True)
     # Letters kerned by HarfBuzz are drawn through private codes: read them back as their text.
@@ -292,9 +292,9 @@ def test_hebrew_chips_and_bullets_sit_on_the_right(hebrew_build: Path) -> None:
 def test_hebrew_vowel_points_sit_on_their_letter(tmp_path: Path) -> None:
     from reportlab.platypus import SimpleDocTemplate
 
-    from exporter.pdf.fonts import para_text
-    from exporter.pdf.paragraphs import Paragraph
-    from exporter.pdf.styles import make_styles
+    from exporter.pdf.glyphs.fonts import para_text
+    from exporter.pdf.lines.paragraphs import Paragraph
+    from exporter.pdf.pages.styles import make_styles
 
     target = tmp_path / "points.pdf"
     SimpleDocTemplate(str(target)).build([Paragraph(para_text("שָׁלוֹם"), make_styles("he").title)])
@@ -315,7 +315,7 @@ def test_hebrew_vowel_points_sit_on_their_letter(tmp_path: Path) -> None:
 def test_every_emoji_survives_the_content_normalisation_whole() -> None:
     """The loader's invisible-character rule keeps every emoji's joiners and selectors, including
     sequences newer than Python's Unicode tables (🫨 is Unicode 15) or with a maths sign (🙂‍↔️)."""
-    from exporter.invisible import clean_invisible, has_visible
+    from exporter.text.invisible import clean_invisible, has_visible
 
     for sequence in emoji_sequences():
         assert clean_invisible(sequence) == sequence, sequence

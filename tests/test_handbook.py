@@ -17,11 +17,11 @@ from pypdf.generic import DictionaryObject, IndirectObject
 
 from exporter import __version__
 from exporter.cli import main
+from exporter.content.techniques import read_library
 from exporter.model import LIST_FIELDS, SECTION_TITLES, Library, Technique
-from exporter.pdf.document import PAGE_FRAME_FORM
-from exporter.pdf.styles import hyphenator, word_script
-from exporter.validate import read_library
-from exporter.writers import BuildOptions
+from exporter.options import BuildOptions
+from exporter.pdf.pages.document import PAGE_FRAME_FORM
+from exporter.pdf.pages.styles import hyphenator, word_script
 from exporter.writers.handbook import listings, write_handbook
 
 MARKUP_TEXTS = [
@@ -154,7 +154,7 @@ def page_texts(page: Any) -> tuple[str, str, str]:
     """(the text inside the page's text frame, the page's whole text, its header and footer).
 
     The running header and the footer are drawn last on a page, starting with the form that
-    holds what every page repeats (exporter.pdf.document.PAGE_FRAME_FORM): the body text is
+    holds what every page repeats (exporter.pdf.pages.document.PAGE_FRAME_FORM): the body text is
     everything before it.
     """
     parts: list[str] = []
@@ -361,9 +361,9 @@ def test_a_word_in_another_script_is_broken_by_its_own_dictionary(generated: Bui
 def test_greek_and_every_cyrillic_letter_reach_the_hyphenation_dictionary(language: str, words: str) -> None:
     """ReportLab hyphenates only words of the letters it lists (Latin and the basic Russian
     alphabet); a Greek word, or one with ё, і, ї, є, ґ, must break as well."""
-    from exporter.pdf.fonts import para_text, register_fonts
-    from exporter.pdf.paragraphs import Paragraph
-    from exporter.pdf.styles import make_styles
+    from exporter.pdf.glyphs.fonts import para_text, register_fonts
+    from exporter.pdf.lines.paragraphs import Paragraph
+    from exporter.pdf.pages.styles import make_styles
 
     register_fonts()
     paragraph = Paragraph(para_text(("word " * 6) + words), make_styles(language).body)

@@ -12,8 +12,8 @@ from conftest import technique, write_content
 from pypdf import PdfReader
 from test_handbook import build_with_library
 
-from exporter.validate import read_library
-from exporter.writers import BuildOptions
+from exporter.content.techniques import read_library
+from exporter.options import BuildOptions
 from exporter.writers.handbook import write_handbook
 
 GERMAN_LIBRARY: dict[str, Any] = {

@@ -9,9 +9,10 @@ from conftest import technique, write_content
 from pypdf import PdfReader
 from test_handbook import MARKUP_TEXTS, MARKUP_TITLE, collapse, fonts_of, item_texts, squash
 
+from exporter.content.techniques import read_library
 from exporter.model import Library
-from exporter.validate import read_library
-from exporter.writers import BuildOptions, WriteResult
+from exporter.options import BuildOptions
+from exporter.writers import WriteResult
 from exporter.writers.handouts import write_handouts
 
 TECHNIQUES = [

@@ -16,11 +16,11 @@ from hypothesis import strategies as st
 from test_importer import import_into, texts
 
 from exporter.cli import main
+from exporter.content.techniques import read_library
 from exporter.errors import ExporterError
 from exporter.importer import run_import
-from exporter.importer.headings import HEADING_FIELDS
+from exporter.importer.parse.headings import HEADING_FIELDS
 from exporter.labels import bundled_languages, labels_for
-from exporter.validate import read_library
 
 FIXTURES = Path(__file__).parent / "fixtures"
 LANGUAGE_PAGES = FIXTURES / "pages" / "languages"

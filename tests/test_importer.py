@@ -17,11 +17,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from exporter.cli import main
+from exporter.content.techniques import read_library
 from exporter.errors import ExporterError
 from exporter.importer import clean_page_text, parse_page, run_import, slugify, technique_data, to_yaml
+from exporter.importer.parse.mojibake import repair_mojibake
 from exporter.model import Library, Technique
-from exporter.mojibake import repair_mojibake
-from exporter.validate import read_library
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 SEED_PAGE = SEEDS / "000_54890d37042c7ef8.txt"
@@ -776,7 +776,7 @@ def test_two_pages_that_would_write_the_same_file_import_only_the_first(tmp_path
 
 
 def _undrawable() -> str:
-    from exporter.pdf.fonts import missing_characters
+    from exporter.pdf.glyphs.fonts import missing_characters
 
     candidates = ["\U0001cf50", "\U0001fbc5", "\U0001d000"]  # Znamenny neume, stick figure, Byzantine psili
     found = [c for c in candidates if missing_characters(c)]

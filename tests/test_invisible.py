@@ -14,8 +14,8 @@ from conftest import technique
 from pypdf import PdfReader
 
 from exporter.cli import main
-from exporter.invisible import clean_invisible
-from exporter.validate import check_library
+from exporter.content.techniques import check_library
+from exporter.text.invisible import clean_invisible
 
 MakeContent = Callable[..., Path]
 

@@ -215,7 +215,7 @@ def test_a_right_to_left_page_is_mirrored_header_footer_and_page_columns(rtl_bui
     the left (a Hebrew or Arabic reader starts at the right)."""
     import pdfplumber
 
-    from exporter.validate import read_library
+    from exporter.content.techniques import read_library
 
     language, out = rtl_built
     library, _ = read_library(SAMPLE_LIBRARIES / language)

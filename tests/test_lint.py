@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from conftest import BUNDLED_CONTENT, technique, write_content
 
 from exporter.cli import main
-from exporter.lint import listed_things
+from exporter.content.learning_lint import listed_things
 
 LONG = " ".join(["word"] * 26) + "."
 

@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_importer import import_into
 
-from exporter.mojibake import repair_mojibake, still_garbled
-from exporter.validate import read_library
+from exporter.content.techniques import read_library
+from exporter.importer.parse.mojibake import repair_mojibake, still_garbled
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 SEED_GARBLING = PAGES / "seed-garbling"

@@ -18,8 +18,7 @@ from conftest import technique
 
 from exporter.cli import main
 from exporter.errors import ExporterError
-from exporter.model import Library
-from exporter.outputs import (
+from exporter.files.atomic import (
     JOURNAL_ENV,
     atomic_output,
     build_journal,
@@ -27,7 +26,9 @@ from exporter.outputs import (
     remove_output,
     write_bytes_atomic,
 )
-from exporter.writers import WRITERS, BuildOptions, WriteResult
+from exporter.model import Library
+from exporter.options import BuildOptions
+from exporter.writers import WRITERS, WriteResult, WriterSpec
 
 MakeContent = Callable[..., Path]
 
@@ -72,11 +73,11 @@ def write_big(library: Library, out_dir: Path, options: BuildOptions) -> WriteRe
 
 
 TEST_WRITERS = {
-    "one": "test_outputs:write_one",
-    "full": "test_outputs:write_two_on_a_full_disk",
-    "denied": "test_outputs:write_two_denied",
-    "interrupted": "test_outputs:write_two_interrupted",
-    "big": "test_outputs:write_big",
+    "one": WriterSpec("test_outputs:write_one"),
+    "full": WriterSpec("test_outputs:write_two_on_a_full_disk"),
+    "denied": WriterSpec("test_outputs:write_two_denied"),
+    "interrupted": WriterSpec("test_outputs:write_two_interrupted"),
+    "big": WriterSpec("test_outputs:write_big"),
 }
 
 
@@ -399,7 +400,7 @@ def test_a_previous_copy_that_cannot_be_put_back_is_kept_until_the_next_build(
     state_before = state.read_bytes()
     edited = (content / "techniques" / "alpha.yaml").read_text(encoding="utf-8").replace("step two", "step 2")
     (content / "techniques" / "alpha.yaml").write_text(edited, encoding="utf-8")
-    import exporter.journal as journal
+    import exporter.files.journal as journal
 
     real_put_back = journal._put_back
 
@@ -426,7 +427,7 @@ def test_a_previous_copy_that_cannot_be_put_back_is_kept_until_the_next_build(
 
 def test_a_rename_across_disks_is_a_copy_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """If a previous copy ever sits on another disk, putting it back copies it instead."""
-    import exporter.journal as journal
+    import exporter.files.journal as journal
 
     backup, target = tmp_path / "kept", tmp_path / "deck-state.json"
     backup.write_bytes(b"old state")
@@ -463,7 +464,7 @@ def test_a_nearly_full_output_disk_never_blames_the_deck_state(tmp_path: Path) -
     reported against the deck it could not write."""
     import shutil
 
-    from exporter.synthetic import write_synthetic_content
+    from exporter.testing.synthetic import write_synthetic_content
 
     content = write_synthetic_content(tmp_path / "library", 25, seed=4)
     assert build(content, tmp_path / "first", "deck").exit_code == 0  # the state of a first release

@@ -33,13 +33,13 @@ from test_handbook import (
     squash,
 )
 
-from exporter.collation import collation_key
+from exporter.content.techniques import read_library
 from exporter.model import Library
-from exporter.pdf.document import OnePassDocument
-from exporter.pdf.styles import make_styles, paper_size, side_margin
-from exporter.synthetic import write_synthetic_content
-from exporter.validate import read_library
-from exporter.writers import BuildOptions
+from exporter.options import BuildOptions
+from exporter.pdf.pages.document import OnePassDocument
+from exporter.pdf.pages.styles import make_styles, paper_size, side_margin
+from exporter.testing.synthetic import write_synthetic_content
+from exporter.text.collation import collation_key
 from exporter.writers.handbook import listings, write_handbook
 from exporter.writers.handouts import write_handouts
 

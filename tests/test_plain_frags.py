@@ -1,4 +1,4 @@
-"""Content paragraphs skip ReportLab's markup parser (exporter.pdf.plain_frags): the fragments
+"""Content paragraphs skip ReportLab's markup parser (exporter.pdf.lines.plain_frags): the fragments
 they get must be the parser's own, for any text a trainer can write, and the page the same."""
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from reportlab.platypus import Paragraph as ReportLabParagraph
 
-from exporter.pdf.fonts import para_text, register_fonts
-from exporter.pdf.paragraphs import Paragraph
-from exporter.pdf.plain_frags import cleaned, plain_frags
-from exporter.pdf.styles import make_styles
+from exporter.pdf.glyphs.fonts import para_text, register_fonts
+from exporter.pdf.lines.paragraphs import Paragraph
+from exporter.pdf.lines.plain_frags import cleaned, plain_frags
+from exporter.pdf.pages.styles import make_styles
 
 FUZZ_EXAMPLES = int(os.environ.get("EXPORTER_FUZZ_EXAMPLES", "40"))
 

@@ -34,14 +34,15 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 from test_handbook import collapse, item_texts, page_texts, squash
 
-from exporter.cards_plan import MIN_SIZE, CardPlan, PagePlan, Placement, plan_cards
+from exporter.content.techniques import read_library
 from exporter.errors import ExporterError
 from exporter.model import LIST_FIELDS, Item, Library, Technique
-from exporter.pdf.fonts import drawable
-from exporter.validate import read_library
-from exporter.writers import BuildOptions, get_writer
-from exporter.writers.anki import PHRASE_KINDS, STEP, WARNING, NoteKind, note_guid, note_key
+from exporter.options import BuildOptions
+from exporter.pdf.glyphs.fonts import drawable
+from exporter.writers import get_writer
 from exporter.writers.cards import write_cards
+from exporter.writers.cards.plan import MIN_SIZE, CardPlan, PagePlan, Placement, plan_cards
+from exporter.writers.deck.identity import PHRASE_KINDS, STEP, WARNING, NoteKind, note_guid, note_key
 
 FUZZ_EXAMPLES = int(os.environ.get("EXPORTER_FUZZ_EXAMPLES", "6"))
 FUZZ = settings(
@@ -482,11 +483,11 @@ def test_right_to_left_paragraphs_give_every_word_back(paragraphs: list[str], la
     words in reading order; every emoji is one glyph of the emoji font."""
     from reportlab.platypus import SimpleDocTemplate
 
-    from exporter.pdf.emoji import emoji_sequences
-    from exporter.pdf.fallback import EMOJI
-    from exporter.pdf.fonts import font_runs, para_text
-    from exporter.pdf.paragraphs import Paragraph
-    from exporter.pdf.styles import make_styles
+    from exporter.pdf.glyphs.fallback import EMOJI
+    from exporter.pdf.glyphs.fonts import font_runs, para_text
+    from exporter.pdf.lines.paragraphs import Paragraph
+    from exporter.pdf.pages.styles import make_styles
+    from exporter.text.emoji_sequences import emoji_sequences
 
     styles = make_styles(language)
     sequences = set(emoji_sequences())

@@ -1,11 +1,11 @@
-"""Lists divided between pages only between rows (exporter.pdf.groups), as page planning sees them."""
+"""Lists divided between pages only between rows (exporter.pdf.pages.groups), as page planning sees them."""
 
 from __future__ import annotations
 
 from reportlab.platypus import Flowable, Spacer
 
-from exporter.pdf.fitting import Pager, fit_part, paginate
-from exporter.pdf.groups import RowGroup
+from exporter.pdf.pages.fitting import Pager, fit_part, paginate
+from exporter.pdf.pages.groups import RowGroup
 
 LINE = 10.0
 

@@ -280,7 +280,7 @@ def test_ctrl_c_while_the_program_starts_is_one_line(content: Path) -> None:
     """The first tens of milliseconds are spent importing Click and YAML: no traceback there either.
 
     A signal that lands while the interpreter itself still starts (its own modules, before the
-    first line of exporter.launch runs) is Python's business and is not counted.
+    first line of exporter.__main__ runs) is Python's business and is not counted.
     """
     script = Path(sys.executable).with_name("exporter")
     program = [str(script)] if script.is_file() else [sys.executable, "-m", "exporter"]
@@ -306,7 +306,7 @@ PACKAGE_DIR = str(Path(exporter.__file__).resolve().parent) + os.sep
 
 def _in_exporter(stderr: str) -> bool:
     """False for a traceback whose frames are all the interpreter's own start-up (or the console
-    script's, which runs before exporter.launch)."""
+    script's, which runs before exporter.__main__)."""
     if "Traceback" not in stderr:
         return True
     frames = [line for line in stderr.splitlines() if line.strip().startswith("File ")]
@@ -316,7 +316,7 @@ def _in_exporter(stderr: str) -> bool:
 def test_sigterm_while_the_real_handbook_is_written_leaves_no_temporary_file(
     start: Callable[..., Build], tmp_path: Path
 ) -> None:
-    from exporter.synthetic import write_synthetic_content
+    from exporter.testing.synthetic import write_synthetic_content
 
     content = write_synthetic_content(tmp_path / "library", 12, seed=3)
     out = tmp_path / "output"
@@ -336,7 +336,7 @@ def test_sigterm_while_the_real_handbook_is_written_leaves_no_temporary_file(
 
 
 def test_a_stop_inside_a_deferred_step_is_raised_when_the_step_is_done() -> None:
-    from exporter.stopping import Stopped, signals_deferred, stop_signals_raise
+    from exporter.files.signals import Stopped, signals_deferred, stop_signals_raise
 
     steps: list[str] = []
     with pytest.raises(Stopped) as raised, stop_signals_raise():

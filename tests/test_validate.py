@@ -15,12 +15,12 @@ from conftest import BUNDLED_CONTENT, technique
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from exporter import load
 from exporter.cli import main
+from exporter.content import yaml_nodes as load
+from exporter.content.techniques import check_library, read_library
+from exporter.content.yaml_nodes import Node
 from exporter.errors import ContentError, Problem
-from exporter.load import Node
 from exporter.model import Item
-from exporter.validate import check_library, read_library
 
 MakeContent = Callable[..., Path]
 

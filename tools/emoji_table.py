@@ -1,11 +1,11 @@
-"""Regenerate exporter/pdf/fonts/emoji-sequences.tsv: every emoji the font draws, and its glyph.
+"""Regenerate exporter/text/emoji-sequences.tsv: every emoji the font draws, and its glyph.
 
 Run by hand when the emoji font is replaced (needs `pip install emoji uharfbuzz`):
 
-    python tools/emoji_table.py exporter/pdf/fonts/NotoEmoji-Bold.ttf > exporter/pdf/fonts/emoji-sequences.tsv
+    python tools/emoji_table.py exporter/pdf/glyphs/fonts/NotoEmoji-Bold.ttf > exporter/text/emoji-sequences.tsv
 
 Each line is `code points (hex, space-separated) TAB glyph id`: the one glyph HarfBuzz draws for
-the whole sequence. At run time exporter.pdf.emoji maps each sequence straight to that glyph,
+the whole sequence. At run time exporter.pdf.glyphs.emoji maps each sequence straight to that glyph,
 so no shaping is needed while building, and the table doubles as the list of emoji that print.
 """
 

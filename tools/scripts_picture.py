@@ -13,10 +13,10 @@ import yaml
 from reportlab.platypus import SimpleDocTemplate, Spacer
 
 from exporter.model import Category
-from exporter.pdf.chapter import CategoryChips
-from exporter.pdf.fonts import para_text
-from exporter.pdf.paragraphs import Paragraph
-from exporter.pdf.styles import make_styles
+from exporter.pdf.glyphs.fonts import para_text
+from exporter.pdf.lines.paragraphs import Paragraph
+from exporter.pdf.pages.chapter import CategoryChips
+from exporter.pdf.pages.styles import make_styles
 
 REPO = Path(__file__).resolve().parent.parent
 EMOJI_LIBRARY = REPO / "tests" / "fixtures" / "libraries" / "emoji" / "library.yaml"

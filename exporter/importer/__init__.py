@@ -7,11 +7,11 @@ Every page is read and checked before anything is written; a page that cannot be
 and the others still import.
 """
 
-from exporter.importer.page import ParsedPage, import_page, parse_page, slugify
-from exporter.importer.page_text import clean_page_text, read_page_text
-from exporter.importer.run import run_import
-from exporter.importer.techniques import technique_data
-from exporter.importer.yaml_text import to_yaml
+from exporter.importer.edit.command import run_import
+from exporter.importer.edit.targets import technique_data
+from exporter.importer.edit.yaml_text import to_yaml
+from exporter.importer.parse.page import ParsedPage, import_page, parse_page, slugify
+from exporter.importer.parse.page_text import clean_page_text, read_page_text
 
 __all__ = [
     "ParsedPage",

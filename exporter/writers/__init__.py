@@ -1,7 +1,11 @@
-"""One writer per output. Each takes the validated Library and writes its files atomically.
+"""The one table of outputs: each entry says everything the build, its workers and the command
+line need to know about a writer. Adding an output is adding its home under writers/ and one
+entry here.
 
-A writer is a function `write(library, out_dir, options) -> WriteResult`, named in WRITERS as
-"module:function" so that `exporter --help` does not import ReportLab or genanki.
+A writer is a function `write(library, out_dir, options) -> WriteResult`, named as
+"module:function" so that `exporter --help` imports neither ReportLab nor the deck code.
+A divisible writer also names a `share` function, which writes every shares-th piece from its
+own index on, and a `join` function, which makes one result of the shares in order.
 """
 
 from __future__ import annotations
@@ -10,34 +14,10 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from exporter.model import Library
-
-WRITERS: dict[str, str] = {
-    "handbook": "exporter.writers.handbook:write_handbook",
-    "cards": "exporter.writers.cards:write_cards",
-    "deck": "exporter.writers.anki:write_deck",
-    "handouts": "exporter.writers.handouts:write_handouts",
-}
-
-#: Writers that draw text into a PDF and so need every character covered by the fonts.
-PDF_WRITERS = ("handbook", "cards", "handouts")
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    """Settings resolved from library.yaml and command-line flags (flags win)."""
-
-    paper: str = "a4"
-    card_size: str = "a7"
-    duplex: str = "long-edge"
-    back_offset_mm: tuple[float, float] = (0.0, 0.0)
-    calibration: bool = False
-    #: Where the deck keeps note modification times between builds (commit it with the content).
-    deck_state: Path | None = None
-    #: True when --technique/--category chose part of the library: outputs of the techniques
-    #: left out are not "removed" (the deck does not retire their notes).
-    partial: bool = False
+from exporter.options import BuildOptions
 
 
 @dataclass(frozen=True)
@@ -53,8 +33,67 @@ class WriteResult:
 Writer = Callable[[Library, Path, BuildOptions], WriteResult]
 
 
+@dataclass(frozen=True)
+class WriterSpec:
+    """One output: where its writer is, and what the build must know about it."""
+
+    #: "module:function" of the writer.
+    target: str
+    #: The help text of its command (`exporter handbook --help`).
+    help: str = ""
+    #: It draws text into a PDF, so every character must be covered by the fonts first.
+    draws_text: bool = False
+    #: Rough time it takes, relative to the handbook (bench/, N=500): workers take the longest first.
+    relative_cost: float = 1.0
+    #: "module:function" pair writing one share and joining the shares, when its pieces are
+    #: independent files that workers can divide between them.
+    share: str | None = None
+    join: str | None = None
+    #: A file in the content folder the writer keeps up to date (the deck's state): builds into
+    #: different output folders that run it take the content folder's lock too.
+    state_file: str | None = None
+
+    @property
+    def divisible(self) -> bool:
+        return self.share is not None and self.join is not None
+
+
+WRITERS: dict[str, WriterSpec] = {
+    "handbook": WriterSpec(
+        "exporter.writers.handbook:write_handbook",
+        help="Build output/handbook.pdf: the whole library to print or send.",
+        draws_text=True,
+        relative_cost=1.0,
+    ),
+    "cards": WriterSpec(
+        "exporter.writers.cards:write_cards",
+        help="Build output/pocket-cards.pdf: cut-out cards, imposed with cut marks and duplex backs.",
+        draws_text=True,
+        relative_cost=0.35,
+    ),
+    "deck": WriterSpec(
+        "exporter.writers.deck:write_deck",
+        help="Build output/deck.apkg: one Anki card per step, phrase and warning.",
+        relative_cost=0.25,
+        state_file="deck-state.json",
+    ),
+    "handouts": WriterSpec(
+        "exporter.writers.handouts:write_handouts",
+        help="Build output/handouts/<id>.pdf: one short PDF per technique.",
+        draws_text=True,
+        relative_cost=0.9,
+        share="exporter.writers.handouts:write_handout_share",
+        join="exporter.writers.handouts:joined_result",
+    ),
+}
+
+
+def resolve(target: str) -> Any:
+    """The function a "module:function" target names (imported only now)."""
+    module_name, function_name = target.split(":")
+    return getattr(importlib.import_module(module_name), function_name)
+
+
 def get_writer(name: str) -> Writer:
-    module_name, function_name = WRITERS[name].split(":")
-    module = importlib.import_module(module_name)
-    writer: Writer = getattr(module, function_name)
+    writer: Writer = resolve(WRITERS[name].target)
     return writer

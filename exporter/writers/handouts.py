@@ -9,15 +9,15 @@ from pathlib import Path
 
 from reportlab.platypus import Flowable
 
+from exporter.files.atomic import atomic_output
 from exporter.model import Library, Technique
-from exporter.outputs import atomic_output
-from exporter.pdf.chapter import LevelledBuilder, chapter_flowables, plain_similar_row
-from exporter.pdf.document import OnePassDocument
-from exporter.pdf.fitting import fit_part
-from exporter.pdf.fonts import drawable
-from exporter.pdf.styles import LEVELS, Styles, make_styles
-from exporter.writers import BuildOptions, WriteResult
-from exporter.writers.handbook import MIN_LAST_LINES, TIGHTEN_BELOW_LINES
+from exporter.options import BuildOptions
+from exporter.pdf.glyphs.fonts import drawable
+from exporter.pdf.pages.chapter import LevelledBuilder, chapter_flowables, plain_similar_row
+from exporter.pdf.pages.document import OnePassDocument
+from exporter.pdf.pages.fitting import MIN_LAST_LINES, TIGHTEN_BELOW_LINES, fit_part
+from exporter.pdf.pages.styles import LEVELS, Styles, make_styles
+from exporter.writers import WriteResult
 
 HANDOUTS_DIR = "handouts"
 
@@ -37,7 +37,7 @@ def write_handouts(library: Library, out_dir: Path, options: BuildOptions) -> Wr
 def write_handout_share(
     library: Library, out_dir: Path, options: BuildOptions, share: int, shares: int
 ) -> HandoutShare:
-    """Write the handouts of techniques share, share + shares, ... (exporter.parallel divides
+    """Write the handouts of techniques share, share + shares, ... (exporter.build.workers divides
     the handouts between its workers this way; each handout's bytes do not depend on the others)."""
     paths = []
     pages = 0
@@ -72,7 +72,7 @@ def library_characters(library: Library) -> str:
     """Every character beyond ASCII that the library's text and labels use, in code-point order.
 
     Each handout starts its font subsets with all of them, so all handouts share the same
-    subsets and the fonts are cut, compressed and described once (exporter.pdf.embedding).
+    subsets and the fonts are cut, compressed and described once (exporter.pdf.glyphs.embedding).
     """
     texts = [library.title, library.subtitle, library.organisation, library.disclaimer, library.short_disclaimer]
     texts += [category.name for category in library.categories]

@@ -1,0 +1,244 @@
+"""What the commands do: load and check the content once, then hand it to the writers."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from exporter.content.techniques import read_library
+from exporter.errors import ContentError, ExporterError, Problem
+from exporter.files.atomic import build_journal, prepare_out_dir, remove_output
+from exporter.files.journal import recover
+from exporter.files.lock import STATE_BUSY, build_lock
+from exporter.files.signals import stop_signals_raise
+from exporter.model import PHRASE_FIELDS, Library
+from exporter.options import BuildOptions, release_time
+from exporter.writers import WRITERS, WriteResult
+
+if TYPE_CHECKING:
+    from exporter.build.workers import Written
+
+def print_problems(problems: list[Problem]) -> None:
+    for problem in problems:
+        click.echo(str(problem), err=True)
+
+
+def load_checked(content_dir: Path, strict: bool, pdf: bool, learning: bool = False) -> tuple[Library, list[Problem]]:
+    """The validated library; with pdf, every character is also checked against the fonts."""
+    library, warnings = read_library(content_dir, strict, learning)
+    if pdf:
+        from exporter.pdf.glyphs.fonts import check_glyphs
+
+        glyph_problems = check_glyphs(library)
+        if glyph_problems:
+            raise ContentError(glyph_problems + warnings)
+    return library, warnings
+
+
+def check_source_date_epoch() -> None:
+    """Refuse a SOURCE_DATE_EPOCH no writer can use, once, before any writer runs: it must be a
+    time the PDF writers and Anki can store (ReportLab reads the variable itself and formats it
+    as a date), up to the last second of the year 9999."""
+    release_time()
+
+
+def validate_content(content_dir: Path, strict: bool) -> None:
+    library, warnings = load_checked(content_dir, strict, pdf=True, learning=True)
+    print_problems(warnings)
+    click.echo(f"OK: {len(library.techniques)} technique(s), {len(warnings)} warning(s).")
+
+
+def list_content(content_dir: Path) -> None:
+    library, _ = read_library(content_dir)
+    for technique in library.ordered_techniques():
+        phrases = sum(len(technique.items(name)) for name in PHRASE_FIELDS)
+        click.echo(
+            f"{technique.id}\t{technique.title}\t{', '.join(technique.categories)}\t"
+            f"{len(technique.steps)} steps, {phrases} phrases, {len(technique.warnings)} warnings"
+        )
+
+
+def parse_only(only: str) -> list[str]:
+    names = [name.strip().lower() for name in only.split(",") if name.strip()]
+    unknown = [name for name in names if name not in WRITERS]
+    if unknown or not names:
+        raise click.BadParameter(
+            f"unknown output {', '.join(unknown) or '(none)'}; choose from {', '.join(WRITERS)}",
+            param_hint="--only",
+        )
+    return [name for name in WRITERS if name in names]
+
+
+def resolve_options(
+    library: Library,
+    content_dir: Path,
+    paper: str | None,
+    card_size: str | None,
+    duplex: str | None,
+    back_offset: tuple[float, float],
+    calibration: bool,
+) -> BuildOptions:
+    return BuildOptions(
+        paper=(paper or library.settings.paper).lower(),
+        card_size=(card_size or library.settings.card_size).lower(),
+        duplex=(duplex or library.settings.duplex).lower(),
+        back_offset_mm=(float(back_offset[0]), float(back_offset[1])),
+        calibration=calibration,
+        state_dir=content_dir,
+    )
+
+
+def run_build(
+    names: list[str],
+    content_dir: Path,
+    out_dir: Path,
+    technique_ids: tuple[str, ...] = (),
+    category_names: tuple[str, ...] = (),
+    paper: str | None = None,
+    card_size: str | None = None,
+    duplex: str | None = None,
+    back_offset: tuple[float, float] = (0.0, 0.0),
+    calibration: bool = False,
+    strict: bool = False,
+    quiet: bool = False,
+    jobs: int | None = None,
+) -> list[WriteResult]:
+    """Load and check everything, then run the writers (in parallel processes unless jobs is 1).
+
+    Nothing is written before the whole library has passed validation and the glyph check.
+    """
+    started = time.perf_counter()
+    check_source_date_epoch()
+    library, warnings = load_checked(content_dir, strict, pdf=any(WRITERS[n].draws_text for n in names))
+    library = _select(library, technique_ids, category_names)
+    options = resolve_options(library, content_dir, paper, card_size, duplex, back_offset, calibration)
+    options = replace(options, partial=bool(technique_ids or category_names))
+    prepare_out_dir(out_dir)
+    print_problems(warnings)
+    import exporter.build.workers  # noqa: F401  (imported before the locks: less time in which a kill -9 leaves them)
+
+    # A writer's state file in the content folder is shared by builds into other folders.
+    keeps_state = any(WRITERS[n].state_file for n in names)
+    shares_state = keeps_state and content_dir.resolve() != out_dir.resolve()
+    state_lock = build_lock(content_dir, STATE_BUSY) if shares_state else contextlib.nullcontext()
+    with stop_signals_raise(), build_lock(out_dir), state_lock:
+        _recover_interrupted_build(out_dir)
+        written = _write_outputs(names, library, out_dir, options, jobs, quiet)
+    results = [w.result for w in written]
+    if not quiet:
+        print_summary(written, len(library.techniques), len(warnings), time.perf_counter() - started)
+    else:
+        _print_writer_warnings(results)
+    return results
+
+
+def _write_outputs(
+    names: list[str], library: Library, out_dir: Path, options: BuildOptions, jobs: int | None, quiet: bool
+) -> list[Written]:
+    """Run the writers as one transaction: if any fails or the build is stopped, every output
+    (and the deck state) gets its previous bytes back; outputs no longer produced are removed."""
+    from exporter.build.status_line import StatusLine, Ticker
+    from exporter.build.workers import default_jobs, run_writers, worth_dividing
+
+    jobs = (jobs or default_jobs(names, library)) if worth_dividing(names, library) else 1
+    status = StatusLine(len(names), enabled=not quiet and _stderr_is_terminal())
+    with build_journal(out_dir):
+        try:
+            if jobs > 1:
+                written = run_writers(names, library, out_dir, options, jobs, status)
+            else:
+                with Ticker(status):
+                    written = run_writers(names, library, out_dir, options, 1, status)
+        finally:
+            with contextlib.suppress(OSError):  # a closed terminal
+                status.clear()
+        if not options.partial:
+            remove_stale_outputs(out_dir, [w.result for w in written])
+    return written
+
+
+def remove_stale_outputs(out_dir: Path, results: list[WriteResult]) -> list[Path]:
+    """Delete what an earlier build wrote into a writer's own folder that this build did not
+    (the handout of a removed technique), as part of the build: a rollback puts it back."""
+    removed: list[Path] = []
+    for result in results:
+        folders = {path.parent for path in result.paths}
+        if len(folders) != 1 or (folder := folders.pop()) == out_dir or folder.parent != out_dir:
+            continue  # only a subfolder of --out that holds nothing but this writer's files
+        produced = {path.name for path in result.paths}
+        suffixes = {path.suffix for path in result.paths}
+        for path in sorted(folder.iterdir()):
+            earlier = path.suffix in suffixes and not path.name.startswith(".") and path.name not in produced
+            if earlier and path.is_file():
+                remove_output(path)
+                removed.append(path)
+    return removed
+
+
+def _recover_interrupted_build(out_dir: Path) -> None:
+    restored, failed = recover(out_dir)
+    if failed:
+        raise ExporterError(
+            f"{out_dir}: a build that was stopped left files that cannot be put back: {'; '.join(failed)}"
+        )
+    if restored:
+        click.echo(
+            f"Put back the previous outputs of a build that was stopped before it finished ({restored} file(s)).",
+            err=True,
+        )
+
+
+def print_summary(written: list[Written], technique_count: int, content_warnings: int, seconds: float) -> None:
+    """What was written and how much of it, warnings, and the time taken."""
+    results = [w.result for w in written]
+    name_width = max((len(r.name) for r in results), default=0)
+    paths = [_describe_paths(r.paths) for r in results]
+    path_width = max((len(p) for p in paths), default=0)
+    for entry, path in zip(written, paths, strict=True):
+        name = entry.result.name.ljust(name_width)
+        click.echo(f"  {name}  {path.ljust(path_width)}  {entry.seconds:5.1f} s  {entry.result.summary}")
+    _print_writer_warnings(results)
+    warning_count = content_warnings + sum(len(r.warnings) for r in results)
+    noun = "technique" if technique_count == 1 else "techniques"
+    click.echo(
+        f"Built {len(results)} output(s) from {technique_count} {noun} in {seconds:.1f} s"
+        + (f", {warning_count} warning(s)." if warning_count else ".")
+    )
+
+
+def _print_writer_warnings(results: list[WriteResult]) -> None:
+    for result in results:
+        for warning in result.warnings:
+            click.echo(f"{result.name}: warning: {warning}", err=True)
+
+
+def _describe_paths(paths: tuple[Path, ...]) -> str:
+    if len(paths) == 1:
+        return str(paths[0])
+    folders = {p.parent for p in paths}
+    if len(folders) == 1:
+        return f"{folders.pop()}/ ({len(paths)} files)"
+    return f"{len(paths)} files"
+
+
+def _stderr_is_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
+def _select(library: Library, technique_ids: tuple[str, ...], category_names: tuple[str, ...]) -> Library:
+    known_ids = {t.id for t in library.techniques}
+    known_categories = {c.name for c in library.categories}
+    missing = [i for i in technique_ids if i not in known_ids]
+    missing += [c for c in category_names if c not in known_categories]
+    if missing:
+        raise ExporterError(f"not in the library: {', '.join(missing)} (see `exporter list`)")
+    subset = library.subset(set(technique_ids) or None, set(category_names) or None)
+    if not subset.techniques:
+        raise ExporterError("no technique matches --technique/--category")
+    return subset

@@ -1,0 +1,35 @@
+"""Pocket cards: one technique per card (or a few), steps on the front, what to say and avoid on the back.
+
+The writer plans the cards (exporter.writers.cards.plan: which text on which card, at which size) and
+draws the plan on sheets (exporter.writers.cards.drawing: cut marks, ruler, calibration sheet).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from exporter.files.atomic import atomic_output
+from exporter.model import Library
+from exporter.options import BuildOptions
+from exporter.writers import WriteResult
+from exporter.writers.cards.drawing import draw_plan
+from exporter.writers.cards.plan import CardPlan, plan_cards
+
+FILE_NAME = "pocket-cards.pdf"
+
+
+def write_cards(library: Library, out_dir: Path, options: BuildOptions) -> WriteResult:
+    plan = plan_cards(library, options)
+    target = out_dir / FILE_NAME
+    with atomic_output(target) as temporary:
+        draw_plan(plan, library, temporary)
+    return WriteResult("cards", (target,), summary(plan, library, options), plan.warnings)
+
+
+def summary(plan: CardPlan, library: Library, options: BuildOptions) -> str:
+    sheets = max((page.sheet_number for page in plan.pages), default=0)
+    sizes = "/".join(f"{size:g}" for size in plan.body_sizes)
+    return (
+        f"{len(plan.cards)} cards for {len(library.techniques)} techniques, {options.card_size} on "
+        f"{options.paper}, {sheets} sheet(s), {len(plan.pages)} page(s), duplex {options.duplex}, type {sizes} pt"
+    )

@@ -1,0 +1,92 @@
+"""The Anki deck: output/deck.apkg, one note (one card) per step, phrase and warning.
+
+The parts, in the order a build uses them:
+- identity.py: what keeps a trainee's review history across rebuilds (note keys, GUIDs, the
+  note type's fixed ids and fields); never change its values;
+- notes.py: what each card asks and answers;
+- state.py: when each note last changed (content/deck-state.json), so Anki updates a note
+  exactly when its content changed; shifts.py warns when id-less list items moved;
+- publication.py: the notes a build ships, retired ones included;
+- note_type.py and package.py: the note type and the .apkg file itself.
+The package is written without reading the clock (times come from the state file), so the same
+content and state give the same bytes.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+from exporter.files.atomic import atomic_output
+from exporter.labels import Labels
+from exporter.model import Library
+from exporter.options import FIRST_MTIME, BuildOptions, release_time
+from exporter.writers import WRITERS, WriteResult
+from exporter.writers.deck.identity import PHRASE_KINDS
+from exporter.writers.deck.note_type import note_type_hash, note_type_json
+from exporter.writers.deck.notes import deck_name, esc
+from exporter.writers.deck.package import PackageWriter
+from exporter.writers.deck.publication import Publication, retired_deck_name, state_entry
+from exporter.writers.deck.shifts import shifted_lists
+from exporter.writers.deck.state import DeckState, Entry, load_state, note_type_mtime, save_state
+
+DECK_FILE = "deck.apkg"
+#: In the content folder (BuildOptions.state_dir): when each note last changed.
+STATE_FILE = WRITERS["deck"].state_file or "deck-state.json"
+
+def deck_descriptions(library: Library, labels: Labels) -> dict[str, str]:
+    descriptions = {
+        deck_name(library.title): esc(library.disclaimer),
+        retired_deck_name(library, labels): esc(labels("deck.retired_deck_description")),
+    }
+    for technique in library.techniques:
+        descriptions[deck_name(library.title, technique.categories[0], technique.title)] = esc(technique.summary)
+    return descriptions
+
+
+def write_deck(library: Library, out_dir: Path, options: BuildOptions) -> WriteResult:
+    target = out_dir / DECK_FILE
+    warnings: list[str] = []
+    release = release_time()
+    previous = DeckState(epoch=max(FIRST_MTIME, release))
+    state_path = options.state_dir / STATE_FILE if options.state_dir is not None else None
+    if state_path is not None:
+        previous = load_state(state_path, target, clock=(lambda: release) if release else None)
+        if previous.started:
+            warnings.append(previous.started)
+        warnings += shifted_lists(library, previous)
+    labels = library.labels()
+    publication = Publication(library, previous, options.partial, release)
+    entries: dict[str, Entry] = {}
+    counts: Counter[str] = Counter()
+    with tempfile.TemporaryDirectory(prefix="exporter-deck-") as folder:
+        package = PackageWriter(Path(folder))
+        try:
+            for guid, note in publication.notes():
+                package.add(guid, note)
+                entries[guid] = state_entry(note, previous.notes.get(guid))
+                counts["retired" if note.retired else note.key.split("/")[1]] += 1
+        except BaseException:
+            package.close()
+            raise
+        type_hash = note_type_hash(labels)
+        model_mtime = note_type_mtime(previous, type_hash, release)
+        package.finish(deck_descriptions(library, labels), note_type_json(model_mtime, labels))
+        with atomic_output(target) as temporary:
+            package.write_zip(temporary)
+    if state_path is not None:
+        state = DeckState(
+            notes={**entries, **publication.untouched},
+            note_type_hash=type_hash,
+            note_type_mtime=model_mtime,
+            epoch=previous.epoch,
+        )
+        save_state(state_path, state)
+    return WriteResult("deck", (target,), _summary(counts), tuple(warnings))
+
+
+def _summary(counts: Counter[str]) -> str:
+    phrases = sum(counts[kind.slug] for kind in PHRASE_KINDS)
+    text = f"{counts['step']} step, {phrases} phrase and {counts['warning']} warning cards"
+    return text + (f", {counts['retired']} retired" if counts["retired"] else "")

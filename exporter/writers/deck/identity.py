@@ -1,0 +1,110 @@
+"""What makes a note the same note across builds: the deck's identity rules.
+
+Both the notes (what each card asks) and the state (when each note last changed) need them, so
+they live here and neither imports the other:
+- a note's GUID comes from its key, technique id + kind + the item's `id` (else its position),
+  never from its text;
+- the note type has a fixed id (MODEL_ID), and its fields a fixed internal order and names, from
+  which their Anki ids are derived; the names trainees see come from the labels;
+- a note's content fingerprint decides whether its modification time moves.
+Never change a value here: trainees' review history hangs on them (tests pin the literals).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from exporter.model import Item, Technique
+from exporter.options import FIRST_MTIME
+
+#: The model id of exporter's note type.
+MODEL_ID = 1_736_512_837_401
+
+
+
+#: Internal field names, in the note type's order. They never change: each field's Anki id is
+#: derived from this name (see note_type.note_type_json), and the names trainees see come from labels.
+FIELDS = ("Header", "Prompt", "Answer", "Context", "StepMap", "Technique", "Kind", "Source", "Status", "Extra")
+#: The label key of each field's displayed name.
+FIELD_LABELS = dict(
+    zip(
+        FIELDS,
+        ("header", "prompt", "answer", "context", "step_map", "technique", "kind", "source", "status", "my_notes"),
+        strict=True,
+    )
+)
+#: The trainee's own field: the deck always ships it empty and never fills it.
+NOTES_FIELD = "Extra"
+
+@dataclass(frozen=True)
+class NoteKind:
+    section: str
+    slug: str
+    #: Label key stem: deck.kind.<label>, deck.<label>_ask, ...
+    label: str
+
+
+STEP = NoteKind("steps", "step", "step")
+PHRASE_KINDS = (
+    NoteKind("key_phrases", "key-phrase", "key_phrase"),
+    NoteKind("follow_up_questions", "follow-up-question", "follow_up_question"),
+    NoteKind("alternative_phrasings", "alternative-phrasing", "alternative_phrasing"),
+)
+WARNING = NoteKind("warnings", "warning", "warning")
+KINDS = (STEP, *PHRASE_KINDS, WARNING)
+
+
+def note_key(technique: Technique, kind: NoteKind, item: Item, position: int) -> str:
+    return f"{technique.id}/{kind.slug}/{item.id}" if item.id else f"{technique.id}/{kind.slug}/#{position}"
+
+
+def note_guid(key: str) -> str:
+    """The note's GUID: a hash of its stable key (never of its text)."""
+    if key.startswith("guid:"):  # a note recovered from a built deck whose key is not known
+        return key[5:]
+    digest = hashlib.sha256(f"exporter-note:{key}".encode()).digest()
+    return base64.urlsafe_b64encode(digest[:9]).decode("ascii")
+
+
+def excerpt(text: str, limit: int = 48) -> str:
+    """At most `limit` characters of text, cut at a word boundary (for retired cards)."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:—–- ") + "…"
+
+
+def content_hash(*parts: Any) -> str:
+    """A short, stable fingerprint of JSON-able values."""
+    data = json.dumps(parts, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:20]
+
+
+def text_print(text: str) -> str:
+    """A fingerprint of one item's text (8 hex digits: enough to see that it moved)."""
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()[:8]
+
+
+@dataclass(frozen=True)
+class NoteVersion:
+    """A note as it is shipped: what Anki receives, plus when it last changed."""
+
+    key: str
+    #: Id of the technique the note belongs to ("" when recovered from a built deck).
+    technique: str
+    deck: str
+    tags: tuple[str, ...]
+    fields: dict[str, str] = field(hash=False)
+    mtime: int = FIRST_MTIME
+    retired: bool = False
+
+    @cached_property
+    def hash(self) -> str:
+        return content_hash(self.deck, list(self.tags), self.fields)
+
+

@@ -1,0 +1,141 @@
+"""The note type every exporter card uses: fields, template and style, with fixed ids."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from exporter.labels import Labels
+from exporter.options import FIRST_MTIME
+from exporter.writers.deck.identity import FIELD_LABELS, FIELDS, MODEL_ID, NOTES_FIELD, content_hash
+from exporter.writers.deck.notes import esc
+from exporter.writers.deck.package import stable_id
+
+#: Never change these: Anki recognises the note type and its parts by them.
+TEMPLATE_ID_NAME = "Recall"
+
+
+#: Characters a field name cannot hold (Anki's template syntax uses them).
+_NOT_IN_FIELD_NAMES = re.compile(r"[:{}\"#^/<>]")
+
+
+FRONT = """<div class="xc tex2jax_ignore" dir="auto">
+<div class="xc-header" dir="auto">{{Header}}</div>
+{{#Status}}<div class="xc-status" dir="auto">{{Status}}</div>{{/Status}}
+{{#Context}}<div class="xc-context" dir="auto">{{Context}}</div>{{/Context}}
+<div class="xc-prompt" dir="auto">{{Prompt}}</div>
+</div>"""
+
+BACK = """{{FrontSide}}
+<hr id="answer">
+<div class="xc tex2jax_ignore" dir="auto">
+<div class="xc-answer" dir="auto">{{Answer}}</div>
+{{#StepMap}}<div class="xc-map" dir="auto">{{StepMap}}</div>{{/StepMap}}
+{{#Source}}<div class="xc-source" dir="auto">{{Source}}</div>{{/Source}}
+{{#Extra}}<div class="xc-extra" dir="auto"><span class="xc-label">{{NOTES_LABEL}}</span> {{Extra}}</div>{{/Extra}}
+</div>"""
+
+CSS = """.card {
+  --fg: #1d2330; --muted: #5b6475; --bg: #fdfcf8; --box: #eef2f8; --accent: #4a6fa5;
+  --mark: #fff1b8; --alert-bg: #fbe3e3; --alert-fg: #7a1f1f; --rule: #d9dde5;
+  font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "DejaVu Sans", sans-serif;
+  font-size: 20px; line-height: 1.45; text-align: start; color: var(--fg); background: var(--bg);
+  margin: 0; padding: 16px; overflow-wrap: break-word;
+}
+.card.nightMode, .card.night_mode, .nightMode .card, .night_mode .card {
+  --fg: #e6e8ec; --muted: #a9b1bf; --bg: #1e2127; --box: #2a303a; --accent: #7fa3d6;
+  --mark: #4a4020; --alert-bg: #4a2626; --alert-fg: #f3c6c6; --rule: #3a404b;
+}
+.xc { max-width: 34em; margin: 0 auto; }
+.xc-header { font-size: 0.72em; color: var(--muted); border-bottom: 1px solid var(--rule); padding-bottom: 6px; }
+.xc-context {
+  background: var(--box); border-inline-start: 4px solid var(--accent); border-radius: 6px;
+  padding: 8px 12px; margin: 12px 0;
+}
+.xc-label { display: block; font-size: 0.65em; letter-spacing: 0.06em; text-transform: uppercase; color: var(--muted); }
+.xc-prompt { font-size: 1.15em; font-weight: 600; margin: 14px 0; }
+.xc-answer { font-size: 1.1em; }
+.xc-map ol { margin: 14px 0 0; padding-inline-start: 1.6em; font-size: 0.78em; color: var(--muted); }
+.xc-map li { margin: 2px 0; }
+.xc-map li.xc-current { color: var(--fg); font-weight: 700; background: var(--mark); border-radius: 4px; }
+.xc-source { font-size: 0.72em; color: var(--muted); margin-top: 16px; }
+.xc-source .xc-label { font-size: 0.85em; }
+.xc-context br + .xc-label { margin-top: 8px; }
+.xc-status {
+  background: var(--alert-bg); color: var(--alert-fg); border-radius: 6px;
+  padding: 6px 10px; margin: 10px 0; font-size: 0.8em;
+}
+.xc-extra { font-size: 0.85em; margin-top: 12px; border-top: 1px dashed var(--rule); padding-top: 8px; }
+hr#answer { border: 0; border-top: 1px solid var(--rule); margin: 16px 0; }
+@media (max-width: 480px) { .card { font-size: 18px; padding: 10px; } .xc-prompt { font-size: 1.08em; } }
+"""
+
+
+def field_names(labels: Labels) -> dict[str, str]:
+    """The displayed name of each field, from the labels; the internal name where a label
+    would not work as an Anki field name (empty, a template character, or a repeat)."""
+    names: dict[str, str] = {}
+    for internal in FIELDS:
+        shown = " ".join(_NOT_IN_FIELD_NAMES.sub("", labels(f"deck.field.{FIELD_LABELS[internal]}")).split())
+        names[internal] = shown if shown and shown not in names.values() else internal
+    return names
+
+
+def _template(text: str, names: dict[str, str], labels: Labels) -> str:
+    """A template with each {{Field}} (and {{#Field}}, {{/Field}}) under its displayed name."""
+    pattern = re.compile(r"\{\{([#/^]?)(" + "|".join(FIELDS) + r")\}\}")
+    text = pattern.sub(lambda match: "{{" + match.group(1) + names[match.group(2)] + "}}", text)
+    return text.replace("{{NOTES_LABEL}}", esc(names[NOTES_FIELD]))
+
+
+def note_type_json(mtime: int, labels: Labels) -> dict[str, Any]:
+    """The note type in the package's (schema 11) form, with fixed ids for fields and template."""
+    names = field_names(labels)
+    fields = [
+        {
+            "name": names[internal],
+            "ord": index,
+            "id": stable_id(f"field:{internal}"),
+            "font": "Arial",
+            "size": 20,
+            "rtl": False,
+            "sticky": False,
+            "media": [],
+            **({"description": labels("deck.my_notes_description")} if internal == NOTES_FIELD else {}),
+        }
+        for index, internal in enumerate(FIELDS)
+    ]
+    template = {
+        "name": labels("deck.card_type"),
+        "ord": 0,
+        "id": stable_id(f"template:{TEMPLATE_ID_NAME}"),
+        "qfmt": _template(FRONT, names, labels),
+        "afmt": _template(BACK, names, labels),
+        "bqfmt": "",
+        "bafmt": "",
+        "bfont": "",
+        "bsize": 0,
+        "did": None,
+    }
+    return {
+        "id": MODEL_ID,
+        "name": labels("deck.note_type"),
+        "type": 0,
+        "mod": mtime,
+        "usn": -1,
+        "sortf": 0,
+        "did": None,
+        "tmpls": [template],
+        "flds": fields,
+        "css": CSS,
+        "latexPre": "",
+        "latexPost": "",
+        "latexsvg": False,
+        "req": [[0, "any", [FIELDS.index(name) for name in ("Prompt", "Header", "Context", "Status")]]],
+        "tags": [],
+        "vers": [],
+    }
+
+
+def note_type_hash(labels: Labels) -> str:
+    return content_hash(note_type_json(FIRST_MTIME, labels))

@@ -1,0 +1,133 @@
+"""Writing the .apkg: a legacy Anki collection (SQLite) and an empty media list, zipped.
+
+Notes are added one at a time into an SQLite file in a temporary folder and the file is
+streamed into the zip, so memory stays flat however large the library is. Nothing here reads
+the clock: note and card ids come from the notes' order, times from the notes themselves, and
+zip entries carry a fixed date, so the same notes give the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+import shutil
+import sqlite3
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from exporter.options import FIRST_MTIME
+from exporter.writers.deck.identity import FIELDS, MODEL_ID, NoteVersion
+
+#: New cards of retired notes come after every active card.
+RETIRED_DUE_OFFSET = 1_000_000
+
+NOTE_SQL = """INSERT INTO notes (id, guid, mid, mod, usn, tags, flds, sfld, csum, flags, data)
+VALUES (?, ?, ?, ?, -1, ?, ?, ?, ?, 0, '')"""
+CARD_SQL = """INSERT INTO cards (id, nid, did, ord, mod, usn, type, queue, due, ivl, factor, reps, lapses, left,
+odue, odid, flags, data) VALUES (?, ?, ?, 0, ?, -1, 0, 0, ?, 0, 0, 0, 0, 0, 0, 0, 0, '')"""
+
+
+def stable_id(name: str) -> int:
+    """A positive id below 2**53 derived from a name (deck, field and template ids)."""
+    digest = hashlib.sha256(f"exporter-id:{name}".encode()).digest()
+    return (1 << 40) + int.from_bytes(digest[:6], "big") % (1 << 52)
+
+
+def first_field_checksum(header: str) -> int:
+    """Anki's duplicate check value: the first 8 hex digits of SHA-1 of the stripped first field."""
+    text = html.unescape(re.sub(r"<[^>]*>", "", header)).strip()
+    return int(hashlib.sha1(text.encode("utf-8")).hexdigest()[:8], 16)
+
+
+class PackageWriter:
+    """One collection.anki2 being filled note by note."""
+
+    def __init__(self, folder: Path) -> None:
+        from genanki.apkg_col import APKG_COL
+        from genanki.apkg_schema import APKG_SCHEMA
+
+        self.path = folder / "collection.anki2"
+        self.connection = sqlite3.connect(self.path)
+        self.connection.execute("PRAGMA journal_mode = OFF")
+        self.connection.execute("PRAGMA synchronous = OFF")
+        self.connection.executescript(APKG_SCHEMA)
+        self.connection.executescript(APKG_COL)
+        self.count = 0
+        self.position = 0
+        #: Every deck a note is in, with its parents.
+        self.decks: set[str] = set()
+
+    def add(self, guid: str, note: NoteVersion) -> None:
+        note_id = FIRST_MTIME * 1000 + 2 * self.count
+        fields = "\x1f".join(note.fields.get(name, "") for name in FIELDS)
+        tags = " " + " ".join(note.tags) + " "
+        header = note.fields["Header"]
+        row = (note_id, guid, MODEL_ID, note.mtime, tags, fields, header, first_field_checksum(header))
+        self.connection.execute(NOTE_SQL, row)
+        # A new card's due is its position: Anki shows new cards in this order.
+        due = RETIRED_DUE_OFFSET + self.count if note.retired else self.position
+        self.position += 0 if note.retired else 1
+        deck_id = stable_id(f"deck:{note.deck}")
+        self.connection.execute(CARD_SQL, (note_id + 1, note_id, deck_id, note.mtime, due))
+        self.count += 1
+        parts = note.deck.split("::")
+        self.decks.update("::".join(parts[: depth + 1]) for depth in range(len(parts)))
+
+    def finish(self, descriptions: dict[str, str], note_type: dict[str, Any]) -> None:
+        """Add the decks (with their descriptions) and the note type; close the database."""
+        try:
+            decks = json.loads(self.connection.execute("SELECT decks FROM col").fetchone()[0])
+            decks.update(decks_json(self.decks, descriptions))
+            models = {str(MODEL_ID): note_type}
+            self.connection.execute(
+                "UPDATE col SET decks = ?, models = ?",
+                (json.dumps(decks, sort_keys=True), json.dumps(models, sort_keys=True)),
+            )
+            self.connection.commit()
+        finally:
+            self.connection.close()
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def write_zip(self, target: Path) -> None:
+        """The package: the collection and an empty media list, with fixed dates and permissions."""
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+            info = _entry("collection.anki2")
+            info.file_size = self.path.stat().st_size
+            with self.path.open("rb") as source, archive.open(info, "w") as destination:
+                shutil.copyfileobj(source, destination, 1 << 20)
+            archive.writestr(_entry("media"), b"{}")
+
+
+def _entry(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    return info
+
+
+def decks_json(names: set[str], descriptions: dict[str, str]) -> dict[str, Any]:
+    decks = {}
+    for name in sorted(names):
+        deck_id = stable_id(f"deck:{name}")
+        decks[str(deck_id)] = {
+            "id": deck_id,
+            "name": name,
+            "desc": descriptions.get(name, ""),
+            "mod": FIRST_MTIME,
+            "usn": -1,
+            "conf": 1,
+            "dyn": 0,
+            "collapsed": False,
+            "extendNew": 0,
+            "extendRev": 50,
+            "newToday": [0, 0],
+            "revToday": [0, 0],
+            "lrnToday": [0, 0],
+            "timeToday": [0, 0],
+        }
+    return decks

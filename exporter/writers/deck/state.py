@@ -1,0 +1,336 @@
+"""The deck's memory between builds: when each Anki note last changed.
+
+Anki's default import updates a note only when the incoming modification time is newer than
+the one in the collection. The deck therefore needs, for every note, a time that moves forward
+exactly when the note's content changes, and the same time on every other build. This module
+keeps those times in a small JSON file beside the content (content/deck-state.json): per note a
+fingerprint of what was shipped, its time, a fingerprint of its answer (to see items move in a
+list without ids) and a short excerpt (what a retired card shows).
+
+Times: a state starts at its `epoch`. A new state reads the clock once (or SOURCE_DATE_EPOCH)
+and stores it, so even when both the state and the last deck are lost, the next deck's times
+are newer than anything published before it; after that the clock is never read again, and the
+same content and state give the same deck.
+
+Note identities (GUIDs) never come from this file: losing it cannot re-key or duplicate notes.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import sqlite3
+import tempfile
+import time
+import zipfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from exporter.errors import ExporterError
+from exporter.files.atomic import write_bytes_atomic
+from exporter.options import FIRST_MTIME, MAX_MTIME
+from exporter.writers.deck.identity import FIELDS, MODEL_ID, NoteVersion, content_hash, excerpt, note_guid, text_print
+
+STATE_FORMAT = 2
+#: Format 1 (exporter 0.1) kept every field of every note; it is read and rewritten as format 2.
+OLD_FORMATS = (1,)
+
+RETIRED_TAG = "retired"
+@dataclass(frozen=True)
+class Entry:
+    """What the state keeps of a shipped note."""
+
+    key: str
+    technique: str
+    hash: str
+    mtime: int
+    #: text_print() of the note's answer, and its first words.
+    answer: str
+    excerpt: str
+    retired: bool = False
+
+
+@dataclass(frozen=True)
+class DeckState:
+    """Every note ever published (by GUID), the note type's fingerprint and time, the epoch."""
+
+    notes: dict[str, Entry] = field(default_factory=dict, hash=False)
+    note_type_hash: str = ""
+    note_type_mtime: int = FIRST_MTIME
+    epoch: int = FIRST_MTIME
+    #: Why this state is not the one saved last time ("" when it is): shown as a warning.
+    started: str = ""
+
+
+def next_mtime(previous: Entry | None, current: NoteVersion, epoch: int, release: int = 0) -> int:
+    """The previous time when nothing changed, else a time strictly after it.
+
+    `release` (SOURCE_DATE_EPOCH, when the publisher sets it) lifts the time of a changed note
+    to at least the release time, so it also beats a trainee's own later edits or tags.
+    """
+    if previous is None:
+        return max(epoch, release)
+    if previous.hash == current.hash:
+        return previous.mtime
+    return max(previous.mtime + 1, release)
+
+
+def note_type_mtime(state: DeckState, note_type_hash: str, release: int = 0) -> int:
+    if not state.note_type_hash:
+        return max(state.note_type_mtime, state.epoch, release)
+    if state.note_type_hash == note_type_hash:
+        return state.note_type_mtime
+    return max(state.note_type_mtime + 1, release)
+
+
+def entry_of(version: NoteVersion) -> Entry:
+    """What the state keeps of a note: its answer's print and the excerpt a retired card shows."""
+    answer = version.fields.get("Answer", "")
+    return Entry(
+        key=version.key,
+        technique=version.technique,
+        hash=version.hash,
+        mtime=version.mtime,
+        answer=text_print(answer),
+        excerpt=excerpt(html.unescape(answer.replace("<br>", " "))),
+        retired=version.retired,
+    )
+
+
+# --- the state file -------------------------------------------------------------------------
+
+DAMAGED_HELP = (
+    "It records when each Anki note last changed. Restore it from version control "
+    "(for example `git checkout -- {path}`) and build again. If no good copy exists, delete it: "
+    "the next build rebuilds it from {deck} when that file is there, otherwise starts a new one. "
+    "Notes never change identity, so nobody gets duplicate cards either way."
+)
+
+FRESH_HELP = (
+    "{path} and {deck} were both missing, so exporter started a new deck state with times from "
+    "{when}. If people imported an earlier version of this deck, their next import updates every "
+    "card (reviews and scheduling are kept; their own edits to these cards, including 'My notes', "
+    "are replaced). To avoid that, stop now and put back the last published deck.apkg as {deck} "
+    "(or the committed {path}) and build again. Otherwise keep the new {path} with the content "
+    "(commit it)."
+)
+
+
+def load_state(path: Path, previous_deck: Path, clock: Callable[[], int] | None = None) -> DeckState:
+    """The saved state; when missing, one recovered from the last deck or started afresh.
+
+    A damaged file stops the build with an explanation; it is never silently replaced.
+    """
+    if not path.exists():
+        if previous_deck.is_file():
+            state = recover_from_deck(previous_deck)
+            started = (
+                f"{path} was missing; note change times were recovered from {previous_deck}. "
+                "Keep the new file with the content (commit it)."
+            )
+            return DeckState(state.notes, state.note_type_hash, state.note_type_mtime, state.epoch, started)
+        epoch = (clock or _clock)()
+        when = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(epoch))
+        started = FRESH_HELP.format(path=path, deck=previous_deck, when=when)
+        return DeckState(epoch=epoch, note_type_mtime=epoch, started=started)
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        return parse_state(raw)
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, IndexError, RecursionError) as exc:
+        reason = _reason(exc)
+        help_text = DAMAGED_HELP.format(path=path, deck=previous_deck)
+        raise ExporterError(f"{path}: the deck state file is damaged ({reason}). {help_text}") from exc
+
+
+def _clock() -> int:
+    """The one read of the clock, for a state that starts from nothing."""
+    return int(time.time())
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    text = str(exc)
+    return text[:200] if text else type(exc).__name__
+
+
+def parse_state(raw: Any) -> DeckState:
+    if not isinstance(raw, dict) or raw.get("format") not in (STATE_FORMAT, *OLD_FORMATS):
+        raise ValueError(f"not a deck state file of format {STATE_FORMAT}")
+    if raw["format"] == 1:
+        return _parse_format_1(raw)
+    notes: dict[str, Entry] = {}
+    for technique, group in _mapping(raw["notes"], "notes").items():
+        for rest, value in _mapping(group, f"notes.{technique}").items():
+            key = f"{technique}/{rest}" if technique else rest
+            if not isinstance(value, list) or len(value) not in (4, 5):
+                raise ValueError(f"note {key}: expected [hash, time, answer, excerpt]")
+            entry = Entry(
+                key=key,
+                technique=technique,
+                hash=_text(value[0], f"{key} hash"),
+                mtime=_integer(value[1], f"{key} time"),
+                answer=_text(value[2], f"{key} answer"),
+                excerpt=_text(value[3], f"{key} excerpt"),
+                retired=len(value) == 5 and value[4] == RETIRED_TAG,
+            )
+            notes[_guid(key)] = entry
+    note_type = _mapping(raw["note_type"], "note_type")
+    return DeckState(
+        notes=notes,
+        note_type_hash=_text(note_type["hash"], "note_type.hash"),
+        note_type_mtime=_integer(note_type["mtime"], "note_type.mtime"),
+        epoch=_integer(raw["epoch"], "epoch"),
+    )
+
+
+def _parse_format_1(raw: Mapping[str, Any]) -> DeckState:
+    notes: dict[str, Entry] = {}
+    for guid, entry in _mapping(raw["notes"], "notes").items():
+        entry = _mapping(entry, f"note {guid}")
+        fields = {_text(k, "fields"): _text(v, "fields") for k, v in _mapping(entry["fields"], "fields").items()}
+        version = NoteVersion(
+            key=_text(entry["key"], "key"),
+            technique=_text(entry["technique"], "technique"),
+            deck=_text(entry["deck"], "deck"),
+            tags=tuple(_text(tag, "tags") for tag in entry["tags"]),
+            fields=fields,
+            mtime=_integer(entry["mtime"], "mtime"),
+            retired=bool(entry.get("retired", False)),
+        )
+        if version.hash != entry["hash"]:
+            raise ValueError(f"note {guid} ({version.key}) does not match its hash; the file was edited by hand")
+        notes[guid] = entry_of(version)
+    note_type = _mapping(raw["note_type"], "note_type")
+    return DeckState(
+        notes=notes,
+        note_type_hash=_text(note_type["hash"], "note_type.hash"),
+        note_type_mtime=_integer(note_type["mtime"], "note_type.mtime"),
+    )
+
+
+def _guid(key: str) -> str:
+    return note_guid(key)
+
+
+def state_json(state: DeckState) -> str:
+    """Deterministic, diff-friendly JSON: sorted keys, one note per line, grouped by technique."""
+    groups: dict[str, dict[str, list[Any]]] = {}
+    for entry in state.notes.values():
+        technique, _, rest = entry.key.partition("/") if entry.technique else ("", "", entry.key)
+        value: list[Any] = [entry.hash, entry.mtime, entry.answer, entry.excerpt]
+        if entry.retired:
+            value.append(RETIRED_TAG)
+        groups.setdefault(technique, {})[rest] = value
+    head = {
+        "about": "Written by `exporter deck`: when each Anki note last changed. Commit it; do not edit.",
+        "epoch": state.epoch,
+        "format": STATE_FORMAT,
+        "note_type": {"hash": state.note_type_hash, "mtime": state.note_type_mtime},
+    }
+    lines = ["{"] + [f" {_dumps(name)}: {_dumps(value)}," for name, value in head.items()] + [' "notes": {']
+    for index, technique in enumerate(sorted(groups)):
+        notes = groups[technique]
+        lines.append(f"  {_dumps(technique)}: {{")
+        lines += [f"   {_dumps(rest)}: {_dumps(notes[rest])}," for rest in sorted(notes)]
+        lines[-1] = lines[-1].rstrip(",")
+        lines.append("  }" + ("," if index < len(groups) - 1 else ""))
+    lines += [" }", "}"]
+    return "\n".join(lines) + "\n"
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
+
+
+def save_state(path: Path, state: DeckState) -> None:
+    """Write the state atomically; an unchanged file is left untouched."""
+    data = state_json(state).encode("utf-8")
+    if path.is_file() and path.read_bytes() == data:
+        return
+    write_bytes_atomic(path, data)
+
+
+def _mapping(value: Any, what: str) -> Mapping[str, Any]:
+    if not isinstance(value, dict):
+        raise ValueError(f"{what}: expected a mapping")
+    return value
+
+
+def _text(value: Any, what: str) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"{what}: expected text, got {type(value).__name__}")
+    return value
+
+
+def _integer(value: Any, what: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not FIRST_MTIME <= value <= MAX_MTIME:
+        raise ValueError(f"{what}: expected a time between {FIRST_MTIME} and {MAX_MTIME}")
+    return value
+
+
+# --- recovery from the last deck that was built ----------------------------------------------
+
+
+def recover_from_deck(deck_path: Path) -> DeckState:
+    """The state as the last built deck.apkg shows it (fingerprints and times of its notes).
+
+    A key is unknown there, so recovered notes carry their GUID as key until they are rebuilt.
+    """
+    problem = f"{deck_path}: cannot recover the deck state from this file"
+    advice = "Delete it (or build with another --out) to start a new deck state."
+    try:
+        with zipfile.ZipFile(deck_path) as archive, tempfile.TemporaryDirectory() as folder:
+            database = Path(folder) / "collection.anki2"
+            database.write_bytes(archive.read("collection.anki2"))
+            return _read_collection(database)
+    except _NotOurs as exc:
+        raise ExporterError(f"{problem}: {exc}. {advice}") from exc
+    except (OSError, zipfile.BadZipFile, KeyError, IndexError, TypeError, sqlite3.Error, ValueError) as exc:
+        raise ExporterError(f"{problem} ({_reason(exc)}). {advice}") from exc
+
+
+class _NotOurs(Exception):
+    """The package was not written by exporter."""
+
+
+def _read_collection(database: Path) -> DeckState:
+    connection = sqlite3.connect(database)
+    try:
+        models_json, decks_json = connection.execute("SELECT models, decks FROM col").fetchone()
+        models = json.loads(models_json)
+        model = models.get(str(MODEL_ID)) if isinstance(models, dict) else None
+        if not isinstance(model, dict) or len(model.get("flds", ())) != len(FIELDS):
+            raise _NotOurs("it was not made by exporter (it has no 'Exporter technique card' note type)")
+        deck_names = {int(deck_id): deck["name"] for deck_id, deck in json.loads(decks_json).items()}
+        rows = connection.execute(
+            "SELECT n.guid, n.mod, n.tags, n.flds, c.did FROM notes n JOIN cards c ON c.nid = n.id WHERE n.mid = ?",
+            (MODEL_ID,),
+        ).fetchall()
+    finally:
+        connection.close()
+    notes: dict[str, Entry] = {}
+    for guid, mtime, tags, flds, deck_id in rows:
+        tag_tuple = tuple(sorted(tags.split()))
+        values = flds.split("\x1f")
+        if len(values) != len(FIELDS):
+            raise ValueError(f"note {guid} has {len(values)} fields, not {len(FIELDS)}")
+        version = NoteVersion(
+            key=f"guid:{guid}",
+            technique="",
+            deck=deck_names[deck_id],
+            tags=tag_tuple,
+            fields=dict(zip(FIELDS, values, strict=True)),
+            mtime=_integer(int(mtime), f"note {guid} time"),
+            retired=RETIRED_TAG in tag_tuple,
+        )
+        notes[guid] = entry_of(version)
+    model_mtime = _integer(int(model["mod"]), "note type time")
+    epoch = max([model_mtime, *(entry.mtime for entry in notes.values())])
+    # Hashed as the writer hashes it (at the first time), so an unchanged note type keeps its time.
+    model["mod"] = FIRST_MTIME
+    return DeckState(notes=notes, note_type_hash=content_hash(model), note_type_mtime=model_mtime, epoch=epoch)

@@ -1,0 +1,347 @@
+"""The PDF handbook: cover, contents, quick reference, chapters by category, situation index, sources.
+
+Every part is planned page by page before it is drawn (exporter.pdf.pages.fitting), so no chapter or
+list leaves three or four lines alone on a page, and a chapter that spills a few lines is set
+a little tighter instead. Chapters start on any new page, on a right-hand page, or run on,
+as `settings: chapter_start:` in library.yaml says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from functools import lru_cache
+from pathlib import Path
+
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Flowable, NextPageTemplate, PageBreak, Spacer, TopPadder
+
+from exporter.files.atomic import atomic_output
+from exporter.labels import Labels
+from exporter.model import Category, Library, Technique
+from exporter.options import BuildOptions
+from exporter.pdf.glyphs.fonts import para_text
+from exporter.pdf.lines.paragraphs import Paragraph, is_rtl_style
+from exporter.pdf.pages.chapter import SEE_ALSO, LevelledBuilder, SimilarRow, chapter_flowables, technique_key
+from exporter.pdf.pages.document import BODY, BlankPage, OnePassDocument, OutlineEntry
+from exporter.pdf.pages.fitting import MIN_LAST_LINES, TIGHTEN_BELOW_LINES, Pager, fit_part
+from exporter.pdf.pages.flowables import Anchor, KeepWithNext, PageRefRow, Para
+from exporter.pdf.pages.groups import RowGroup
+from exporter.pdf.pages.pagerefs import PageNumbers
+from exporter.pdf.pages.styles import LEADER, LEVELS, MUTED, Styles, make_styles
+from exporter.text.collation import collation_key
+from exporter.writers import WriteResult
+from exporter.writers.handbook.finding_aids import has_situations, quick_reference, situation_index
+
+HANDBOOK_FILE = "handbook.pdf"
+COVER_KEY = "cover"
+CONTENTS_KEY = "contents"
+QUICK_REFERENCE_KEY = "quick-reference"
+SITUATIONS_KEY = "situations"
+SOURCES_KEY = "sources"
+
+RUN_ON_GAP = 30.0
+#: Space above the title on the cover (less when the cover's texts need it).
+COVER_TOP_SPACE = 150.0
+
+
+def write_handbook(library: Library, out_dir: Path, options: BuildOptions) -> WriteResult:
+    target = out_dir / HANDBOOK_FILE
+    with atomic_output(target) as temporary:
+        pages = build_handbook(library, temporary, options.paper)
+    return WriteResult(
+        name="handbook",
+        paths=(target,),
+        summary=f"{pages} pages, {len(library.techniques)} techniques, {options.paper.upper()}",
+    )
+
+
+def build_handbook(library: Library, target: Path, paper: str) -> int:
+    """Write the handbook PDF to target in one layout pass; return its page count."""
+    labels = library.labels()
+    styles = make_styles(library.language)
+    document = OnePassDocument(
+        target,
+        library,
+        paper,
+        styles,
+        title=library.title,
+        subject=library.subtitle or labels("handbook.subject", title=library.title),
+        header_right=library.title,
+        outline=True,
+        cover_page=True,
+        page_of=labels("handbook.page_of", page="{page}", total="{total}"),
+    )
+    layout = _Layout(document.pager(), styles)
+    layout.flowables = cover(library, labels, styles, float(document.width), float(document.height))
+    numbers = document.numbers
+    layout.part(lambda level: contents(library, labels, styles, numbers))
+    layout.part(
+        lambda level: quick_reference(
+            library,
+            labels,
+            styles,
+            numbers,
+            _part_heading(labels("handbook.quick_reference"), QUICK_REFERENCE_KEY, styles),
+        )
+    )
+    chapters(library, layout, numbers)
+    if has_situations(library):
+        layout.part(
+            lambda level: situation_index(
+                library, labels, styles, numbers, _part_heading(labels("handbook.situations"), SITUATIONS_KEY, styles)
+            )
+        )
+    if cited_sources(library):
+        layout.part(lambda level: sources(library, labels, styles, numbers))
+    document.outline_entries = outline(library, labels)
+    return document.build_once(layout.flowables)
+
+
+class _Layout:
+    """The flowables so far and the planned position after them."""
+
+    def __init__(self, pager: Pager, styles: Styles) -> None:
+        self.pager = pager
+        self.flowables: list[Flowable] = []
+        leading = float(styles.body.leading)
+        self.min_last = MIN_LAST_LINES * leading
+        self.tighten_below = TIGHTEN_BELOW_LINES * leading
+
+    def new_page(self) -> None:
+        self.flowables.append(PageBreak())
+        self.pager = self.pager.new_page()
+
+    def part(self, build: Callable[[int], list[Flowable]], new_page: bool = True, levels: int = 1) -> None:
+        if new_page:
+            self.new_page()
+        fitted = fit_part(build, self.pager, self.min_last, self.tighten_below, levels)
+        self.flowables += fitted.flowables
+        self.pager = fitted.pager
+
+
+def cover(library: Library, labels: Labels, styles: Styles, width: float, height: float) -> list[Flowable]:
+    """Title, subtitle, organisation, edition and the number of techniques, the disclaimer at
+    the foot: all on one page. A long title is set smaller (at most four lines), and the space
+    above the title gives way to long texts."""
+    title = Anchor(para_text(library.title), _cover_title_style(library.title, styles, width), key=COVER_KEY)
+    flowables: list[Flowable] = [title]
+    count = labels("handbook.technique_count", count=len(library.techniques))
+    for text, style in (
+        (library.subtitle, styles.cover_subtitle),
+        (library.organisation, styles.cover_line),
+        (library.edition, styles.cover_line),
+        (count, styles.cover_line),
+    ):
+        if text:
+            flowables.append(Paragraph(para_text(text), style))
+    note = ParagraphStyle("cover_note", parent=styles.source, leftIndent=0, firstLineIndent=0)
+    disclaimer = Paragraph(
+        f"<b>{para_text(labels('handbook.disclaimer'), bold=True)}</b><br/>{para_text(library.disclaimer)}", note
+    )
+    used = sum(f.wrap(width, height)[1] + f.getSpaceAfter() for f in [*flowables, disclaimer])
+    # TopPadder sets one flowable at the foot of the cover, so heading and text are one paragraph.
+    return [Spacer(1, max(0.0, min(COVER_TOP_SPACE, height - used - 40))), *flowables, TopPadder(disclaimer),
+            NextPageTemplate(BODY)]  # fmt: skip
+
+
+def _cover_title_style(title: str, styles: Styles, width: float) -> ParagraphStyle:
+    style = styles.cover_title
+    for size in (30, 26, 22, 18, 15):
+        style = ParagraphStyle(f"cover_title_{size}", parent=styles.cover_title, fontSize=size, leading=size * 1.2)
+        paragraph = Paragraph(para_text(title), style)
+        _, height = paragraph.wrap(width, 10_000)
+        if height <= 4 * style.leading + 0.01:
+            break
+    return style
+
+
+@lru_cache(maxsize=4)
+def listings(library: Library) -> list[tuple[Category, list[Technique]]]:
+    """Every category that has techniques, with all of them (cross-listed ones too), by title."""
+    by_title = collation_key(library.language)
+    listed = []
+    for category in library.categories:
+        members = [t for t in library.techniques if category.name in t.categories]
+        if members:
+            members.sort(key=lambda t: (by_title(t.title), t.id))
+            listed.append((category, members))
+    return listed
+
+
+def category_destinations(library: Library) -> dict[str, str]:
+    """Where a category's contents row and bookmark point: its first chapter, or (a category
+    no technique has first) the first technique listed under it (an alias of that chapter)."""
+    opening = {category.name: category_key(index) for index, (category, _) in enumerate(library.chapters())}
+    return {
+        category.name: opening.get(category.name, f"listed-{position}")
+        for position, (category, _) in enumerate(listings(library))
+    }
+
+
+def listing_key(technique: Technique, position: int) -> str:
+    """The bookmark destination of a technique under the position-th listed category."""
+    return f"{technique_key(technique)}-listed-{position}"
+
+
+def chapter_aliases(library: Library) -> dict[str, tuple[str, ...]]:
+    """Every extra destination name each chapter's title carries (see Anchor.aliases)."""
+    aliases: dict[str, list[str]] = {}
+    destinations = category_destinations(library)
+    for position, (category, members) in enumerate(listings(library)):
+        if destinations[category.name] == f"listed-{position}":
+            aliases.setdefault(members[0].id, []).append(destinations[category.name])
+        for technique in members:
+            aliases.setdefault(technique.id, []).append(listing_key(technique, position))
+    return {key: tuple(names) for key, names in aliases.items()}
+
+
+def contents(library: Library, labels: Labels, styles: Styles, numbers: PageNumbers) -> list[Flowable]:
+    """One linked row per category and per technique under it (a technique under each of its
+    categories), dot leaders to the page numbers, which are filled in after the last page."""
+    flowables: list[Flowable] = [
+        _part_heading(labels("handbook.contents"), CONTENTS_KEY, styles),
+        PageRefRow(labels("handbook.quick_reference"), styles.toc_category, numbers, QUICK_REFERENCE_KEY),
+    ]
+    destinations = category_destinations(library)
+    for category, members in listings(library):
+        label = f"{category.icon} {category.name}".strip()
+        row = PageRefRow(label, styles.toc_category, numbers, destinations[category.name])
+        entries: list[Flowable] = [_leader_row(t.title, styles.toc_entry, numbers, technique_key(t)) for t in members]
+        continued = Para(para_text(labels("handbook.continued", section=label)), styles.toc_category)
+        flowables.append(RowGroup(row, entries, continued, min_rows=3))
+    for key, label, present in (
+        (SITUATIONS_KEY, "handbook.situations", has_situations(library)),
+        (SOURCES_KEY, "handbook.sources", bool(cited_sources(library))),
+    ):
+        if present:
+            flowables.append(PageRefRow(labels(label), styles.toc_category, numbers, key))
+    flowables[0:2] = [KeepWithNext(flowables[0], flowables[1])]
+    return flowables
+
+
+def _leader_row(text: str, style: ParagraphStyle, numbers: PageNumbers, key: str) -> PageRefRow:
+    return PageRefRow(text, style, numbers, key, number_width=30, leaders=True, leader_colour=LEADER)
+
+
+def _part_heading(text: str, key: str, styles: Styles) -> Anchor:
+    return Anchor(para_text(text), styles.page_heading, key=key, header=text)
+
+
+def category_key(index: int) -> str:
+    return f"category-{index}"
+
+
+def chapters(library: Library, layout: _Layout, numbers: PageNumbers) -> None:
+    """Every technique once, grouped by its first category, each category opening with its heading."""
+    mode = library.settings.chapter_start
+    aliases = chapter_aliases(library)
+    for index, (category, members) in enumerate(library.chapters()):
+        for position, technique in enumerate(members):
+            first = index == 0 and position == 0
+            if mode != "continuous" or first:
+                layout.new_page()
+                if mode == "right" and layout.pager.page % 2 == 0:
+                    layout.flowables.append(BlankPage())
+                    layout.new_page()
+            opens = category if position == 0 else None
+            run_on = mode == "continuous" and not first
+            build = _chapter_builder(library, technique, opens, index, numbers, run_on, aliases[technique.id])
+            layout.part(build, False, len(LEVELS))
+
+
+def _chapter_builder(
+    library: Library,
+    technique: Technique,
+    opens: Category | None,
+    index: int,
+    numbers: PageNumbers,
+    run_on: bool,
+    aliases: tuple[str, ...],
+) -> Callable[[int], list[Flowable]]:
+    def make(styles: Styles) -> list[Flowable]:
+        flowables = chapter_flowables(technique, library, styles, linked_similar_row(library, styles, numbers), True)
+        title = flowables[0].heading
+        assert isinstance(title, Anchor)
+        title.aliases = aliases
+        if opens is not None:
+            label = f"{opens.icon} {opens.name}".strip()
+            anchor = Anchor(para_text(label.upper()), styles.category, key=category_key(index))
+            flowables[0] = KeepWithNext(anchor, flowables[0])
+        return flowables
+
+    return LevelledBuilder(make, lambda level: _chapter_styles(library.language, level, run_on))
+
+
+@lru_cache(maxsize=16)
+def _chapter_styles(language: str, level: int, run_on: bool) -> Styles:
+    styles = make_styles(language, level=level)
+    if not run_on:
+        return styles
+    gap = {"spaceBefore": RUN_ON_GAP}
+    return replace(
+        styles,
+        title=ParagraphStyle("title-run-on", parent=styles.title, **gap),
+        category=ParagraphStyle("category-run-on", parent=styles.category, **gap),
+    )
+
+
+def linked_similar_row(library: Library, styles: Styles, numbers: PageNumbers) -> SimilarRow:
+    template = library.labels()("handbook.see_page", page="{page}")
+
+    def row(other: Technique) -> Flowable:
+        return PageRefRow(
+            other.title, styles.ref, numbers, technique_key(other), template=template, number_width=70, bullet=SEE_ALSO
+        )
+
+    return row
+
+
+@lru_cache(maxsize=4)
+def cited_sources(library: Library) -> list[tuple[str, list[Technique]]]:
+    """Each distinct source once (by collation), with the techniques citing it in handbook order."""
+    citing: dict[str, list[Technique]] = {}
+    for technique in library.ordered_techniques():
+        for source in dict.fromkeys(s.strip() for s in technique.sources if s.strip()):
+            citing.setdefault(source, []).append(technique)
+    by_text = collation_key(library.language)
+    return sorted(citing.items(), key=lambda pair: by_text(pair[0]))
+
+
+def sources(library: Library, labels: Labels, styles: Styles, numbers: PageNumbers) -> list[Flowable]:
+    """Every source once, hanging indent, with the techniques that cite it and their pages (in
+    smaller type than the source, which is what the page is for), a line's space between two."""
+    flowables: list[Flowable] = []
+    source = styles.source
+    cited = ParagraphStyle("cited_source", parent=source, spaceBefore=source.leading * 0.6)
+    # The citing techniques line up under the source's hanging indent (at the right in a
+    # right-to-left library), a point smaller and grey: the source is what the page is for.
+    if is_rtl_style(source):
+        indents = {"leftIndent": 0.0, "rightIndent": source.rightIndent - source.firstLineIndent}
+    else:
+        indents = {"leftIndent": source.leftIndent, "rightIndent": source.rightIndent}
+    small = {"fontSize": source.fontSize - 1, "leading": source.leading - 1.5, "textColor": MUTED}
+    citing = ParagraphStyle("citing", parent=styles.index_entry, **indents, **small)
+    for text, techniques in cited_sources(library):
+        rows = [_leader_row(t.title, citing, numbers, technique_key(t)) for t in techniques]
+        flowables += [KeepWithNext(Para(para_text(text), cited), rows[0]), *rows[1:]]
+    heading = _part_heading(labels("handbook.sources"), SOURCES_KEY, styles)
+    return [KeepWithNext(heading, flowables[0]), *flowables[1:]]
+
+
+def outline(library: Library, labels: Labels) -> list[OutlineEntry]:
+    """The bookmarks: front matter, every category with all its techniques, back matter."""
+    entries: list[OutlineEntry] = [
+        (labels("handbook.cover"), COVER_KEY, 0),
+        (labels("handbook.contents"), CONTENTS_KEY, 0),
+        (labels("handbook.quick_reference"), QUICK_REFERENCE_KEY, 0),
+    ]
+    destinations = category_destinations(library)
+    for position, (category, members) in enumerate(listings(library)):
+        entries.append((category.name, destinations[category.name], 0))
+        entries += [(t.title, listing_key(t, position), 1) for t in members]
+    if has_situations(library):
+        entries.append((labels("handbook.situations"), SITUATIONS_KEY, 0))
+    if cited_sources(library):
+        entries.append((labels("handbook.sources"), SOURCES_KEY, 0))
+    return entries
