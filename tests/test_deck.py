@@ -110,9 +110,7 @@ def exporter_note_types(col: Collection) -> list[dict[str, Any]]:
     """Our note types as stored now (read from the backend, not the Python-side cache)."""
     ids = [nt.id for nt in col.models.all_names_and_ids()]
     notetypes = [json.loads(col._backend.get_notetype_legacy(ntid)) for ntid in ids]
-    return [
-        nt for nt in notetypes if nt.get("originalId", nt["id"]) == identity.MODEL_ID or "Exporter" in nt["name"]
-    ]
+    return [nt for nt in notetypes if nt.get("originalId", nt["id"]) == identity.MODEL_ID or "Exporter" in nt["name"]]
 
 
 def counts(log: ImportResponse.Log) -> dict[str, int]:

@@ -24,6 +24,7 @@ from exporter.writers import WRITERS, WriteResult
 if TYPE_CHECKING:
     from exporter.build.workers import Written
 
+
 def print_problems(problems: list[Problem]) -> None:
     for problem in problems:
         click.echo(str(problem), err=True)

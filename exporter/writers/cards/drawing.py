@@ -15,7 +15,7 @@ from exporter.pdf.glyphs.fonts import BOLD, REGULAR, register_fonts
 from exporter.pdf.lines.bidi import base_is_rtl
 from exporter.pdf.lines.runs import draw_left_lines, draw_text, fit_text
 from exporter.pdf.pages.styles import MUTED, WARNING_INK, WARNING_RULE, WARNING_TINT
-from exporter.writers.cards.fitting import BOX_BAR, MIN_SIZE, CardSide, SetBlock, meta_height, rule_gap, small_size
+from exporter.writers.cards.blocks import BOX_BAR, MIN_SIZE, CardSide, SetBlock, meta_height, rule_gap, small_size
 from exporter.writers.cards.lines import LineSetter
 from exporter.writers.cards.plan import CardPlan, Placement
 from exporter.writers.cards.sheet import MM, RULER_MM, Line, SheetLayout, back_point

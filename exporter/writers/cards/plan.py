@@ -14,7 +14,8 @@ from exporter.errors import ExporterError, Problem
 from exporter.model import Library, Technique
 from exporter.options import CARD_SIZES, BuildOptions
 from exporter.pdf.glyphs.fonts import register_fonts
-from exporter.writers.cards.fitting import MIN_SIZE, Block, Card, CardFitter, CardSide, DoesNotFit, SetBlock, Side
+from exporter.writers.cards.blocks import MIN_SIZE, Block, Card, CardSide, DoesNotFit, SetBlock, Side
+from exporter.writers.cards.fitting import CardFitter
 from exporter.writers.cards.lines import LineSetter
 from exporter.writers.cards.sheet import MM, SAFE_INSET_MM, Rect, SheetLayout, layout_sheet
 

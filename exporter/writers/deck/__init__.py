@@ -35,6 +35,7 @@ DECK_FILE = "deck.apkg"
 #: In the content folder (BuildOptions.state_dir): when each note last changed.
 STATE_FILE = WRITERS["deck"].state_file or "deck-state.json"
 
+
 def deck_descriptions(library: Library, labels: Labels) -> dict[str, str]:
     descriptions = {
         deck_name(library.title): esc(library.disclaimer),

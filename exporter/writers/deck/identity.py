@@ -26,7 +26,6 @@ from exporter.options import FIRST_MTIME
 MODEL_ID = 1_736_512_837_401
 
 
-
 #: Internal field names, in the note type's order. They never change: each field's Anki id is
 #: derived from this name (see note_type.note_type_json), and the names trainees see come from labels.
 FIELDS = ("Header", "Prompt", "Answer", "Context", "StepMap", "Technique", "Kind", "Source", "Status", "Extra")
@@ -40,6 +39,7 @@ FIELD_LABELS = dict(
 )
 #: The trainee's own field: the deck always ships it empty and never fills it.
 NOTES_FIELD = "Extra"
+
 
 @dataclass(frozen=True)
 class NoteKind:
@@ -106,5 +106,3 @@ class NoteVersion:
     @cached_property
     def hash(self) -> str:
         return content_hash(self.deck, list(self.tags), self.fields)
-
-

@@ -38,6 +38,8 @@ STATE_FORMAT = 2
 OLD_FORMATS = (1,)
 
 RETIRED_TAG = "retired"
+
+
 @dataclass(frozen=True)
 class Entry:
     """What the state keeps of a shipped note."""
