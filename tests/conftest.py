@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 import yaml
 
-REPO = Path(__file__).resolve().parent.parent
+TESTS = Path(__file__).resolve().parent
+REPO = TESTS.parent
+FIXTURES = TESTS / "fixtures"
 BUNDLED_CONTENT = REPO / "content"
 SEEDS = REPO.parent / "shared" / "seeds"
 

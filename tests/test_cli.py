@@ -13,14 +13,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import BUNDLED_CONTENT, LIBRARY, technique
+from conftest import BUNDLED_CONTENT, LIBRARY, TESTS, technique
 from fake_writers import DRIVER
 from pypdf import PdfReader
 
 from exporter.cli import main
 from exporter.content.techniques import read_library
 
-TESTS = Path(__file__).resolve().parent
 HEAVY_MODULES = ("reportlab", "genanki", "pyphen", "PIL", "yaml", "exporter.build.pipeline", "exporter.writers")
 
 

@@ -18,13 +18,14 @@ import pytest
 from anki.collection import Collection
 from anki.import_export_pb2 import ImportAnkiPackageOptions, ImportAnkiPackageRequest
 from click.testing import CliRunner
+from conftest import FIXTURES
 from label_check import english_labels_left
 from pypdf import PdfReader
 
 from exporter.cli import main
 from exporter.labels import catalogue_language, labels_for
 
-SAMPLE_LIBRARIES = Path(__file__).parent / "fixtures" / "libraries"
+SAMPLE_LIBRARIES = FIXTURES / "libraries"
 #: The catalogue sections whose words end up in the outputs (importer words are read, not printed).
 PRINTED_SECTIONS = ["common.", "handbook.", "handouts.", "cards.", "deck."]
 

@@ -31,8 +31,8 @@ from conftest import write_content
 from content_strategies import content, nfc, rtl_text
 from hypothesis import HealthCheck, Phase, event, example, given, settings
 from hypothesis import strategies as st
+from pdf_reading import collapse, item_texts, page_texts, squash
 from pypdf import PdfReader
-from test_handbook import collapse, item_texts, page_texts, squash
 
 from exporter.content.techniques import read_library
 from exporter.errors import ExporterError

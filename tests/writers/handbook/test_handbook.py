@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,27 +11,17 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from conftest import technique, write_content
+from pdf_reading import MARKUP_TEXTS, MARKUP_TITLE, collapse, fonts_of, item_texts, page_texts, squash
 from pypdf import PdfReader
-from pypdf.generic import DictionaryObject, IndirectObject
 
 from exporter import __version__
 from exporter.cli import main
 from exporter.content.techniques import read_library
-from exporter.model import LIST_FIELDS, SECTION_TITLES, Library, Technique
+from exporter.model import SECTION_TITLES, Library
 from exporter.options import BuildOptions
-from exporter.pdf.pages.document import PAGE_FRAME_FORM
 from exporter.pdf.pages.styles import hyphenator, word_script
 from exporter.writers.handbook import listings, write_handbook
 
-MARKUP_TEXTS = [
-    "<b>not bold</b>",
-    "</para>",
-    "R&D & co",
-    "<script>alert(1)</script>",
-    "{{c1::x}}",
-    "‘single’ “double” \"straight\" 'apostrophe'",
-]
-MARKUP_TITLE = 'R&D <b>bold</b> "quoted" </para>'
 LONG_TITLE = "A deliberately long technique title " * 4 + "that must wrap in the contents"
 LONG_WORDS = " ".join(["incomprehensibilities internationalization"] * 25)
 
@@ -150,38 +139,6 @@ def build_with_library(root: Path, techniques: list[dict[str, Any]], library: di
     return Built(built_library, path, reader, *[[parts[i] for parts in texts] for i in range(3)])
 
 
-def page_texts(page: Any) -> tuple[str, str, str]:
-    """(the text inside the page's text frame, the page's whole text, its header and footer).
-
-    The running header and the footer are drawn last on a page, starting with the form that
-    holds what every page repeats (exporter.pdf.pages.document.PAGE_FRAME_FORM): the body text is
-    everything before it.
-    """
-    parts: list[str] = []
-    margins: list[str] = []
-    decoration = False
-
-    def operator(name: bytes, args: Any, cm: Any, tm: Any) -> None:
-        nonlocal decoration
-        if name == b"Do" and str(args[0]).endswith("." + PAGE_FRAME_FORM):
-            decoration = True
-
-    def visit(text: str, *_: Any) -> None:
-        (margins if decoration else parts).append(text)
-
-    full = page.extract_text(visitor_text=visit, visitor_operand_before=operator)
-    return "".join(parts), full, " ".join(margins)
-
-
-def squash(text: str) -> str:
-    """Text for comparison: NFC, without whitespace or hyphens (hyphenation adds and breaks both)."""
-    return re.sub(r"[\s\-\u00ad]+", "", unicodedata.normalize("NFC", text))
-
-
-def collapse(text: str) -> str:
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
-
-
 def chapter_starts(built: Built) -> dict[str, int]:
     """Technique id -> 1-based page whose body text begins with that chapter (found from the text)."""
     if built.starts:
@@ -269,13 +226,6 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Built:
 def handbook(request: pytest.FixtureRequest) -> Built:
     built: Built = request.getfixturevalue(request.param)
     return built
-
-
-def item_texts(technique_: Technique) -> list[str]:
-    texts = [technique_.title, technique_.summary, *technique_.sources]
-    for name in LIST_FIELDS:
-        texts += [item.text for item in technique_.items(name)]
-    return texts
 
 
 def test_every_text_of_every_technique_is_in_its_chapter(handbook: Built) -> None:
@@ -521,23 +471,6 @@ def test_headings_never_end_a_page(generated: Built) -> None:
     for number, body in enumerate(generated.bodies, 1):
         lines = [line.strip() for line in body.strip().splitlines() if line.strip()]
         assert lines and lines[-1] not in headings, number
-
-
-def fonts_of(resources: Any, seen: set[int]) -> list[DictionaryObject]:
-    fonts: list[DictionaryObject] = []
-    if not resources:
-        return fonts
-    resources = resources.get_object()
-    for font in (resources.get("/Font") or {}).values():
-        fonts.append(font.get_object())
-    for xobject in (resources.get("/XObject") or {}).values():
-        ref = xobject.indirect_reference if not isinstance(xobject, IndirectObject) else xobject
-        xobject = xobject.get_object()
-        key = id(xobject) if ref is None else ref.idnum
-        if key not in seen:
-            seen.add(key)
-            fonts += fonts_of(xobject.get("/Resources"), seen)
-    return fonts
 
 
 def test_every_font_is_embedded_and_none_is_helvetica(handbook: Built) -> None:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 from conftest import technique, write_content
+from pdf_reading import MARKUP_TEXTS, MARKUP_TITLE, collapse, fonts_of, item_texts, squash
 from pypdf import PdfReader
-from test_handbook import MARKUP_TEXTS, MARKUP_TITLE, collapse, fonts_of, item_texts, squash
 
 from exporter.content.techniques import read_library
 from exporter.model import Library

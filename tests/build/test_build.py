@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import technique
+from conftest import TESTS, technique
 from fake_writers import DRIVER
 
 from exporter.build.pipeline import load_checked, run_build
@@ -26,7 +26,6 @@ from exporter.model import PHRASE_FIELDS
 from exporter.testing.synthetic import write_synthetic_content
 from exporter.writers import WRITERS
 
-TESTS = Path(__file__).resolve().parent
 REAL_WRITERS = ("handbook", "cards", "deck", "handouts")
 
 

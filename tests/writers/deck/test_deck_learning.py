@@ -28,7 +28,7 @@ from anki.import_export_pb2 import (
 )
 from anki.scheduler.v3 import CardAnswer
 from click.testing import CliRunner
-from conftest import BUNDLED_CONTENT, LIBRARY, technique, write_content
+from conftest import BUNDLED_CONTENT, FIXTURES, LIBRARY, technique, write_content
 from label_check import english_labels_left
 from test_deck import counts, exporter_note_types, import_deck, note_by_key
 
@@ -40,7 +40,7 @@ from exporter.writers import deck as deck_writer
 from exporter.writers.deck import identity
 from exporter.writers.deck import state as deck_state
 
-V1 = Path(__file__).parent / "fixtures" / "deck-v1"
+V1 = FIXTURES / "deck-v1"
 #: Literal identities of today's deck (read from tests/fixtures/deck-v1): never let them change.
 V1_MODEL_ID = 1_736_512_837_401
 V1_NOTICE_GUID = "sZLROAyqSYSA"  # repair-of-therapeutic-rupture/step/notice
@@ -392,7 +392,7 @@ def test_an_item_removed_from_a_list_without_ids_is_reported(tmp_path: Path) -> 
 
 def test_the_german_sample_library_deck_has_no_english_label_left(tmp_path: Path) -> None:
     content = tmp_path / "content"
-    shutil.copytree(Path(__file__).parent / "fixtures" / "libraries" / "de", content)
+    shutil.copytree(FIXTURES / "libraries" / "de", content)
     package, _ = build(content, tmp_path / "out")
     col = Collection(str(tmp_path / "c.anki2"))
     try:

@@ -16,12 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import technique
+from conftest import TESTS, technique
 from fake_writers import DRIVER
 
 import exporter
-
-TESTS = Path(__file__).resolve().parent
 
 #: What an earlier, good build left in the output folder.
 PREVIOUS = {"replaced.txt": b"from the last good build", "late.txt": b"late, from the last good build"}

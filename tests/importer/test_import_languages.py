@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner, Result
+from conftest import FIXTURES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_importer import import_into, texts
@@ -22,7 +23,7 @@ from exporter.importer import run_import
 from exporter.importer.parse.headings import HEADING_FIELDS
 from exporter.labels import bundled_languages, labels_for
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = FIXTURES
 LANGUAGE_PAGES = FIXTURES / "pages" / "languages"
 LIBRARIES = FIXTURES / "libraries"
 FUZZ_EXAMPLES = int(os.environ.get("EXPORTER_FUZZ_EXAMPLES", "40"))

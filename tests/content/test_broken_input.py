@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner, Result
-from conftest import technique, write_content
+from conftest import FIXTURES, REPO, technique, write_content
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -23,7 +23,7 @@ from exporter.cli import main
 from exporter.content.techniques import check_library
 from exporter.content.yaml_nodes import parse_yaml
 
-CORPUS = Path(__file__).parent / "fixtures" / "broken"
+CORPUS = FIXTURES / "broken"
 EXPECTED: dict[str, str] = yaml.safe_load((CORPUS / "expected.yaml").read_text(encoding="utf-8"))
 
 #: Every command that reads content. The writer commands check the content before any writer runs.
@@ -223,7 +223,7 @@ def test_no_yaml_tag_constructs_an_object(document: str) -> None:
 
 
 def test_no_module_loads_yaml_with_a_loader_that_builds_objects() -> None:
-    source = "\n".join(p.read_text(encoding="utf-8") for p in (Path(__file__).parent.parent / "exporter").rglob("*.py"))
+    source = "\n".join(p.read_text(encoding="utf-8") for p in (REPO / "exporter").rglob("*.py"))
     for unsafe in ("yaml.load(", "unsafe_load", "yaml.Loader", "FullLoader", "UnsafeLoader", "full_load"):
         assert unsafe not in source
 

@@ -18,7 +18,7 @@ import pytest
 import uharfbuzz
 import yaml
 from click.testing import CliRunner
-from conftest import technique, write_content
+from conftest import FIXTURES, technique, write_content
 
 from exporter.cli import main
 from exporter.pdf.glyphs.fallback import ARABIC, EMOJI, FALLBACK_FILES, FONT_DIR
@@ -27,7 +27,7 @@ from exporter.pdf.glyphs.glyphcodes import text_of
 from exporter.pdf.pages.styles import side_margin
 from exporter.text.emoji_sequences import emoji_sequences
 
-LIBRARIES = Path(__file__).parent / "fixtures" / "libraries"
+LIBRARIES = FIXTURES / "libraries"
 #: Direction marks pdftotext puts around right-to-left lines.
 BIDI_MARKS = re.compile("[\u200e\u200f\u202a-\u202e]")
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import BUNDLED_CONTENT, technique
+from conftest import BUNDLED_CONTENT, FIXTURES, technique
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -247,7 +247,7 @@ def careful_and_fast(text: str) -> tuple[tuple[Node | None, list[Problem]], tupl
 
 @pytest.mark.parametrize(
     "path",
-    sorted(BUNDLED_CONTENT.rglob("*.yaml")) + sorted((Path(__file__).parent / "fixtures" / "broken").rglob("*.yaml")),
+    sorted(BUNDLED_CONTENT.rglob("*.yaml")) + sorted((FIXTURES / "broken").rglob("*.yaml")),
     ids=lambda p: p.name,
 )
 def test_the_libyaml_fast_path_reads_every_file_as_the_careful_path_does(path: Path) -> None:

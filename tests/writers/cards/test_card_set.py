@@ -15,7 +15,7 @@ from typing import Any
 
 import pdfplumber
 import pytest
-from conftest import BUNDLED_CONTENT, LIBRARY, technique, write_content
+from conftest import BUNDLED_CONTENT, FIXTURES, LIBRARY, technique, write_content
 from label_check import english_labels_left
 from pypdf import PdfReader
 
@@ -280,7 +280,7 @@ def test_a_german_library_prints_no_english_label(tmp_path: Path) -> None:
     assert "Taschenkarten" in str(reader.metadata.title)
 
 
-SAMPLE_LIBRARIES = Path(__file__).parent / "fixtures" / "libraries"
+SAMPLE_LIBRARIES = FIXTURES / "libraries"
 
 
 @pytest.mark.parametrize(("language", "card_size"), [("de", "a7"), ("de", "business"), ("ru", "poker")])

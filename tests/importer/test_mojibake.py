@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_importer import import_into
@@ -14,7 +15,7 @@ from test_importer import import_into
 from exporter.content.techniques import read_library
 from exporter.importer.parse.mojibake import repair_mojibake, still_garbled
 
-PAGES = Path(__file__).parent / "fixtures" / "pages"
+PAGES = FIXTURES / "pages"
 SEED_GARBLING = PAGES / "seed-garbling"
 LANGUAGE_PAGES = PAGES / "languages"
 FUZZ_EXAMPLES = int(os.environ.get("EXPORTER_FUZZ_EXAMPLES", "40"))

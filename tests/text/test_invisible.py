@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import technique
+from conftest import FIXTURES, technique
 from pypdf import PdfReader
 
 from exporter.cli import main
@@ -117,7 +117,7 @@ def test_a_soft_hyphen_never_prints_as_a_hyphen(make_content: MakeContent, tmp_p
 
 
 def test_an_imported_page_whose_title_hides_a_soft_hyphen_updates_the_same_technique(tmp_path: Path) -> None:
-    page = (Path(__file__).parent / "fixtures" / "pages" / "clean.txt").read_text(encoding="utf-8")
+    page = (FIXTURES / "pages" / "clean.txt").read_text(encoding="utf-8")
     into = tmp_path / "content"
     (tmp_path / "first.txt").write_text(page, encoding="utf-8")
     first = CliRunner().invoke(main, ["import", str(tmp_path / "first.txt"), "--into", str(into)])

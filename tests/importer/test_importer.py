@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner, Result
-from conftest import LIBRARY, SEEDS, technique, write_content
+from conftest import FIXTURES, LIBRARY, SEEDS, technique, write_content
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -23,7 +23,7 @@ from exporter.importer import clean_page_text, parse_page, run_import, slugify, 
 from exporter.importer.parse.mojibake import repair_mojibake
 from exporter.model import Library, Technique
 
-PAGES = Path(__file__).parent / "fixtures" / "pages"
+PAGES = FIXTURES / "pages"
 SEED_PAGE = SEEDS / "000_54890d37042c7ef8.txt"
 FUZZ_EXAMPLES = int(os.environ.get("EXPORTER_FUZZ_EXAMPLES", "40"))
 
