@@ -1,6 +1,8 @@
-"""The `exporter` command line: thin Click commands over the loader and the writers.
+"""The `exporter` command line: thin Click commands over the build and the importer.
 
-Heavy libraries (ReportLab, genanki) are imported inside the commands so `--help` stays fast.
+Each command parses its options and calls one function; the build, ReportLab and the deck code
+are imported inside the commands, so `exporter --help` stays fast. The outputs' commands come
+from the one table of writers (exporter.writers.WRITERS).
 """
 
 from __future__ import annotations
@@ -14,11 +16,22 @@ import click
 from exporter import __version__
 from exporter.labels import bundled_languages
 from exporter.options import CARD_SIZES, DUPLEX_MODES, PAPERS
+from exporter.writers import WRITERS
 
 F = Callable[..., Any]
 
 CONTENT_HELP = "Folder with library.yaml and techniques/."
 OUT_HELP = "Folder the outputs are written to."
+
+
+def _out_folder(ctx: click.Context, param: click.Parameter, value: str) -> Path:
+    """Refuse an --out that can only be a mistake, before anything is read or written."""
+    if not value.strip():
+        raise click.BadParameter("is empty (an unset variable?); name the folder, e.g. --out output", ctx, param)
+    out_dir = Path(value)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise click.BadParameter(f"{out_dir}: --out must be a folder, but a file has that name", ctx, param)
+    return out_dir
 
 
 def content_option(function: F) -> F:
@@ -38,10 +51,11 @@ def output_options(function: F) -> F:
         click.option(
             "--out",
             "out_dir",
-            type=click.Path(path_type=Path),
-            default=Path("output"),
+            type=click.Path(),
+            default="output",
             show_default=True,
             help=OUT_HELP,
+            callback=_out_folder,
         ),
         click.option(
             "--technique", "technique_ids", multiple=True, metavar="ID", help="Only this technique (repeatable)."
@@ -97,7 +111,7 @@ def output_options(function: F) -> F:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="exporter")
+@click.version_option(__version__, prog_name="exporter", message="%(prog)s %(version)s")
 def main() -> None:
     """Turn a library of psychotherapy techniques into a PDF handbook, pocket cards,
     an Anki deck and per-technique handouts."""
@@ -138,12 +152,13 @@ def _regular_pages(ctx: click.Context, param: click.Parameter, pages: tuple[Path
 @main.command(name="import")
 @click.argument("pages", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True), callback=_regular_pages)
 @click.option(
+    "--content",
     "--into",
     "into_dir",
     type=click.Path(path_type=Path, file_okay=False),
     default=Path("content"),
     show_default=True,
-    help="Content folder to write into.",
+    help="Content folder to write into (--into is the older name).",
 )
 @click.option("--force", is_flag=True, help="Overwrite existing technique files (a .bak copy is kept).")
 @click.option(
@@ -161,11 +176,9 @@ def import_pages(pages: tuple[Path, ...], into_dir: Path, force: bool, language:
 
 @main.command()
 @output_options
-@click.option(
-    "--only", default="handbook,cards,deck,handouts", show_default=True, help="Comma-separated outputs to build."
-)
+@click.option("--only", default=",".join(WRITERS), show_default=True, help="Comma-separated outputs to build.")
 def build(only: str, **kwargs: Any) -> None:
-    """Build the handbook, pocket cards, deck and handouts from one load of the content."""
+    """Build every output (or those named by --only) from one load of the content."""
     from exporter.build.pipeline import parse_only, run_build
 
     run_build(parse_only(only), **kwargs)
@@ -182,7 +195,5 @@ def _single_output_command(name: str, summary: str) -> None:
     main.command(name=name)(command)
 
 
-_single_output_command("handbook", "Build output/handbook.pdf.")
-_single_output_command("cards", "Build output/pocket-cards.pdf.")
-_single_output_command("deck", "Build output/deck.apkg.")
-_single_output_command("handouts", "Build output/handouts/<id>.pdf, one per technique.")
+for _name, _spec in WRITERS.items():
+    _single_output_command(_name, _spec.help)

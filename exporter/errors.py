@@ -10,6 +10,8 @@ from typing import IO, Literal
 
 import click
 
+from exporter.messages import counted
+
 Severity = Literal["error", "warning"]
 
 
@@ -41,9 +43,9 @@ class ContentError(ExporterError):
         self.problems = sorted(problems)
         errors = sum(1 for p in self.problems if p.severity == "error")
         if errors:
-            message = f"{errors} problem(s) in the content; nothing was written"
+            message = f"{counted(errors, 'problem')} in the content; nothing was written"
         else:
-            message = f"{len(self.problems)} warning(s), which --strict treats as errors"
+            message = f"{counted(len(self.problems), 'warning')}, which --strict treats as errors"
         super().__init__(message)
 
     def __reduce__(self) -> tuple[type[ContentError], tuple[list[Problem]]]:

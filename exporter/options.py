@@ -32,6 +32,8 @@ PAPERS: dict[str, Paper] = {
 
 @dataclass(frozen=True)
 class CardSize:
+    #: As people say it: "A7", "3×5 index card".
+    label: str
     #: Width x height as the card is read (index cards and business cards lie landscape).
     size_mm: tuple[float, float]
     #: Body type sizes: the regular one, and the compact one used only where it saves a card.
@@ -39,11 +41,11 @@ class CardSize:
 
 
 CARD_SIZES: dict[str, CardSize] = {
-    "a6": CardSize((105.0, 148.0), (10.0, 9.0)),
-    "a7": CardSize((74.0, 105.0), (8.5, 7.5)),
-    "index-3x5": CardSize((127.0, 76.2), (9.0, 8.0)),
-    "business": CardSize((85.0, 55.0), (7.5, 7.0)),
-    "poker": CardSize((63.0, 88.0), (8.0, 7.5)),
+    "a6": CardSize("A6", (105.0, 148.0), (10.0, 9.0)),
+    "a7": CardSize("A7", (74.0, 105.0), (8.5, 7.5)),
+    "index-3x5": CardSize("3×5 in index card", (127.0, 76.2), (9.0, 8.0)),
+    "business": CardSize("business card", (85.0, 55.0), (7.5, 7.0)),
+    "poker": CardSize("poker card", (63.0, 88.0), (8.0, 7.5)),
 }
 
 DUPLEX_MODES = ("long-edge", "short-edge", "fold", "none")
@@ -68,6 +70,11 @@ def paper_label(paper: str) -> str:
     """The paper's name as users write it (A4, Letter)."""
     known = PAPERS.get(paper.lower())
     return known.label if known else paper
+
+
+def card_size_label(card_size: str) -> str:
+    known = CARD_SIZES.get(card_size.lower())
+    return known.label if known else card_size
 
 
 #: The epoch of every deck state written by the first release: 2026-01-01 00:00:00 UTC.

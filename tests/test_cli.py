@@ -20,7 +20,9 @@ from pypdf import PdfReader
 from exporter.cli import main
 from exporter.content.techniques import read_library
 
-HEAVY_MODULES = ("reportlab", "genanki", "pyphen", "PIL", "yaml", "exporter.build.pipeline", "exporter.writers")
+#: What `exporter --help` must not import: the table of writers is read, no writer is.
+HEAVY_MODULES = ("reportlab", "genanki", "pyphen", "PIL", "yaml", "exporter.build.pipeline", "exporter.model",
+                 *(f"exporter.writers.{name}" for name in ("handbook", "cards", "deck", "handouts")))  # fmt: skip
 
 
 def invoke(*args: str) -> tuple[int, str]:
@@ -77,7 +79,7 @@ def test_the_summary_names_every_output_with_its_counts_and_the_time(bundled_bui
     handbook_line = next(line for line in lines if line.split()[0] == "handbook")
     pages = len(PdfReader(out / "handbook.pdf").pages)
     assert f"{pages} pages" in handbook_line
-    assert lines[-1].startswith(f"Built 4 output(s) from {technique_count} techniques in ")
+    assert lines[-1].startswith(f"Built 4 outputs from {technique_count} techniques in ")
 
 
 # ---------------------------------------------------------------- options, with stand-in writers
@@ -123,8 +125,21 @@ def test_technique_and_category_pick_a_subset(make_content: Callable[..., Path],
 @pytest.mark.parametrize(
     "option, value, message",
     [
-        ("--technique", "nosuch", "not in the library: nosuch (see `exporter list`)"),
-        ("--category", "Nosuch", "not in the library: Nosuch (see `exporter list`)"),
+        (
+            "--technique",
+            "nosuch",
+            "Invalid value for --technique: 'nosuch' is not in the library (see `exporter list`)",
+        ),
+        (
+            "--technique",
+            "alpah",
+            "--technique: 'alpah' is not in the library; did you mean 'alpha'? (see `exporter list`)",
+        ),
+        (
+            "--category",
+            "interpersonal",
+            "--category: 'interpersonal' is not in the library; did you mean 'Interpersonal'?",
+        ),
     ],
 )
 def test_an_unknown_subset_is_a_clean_error_and_writes_nothing(
@@ -132,8 +147,8 @@ def test_an_unknown_subset_is_a_clean_error_and_writes_nothing(
 ) -> None:
     content = make_content()
     code, output = invoke("build", "--content", str(content), "--out", str(tmp_path / "out"), option, value)
-    assert code == 1
-    assert output.strip() == f"Error: {message}"
+    assert code == 2  # a mistake on the command line
+    assert message in output.strip().splitlines()[-1]
     assert not (tmp_path / "out").exists()
 
 
@@ -164,8 +179,8 @@ def test_summary_warnings_and_quiet(make_content: Callable[..., Path], tmp_path:
     loud = CliRunner().invoke(main, ["build", "--content", str(content), "--out", str(out), "--only", "titles"])
     assert loud.exit_code == 0
     assert "titles.txt" in loud.stdout and "2 titles" in loud.stdout
-    assert loud.stdout.splitlines()[-1].startswith("Built 1 output(s) from 2 techniques in ")
-    assert loud.stdout.splitlines()[-1].endswith(" s, 2 warning(s).")
+    assert loud.stdout.splitlines()[-1].startswith("Built 1 output from 2 techniques in ")
+    assert loud.stdout.splitlines()[-1].endswith(" s, 2 warnings.")
     assert "titles: warning: one title is long" in loud.stderr
     assert "beta.yaml:" in loud.stderr and "sources" in loud.stderr
     quiet = CliRunner().invoke(main, ["build", "--content", str(content), "--out", str(out), "--only", "titles", "-q"])
@@ -186,7 +201,7 @@ def test_a_content_error_exits_1_and_leaves_the_output_folder_as_it_was(
     code, output = invoke("build", "--content", str(content), "--out", str(out))
     assert code == 1
     assert "techniques/beta.yaml:" in output and ": steps: " in output
-    assert output.strip().splitlines()[-1].startswith("Error: 1 problem(s) in the content; nothing was written")
+    assert output.strip().splitlines()[-1].startswith("Error: 1 problem in the content; nothing was written")
     assert [(p.name, p.read_bytes()) for p in out.iterdir()] == [("handbook.pdf", b"the last good handbook")]
 
 
@@ -194,8 +209,29 @@ def test_out_naming_a_file_is_a_clean_error(make_content: Callable[..., Path], t
     content = make_content()
     (tmp_path / "output").write_text("a file", encoding="utf-8")
     code, output = invoke("build", "--content", str(content), "--out", str(tmp_path / "output"))
-    assert code == 1
-    assert output.strip() == f"Error: {tmp_path / 'output'}: --out must be a folder, but a file has that name"
+    assert code == 2
+    last = output.strip().splitlines()[-1]
+    assert (
+        last
+        == f"Error: Invalid value for '--out': {tmp_path / 'output'}: --out must be a folder, but a file has that name"
+    )
+    assert (tmp_path / "output").read_text(encoding="utf-8") == "a file"
+
+
+@pytest.mark.parametrize("out", ["", "  "])
+def test_an_empty_out_is_refused_before_anything_is_written(
+    make_content: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, out: str
+) -> None:
+    """`--out "$OUT"` with OUT unset must not build into (and clean up) the current folder."""
+    content = make_content()
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "handouts").mkdir()
+    (tmp_path / "handouts" / "mine.pdf").write_bytes(b"%PDF-1.4 a trainer's own file")
+    code, output = invoke("build", "--content", str(content), "--out", out)
+    assert code == 2
+    assert "--out" in output and "is empty" in output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "handouts"]
+    assert (tmp_path / "handouts" / "mine.pdf").read_bytes() == b"%PDF-1.4 a trainer's own file"
 
 
 @pytest.mark.parametrize("jobs", ["0", "many"])
@@ -222,7 +258,7 @@ def test_a_terminal_gets_a_status_line_that_is_cleared_before_the_summary(
     assert process.returncode == 0
     assert "\rbuilding titles (0 of 1 done, 0 s)" in terminal
     assert "\r\x1b[K" in terminal  # the status line is wiped before the summary
-    assert stdout.decode().splitlines()[-1].startswith("Built 1 output(s)")
+    assert stdout.decode().splitlines()[-1].startswith("Built 1 output ")
 
 
 def _read_all(fd: int) -> str:

@@ -17,6 +17,7 @@ from exporter.files.atomic import build_journal, prepare_out_dir, remove_output
 from exporter.files.journal import recover
 from exporter.files.lock import STATE_BUSY, build_lock
 from exporter.files.signals import stop_signals_raise
+from exporter.messages import counted, did_you_mean
 from exporter.model import PHRASE_FIELDS, Library
 from exporter.options import BuildOptions, release_time
 from exporter.writers import WRITERS, WriteResult
@@ -52,7 +53,7 @@ def check_source_date_epoch() -> None:
 def validate_content(content_dir: Path, strict: bool) -> None:
     library, warnings = load_checked(content_dir, strict, pdf=True, learning=True)
     print_problems(warnings)
-    click.echo(f"OK: {len(library.techniques)} technique(s), {len(warnings)} warning(s).")
+    click.echo(f"OK: {counted(len(library.techniques), 'technique')}, {counted(len(warnings), 'warning')}.")
 
 
 def list_content(content_dir: Path) -> None:
@@ -190,7 +191,8 @@ def _recover_interrupted_build(out_dir: Path) -> None:
         )
     if restored:
         click.echo(
-            f"Put back the previous outputs of a build that was stopped before it finished ({restored} file(s)).",
+            "Put back the previous outputs of a build that was stopped before it finished"
+            f" ({counted(restored, 'file')}).",
             err=True,
         )
 
@@ -206,10 +208,9 @@ def print_summary(written: list[Written], technique_count: int, content_warnings
         click.echo(f"  {name}  {path.ljust(path_width)}  {entry.seconds:5.1f} s  {entry.result.summary}")
     _print_writer_warnings(results)
     warning_count = content_warnings + sum(len(r.warnings) for r in results)
-    noun = "technique" if technique_count == 1 else "techniques"
     click.echo(
-        f"Built {len(results)} output(s) from {technique_count} {noun} in {seconds:.1f} s"
-        + (f", {warning_count} warning(s)." if warning_count else ".")
+        f"Built {counted(len(results), 'output')} from {counted(technique_count, 'technique')} in {seconds:.1f} s"
+        + (f", {counted(warning_count, 'warning')}." if warning_count else ".")
     )
 
 
@@ -224,8 +225,8 @@ def _describe_paths(paths: tuple[Path, ...]) -> str:
         return str(paths[0])
     folders = {p.parent for p in paths}
     if len(folders) == 1:
-        return f"{folders.pop()}/ ({len(paths)} files)"
-    return f"{len(paths)} files"
+        return f"{folders.pop()}/ ({counted(len(paths), 'file')})"
+    return counted(len(paths), "file")
 
 
 def _stderr_is_terminal() -> bool:
@@ -233,12 +234,18 @@ def _stderr_is_terminal() -> bool:
 
 
 def _select(library: Library, technique_ids: tuple[str, ...], category_names: tuple[str, ...]) -> Library:
-    known_ids = {t.id for t in library.techniques}
-    known_categories = {c.name for c in library.categories}
-    missing = [i for i in technique_ids if i not in known_ids]
-    missing += [c for c in category_names if c not in known_categories]
-    if missing:
-        raise ExporterError(f"not in the library: {', '.join(missing)} (see `exporter list`)")
+    known_ids = [t.id for t in library.techniques]
+    known_categories = [c.name for c in library.categories]
+    for wanted, known, option in (
+        (technique_ids, known_ids, "--technique"),
+        (category_names, known_categories, "--category"),
+    ):
+        for name in wanted:
+            if name not in known:
+                raise click.BadParameter(
+                    f"{name!r} is not in the library{did_you_mean(name, known)} (see `exporter list`)",
+                    param_hint=option,
+                )
     subset = library.subset(set(technique_ids) or None, set(category_names) or None)
     if not subset.techniques:
         raise ExporterError("no technique matches --technique/--category")

@@ -14,10 +14,11 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from exporter.model import Library
-from exporter.options import BuildOptions
+if TYPE_CHECKING:  # the table itself stays light: `exporter --help` reads it
+    from exporter.model import Library
+    from exporter.options import BuildOptions
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class WriteResult:
     warnings: tuple[str, ...] = ()
 
 
-Writer = Callable[[Library, Path, BuildOptions], WriteResult]
+Writer = Callable[["Library", Path, "BuildOptions"], WriteResult]
 
 
 @dataclass(frozen=True)
@@ -61,25 +62,25 @@ class WriterSpec:
 WRITERS: dict[str, WriterSpec] = {
     "handbook": WriterSpec(
         "exporter.writers.handbook:write_handbook",
-        help="Build output/handbook.pdf: the whole library to print or send.",
+        help="Build output/handbook.pdf (the whole library).",
         draws_text=True,
         relative_cost=1.0,
     ),
     "cards": WriterSpec(
         "exporter.writers.cards:write_cards",
-        help="Build output/pocket-cards.pdf: cut-out cards, imposed with cut marks and duplex backs.",
+        help="Build output/pocket-cards.pdf (cards to cut out).",
         draws_text=True,
         relative_cost=0.35,
     ),
     "deck": WriterSpec(
         "exporter.writers.deck:write_deck",
-        help="Build output/deck.apkg: one Anki card per step, phrase and warning.",
+        help="Build output/deck.apkg (Anki cards).",
         relative_cost=0.25,
         state_file="deck-state.json",
     ),
     "handouts": WriterSpec(
         "exporter.writers.handouts:write_handouts",
-        help="Build output/handouts/<id>.pdf: one short PDF per technique.",
+        help="Build output/handouts/<id>.pdf (one per technique).",
         draws_text=True,
         relative_cost=0.9,
         share="exporter.writers.handouts:write_handout_share",

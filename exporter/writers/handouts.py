@@ -10,8 +10,9 @@ from pathlib import Path
 from reportlab.platypus import Flowable
 
 from exporter.files.atomic import atomic_output
+from exporter.messages import counted
 from exporter.model import Library, Technique
-from exporter.options import BuildOptions
+from exporter.options import BuildOptions, paper_label
 from exporter.pdf.glyphs.fonts import drawable
 from exporter.pdf.pages.chapter import LevelledBuilder, chapter_flowables, plain_similar_row
 from exporter.pdf.pages.document import OnePassDocument
@@ -57,7 +58,7 @@ def joined_result(shares: list[HandoutShare], options: BuildOptions) -> WriteRes
     return WriteResult(
         name="handouts",
         paths=paths,
-        summary=f"{len(paths)} handouts, {pages} pages, {options.paper.upper()}",
+        summary=f"{counted(len(paths), 'handout')}, {counted(pages, 'page')}, {paper_label(options.paper)}",
     )
 
 

@@ -16,7 +16,7 @@ PACKAGE = Path(exporter.__file__).resolve().parent
 
 #: Lowest first. A module may import its own layer and the layers below it, never above.
 LAYERS: list[tuple[str, ...]] = [
-    ("exporter", "exporter.errors", "exporter.text", "exporter.labels"),
+    ("exporter", "exporter.errors", "exporter.messages", "exporter.text", "exporter.labels"),
     ("exporter.options", "exporter.model", "exporter.files"),
     ("exporter.content",),
     ("exporter.pdf",),

@@ -9,8 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from exporter.files.atomic import atomic_output
+from exporter.messages import counted
 from exporter.model import Library
-from exporter.options import BuildOptions
+from exporter.options import BuildOptions, card_size_label, paper_label
 from exporter.writers import WriteResult
 from exporter.writers.cards.drawing import draw_plan
 from exporter.writers.cards.plan import CardPlan, plan_cards
@@ -30,6 +31,7 @@ def summary(plan: CardPlan, library: Library, options: BuildOptions) -> str:
     sheets = max((page.sheet_number for page in plan.pages), default=0)
     sizes = "/".join(f"{size:g}" for size in plan.body_sizes)
     return (
-        f"{len(plan.cards)} cards for {len(library.techniques)} techniques, {options.card_size} on "
-        f"{options.paper}, {sheets} sheet(s), {len(plan.pages)} page(s), duplex {options.duplex}, type {sizes} pt"
+        f"{counted(len(plan.cards), 'card')} for {counted(len(library.techniques), 'technique')}, "
+        f"{card_size_label(options.card_size)} on {paper_label(options.paper)}, {counted(sheets, 'sheet')}, "
+        f"{counted(len(plan.pages), 'page')}, duplex {options.duplex}, type {sizes} pt"
     )

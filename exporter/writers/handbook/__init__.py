@@ -18,8 +18,9 @@ from reportlab.platypus import Flowable, NextPageTemplate, PageBreak, Spacer, To
 
 from exporter.files.atomic import atomic_output
 from exporter.labels import Labels
+from exporter.messages import counted
 from exporter.model import Category, Library, Technique
-from exporter.options import BuildOptions
+from exporter.options import BuildOptions, paper_label
 from exporter.pdf.glyphs.fonts import para_text
 from exporter.pdf.lines.paragraphs import Paragraph, is_rtl_style
 from exporter.pdf.pages.chapter import SEE_ALSO, LevelledBuilder, SimilarRow, chapter_flowables, technique_key
@@ -52,7 +53,9 @@ def write_handbook(library: Library, out_dir: Path, options: BuildOptions) -> Wr
     return WriteResult(
         name="handbook",
         paths=(target,),
-        summary=f"{pages} pages, {len(library.techniques)} techniques, {options.paper.upper()}",
+        summary=", ".join(
+            [counted(pages, "page"), counted(len(library.techniques), "technique"), paper_label(options.paper)]
+        ),
     )
 
 
