@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from exporter.options import FIRST_MTIME
+from exporter.writers.deck.empty_collection import APKG_COL, APKG_SCHEMA
 from exporter.writers.deck.identity import FIELDS, MODEL_ID, NoteVersion
 
 #: New cards of retired notes come after every active card.
@@ -46,9 +47,6 @@ class PackageWriter:
     """One collection.anki2 being filled note by note."""
 
     def __init__(self, folder: Path) -> None:
-        from genanki.apkg_col import APKG_COL
-        from genanki.apkg_schema import APKG_SCHEMA
-
         self.path = folder / "collection.anki2"
         self.connection = sqlite3.connect(self.path)
         self.connection.execute("PRAGMA journal_mode = OFF")
