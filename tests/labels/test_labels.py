@@ -40,3 +40,29 @@ def test_plural_forms_follow_the_language_rules() -> None:
         "5 техник",
         "21 техника",
     ]
+
+
+#: Labels whose wording is the English one on purpose: templates of fields only, and words the
+#: language shares with English. Any other label equal to its English wording is an untranslated
+#: label (the PDF checks cannot see it: they skip wordings a catalogue shares with English).
+SAME_AS_ENGLISH: dict[str, set[str]] = {
+    "*": {"handouts.title", "cards.part", "deck.header"},
+    "de": {"deck.situation", "deck.field.status"},  # Situation, Status
+    "fr": {
+        "cards.sources", "common.sections.sources", "deck.field.source", "deck.source", "handbook.sources",
+        "handbook.section.sources", "importer.headings.sources", "importer.source",  # Source(s)
+        "deck.field.technique", "handbook.column_technique",  # Technique
+        "handbook.column_page",  # Page
+        "deck.situation",  # Situation
+        "importer.back_link",
+    },
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("language", [code for code in bundled_languages() if code != "en"])
+def test_no_label_is_left_in_english_unless_the_language_shares_the_word(language: str) -> None:
+    english = labels_for("en").entries
+    own = labels_for(language).entries
+    allowed = SAME_AS_ENGLISH["*"] | SAME_AS_ENGLISH.get(language, set())
+    untranslated = sorted(key for key in english if own.get(key) == english[key] and key not in allowed)
+    assert untranslated == []
