@@ -330,6 +330,7 @@ def test_the_benchmark_runs_and_reports_ratios(tmp_path: Path) -> None:
     if "handbook" not in real_writers_present():
         pytest.skip("no handbook writer yet")
     bench = [str(TESTS.parent / "bench" / "run.py"), "--sizes", "3", "--repeat", "1", "--startup-rounds", "1"]
+    bench += ["--deck-size", "3"]  # the deck benchmark builds 5,000 techniques by default: minutes on a busy machine
     completed = subprocess.run([sys.executable, *bench, "--no-typst"], capture_output=True, text=True, timeout=300)
     assert completed.returncode == 0, completed.stderr
     report = completed.stdout
