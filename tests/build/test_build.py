@@ -166,7 +166,7 @@ def test_a_content_error_raised_in_a_worker_lists_its_problem(
     assert result.exit_code == 1
     assert isinstance(result.exception, SystemExit)
     assert "alpha.yaml:" in result.output and ": steps[0]: too long for a card" in result.output
-    assert "Error: 1 problem(s) in the content" in result.output
+    assert "Error: 1 problem in the content" in result.output
     assert files_under(tmp_path / "out") == {}
 
 
@@ -372,4 +372,4 @@ def test_the_handout_of_a_removed_technique_is_removed_and_comes_back_on_rollbac
     assert full.exit_code == 0, full.output
     assert sorted(p.name for p in (out / "handouts").iterdir()) == ["alpha.pdf", "notes.txt"]
     line = next(line for line in full.stdout.splitlines() if line.split()[0] == "handouts")
-    assert str(out / "handouts" / "alpha.pdf") in line and "1 handouts" in line  # what is there now
+    assert str(out / "handouts" / "alpha.pdf") in line and "1 handout," in line  # what is there now

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from exporter.cli import main
 from exporter.content.techniques import check_library
 from exporter.content.yaml_nodes import parse_yaml
+from exporter.messages import counted
 
 CORPUS = FIXTURES / "broken"
 EXPECTED: dict[str, str] = yaml.safe_load((CORPUS / "expected.yaml").read_text(encoding="utf-8"))
@@ -130,7 +131,7 @@ def assert_refused(result: Result, expected_lines: list[str]) -> None:
     assert "Traceback" not in result.output
     lines = result.output.splitlines()
     assert lines[:-1] == expected_lines
-    assert re.fullmatch(r"Error: \d+ (problem|warning)\(s\).*", lines[-1]), lines[-1]
+    assert re.fullmatch(r"Error: (1 (problem|warning)|\d+ (problems|warnings))[ ,].*", lines[-1]), lines[-1]
 
 
 @pytest.mark.parametrize(("where", "data", "expected"), ERROR_CASES, ids=[c[0] for c in ERROR_CASES])
@@ -153,12 +154,12 @@ def test_a_warning_is_printed_and_fails_only_with_strict(
     library_with(tmp_path, where, data)
     result = run(tmp_path, monkeypatch, "validate")
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines() == [expected, "OK: 2 technique(s), 1 warning(s)."]
+    assert result.output.splitlines() == [expected, "OK: 2 techniques, 1 warning."]
     before = previous_outputs(tmp_path)
     for command in CONTENT_COMMANDS:
         result = run(tmp_path, monkeypatch, *command, "--strict")
         assert_refused(result, [expected])
-        assert result.output.splitlines()[-1] == "Error: 1 warning(s), which --strict treats as errors"
+        assert result.output.splitlines()[-1] == "Error: 1 warning, which --strict treats as errors"
     assert files_under(tmp_path / "output") == before
 
 
@@ -175,7 +176,7 @@ def test_every_problem_in_a_library_is_reported_at_once(tmp_path: Path, monkeypa
     assert result.exit_code == 1
     lines = result.output.splitlines()
     assert sorted(lines[:-1]) == expected
-    assert lines[-1] == f"Error: {len(expected)} problem(s) in the content; nothing was written"
+    assert lines[-1] == f"Error: {counted(len(expected), 'problem')} in the content; nothing was written"
 
 
 def test_the_corpus_has_one_expected_line_for_every_file() -> None:

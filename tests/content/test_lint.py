@@ -46,11 +46,11 @@ def test_each_rule_is_a_located_warning_and_an_error_with_strict(
     assert line.startswith(f"{content}/techniques/alpha.yaml:") and f": {field}: warning: " in line
     assert words in line
     code, lines = validate(content, "--strict")
-    assert code == 1 and lines[-1] == "Error: 1 warning(s), which --strict treats as errors"
+    assert code == 1 and lines[-1] == "Error: 1 warning, which --strict treats as errors"
 
 
 def test_the_bundled_content_passes_the_lint() -> None:
-    assert validate(BUNDLED_CONTENT, "--strict") == (0, ["OK: 3 technique(s), 0 warning(s)."])
+    assert validate(BUNDLED_CONTENT, "--strict") == (0, ["OK: 3 techniques, 0 warnings."])
 
 
 def test_commas_between_clauses_are_not_a_list() -> None:

@@ -37,7 +37,7 @@ def test_validate_accepts_the_bundled_content(monkeypatch: pytest.MonkeyPatch) -
     result = CliRunner().invoke(main, ["validate", "--strict"])
     assert result.exit_code == 0, result.output
     library, _ = read_library(BUNDLED_CONTENT)
-    assert result.output == f"OK: {len(library.techniques)} technique(s), 0 warning(s).\n"
+    assert result.output == f"OK: {len(library.techniques)} techniques, 0 warnings.\n"
 
 
 def test_list_prints_the_seed_technique_with_its_counts(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -227,7 +227,7 @@ def test_a_content_error_lists_problems_sorted_then_one_error_line() -> None:
         "a.yaml:2: steps: expected a list, got text",
         "a.yaml:9: sources: warning: no source given",
         "b.yaml:3: title: is empty; expected text",
-        "Error: 2 problem(s) in the content; nothing was written",
+        "Error: 2 problems in the content; nothing was written",
     ]
     assert error.exit_code == 1
 
@@ -238,7 +238,7 @@ def test_strict_turns_warnings_into_the_error(make_content: MakeContent) -> None
     assert [w.field for w in warnings] == ["sources", "warnings"]
     with pytest.raises(ContentError) as raised:
         read_library(content, strict=True)
-    assert raised.value.message == "2 warning(s), which --strict treats as errors"
+    assert raised.value.message == "2 warnings, which --strict treats as errors"
 
 
 def careful_and_fast(text: str) -> tuple[tuple[Node | None, list[Problem]], tuple[Node | None, list[Problem]]]:

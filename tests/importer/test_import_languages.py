@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -113,6 +114,121 @@ def test_a_page_in_each_bundled_language_fills_every_field(tmp_path: Path, langu
     assert technique.sources == ("Author, A. (2020). Book. Press.",)
 
 
+@dataclass(frozen=True)
+class RealPage:
+    """A catalogue page written in its language by a person (not built from the label catalogue,
+    so a misspelt heading there cannot be both written and expected), and what it says."""
+
+    page: Path
+    technique_id: str
+    #: how many entries each section has; "similar" counts the titles under "Similar techniques"
+    counts: dict[str, int]
+    first_step: str
+
+
+def _counts(
+    steps: int, when: int, phrases: int, questions: int, alternatives: int, warnings: int, similar: int
+) -> dict[str, int]:
+    return {
+        "steps": steps,
+        "when_to_use": when,
+        "key_phrases": phrases,
+        "follow_up_questions": questions,
+        "alternative_phrasings": alternatives,
+        "warnings": warnings,
+        "sources": 1,
+        "similar": similar,
+    }
+
+
+REAL_PAGES = {
+    "en": RealPage(
+        FIXTURES / "pages" / "clean.txt",
+        "grounding-through-the-senses",
+        _counts(steps=5, when=2, phrases=1, questions=2, alternatives=1, warnings=2, similar=2),
+        "Notice that the client is flooded: rushed speech, a fixed stare, shallow breathing",
+    ),
+    "de": RealPage(
+        LANGUAGE_PAGES / "de.txt",
+        "stoppen-zuruckspulen-erkunden",
+        _counts(steps=5, when=2, phrases=2, questions=2, alternatives=1, warnings=2, similar=2),
+        "Unterbrechen Sie behutsam, wenn das Mentalisieren abbricht: „Moment, können wir hier kurz anhalten?“",
+    ),
+    "ru": RealPage(
+        LANGUAGE_PAGES / "ru.txt",
+        "vosstanovlenie-posle-razryva-alyansa",
+        _counts(steps=7, when=3, phrases=1, questions=2, alternatives=1, warnings=3, similar=2),
+        "Замечайте признаки разрыва: клиент замыкается, внезапно становится враждебным, пассивным или отстраняется",
+    ),
+    "es": RealPage(
+        LANGUAGE_PAGES / "es.txt",
+        "postura-de-no-saber",
+        _counts(steps=5, when=3, phrases=1, questions=2, alternatives=1, warnings=2, similar=2),
+        "Cuando el paciente cuente algo con total certeza, detente antes de interpretarlo",
+    ),
+    "fr": RealPage(
+        LANGUAGE_PAGES / "fr.txt",
+        "reparer-une-rupture-de-l-alliance-therapeutique",
+        _counts(steps=5, when=2, phrases=1, questions=2, alternatives=2, warnings=2, similar=2),
+        "Repérez les signes de rupture : le patient se ferme, devient soudain hostile, passif ou distant",
+    ),
+    "it": RealPage(
+        LANGUAGE_PAGES / "it.txt",
+        "stop-riavvolgi-ed-esplora",
+        _counts(steps=5, when=2, phrases=2, questions=2, alternatives=1, warnings=2, similar=2),
+        "Interrompere con delicatezza non appena la mentalizzazione si inceppa: "
+        "«Aspetti, possiamo fermarci un attimo?»",
+    ),
+    "uk": RealPage(
+        LANGUAGE_PAGES / "uk.txt",
+        "zazemlennya-cherez-vidchuttya",
+        _counts(steps=6, when=2, phrases=1, questions=2, alternatives=1, warnings=2, similar=2),
+        "Помітьте ознаки перевантаження: прискорене мовлення, застиглий погляд, поверхневе дихання",
+    ),
+    # The importer makes ids from Latin, Cyrillic and Greek letters only: these pages' titles carry
+    # the technique's English name in parentheses, as bilingual catalogues often print it.
+    "he": RealPage(
+        LANGUAGE_PAGES / "he.txt",
+        "not-knowing-stance",
+        _counts(steps=5, when=2, phrases=1, questions=2, alternatives=1, warnings=2, similar=2),
+        "כשהמטופל מתאר משהו בוודאות מוחלטת, עצרו לפני שאתם מפרשים",
+    ),
+    "ar": RealPage(
+        LANGUAGE_PAGES / "ar.txt",
+        "rupture-repair",
+        _counts(steps=6, when=3, phrases=1, questions=2, alternatives=1, warnings=2, similar=2),
+        "لاحظ علامات التصدع: انغلاق المريض أو عدائيته المفاجئة أو سلبيته أو انسحابه",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", bundled_languages())
+def test_the_real_page_in_each_bundled_language_imports_every_entry_of_every_section(
+    tmp_path: Path, language: str
+) -> None:
+    assert language in REAL_PAGES, f"write a real catalogue page in {language} under {LANGUAGE_PAGES}"
+    real = REAL_PAGES[language]
+    content = tmp_path / "content"
+    result = import_into(content, real.page)
+    assert result.exit_code == 0, result.output
+    # Its titles name techniques not in this import: one warning for each, and no other message.
+    similar_warnings = [
+        line for line in result.stderr.splitlines() if ": similar: warning: no technique titled" in line
+    ]
+    assert len(similar_warnings) == real.counts["similar"], result.stderr
+    assert result.stderr.splitlines() == similar_warnings
+    assert yaml.safe_load((content / "library.yaml").read_text(encoding="utf-8"))["language"] == language
+    library, _ = read_library(content)
+    assert library.language == language
+    assert [t.id for t in library.techniques] == [real.technique_id]
+    technique = library.technique(real.technique_id)
+    found = {name: len(technique.items(name)) for name in real.counts if name not in ("sources", "similar")}
+    found |= {"sources": len(technique.sources), "similar": len(similar_warnings)}
+    assert found == real.counts
+    assert technique.steps[0].text == real.first_step
+    assert library.disclaimer == real.page.read_text(encoding="utf-8").strip().splitlines()[-1]
+
+
 def test_russian_page_imports_every_section_into_its_field(tmp_path: Path) -> None:
     content = tmp_path / "content"
     result = import_into(content, LANGUAGE_PAGES / "ru.txt")
@@ -187,7 +303,7 @@ def test_double_mojibake_is_refused_with_a_message_that_says_so(tmp_path: Path) 
     assert result.exit_code == 1
     assert f"{page.as_posix()}:1: page: the page was garbled twice" in result.stderr
     assert "Copy the page from the catalogue again and save it as UTF-8" in result.stderr
-    assert f"1 page(s) could not be imported ({page.as_posix()})" in result.stderr
+    assert f"1 page could not be imported ({page.as_posix()})" in result.stderr
     assert "Traceback" not in result.output
     assert not content.exists()
 
@@ -270,7 +386,7 @@ def test_pages_in_several_languages_are_reported(tmp_path: Path) -> None:
 def test_sample_libraries_pass_strict_validation(language: str) -> None:
     result = run("validate", "--strict", "--content", str(LIBRARIES / language))
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("OK: 3 technique(s), 0 warning(s).")
+    assert result.stdout.startswith("OK: 3 techniques, 0 warnings.")
     library, _ = read_library(LIBRARIES / language)
     assert library.language == language
     assert {c.icon for c in library.categories} == {"🔧", "👥", "🧠"}

@@ -61,6 +61,55 @@ def garble(text: str, keep: str = "") -> str:
     )
 
 
+def test_seed_like_page_imports_every_field_with_its_mojibake_repaired(tmp_path: Path) -> None:
+    # The seed page's layout and damage, in our own words: its UTF-8 read as Windows-1253 (-1252
+    # for its gaps) in the icons and dashes only; the arrow, bullets and warning signs intact.
+    page = PAGES / "seed-like.txt"
+    text = page.read_text(encoding="utf-8")
+    assert text.count("πŸ”§") == 1 and text.count("πŸ‘\u20af") == 1 and text.count("β€”") == 6
+    assert text.startswith("← Techniques\n") and text.count("  • ⚠️ Do not") == 3 and not text.endswith("\n")
+    content = tmp_path / "content"
+    result = import_into(content, page)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    assert "repaired 8 garbled characters" in result.stdout
+
+    library, _ = read_library(content)
+    rupture = library.technique("repairing-an-alliance-rupture")
+    assert rupture.title == "Repairing an Alliance Rupture"
+    assert rupture.categories == ("Problem processing", "Interpersonal")
+    assert library.category("Problem processing").icon == "🔧"
+    assert library.category("Interpersonal").icon == "👥"
+    assert len(rupture.steps) == 7
+    assert rupture.steps[0].text == (
+        "Watch for the signs of a rupture: the client goes quiet, turns suddenly hostile, becomes passive or pulls away"
+    )
+    assert rupture.steps[4].text == (
+        "Resist the urge to justify yourself — even when the reaction looks out of proportion to you"
+    )
+    assert len(rupture.when_to_use) == 3
+    assert texts(rupture, "key_phrases") == ["I think I just got something wrong. I may have put that badly."]
+    assert texts(rupture, "follow_up_questions") == [
+        "Something shifted between us just now. Would you help me understand what happened?",
+        "It matters a lot to me that we can talk about this. You have every right to feel what you feel towards me.",
+    ]
+    assert len(rupture.alternative_phrasings) == 1
+    assert texts(rupture, "warnings") == [
+        "Do not get defensive — defending yourself shuts mentalizing down, while owning a mistake shows strength",
+        "Do not let ruptures pass unspoken — left alone, they wear the therapy down",
+        "Do not keep apologizing — the attention drifts onto the therapist's feelings",
+    ]
+    assert rupture.sources == (
+        "Bateman A.W. Fonagy P. (2016). Mentalization-Based Treatment for Personality Disorders",
+    )
+    assert "rather than as a failure — while it is still fresh" in rupture.summary
+    assert "What matters most — the therapist's willingness" in rupture.summary
+    assert rupture.similar == ()
+    assert library.disclaimer.startswith("These pages are informational and educational summaries")
+    written = (content / "techniques" / "repairing-an-alliance-rupture.yaml").read_text(encoding="utf-8")
+    assert not any(garbled in written for garbled in ("β€", "πŸ", "Ÿ", "₯", "⚠"))
+
+
 @pytest.mark.skipif(not SEED_PAGE.is_file(), reason="the shared seed pages are not next to this checkout")
 def test_seed_page_imports_every_field_with_its_mojibake_repaired(tmp_path: Path) -> None:
     content = tmp_path / "content"
@@ -272,7 +321,7 @@ def test_unknown_section_is_a_warning_with_its_line_and_nothing_else_is_lost(
     fixture_import: tuple[Result, Library, Path],
 ) -> None:
     result, library, _ = fixture_import
-    assert "extra-section.txt:18: section: warning: unknown section 'Common pitfalls'; its 2 line(s) were left out" in (
+    assert "extra-section.txt:18: section: warning: unknown section 'Common pitfalls'; its 2 lines were left out" in (
         result.stderr
     )
     curious = library.technique("curious-not-knowing")
@@ -336,7 +385,7 @@ def test_bad_page_gets_one_clear_line_and_exit_1(tmp_path: Path, name: str) -> N
     assert "Traceback" not in result.output
     problem_lines = [line for line in result.stderr.splitlines() if not line.startswith("Error:")]
     assert len(problem_lines) == 1 and BAD_PAGES[name] in problem_lines[0], result.stderr
-    assert f"1 page(s) could not be imported ({(PAGES / 'bad' / name).as_posix()})" in result.stderr
+    assert f"1 page could not be imported ({(PAGES / 'bad' / name).as_posix()})" in result.stderr
     assert sorted(p.name for p in (content / "techniques").iterdir()) == before
 
 
@@ -351,7 +400,7 @@ def test_one_bad_page_among_good_ones_is_named_and_the_good_ones_import(tmp_path
     result = import_into(content, pages)
     assert result.exit_code == 1
     assert "b-broken.txt:1: steps: missing" in result.stderr
-    assert "1 page(s) could not be imported" in result.stderr and "b-broken.txt" in result.stderr
+    assert "1 page could not be imported" in result.stderr and "b-broken.txt" in result.stderr
     library, _ = read_library(content)
     assert sorted(t.id for t in library.techniques) == ["grounding-through-the-senses", "validating-the-feeling"]
 
@@ -360,7 +409,7 @@ def test_imported_library_passes_the_validate_command(fixture_import: tuple[Resu
     _, _, content = fixture_import
     result = CliRunner().invoke(main, ["validate", "--content", str(content)])
     assert result.exit_code == 0, result.output
-    assert "OK: 6 technique(s)" in result.stdout
+    assert "OK: 6 techniques" in result.stdout
 
 
 @pytest.mark.parametrize(
@@ -438,7 +487,7 @@ def test_existing_file_is_kept_without_force_and_backed_up_with_it(tmp_path: Pat
     refused = import_into(content, PAGES / "clean.txt")
     assert refused.exit_code == 1
     assert f"skipped {target.as_posix()}" in refused.stdout and "--force" in refused.stdout
-    assert "1 technique file(s) already exist and were left as they are" in refused.stderr
+    assert "1 technique file already exists and was left as it is" in refused.stderr
     assert target.read_bytes() == edited
 
     forced = import_into(content, PAGES / "clean.txt", force=True)

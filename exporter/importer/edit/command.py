@@ -25,6 +25,7 @@ from exporter.importer.edit.targets import Target, TargetLibrary, existing_techn
 from exporter.importer.edit.yaml_text import to_yaml
 from exporter.importer.parse.headings import PageLanguage, page_languages
 from exporter.importer.parse.page import ParsedPage, import_page
+from exporter.messages import counted
 
 #: Folders given on the command line contribute the files with these endings.
 PAGE_SUFFIXES = (".txt", ".text")
@@ -278,10 +279,13 @@ def _finish(outcome: _Outcome) -> None:
     parts = []
     if outcome.failed:
         names = ", ".join(dict.fromkeys(outcome.failed))
-        parts.append(f"{len(dict.fromkeys(outcome.failed))} page(s) could not be imported ({names})")
+        failed = len(dict.fromkeys(outcome.failed))
+        parts.append(f"{counted(failed, 'page')} could not be imported ({names})")
     if outcome.conflicts:
         parts.append(
-            f"{len(outcome.conflicts)} technique file(s) already exist and were left as they are"
+            f"{counted(len(outcome.conflicts), 'technique file')} already "
+            f"{'exists and was' if len(outcome.conflicts) == 1 else 'exist and were'} left as "
+            f"{'it is' if len(outcome.conflicts) == 1 else 'they are'}"
             " (use --force to replace them)"
         )
     if parts:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from exporter.errors import Problem
 from exporter.importer.parse.headings import PageLanguage
+from exporter.messages import counted
 from exporter.text.invisible import has_visible
 
 MARKER = re.compile(r"^\s*(?:\d{1,3}[.)]|[•·▪◦‣∙●○■□▸►*\-–])(?:\s+|$)(?P<text>.*)$")
@@ -110,7 +111,8 @@ def split_sections(
             display,
             section.line,
             "section",
-            f"unknown section '{section.heading}'; its {len(section.body)} line(s) were left out "
+            f"unknown section '{section.heading}'; its {counted(len(section.body), 'line')} "
+            f"{'was' if len(section.body) == 1 else 'were'} left out "
             f"(known sections: {language.known_sections()})",
             "warning",
         )
