@@ -24,7 +24,6 @@ from exporter.importer import run_import
 from exporter.importer.parse.headings import HEADING_FIELDS
 from exporter.labels import bundled_languages, labels_for
 
-FIXTURES = FIXTURES
 LANGUAGE_PAGES = FIXTURES / "pages" / "languages"
 LIBRARIES = FIXTURES / "libraries"
 FUZZ_EXAMPLES = int(os.environ.get("EXPORTER_FUZZ_EXAMPLES", "40"))

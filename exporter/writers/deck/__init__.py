@@ -23,12 +23,12 @@ from exporter.labels import Labels
 from exporter.model import Library
 from exporter.options import FIRST_MTIME, BuildOptions, release_time
 from exporter.writers import WRITERS, WriteResult
+from exporter.writers.deck.continuity import follow
 from exporter.writers.deck.identity import PHRASE_KINDS
 from exporter.writers.deck.note_type import note_type_hash, note_type_json
 from exporter.writers.deck.notes import deck_name, esc
 from exporter.writers.deck.package import PackageWriter
 from exporter.writers.deck.publication import Publication, retired_deck_name, state_entry
-from exporter.writers.deck.shifts import shifted_lists
 from exporter.writers.deck.state import DeckState, Entry, load_state, note_type_mtime, save_state
 
 DECK_FILE = "deck.apkg"
@@ -56,17 +56,21 @@ def write_deck(library: Library, out_dir: Path, options: BuildOptions) -> WriteR
         previous = load_state(state_path, target, clock=(lambda: release) if release else None)
         if previous.started:
             warnings.append(previous.started)
-        warnings += shifted_lists(library, previous)
     labels = library.labels()
-    publication = Publication(library, previous, options.partial, release)
+    continuity = follow(library, previous)
+    warnings += continuity.warnings
+    publication = Publication(library, previous, options.partial, release, continuity.key)
     entries: dict[str, Entry] = {}
     counts: Counter[str] = Counter()
+    changed: set[str] = set()
     with tempfile.TemporaryDirectory(prefix="exporter-deck-") as folder:
         package = PackageWriter(Path(folder))
         try:
             for guid, note in publication.notes():
                 package.add(guid, note)
                 entries[guid] = state_entry(note, previous.notes.get(guid))
+                if guid in previous.notes and previous.notes[guid].hash != note.hash:
+                    changed.add(note.key)
                 counts["retired" if note.retired else note.key.split("/")[1]] += 1
         except BaseException:
             package.close()
@@ -84,7 +88,8 @@ def write_deck(library: Library, out_dir: Path, options: BuildOptions) -> WriteR
             epoch=previous.epoch,
         )
         save_state(state_path, state)
-    return WriteResult("deck", (target,), _summary(counts), tuple(warnings))
+    summary = "; ".join(part for part in (_summary(counts), continuity.summary(changed)) if part)
+    return WriteResult("deck", (target,), summary, tuple(warnings))
 
 
 def _summary(counts: Counter[str]) -> str:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from exporter.labels import Labels
@@ -77,11 +78,16 @@ def opening_words(texts: list[str]) -> list[str]:
     return hints
 
 
+#: The key of an item's note: (technique, kind, item, its 1-based position) -> key.
+KeyOf = Callable[[Technique, NoteKind, Item, int], str]
+
+
 @dataclass(frozen=True)
 class _Maker:
     library: Library
     technique: Technique
     labels: Labels
+    key_of: KeyOf = note_key
 
     @property
     def deck(self) -> str:
@@ -108,7 +114,7 @@ class _Maker:
 
     def note(self, kind: NoteKind, item: Item, position: int, fields: dict[str, str]) -> tuple[str, NoteVersion]:
         technique = self.technique
-        key = note_key(technique, kind, item, position)
+        key = self.key_of(technique, kind, item, position)
         full = {name: "" for name in FIELDS}
         full.update(Technique=esc(technique.title), Kind=esc(self.labels(f"deck.kind.{kind.label}")), **fields)
         tags = tuple(sorted({technique.id, kind.slug, *(slug(name) for name in technique.categories)}))
@@ -116,9 +122,11 @@ class _Maker:
         return note_guid(key), version
 
 
-def technique_notes(library: Library, technique: Technique, labels: Labels) -> list[tuple[str, NoteVersion]]:
-    """The notes of one technique in handbook order: steps, phrases, warnings."""
-    maker = _Maker(library, technique, labels)
+def technique_notes(
+    library: Library, technique: Technique, labels: Labels, key_of: KeyOf = note_key
+) -> list[tuple[str, NoteVersion]]:
+    """The notes of one technique in handbook order: steps, phrases, warnings (keys: key_of)."""
+    maker = _Maker(library, technique, labels, key_of)
     notes = step_notes(maker)
     for kind in PHRASE_KINDS:
         notes += phrase_notes(maker, kind)

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field, replace
 from exporter.errors import ExporterError
 from exporter.labels import Labels
 from exporter.model import Library
-from exporter.writers.deck.identity import FIELDS, KINDS, NoteVersion
-from exporter.writers.deck.notes import deck_name, esc, technique_notes
+from exporter.writers.deck.identity import FIELDS, KINDS, NoteVersion, note_key
+from exporter.writers.deck.notes import KeyOf, deck_name, esc, technique_notes
 from exporter.writers.deck.state import RETIRED_TAG, DeckState, Entry, entry_of, next_mtime
 
 
@@ -50,13 +50,15 @@ class Publication:
     previous: DeckState
     partial: bool
     release: int = 0
+    #: The key of every item, following moves and renames since the state (continuity.follow).
+    key_of: KeyOf = note_key
     untouched: dict[str, Entry] = field(default_factory=dict)
 
     def notes(self) -> Iterator[tuple[str, NoteVersion]]:
         labels, previous = self.library.labels(), self.previous
         shipped: set[str] = set()
         for technique in self.library.ordered_techniques():
-            for guid, version in technique_notes(self.library, technique, labels):
+            for guid, version in technique_notes(self.library, technique, labels, self.key_of):
                 if guid in shipped:
                     raise ExporterError(
                         f"{technique.path}: two Anki notes share the key {version.key}; make the item ids unique"
