@@ -81,6 +81,8 @@ def card_size_label(card_size: str) -> str:
 FIRST_MTIME = 1_767_225_600
 #: 9999-12-31 23:59:59 UTC: later times do not fit Anki's dates (and hint at a mistyped number).
 MAX_MTIME = 253_402_300_799
+#: The latest release time accepted: each later change still needs room to move a second forward.
+LATEST_RELEASE = MAX_MTIME - 10 * 366 * 86_400
 
 
 def release_time() -> int:
@@ -88,10 +90,17 @@ def release_time() -> int:
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not value:
         return 0
-    if not (value.isascii() and value.isdigit()) or len(value) > 12 or int(value) > MAX_MTIME:
+    if not (value.isascii() and value.isdigit()) or len(value) > 12 or int(value) > LATEST_RELEASE:
         raise ExporterError(
-            f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970 up to {MAX_MTIME} "
-            f"(the year 9999), not {value[:40]!r}"
+            f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, from {FIRST_MTIME} (2026-01-01) "
+            f"to {LATEST_RELEASE} (the year 9989), not {value[:40]!r}; set it to the time of your release "
+            "(for example `git log -1 --format=%ct`), or unset it"
+        )
+    if int(value) < FIRST_MTIME:
+        raise ExporterError(
+            f"SOURCE_DATE_EPOCH={value} is before 2026-01-01 ({FIRST_MTIME}), the start of every deck "
+            "exporter writes: Anki would treat later updates as older. Set it to the time of your release "
+            "(for example `git log -1 --format=%ct`), or unset it"
         )
     return int(value)
 

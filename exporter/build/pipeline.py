@@ -46,14 +46,25 @@ def load_checked(content_dir: Path, strict: bool, pdf: bool, learning: bool = Fa
 def check_source_date_epoch() -> None:
     """Refuse a SOURCE_DATE_EPOCH no writer can use, once, before any writer runs: it must be a
     time the PDF writers and Anki can store (ReportLab reads the variable itself and formats it
-    as a date), up to the last second of the year 9999."""
+    as a date), from the start of every deck (2026) to ten years before the end of the year 9999."""
     release_time()
 
 
 def validate_content(content_dir: Path, strict: bool) -> None:
+    """Everything a build would refuse, without writing anything: the content, the fonts'
+    coverage, the learning lint, SOURCE_DATE_EPOCH and the writers' state files."""
+    check_source_date_epoch()
     library, warnings = load_checked(content_dir, strict, pdf=True, learning=True)
+    check_state_files(library, content_dir)
     print_problems(warnings)
     click.echo(f"OK: {counted(len(library.techniques), 'technique')}, {counted(len(warnings), 'warning')}.")
+
+
+def check_state_files(library: Library, content_dir: Path) -> None:
+    """A writer's state file that its next build would refuse (damaged, or another library's)."""
+    from exporter.writers.deck.continuity import check_state_file
+
+    check_state_file(content_dir / (WRITERS["deck"].state_file or ""), library)
 
 
 def list_content(content_dir: Path) -> None:

@@ -18,7 +18,14 @@ from exporter.content.field_checks import (
 )
 from exporter.content.yaml_nodes import Node, load_yaml_file
 from exporter.errors import Problem
-from exporter.labels import Overrides, bundled_languages, catalogue_language, override_problems
+from exporter.labels import (
+    Overrides,
+    anki_field_name_problems,
+    bundled_languages,
+    catalogue_language,
+    labels_for,
+    override_problems,
+)
 from exporter.model import Category, Settings
 from exporter.options import SETTINGS_CHOICES
 from exporter.text.invisible import bidi_control, clean_invisible
@@ -82,6 +89,7 @@ def read_library_header(path: Path) -> tuple[LibraryHeader | None, list[Problem]
             " unless library.yaml gives them under labels:",
         )
     label_overrides = _read_label_overrides(check, fields.get("labels"))
+    _check_anki_field_names(check, fields.get("labels"), language, label_overrides)
     header = LibraryHeader(
         title=title or "",
         disclaimer=disclaimer or "",
@@ -97,6 +105,14 @@ def read_library_header(path: Path) -> tuple[LibraryHeader | None, list[Problem]
     )
     # Returned even with errors: its categories still let every technique be checked.
     return header, check.problems
+
+
+def _check_anki_field_names(check: FieldChecker, node: Node | None, language: str, overrides: Overrides) -> None:
+    """A label that names a field of the Anki cards must be a name Anki accepts, and unique."""
+    problems = anki_field_name_problems(labels_for(language, overrides), {key for key, _ in overrides})
+    lines = node.key_lines if node is not None and node.key_lines is not None else {}
+    for key, problem in problems.items():
+        check.error(lines.get(key, node.line if node else 1), f"labels.{key}", problem)
 
 
 def _read_label_overrides(check: FieldChecker, node: Node | None) -> Overrides:

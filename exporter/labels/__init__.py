@@ -130,6 +130,44 @@ def labels_for(language: str, overrides: Overrides = ()) -> Labels:
     return Labels(language=language or FALLBACK, entries=entries)
 
 
+def _unbalanced_braces(text: str) -> str | None:
+    """Why a label's braces do not make {fields}, or None ("{{" and "}}" print one brace)."""
+    try:
+        list(string.Formatter().parse(text))
+    except ValueError:
+        return "a '{' or '}' has no partner: write {field} for a field, {{ or }} for a brace itself"
+    return None
+
+
+#: Fields of the deck's note type get their displayed names from these labels.
+ANKI_FIELD_LABELS = "deck.field."
+#: Names Anki's templates give their own meaning: a field cannot be called so (any case).
+ANKI_SPECIAL_FIELDS = frozenset({"card", "cardflag", "deck", "subdeck", "tags", "type", "frontside"})
+#: Characters Anki's template syntax uses, so a field name cannot hold them.
+ANKI_FIELD_FORBIDDEN = frozenset(':{}"#^/<>')
+
+
+def anki_field_name_problems(labels: Labels, keys: set[str]) -> dict[str, str]:
+    """Why the deck field labels among keys cannot name a field in Anki, by key."""
+    names = {key: str(labels(key)).strip() for key in labels.entries if key.startswith(ANKI_FIELD_LABELS)}
+    problems: dict[str, str] = {}
+    for key in sorted(keys & set(names)):
+        name = names[key]
+        forbidden = sorted(set(name) & ANKI_FIELD_FORBIDDEN)
+        twin = next(
+            (other for other in sorted(names) if other != key and names[other].casefold() == name.casefold()), None
+        )
+        if not name:
+            problems[key] = "a field of the Anki cards needs a name"
+        elif forbidden:
+            problems[key] = f"Anki field names cannot contain {' '.join(forbidden)}"
+        elif name.casefold() in ANKI_SPECIAL_FIELDS:
+            problems[key] = f"'{name}' is a name Anki reserves for its own use; choose another"
+        elif twin is not None:
+            problems[key] = f"'{name}' is also the name of {twin}: each field of the Anki cards needs its own name"
+    return problems
+
+
 def override_problems(key: str, value: object) -> str | None:
     """Why a `labels:` entry of library.yaml cannot be used, or None if it can."""
     english = _catalogue(FALLBACK)
@@ -147,6 +185,10 @@ def override_problems(key: str, value: object) -> str | None:
             return "each plural form must be a text"
     elif not isinstance(value, str):
         return "expected a text"
+    for text in value.values() if isinstance(value, Mapping) else [value]:
+        broken = _unbalanced_braces(text)
+        if broken:
+            return broken
     extra = template_fields(value) - template_fields(english[key])
     if extra:
         allowed = ", ".join(f"{{{name}}}" for name in sorted(template_fields(english[key]))) or "none"

@@ -26,6 +26,8 @@ from exporter.importer.edit.yaml_text import to_yaml
 from exporter.importer.parse.headings import PageLanguage, page_languages
 from exporter.importer.parse.page import ParsedPage, import_page
 from exporter.messages import counted
+from exporter.writers import WRITERS
+from exporter.writers.deck.state import start_state
 
 #: Folders given on the command line contribute the files with these endings.
 PAGE_SUFFIXES = (".txt", ".text")
@@ -192,7 +194,10 @@ def _write_pages(
     _echo_problems(_library_glyph_warnings(plan, parsed))
     library_path = into_dir / "library.yaml"
     if plan.text is not None:
+        new_library = not library_path.exists()
         write_bytes_atomic(library_path, plan.text.encode("utf-8"))
+        if new_library:
+            start_state(into_dir / (WRITERS["deck"].state_file or ""))
         click.echo(plan.message)
     declared = declared_categories(yaml.safe_load(library_path.read_bytes().decode("utf-8-sig")))
     for page in parsed:

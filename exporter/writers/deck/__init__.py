@@ -23,7 +23,7 @@ from exporter.labels import Labels
 from exporter.model import Library
 from exporter.options import FIRST_MTIME, BuildOptions, release_time
 from exporter.writers import WRITERS, WriteResult
-from exporter.writers.deck.continuity import follow
+from exporter.writers.deck.continuity import follow, refuse_another_librarys_state
 from exporter.writers.deck.identity import PHRASE_KINDS
 from exporter.writers.deck.note_type import note_type_hash, note_type_json
 from exporter.writers.deck.notes import deck_name, esc
@@ -56,6 +56,8 @@ def write_deck(library: Library, out_dir: Path, options: BuildOptions) -> WriteR
         previous = load_state(state_path, target, clock=(lambda: release) if release else None)
         if previous.started:
             warnings.append(previous.started)
+        if not options.partial:
+            refuse_another_librarys_state(state_path, previous, library)
     labels = library.labels()
     continuity = follow(library, previous)
     warnings += continuity.warnings

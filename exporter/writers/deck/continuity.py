@@ -24,12 +24,14 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from pathlib import Path
 
+from exporter.errors import ExporterError
 from exporter.messages import counted
 from exporter.model import Item, Library, Technique
 from exporter.writers.deck.identity import KINDS, NoteKind, excerpt, text_print
 from exporter.writers.deck.notes import esc
-from exporter.writers.deck.state import DeckState, Entry
+from exporter.writers.deck.state import DeckState, Entry, load_state
 
 #: Two first-words excerpts at least this alike are the same item, reworded a little.
 CLOSE = 0.6
@@ -256,3 +258,29 @@ def suggested_id(item: Item, items: tuple[Item, ...]) -> str:
     while candidate in taken:
         candidate, number = f"{name}-{number}", number + 1
     return candidate
+
+
+def refuse_another_librarys_state(path: Path, state: DeckState, library: Library) -> None:
+    """Stop before anything is written when the state file cannot be this library's: a copied
+    folder or another branch would otherwise retire every card of every trainee."""
+    live = [entry for entry in state.notes.values() if entry.technique and not entry.retired]
+    if not live or not library.techniques:
+        return
+    ids = {technique.id for technique in library.techniques}
+    prints = {answer_print(i) for t in library.techniques for kind in KINDS for i in t.items(kind.section)}
+    if any(entry.technique in ids or entry.answer in prints for entry in live):
+        return
+    owners = sorted({entry.technique for entry in live})
+    sample = ", ".join(owners[:3]) + (f" and {len(owners) - 3} more" if len(owners) > 3 else "")
+    raise ExporterError(
+        f"{path}: this deck state is another library's: none of its {counted(len(live), 'card')} belongs to a "
+        f"technique or an item of this one (it has {sample}). Building on it would retire every card of every "
+        f"trainee. Put back this library's own {path.name} (for example `git checkout -- {path}`); if no deck "
+        "was ever published from this library, delete the file and build again"
+    )
+
+
+def check_state_file(path: Path, library: Library) -> None:
+    """What `exporter validate` checks of the deck state: it reads, and it is this library's."""
+    if path.is_file():
+        refuse_another_librarys_state(path, load_state(path, path.with_name("deck.apkg")), library)

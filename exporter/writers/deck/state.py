@@ -30,7 +30,7 @@ from typing import Any
 
 from exporter.errors import ExporterError
 from exporter.files.atomic import write_bytes_atomic
-from exporter.options import FIRST_MTIME, MAX_MTIME
+from exporter.options import FIRST_MTIME, MAX_MTIME, release_time
 from exporter.writers.deck.identity import FIELDS, MODEL_ID, NoteVersion, content_hash, excerpt, note_guid, text_print
 
 STATE_FORMAT = 2
@@ -144,6 +144,14 @@ def load_state(path: Path, previous_deck: Path, clock: Callable[[], int] | None 
         reason = _reason(exc)
         help_text = DAMAGED_HELP.format(path=path, deck=previous_deck)
         raise ExporterError(f"{path}: the deck state file is damaged ({reason}). {help_text}") from exc
+
+
+def start_state(path: Path) -> None:
+    """The empty state of a brand-new library (no deck ever published from it), so that its first
+    build starts quietly: the warning about a lost state is kept for a library that had one."""
+    if not path.exists():
+        epoch = max(release_time() or _clock(), FIRST_MTIME)
+        save_state(path, DeckState(epoch=epoch, note_type_mtime=epoch))
 
 
 def _clock() -> int:
