@@ -596,8 +596,6 @@ def test_an_absurd_source_date_epoch_is_refused_before_anything_is_stored(
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, from 1767225600" in result.output
-        "SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, from 1767225600 (2026-01-01)" in result.output
-    )
     assert (content / "deck-state.json").read_bytes() == state_before and package.read_bytes() == before
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
     assert CliRunner().invoke(main, args).exit_code == 0  # later builds are not broken
