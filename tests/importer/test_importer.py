@@ -21,7 +21,7 @@ from exporter.content.techniques import read_library
 from exporter.errors import ExporterError
 from exporter.importer import clean_page_text, parse_page, run_import, slugify, technique_data, to_yaml
 from exporter.importer.parse.mojibake import repair_mojibake
-from exporter.model import Library, Technique
+from exporter.model import LIST_FIELDS, Library, Technique
 
 PAGES = FIXTURES / "pages"
 SEED_PAGE = SEEDS / "000_54890d37042c7ef8.txt"
@@ -869,3 +869,46 @@ def test_an_icon_the_library_already_has_is_not_warned_about(tmp_path: Path) -> 
     result = import_into(content, page)
     assert result.exit_code == 0, result.output
     assert "cannot draw" not in result.stderr
+
+
+def test_import_force_keeps_the_ids_cues_and_fields_a_maintainer_added(tmp_path: Path) -> None:
+    """Re-importing every page of a library whose items have ids and cues costs no card its history."""
+    content = tmp_path / "content"
+    pages = [PAGES / "clean.txt", PAGES / "seed-like.txt", PAGES / "extra-section.txt"]
+    assert import_into(content, *pages).exit_code == 0
+    files = sorted((content / "techniques").glob("*.yaml"))
+    for path in files:  # what a maintainer adds by hand: an id and a cue on every item, and a field
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for name in LIST_FIELDS:
+            data[name] = [
+                {"id": f"{name[:4].strip('_')}-{n}", "cue": f"When {name} {n} is due", "text": text}
+                for n, text in enumerate(data.get(name, []), 1)
+            ]  # fmt: skip
+        data["similar"] = [p.stem for p in files if p != path][:1]
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    edited = {path.name: path.read_text(encoding="utf-8") for path in files}
+    out = tmp_path / "out"
+    first = CliRunner().invoke(main, ["deck", "--content", str(content), "--out", str(out), "-j", "1"])
+    assert first.exit_code == 0, first.output
+
+    result = import_into(content, *pages, force=True)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("; kept ") == 3  # the page says nothing new: the files say what they said
+    for path in files:
+        assert yaml.safe_load(path.read_text(encoding="utf-8")) == yaml.safe_load(edited[path.name]), path.name
+    edited = {path.name: path.read_text(encoding="utf-8") for path in files}
+
+    reworded = tmp_path / "reworded.txt"
+    reworded.write_text(
+        (PAGES / "clean.txt").read_text(encoding="utf-8").replace("  1. ", "  1. Gently, ", 1), encoding="utf-8"
+    )
+    result = import_into(content, reworded, force=True)
+    assert result.exit_code == 0, result.output
+    assert "kept " in result.stdout and " ids and " in result.stdout and "similar from the file" in result.stdout
+    (changed,) = [p for p in files if p.read_text(encoding="utf-8") != edited[p.name]]
+    data = yaml.safe_load(changed.read_text(encoding="utf-8"))
+    assert data["steps"][0]["id"] == "step-1" and data["steps"][0]["text"].startswith("Gently, ")
+    assert all("id" in item and "cue" in item for name in LIST_FIELDS for item in data.get(name, []))
+    assert (changed.parent / (changed.name + ".bak")).read_text(encoding="utf-8") == edited[changed.name]
+    again = CliRunner().invoke(main, ["deck", "--content", str(content), "--out", str(out), "-j", "1"])
+    assert again.exit_code == 0 and "retired" not in again.output, again.output

@@ -7,6 +7,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import click
 import yaml
@@ -21,6 +22,7 @@ from exporter.importer.edit.library_file import (
     library_page_words,
     plan_library,
 )
+from exporter.importer.edit.merge import Kept, merged
 from exporter.importer.edit.targets import Target, TargetLibrary, existing_techniques, scalar_text, technique_data
 from exporter.importer.edit.yaml_text import to_yaml
 from exporter.importer.parse.headings import PageLanguage, page_languages
@@ -210,7 +212,7 @@ def _write_pages(
             )
         )
         data = technique_data(page, similar, target.technique_id if target.writes_id else None)
-        _write_technique(page, target.path, to_yaml(data), force, outcome)
+        _write_technique(page, target.path, data, force, outcome)
 
 
 def _targets(parsed: list[ParsedPage], library: TargetLibrary, outcome: _Outcome) -> dict[str, Target]:
@@ -238,15 +240,19 @@ def _targets(parsed: list[ParsedPage], library: TargetLibrary, outcome: _Outcome
     return targets
 
 
-def _write_technique(page: ParsedPage, target: Path, text: str, force: bool, outcome: _Outcome) -> None:
+def _write_technique(page: ParsedPage, target: Path, fields: dict[str, Any], force: bool, outcome: _Outcome) -> None:
     display = target.as_posix()
     counts = ", ".join(
         _count(len(page.fields.get(name, [])), noun) for name, noun in (("steps", "step"), ("warnings", "warning"))
     )
     note = f"; repaired {_count(page.repaired, 'garbled character')}" if page.repaired else ""
-    data = text.encode("utf-8")
+    data = to_yaml(fields).encode("utf-8")
+    kept = Kept()
     if target.exists():
         old = target.read_bytes()
+        if force:
+            fields, kept = merged(fields, old.decode("utf-8-sig", "replace"))
+            data = to_yaml(fields).encode("utf-8")
         if old == data:
             click.echo(f"unchanged {display} from {page.display} (already imported)")
             return
@@ -257,7 +263,10 @@ def _write_technique(page: ParsedPage, target: Path, text: str, force: bool, out
         backup = target.with_name(target.name + ".bak")
         write_bytes_atomic(backup, old)
         write_bytes_atomic(target, data)
-        click.echo(f"replaced {display} from {page.display} ({counts}{note}; the old file is kept as {backup.name})")
+        keeps = f"; {kept.describe()}" if kept.describe() else ""
+        click.echo(
+            f"replaced {display} from {page.display} ({counts}{note}{keeps}; the old file is kept as {backup.name})"
+        )
         return
     write_bytes_atomic(target, data)
     click.echo(f"wrote {display} from {page.display} ({counts}{note})")
