@@ -250,9 +250,8 @@ def _write_technique(page: ParsedPage, target: Path, fields: dict[str, Any], for
     kept = Kept()
     if target.exists():
         old = target.read_bytes()
-        if force:
-            fields, kept = merged(fields, old.decode("utf-8-sig", "replace"))
-            data = to_yaml(fields).encode("utf-8")
+        fields, kept = merged(fields, old.decode("utf-8-sig", "replace"))
+        data = to_yaml(fields).encode("utf-8")
         if old == data:
             click.echo(f"unchanged {display} from {page.display} (already imported)")
             return
