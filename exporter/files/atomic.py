@@ -81,6 +81,7 @@ def atomic_output(target: Path) -> Iterator[Path]:
         with journal_step(journal):
             if journal is not None:
                 journals.record_previous(journal, target, new_folder)
+                journals.record_written(journal, target, temporary)
             os.replace(temporary, target)
     except OSError as exc:
         temporary.unlink(missing_ok=True)

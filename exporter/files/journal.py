@@ -83,6 +83,19 @@ def record_temporary(journal: Path, temporary: Path) -> None:
     _append(journal, [["temp", "", str(temporary.absolute())]])
 
 
+def record_written(journal: Path, target: Path, new_file: Path) -> None:
+    """Note which file a build is about to rename over target (its inode, size and time survive the
+    rename): undoing puts the previous bytes back only over that file, never over a newer one
+    another build wrote since (a deck state shared by builds into two folders)."""
+    _append(journal, [["wrote", signature(new_file), str(target.absolute())]])
+
+
+def signature(path: Path) -> str:
+    """Which file this is, as a rename keeps it: inode, size and modification time."""
+    stat = os.stat(path)
+    return f"{stat.st_ino}:{stat.st_size}:{stat.st_mtime_ns}"
+
+
 def record_previous(journal: Path, target: Path, new_folder: bool) -> None:
     """Keep target's current bytes (or note its absence), once per build; inside journal_step."""
     target = target.absolute()
@@ -210,9 +223,14 @@ def _entries(manifest: Path) -> list[list[str]]:
 
 def _undo(journal: Path, entries: list[list[str]]) -> list[str]:
     failed: list[str] = []
+    written = {target: mark for kind, mark, target in entries if kind == "wrote"}
     for kind, backup, target_name in reversed(entries):
         target = Path(target_name)
         try:
+            if kind in {"kept", "new"} and _changed_since(target, written.get(target_name)):
+                if kind == "kept":
+                    _forget(journal, backup)
+                continue  # another build replaced it after this one: the newer file stays
             if kind == "kept":
                 _put_back(journal / backup, target)  # an absolute backup path stays as it is
             elif kind in {"new", "temp"}:
@@ -223,6 +241,20 @@ def _undo(journal: Path, entries: list[list[str]]) -> list[str]:
         except OSError as exc:
             failed.append(f"{target}: {describe_os_error(exc)} (its previous bytes are kept in {backup})")
     return failed
+
+
+def _changed_since(target: Path, mark: str | None) -> bool:
+    """Whether target is no longer the file this build wrote (or was about to write)."""
+    if mark is None:
+        return False  # stopped before it renamed anything over target: put back what was there
+    try:
+        return signature(target) != mark
+    except OSError:
+        return False
+
+
+def _forget(journal: Path, backup: str) -> None:
+    (journal / backup).unlink(missing_ok=True)
 
 
 def _put_back(backup: Path, target: Path) -> None:

@@ -364,3 +364,28 @@ def test_two_deck_builds_from_the_same_content_are_one_at_a_time(
     assert (content / "deck-state.json").read_bytes() == state
     code, _, stderr = run_build(content, tmp_path / "elsewhere", "titles")  # no deck: no wait
     assert code == 0, stderr
+
+
+def test_recovery_never_puts_an_older_deck_state_back_over_a_newer_one(
+    tmp_path: Path, make_content: Callable[..., Path], start: Callable[..., Build]
+) -> None:
+    """kill -9 of a build into one folder, a build into another, then a build into the first:
+    the deck state the second build committed stays, so trainees never miss a later update."""
+    steps = ["Slow the talk down.", "Name what you noticed.", "Ask what it was like."]
+    content = make_content(techniques=[technique("alpha", steps=steps)])
+    first, second = tmp_path / "first", tmp_path / "second"
+    code, _, stderr = start(content, first, "deck", 1).finish()
+    assert code == 0, stderr
+    make_content(techniques=[technique("alpha", steps=[*steps[:2], "Ask what that was like for you."])])
+    killed = start(content, first, "deck,stalling", 1)
+    killed.wait_until_stalled()
+    killed.kill_all()  # the deck and its state were replaced; the journal in first/ still holds the old ones
+    make_content(techniques=[technique("alpha", steps=[*steps[:2], "Ask what that was like for you, now."])])
+    code, _, stderr = start(content, second, "deck", 1).finish()
+    assert code == 0, stderr
+    newest = (content / "deck-state.json").read_bytes()
+    code, _, stderr = start(content, first, "deck", 1).finish()
+    assert code == 0, stderr
+    assert "Put back the previous outputs of a build that was stopped" in stderr
+    assert (content / "deck-state.json").read_bytes() == newest
+    assert (first / "deck.apkg").read_bytes() == (second / "deck.apkg").read_bytes()
