@@ -217,6 +217,9 @@ def print_summary(written: list[Written], technique_count: int, content_warnings
     for entry, path in zip(written, paths, strict=True):
         name = entry.result.name.ljust(name_width)
         click.echo(f"  {name}  {path.ljust(path_width)}  {entry.seconds:5.1f} s  {entry.result.summary}")
+    for result in results:
+        for notice in result.notices:
+            click.echo(f"{result.name}: {notice}")
     _print_writer_warnings(results)
     warning_count = content_warnings + sum(len(r.warnings) for r in results)
     click.echo(

@@ -29,6 +29,8 @@ class WriteResult:
     paths: tuple[Path, ...]
     summary: str
     warnings: tuple[str, ...] = ()
+    #: What a reader of the summary should know, not a problem (the warnings a deck update changes).
+    notices: tuple[str, ...] = ()
 
 
 Writer = Callable[["Library", Path, "BuildOptions"], WriteResult]

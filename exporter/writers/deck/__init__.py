@@ -14,7 +14,9 @@ content and state give the same bytes.
 
 from __future__ import annotations
 
+import html
 import tempfile
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -24,9 +26,9 @@ from exporter.model import Library
 from exporter.options import FIRST_MTIME, BuildOptions, release_time
 from exporter.writers import WRITERS, WriteResult
 from exporter.writers.deck.continuity import follow, refuse_another_librarys_state
-from exporter.writers.deck.identity import PHRASE_KINDS
+from exporter.writers.deck.identity import CHANGED_TAG, PHRASE_KINDS, WARNING, NoteVersion, excerpt
 from exporter.writers.deck.note_type import note_type_hash, note_type_json
-from exporter.writers.deck.notes import deck_name, esc
+from exporter.writers.deck.notes import deck_name, esc, slug
 from exporter.writers.deck.package import PackageWriter
 from exporter.writers.deck.publication import Publication, retired_deck_name, state_entry
 from exporter.writers.deck.state import DeckState, Entry, load_state, note_type_mtime, save_state
@@ -65,14 +67,17 @@ def write_deck(library: Library, out_dir: Path, options: BuildOptions) -> WriteR
     entries: dict[str, Entry] = {}
     counts: Counter[str] = Counter()
     changed: set[str] = set()
+    notices: list[str] = []
     with tempfile.TemporaryDirectory(prefix="exporter-deck-") as folder:
         package = PackageWriter(Path(folder))
         try:
             for guid, note in publication.notes():
-                package.add(guid, note)
+                package.add(guid, note, () if note.retired else (release_tag(library, note),))
                 entries[guid] = state_entry(note, previous.notes.get(guid))
-                if guid in previous.notes and previous.notes[guid].hash != note.hash:
+                if guid not in previous.notes or previous.notes[guid].hash != note.hash:
                     changed.add(note.key)
+                    if note.key.split("/")[1] == WARNING.slug and previous.notes and not note.retired:
+                        notices.append(changed_warning(library, note))
                 counts["retired" if note.retired else note.key.split("/")[1]] += 1
         except BaseException:
             package.close()
@@ -91,7 +96,21 @@ def write_deck(library: Library, out_dir: Path, options: BuildOptions) -> WriteR
         )
         save_state(state_path, state)
     summary = "; ".join(part for part in (_summary(counts), continuity.summary(changed)) if part)
-    return WriteResult("deck", (target,), summary, tuple(warnings))
+    return WriteResult("deck", (target,), summary, tuple(warnings), tuple(notices))
+
+
+def release_tag(library: Library, note: NoteVersion) -> str:
+    """The release that last changed the note, as a tag a trainee can search for: the library's
+    `edition:` when it names one, else the day of the note's change time (SOURCE_DATE_EPOCH's
+    day when it is set). Not part of the note's content: it never moves its time by itself."""
+    label = slug(library.edition) if library.edition else time.strftime("%Y-%m-%d", time.gmtime(note.mtime))
+    return f"{CHANGED_TAG}::{label}"
+
+
+def changed_warning(library: Library, note: NoteVersion) -> str:
+    technique = library.technique(note.technique)
+    answer = html.unescape(note.fields["Answer"].replace("<br>", " "))
+    return f"changed warning card: {technique.path}: {technique.title}: “{excerpt(answer, 100)}”"
 
 
 def _summary(counts: Counter[str]) -> str:

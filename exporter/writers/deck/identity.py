@@ -22,6 +22,10 @@ from typing import Any
 from exporter.model import Item, Technique
 from exporter.options import FIRST_MTIME
 
+#: Every note ships with CHANGED_TAG::<release> (`tag:exporter::changed::2027-edition` finds what a
+#: release changed); it is no part of the note's content, so it never moves the note's time.
+CHANGED_TAG = "exporter::changed"
+
 #: The model id of exporter's note type.
 MODEL_ID = 1_736_512_837_401
 

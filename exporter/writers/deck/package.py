@@ -58,10 +58,11 @@ class PackageWriter:
         #: Every deck a note is in, with its parents.
         self.decks: set[str] = set()
 
-    def add(self, guid: str, note: NoteVersion) -> None:
+    def add(self, guid: str, note: NoteVersion, extra_tags: tuple[str, ...] = ()) -> None:
+        """Add a note; extra_tags are shipped but not part of its content (they never move its time)."""
         note_id = FIRST_MTIME * 1000 + 2 * self.count
         fields = "\x1f".join(note.fields.get(name, "") for name in FIELDS)
-        tags = " " + " ".join(note.tags) + " "
+        tags = " " + " ".join(sorted({*note.tags, *extra_tags})) + " "
         header = note.fields["Header"]
         row = (note_id, guid, MODEL_ID, note.mtime, tags, fields, header, first_field_checksum(header))
         self.connection.execute(NOTE_SQL, row)

@@ -31,7 +31,16 @@ from typing import Any
 from exporter.errors import ExporterError
 from exporter.files.atomic import write_bytes_atomic
 from exporter.options import FIRST_MTIME, MAX_MTIME, release_time
-from exporter.writers.deck.identity import FIELDS, MODEL_ID, NoteVersion, content_hash, excerpt, note_guid, text_print
+from exporter.writers.deck.identity import (
+    CHANGED_TAG,
+    FIELDS,
+    MODEL_ID,
+    NoteVersion,
+    content_hash,
+    excerpt,
+    note_guid,
+    text_print,
+)
 
 STATE_FORMAT = 2
 #: Format 1 (exporter 0.1) kept every field of every note; it is read and rewritten as format 2.
@@ -325,7 +334,7 @@ def _read_collection(database: Path) -> DeckState:
         connection.close()
     notes: dict[str, Entry] = {}
     for guid, mtime, tags, flds, deck_id in rows:
-        tag_tuple = tuple(sorted(tags.split()))
+        tag_tuple = tuple(sorted(tag for tag in tags.split() if not tag.startswith(CHANGED_TAG + "::")))
         values = flds.split("\x1f")
         if len(values) != len(FIELDS):
             raise ValueError(f"note {guid} has {len(values)} fields, not {len(FIELDS)}")

@@ -228,7 +228,9 @@ def test_step_note_fields_tags_and_deck(scenario: Scenario) -> None:
     assert "Previous step" in note["Context"] and "Halt what you were doing" in note["Context"]
     assert note["Answer"].startswith("Name openly what you may have added")  # after the edit
     assert note["StepMap"].count("<li") == 7 and note["StepMap"].count("xc-current") == 1
-    assert sorted(note.tags) == sorted([SEED, "step", "problem-processing", "interpersonal"])
+    assert sorted(note.tags) == sorted(
+        [SEED, "step", "problem-processing", "interpersonal", "exporter::changed::test-edition-1"]
+    )
     deck = scenario.col.decks.name(note.cards()[0].did)
     assert deck == "Test Library::Problem processing::Repair of Therapeutic Rupture"
     first = note_by_key(scenario.col, f"{SEED}/step/notice")

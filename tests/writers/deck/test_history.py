@@ -164,3 +164,38 @@ def test_a_whole_new_text_in_the_same_place_is_said_and_can_be_told_apart(
     assert after[other] == before[STEPS[2]]  # a rewrite in place keeps the history, as before
     assert "steps[2]: “Offer a grounding exercise before going on.” took over the card of" in output
     assert "id: offer-grounding-exercise" in output
+
+
+def test_what_a_release_changed_carries_its_tag_and_changed_warnings_are_listed(tmp_path: Path) -> None:
+    library = {**LIBRARY, "edition": "Spring 2026"}
+    content = write_content(tmp_path, library=library, techniques=[alpha()])
+    out = tmp_path / "out"
+    col = Collection(str(tmp_path / "collection.anki2"))
+    try:
+        package, _ = deck(content, out)
+        import_deck(col, package)
+        answer_every_card(col)
+        before = history(col)
+        assert len(col.find_notes("tag:exporter::changed::spring-2026")) == 10
+
+        changed = "Do not fill the silence yourself — because the client loses the chance to find the words."
+        write_content(
+            tmp_path, library={**library, "edition": "Autumn 2026"}, techniques=[alpha(warnings=[changed, WARNINGS[1]])]
+        )
+        package, output = deck(content, out)
+        notices = [line for line in output.splitlines() if line.startswith("deck: changed warning card: ")]
+        assert notices == [
+            f"deck: changed warning card: {content}/techniques/alpha.yaml: Staying With Silence: “{changed}”"
+        ]
+        log = import_deck(col, package)
+        assert counts(log) == {"new": 0, "updated": 1, "conflicting": 0}
+        (tagged,) = col.find_notes("tag:exporter::changed::autumn-2026")
+        assert html.unescape(col.get_note(tagged)["Answer"]) == changed
+        assert_history_followed(before, history(col), renamed={changed: WARNINGS[0]})
+        assert counts(import_deck(col, package)) == {
+            "new": 0,
+            "updated": 0,
+            "conflicting": 0,
+        }  # no card frozen, none re-keyed
+    finally:
+        col.close()
