@@ -9,15 +9,17 @@ date, a new item starts with none, no item has another item's history, nothing i
 from __future__ import annotations
 
 import html
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from anki.collection import Collection
 from anki.scheduler.v3 import CardAnswer
 from click.testing import CliRunner
-from conftest import LIBRARY, technique, write_content
+from conftest import BUNDLED_CONTENT, FIXTURES, LIBRARY, technique, write_content
 from test_deck import counts, import_deck
 
 from exporter.cli import main
@@ -52,9 +54,13 @@ def deck(content: Path, out: Path) -> tuple[Path, str]:
     return out / "deck.apkg", result.output
 
 
-def answer_every_card(col: Collection) -> None:
+def answer_every_card(col: Collection, deck_name: str = LIBRARY["title"]) -> None:
     """Study the whole deck once, as a trainee would: every new card answered Easy (it leaves the queue at once)."""
-    col.decks.select(col.decks.id_for_name(LIBRARY["title"]))
+    deck_id = col.decks.id_for_name(deck_name)
+    config = col.decks.config_dict_for_deck_id(deck_id)
+    config["new"]["perDay"] = 9999  # all of them today, not Anki's 20
+    col.decks.save(config)
+    col.decks.select(deck_id)
     for _ in range(200):
         queued = col.sched.get_queued_cards(fetch_limit=1).cards
         if not queued:
@@ -199,3 +205,41 @@ def test_what_a_release_changed_carries_its_tag_and_changed_warnings_are_listed(
         }  # no card frozen, none re-keyed
     finally:
         col.close()
+
+
+@pytest.mark.parametrize("release", ["deck-v1", "deck-v2"])
+def test_todays_bundled_deck_upgrades_every_earlier_release_keeping_every_review(tmp_path: Path, release: str) -> None:
+    """Trainees hold the deck of each earlier release (tests/fixtures/deck-v*): today's deck of the
+    same content updates it in place, with no duplicate, one note type, and every review kept."""
+    fixture = FIXTURES / release
+    col = Collection(str(tmp_path / "trainee.anki2"))
+    try:
+        first = import_deck(col, fixture / "deck.apkg")
+        notes = len(first.new)
+        library_title = yaml.safe_load((BUNDLED_CONTENT / "library.yaml").read_text(encoding="utf-8"))["title"]
+        answer_every_card(col, library_title)
+        before = {cid: scheduling(col, cid) for cid in col.find_cards("")}
+        assert all(entry[0] == 1 for entry in before.values()) and len(before) == notes
+
+        content = tmp_path / "content"
+        shutil.copytree(BUNDLED_CONTENT, content)
+        shutil.copy(fixture / "deck-state.json", content / "deck-state.json")
+        package, output = deck(content, tmp_path / "out")
+        log = import_deck(col, package)
+        assert log.new == [] and log.conflicting == [] and "retired" not in output
+        ours = [nt.name for nt in col.models.all_names_and_ids() if "Exporter" in nt.name or nt.id == identity.MODEL_ID]
+        assert ours == ["Exporter technique card"]  # one note type, no "+" copy
+        assert {cid: scheduling(col, cid) for cid in before} == before
+        assert col.note_count() == notes
+        updated = [col.get_note(entry.id.nid) for entry in log.updated]
+        assert all(note["My notes"] == "" for note in updated)  # the trainee's field ships empty
+        # The first release's cards asked other questions; the last release's are today's, unchanged.
+        assert len(updated) == (notes if release == "deck-v1" else 0)
+        assert counts(import_deck(col, package)) == {"new": 0, "updated": 0, "conflicting": 0}
+    finally:
+        col.close()
+
+
+def scheduling(col: Collection, card_id: int) -> tuple[int, int, int, int]:
+    card = col.get_card(card_id)
+    return col.db.scalar("select count() from revlog where cid = ?", card_id), card.due, card.ivl, card.nid
