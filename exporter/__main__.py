@@ -22,7 +22,8 @@ def _stop_while_starting(signum: int, frame: FrameType | None) -> None:
 
 def main() -> None:
     for signum in _STARTING_SIGNALS:
-        _signal.signal(signum, _stop_while_starting)
+        if _signal.getsignal(signum) != _signal.SIG_IGN:  # nohup's ignored hang-up stays ignored
+            _signal.signal(signum, _stop_while_starting)
     from exporter.cli import main as command
     from exporter.files.signals import install_stop_handlers
 

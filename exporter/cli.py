@@ -7,6 +7,7 @@ from the one table of writers (exporter.writers.WRITERS).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,22 @@ F = Callable[..., Any]
 
 CONTENT_HELP = "Folder with library.yaml and techniques/."
 OUT_HELP = "Folder the outputs are written to."
+
+
+#: A printer further off than this needs fixing, not an offset (and nan, inf or 1e308 is a typo).
+MAX_BACK_OFFSET_MM = 20.0
+
+
+def _back_offset(ctx: click.Context, param: click.Parameter, value: tuple[float, float]) -> tuple[float, float]:
+    if not all(math.isfinite(v) and abs(v) <= MAX_BACK_OFFSET_MM for v in value):
+        shown = " ".join(f"{v:g}" for v in value)
+        raise click.BadParameter(
+            f"{shown}: each offset must be a number of millimetres between -{MAX_BACK_OFFSET_MM:g} and "
+            f"{MAX_BACK_OFFSET_MM:g} (print the calibration sheet with --calibration to measure it)",
+            ctx,
+            param,
+        )
+    return value
 
 
 def _out_folder(ctx: click.Context, param: click.Parameter, value: str) -> Path:
@@ -88,6 +105,7 @@ def output_options(function: F) -> F:
             type=float,
             default=(0.0, 0.0),
             metavar="X_MM Y_MM",
+            callback=_back_offset,
             help="Shift card backs by this much (mm) for printers that misalign duplex pages.",
         ),
         click.option("--calibration", is_flag=True, help="Add a duplex calibration sheet to the pocket cards."),

@@ -27,7 +27,8 @@ class Problem:
 
     def __str__(self) -> str:
         prefix = "warning: " if self.severity == "warning" else ""
-        return f"{self.path}:{self.line}: {self.field}: {prefix}{self.message}"
+        path = self.path if self.path.isprintable() else repr(self.path)[1:-1]
+        return f"{path}:{self.line}: {self.field}: {prefix}{self.message}"
 
 
 class ExporterError(click.ClickException):

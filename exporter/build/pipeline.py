@@ -184,6 +184,8 @@ def remove_stale_outputs(out_dir: Path, results: list[WriteResult]) -> list[Path
         folders = {path.parent for path in result.paths}
         if len(folders) != 1 or (folder := folders.pop()) == out_dir or folder.parent != out_dir:
             continue  # only a subfolder of --out that holds nothing but this writer's files
+        if folder.is_symlink() or not folder.resolve().is_relative_to(out_dir.resolve()):
+            continue  # a link to a folder elsewhere: its files are not this build's to delete
         produced = {path.name for path in result.paths}
         suffixes = {path.suffix for path in result.paths}
         for path in sorted(folder.iterdir()):

@@ -42,6 +42,26 @@ def technique_files(technique_dir: Path) -> list[Path]:
     )
 
 
+FOLDER_INSIDE = "a folder: technique files inside folders are not read; move them up"
+
+
+def _folders_inside(technique_dir: Path) -> list[Problem]:
+    """A folder inside techniques/ is not read: say so, rather than lose its techniques quietly."""
+    if not technique_dir.is_dir():
+        return []
+    return [
+        Problem(
+            display_path(path),
+            0,
+            "techniques",
+            "a folder: technique files inside folders are not read; move them up",
+            "warning",
+        )
+        for path in sorted(technique_dir.iterdir())
+        if path.is_dir() and not path.name.startswith(".") and technique_files(path)
+    ]
+
+
 def read_library(content_dir: Path, strict: bool = False, learning: bool = False) -> tuple[Library, list[Problem]]:
     """Load and check everything under content_dir; raise ContentError listing every problem.
 
@@ -75,6 +95,7 @@ def check_library(content_dir: Path) -> tuple[Library | None, list[Problem]]:
     problems += header_problems
 
     technique_dir = content_dir / "techniques"
+    problems += _folders_inside(technique_dir)
     files = technique_files(technique_dir)
     if not files:
         problems.append(Problem(display_path(technique_dir), 0, "techniques", "no technique files (*.yaml) found"))

@@ -65,6 +65,7 @@ def atomic_output(target: Path) -> Iterator[Path]:
     """
     journal = current_journal()
     new_folder = not target.parent.exists()
+    existed = target.exists()
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         with journal_step(journal):
@@ -85,7 +86,8 @@ def atomic_output(target: Path) -> Iterator[Path]:
             os.replace(temporary, target)
     except OSError as exc:
         temporary.unlink(missing_ok=True)
-        raise ExporterError(f"{target}: cannot write: {describe_os_error(exc)}; the previous file was kept") from exc
+        kept = "; the previous file was kept" if existed else "; nothing was written"
+        raise ExporterError(f"{target}: cannot write: {describe_os_error(exc)}{kept}") from exc
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise

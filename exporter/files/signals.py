@@ -49,6 +49,8 @@ def install_stop_handlers() -> dict[int, object]:
     _State.held = None
     previous: dict[int, object] = {}
     for signum in STOP_SIGNALS:
+        if signal.getsignal(signum) is signal.SIG_IGN and signum != signal.SIGINT:
+            continue  # `nohup exporter build &`: whoever started us asked for the hang-up to be ignored
         previous[signum] = signal.signal(signum, _on_stop_signal)
     return previous
 

@@ -248,6 +248,11 @@ def _write_technique(page: ParsedPage, target: Path, fields: dict[str, Any], for
     note = f"; repaired {_count(page.repaired, 'garbled character')}" if page.repaired else ""
     data = to_yaml(fields).encode("utf-8")
     kept = Kept()
+    if target.exists() and not target.is_file():
+        what = "a folder" if target.is_dir() else "not a regular file (a device, a pipe or a socket)"
+        click.echo(f"{display}: {what} has the technique file's name; nothing was written there", err=True)
+        outcome.failed.append(page.display)
+        return
     if target.exists():
         old = target.read_bytes()
         fields, kept = merged(fields, old.decode("utf-8-sig", "replace"))

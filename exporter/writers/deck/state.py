@@ -43,6 +43,8 @@ from exporter.writers.deck.identity import (
 )
 
 STATE_FORMAT = 2
+#: About 2 KB per technique: 10,000 techniques stay far below this (a bigger file is not a state).
+MAX_STATE_BYTES = 200_000_000
 #: Format 1 (exporter 0.1) kept every field of every note; it is read and rewritten as format 2.
 OLD_FORMATS = (1,)
 
@@ -146,6 +148,10 @@ def load_state(path: Path, previous_deck: Path, clock: Callable[[], int] | None 
         when = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(epoch))
         started = FRESH_HELP.format(path=path, deck=previous_deck, when=when)
         return DeckState(epoch=epoch, note_type_mtime=epoch, started=started)
+    if not path.is_file() or path.stat().st_size > MAX_STATE_BYTES:
+        what = "is not a regular file" if not path.is_file() else f"is over {MAX_STATE_BYTES // 1_000_000} MB"
+        help_text = DAMAGED_HELP.format(path=path, deck=previous_deck)
+        raise ExporterError(f"{path}: the deck state file {what}, so it was not read. {help_text}")
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
         return parse_state(raw)

@@ -1,0 +1,110 @@
+"""Round two of "nothing lost": the folders around a build, odd files where exporter expects its
+own, numbers no printer means, and a hang-up that `nohup` asked to ignore."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from conftest import FIXTURES, technique, write_content
+
+from exporter.cli import main
+
+
+def run(*args: str | Path) -> Result:
+    return CliRunner().invoke(main, [str(arg) for arg in args])
+
+
+def test_a_symlinked_handouts_folder_never_loses_files_outside_out(tmp_path: Path) -> None:
+    content = write_content(tmp_path, techniques=[technique("alpha"), technique("beta")])
+    elsewhere = tmp_path / "shared-drive"
+    elsewhere.mkdir()
+    (elsewhere / "someone-elses.pdf").write_bytes(b"%PDF-1.4 not exporter's")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "handouts").symlink_to(elsewhere, target_is_directory=True)
+    result = run("handouts", "--content", content, "--out", out, "-j", "1")
+    assert result.exit_code == 0, result.output
+    assert (elsewhere / "someone-elses.pdf").read_bytes() == b"%PDF-1.4 not exporter's"
+
+
+@pytest.mark.parametrize("offset", [["nan", "0"], ["inf", "0"], ["0", "1e308"], ["0", "-25"]])
+def test_a_back_offset_no_printer_means_is_a_usage_error(tmp_path: Path, offset: list[str]) -> None:
+    content = write_content(tmp_path, techniques=[technique("alpha")])
+    out = tmp_path / "out"
+    assert run("cards", "--content", content, "--out", out, "-j", "1").exit_code == 0
+    before = (out / "pocket-cards.pdf").read_bytes()
+    result = run("cards", "--content", content, "--out", out, "--back-offset", *offset)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "each offset must be a number of millimetres between -20 and 20" in result.output
+    assert (out / "pocket-cards.pdf").read_bytes() == before
+
+
+@pytest.mark.parametrize("kind", ["fifo", "zeros", "folder"])
+def test_a_deck_state_that_is_no_regular_file_is_refused_without_reading_it(tmp_path: Path, kind: str) -> None:
+    content = write_content(tmp_path, techniques=[technique("alpha")])
+    state = content / "deck-state.json"
+    if kind == "fifo":
+        os.mkfifo(state)
+    elif kind == "zeros":
+        state.symlink_to("/dev/zero")
+    else:
+        state.mkdir()
+    args = [sys.executable, "-m", "exporter", "deck", "--content", str(content), "--out", str(tmp_path / "out")]
+    completed = subprocess.run(args, capture_output=True, text=True, timeout=60)  # a hang fails here
+    assert completed.returncode == 1 and "Traceback" not in completed.stderr
+    assert "the deck state file is not a regular file, so it was not read" in completed.stderr
+    assert not (tmp_path / "out" / "deck.apkg").exists()
+
+
+def test_an_import_onto_a_folder_with_the_technique_files_name_is_one_line(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    assert run("import", FIXTURES / "pages" / "clean.txt", "--content", content).exit_code == 0
+    target = content / "techniques" / "grounding-through-the-senses.yaml"
+    target.unlink()
+    target.mkdir()
+    result = run("import", FIXTURES / "pages" / "clean.txt", "--content", content, "--force")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{target.as_posix()}: a folder has the technique file's name; nothing was written there" in result.output
+    assert target.is_dir()
+
+
+def test_a_folder_inside_techniques_is_said_not_silently_skipped(tmp_path: Path) -> None:
+    content = write_content(tmp_path, techniques=[technique("alpha")])
+    (content / "techniques" / "drafts").mkdir()
+    (content / "techniques" / "drafts" / "beta.yaml").write_text("title: Beta\n", encoding="utf-8")
+    result = run("validate", "--content", content)
+    assert result.exit_code == 0
+    assert (
+        f"{content}/techniques/drafts:0: techniques: warning: a folder: technique files inside folders" in result.output
+    )
+    assert run("validate", "--content", content, "--strict").exit_code == 1
+
+
+def test_a_newline_in_a_file_name_keeps_every_problem_on_one_line(tmp_path: Path) -> None:
+    content = write_content(tmp_path, techniques=[technique("alpha")])
+    (content / "techniques" / "bad\nname.yaml").write_text("title: [unclosed\n", encoding="utf-8")
+    result = run("validate", "--content", content)
+    assert result.exit_code == 1
+    assert all(line.startswith((str(content), "Error:")) for line in result.output.splitlines()), result.output
+    assert "bad\\nname.yaml" in result.output
+
+
+def test_nohup_keeps_the_build_going_through_a_hang_up(tmp_path: Path) -> None:
+    content = write_content(tmp_path, techniques=[technique("alpha")])
+    code = (
+        "import os, signal, sys; signal.signal(signal.SIGHUP, signal.SIG_IGN); "
+        "from exporter.files.signals import install_stop_handlers; install_stop_handlers(); "
+        "os.kill(os.getpid(), signal.SIGHUP); "
+        "from exporter.__main__ import main; sys.argv = ['exporter', 'handbook', '--content', sys.argv[1], "
+        "'--out', sys.argv[2]]; main()"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", code, str(content), str(tmp_path / "out")], capture_output=True, text=True, timeout=120
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert (tmp_path / "out" / "handbook.pdf").stat().st_size > 0
