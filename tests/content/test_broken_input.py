@@ -258,8 +258,9 @@ def test_a_file_name_with_a_newline_cannot_become_an_id(tmp_path: Path, monkeypa
     result = run(tmp_path, monkeypatch, "validate")
     assert result.exit_code == 1
     lines = result.output.splitlines()
-    assert "id: the file name 'evil<U+000A>' is not a valid id" in lines[1]  # the path itself has the newline
-    assert len(lines) == 3
+    assert "evil\\n.yaml:" in lines[0]  # the path's newline is shown escaped: one problem, one line
+    assert "id: the file name 'evil<U+000A>' is not a valid id" in lines[0]
+    assert len(lines) == 2
 
 
 def test_a_key_with_control_characters_is_shown_escaped_on_one_line(
