@@ -243,9 +243,9 @@ def _targets(parsed: list[ParsedPage], library: TargetLibrary, outcome: _Outcome
 def _write_technique(page: ParsedPage, target: Path, fields: dict[str, Any], force: bool, outcome: _Outcome) -> None:
     display = target.as_posix()
     counts = ", ".join(
-        _count(len(page.fields.get(name, [])), noun) for name, noun in (("steps", "step"), ("warnings", "warning"))
+        counted(len(page.fields.get(name, [])), noun) for name, noun in (("steps", "step"), ("warnings", "warning"))
     )
-    note = f"; repaired {_count(page.repaired, 'garbled character')}" if page.repaired else ""
+    note = f"; repaired {counted(page.repaired, 'garbled character')}" if page.repaired else ""
     data = to_yaml(fields).encode("utf-8")
     kept = Kept()
     if target.exists() and not target.is_file():
@@ -282,10 +282,6 @@ def _why_kept(page: ParsedPage, old: bytes) -> str:
     if old_title and old_title.casefold() != page.title.casefold():
         return f"that file holds another technique ('{old_title}')"
     return "the file exists and differs from the page"
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _echo_problems(problems: list[Problem]) -> None:
