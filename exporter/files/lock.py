@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -31,16 +32,20 @@ HELD_ENV = "EXPORTER_BUILD_LOCKS"
 
 OUT_BUSY = "is writing to this folder; wait for it to finish, or build into another --out"
 STATE_BUSY = "is updating the deck state in this folder; wait for it to finish, then build again"
+#: Imports into one library wait their turn (a script may start several): at most this long.
+IMPORT_WAIT_SECONDS = 120.0
+IMPORT_BUSY = f"has been writing to this content folder for over {IMPORT_WAIT_SECONDS:g} s; try again later"
 
 
 @contextlib.contextmanager
-def build_lock(folder: Path, busy: str = OUT_BUSY) -> Iterator[None]:
-    """Hold folder's lock for the block, or refuse with who holds it (busy says what they do)."""
+def build_lock(folder: Path, busy: str = OUT_BUSY, wait_seconds: float = 0.0) -> Iterator[None]:
+    """Hold folder's lock for the block, waiting up to wait_seconds for it, or refuse with who
+    holds it (busy says what they do)."""
     if fcntl is None:
         yield
         return
     path = folder / LOCK_NAME
-    descriptor = _acquire(path, busy)
+    descriptor = _acquire(path, busy, time.monotonic() + wait_seconds)
     held = os.environ.get(HELD_ENV, "")
     os.environ[HELD_ENV] = os.pathsep.join(filter(None, [held, str(path.absolute())]))
     try:
@@ -60,7 +65,7 @@ def remove_held_lock_files() -> None:
             Path(name).unlink()
 
 
-def _acquire(path: Path, busy: str) -> int:
+def _acquire(path: Path, busy: str, deadline: float) -> int:
     while True:
         try:
             descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -71,6 +76,9 @@ def _acquire(path: Path, busy: str) -> int:
         except BlockingIOError:
             holder = _holder(descriptor)
             os.close(descriptor)
+            if time.monotonic() < deadline:
+                time.sleep(0.05)
+                continue
             raise ExporterError(f"{path.parent}: another exporter build{holder} {busy}") from None
         except OSError:  # a network share without locks: build unguarded rather than not at all
             return descriptor

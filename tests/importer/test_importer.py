@@ -5,6 +5,8 @@ from __future__ import annotations
 import codecs
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -912,3 +914,26 @@ def test_import_force_keeps_the_ids_cues_and_fields_a_maintainer_added(tmp_path:
     assert (changed.parent / (changed.name + ".bak")).read_text(encoding="utf-8") == edited[changed.name]
     again = CliRunner().invoke(main, ["deck", "--content", str(content), "--out", str(out), "-j", "1"])
     assert again.exit_code == 0 and "retired" not in again.output, again.output
+
+
+def test_two_imports_into_one_library_at_once_keep_both_changes(tmp_path: Path) -> None:
+    """They take turns on the content folder's lock: no import loses the other's library.yaml change."""
+    pages = [PAGES / "clean.txt", PAGES / "seed-like.txt"]
+    for round_number in range(8):  # without the lock, about one round in five lost a change
+        content = tmp_path / f"round-{round_number}" / "content"
+        runs = [
+            subprocess.Popen(
+                [sys.executable, "-m", "exporter", "import", str(page), "--content", str(content)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for page in pages
+        ]
+        for run_ in runs:
+            _, stderr = run_.communicate(timeout=120)
+            assert run_.returncode == 0, stderr
+        library, _ = read_library(content)
+        assert len(library.techniques) == 2
+        assert {c.name for c in library.categories} >= {c for t in library.techniques for c in t.categories}
+        assert not (content / ".exporter-lock").exists()

@@ -3,6 +3,7 @@ written, one line per page and every problem as path:line: field: message."""
 
 from __future__ import annotations
 
+import contextlib
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
@@ -13,8 +14,9 @@ import click
 import yaml
 
 from exporter.content.yaml_nodes import parse_yaml
-from exporter.errors import ExporterError, Problem, errors_only
+from exporter.errors import ExporterError, Problem, describe_os_error, errors_only
 from exporter.files.atomic import write_bytes_atomic
+from exporter.files.lock import IMPORT_BUSY, IMPORT_WAIT_SECONDS, build_lock
 from exporter.importer.edit.library_file import (
     LibraryPlan,
     PageAdditions,
@@ -89,8 +91,17 @@ def run_import(paths: list[Path], into_dir: Path, force: bool, language: str | N
         _echo_problems(glyph_warnings(page))
         parsed.append(page)
     if parsed:
-        _write_pages(parsed, given or _library_language(parsed, languages), into_dir, force, outcome)
+        with _content_folder_lock(into_dir):  # imports into one library take turns
+            _write_pages(parsed, given or _library_language(parsed, languages), into_dir, force, outcome)
     _finish(outcome)
+
+
+def _content_folder_lock(into_dir: Path) -> contextlib.AbstractContextManager[None]:
+    try:
+        into_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ExporterError(f"{into_dir}: cannot create the content folder: {describe_os_error(exc)}") from exc
+    return build_lock(into_dir, IMPORT_BUSY, IMPORT_WAIT_SECONDS)
 
 
 def _language_named(languages: tuple[PageLanguage, ...], code: str) -> PageLanguage:
