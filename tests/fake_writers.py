@@ -7,6 +7,7 @@ worker processes are forked, so they see the same registration.
 from __future__ import annotations
 
 import os
+import signal
 import time
 from pathlib import Path
 
@@ -26,6 +27,7 @@ FAKE_WRITERS = {
     "stalling": WriterSpec("fake_writers:write_stalling"),
     "stalling-too": WriterSpec("fake_writers:write_stalling_too"),
     "replace-then-stall": WriterSpec("fake_writers:write_replace_then_stall"),
+    "oom-killed": WriterSpec("fake_writers:write_then_get_killed"),
 }
 
 
@@ -94,6 +96,14 @@ def write_replace_then_stall(library: Library, out_dir: Path, options: BuildOpti
     with atomic_output(out_dir / "replaced.txt") as temporary:
         temporary.write_text("written by the build that is stopped", encoding="utf-8")
     return _stall("late.txt", out_dir)
+
+
+def write_then_get_killed(library: Library, out_dir: Path, options: BuildOptions) -> WriteResult:
+    """Replaces killed.txt, then dies as the OOM killer would end it (SIGKILL, no clean-up)."""
+    with atomic_output(out_dir / "killed.txt") as temporary:
+        temporary.write_text("written by a worker that was then killed", encoding="utf-8")
+    os.kill(os.getpid(), signal.SIGKILL)
+    raise AssertionError("unreachable")
 
 
 def _stall(name: str, out_dir: Path) -> WriteResult:

@@ -19,10 +19,12 @@ import signal
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn, Protocol
 
+from exporter.errors import ExporterError
 from exporter.files import signals as stopping
 from exporter.files.journal import current_journal, roll_back
 from exporter.files.lock import remove_held_lock_files
@@ -164,6 +166,12 @@ def _run_in_processes(
                 results[task.name] = outcome
                 progress.finished(task.name)
             progress.refresh()
+    except BrokenProcessPool as exc:  # a worker was killed from outside (the OOM killer, kill -9)
+        _stop_workers(executor, set(multiprocessing.active_children()) - earlier_children)
+        raise ExporterError(
+            "a worker process building the outputs was killed from outside (often: the machine ran out of "
+            "memory); build again, with --jobs 1 to use less memory"
+        ) from exc
     except BaseException:
         _stop_workers(executor, set(multiprocessing.active_children()) - earlier_children)
         raise

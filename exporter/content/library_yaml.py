@@ -107,6 +107,25 @@ def read_library_header(path: Path) -> tuple[LibraryHeader | None, list[Problem]
     return header, check.problems
 
 
+def _read_colour(check: FieldChecker, entry: Node, where: str) -> str | None:
+    """A category's colour as #rrggbb, or None (the default) after saying what is wrong."""
+    assert isinstance(entry.value, dict) and entry.key_lines is not None
+    node = entry.value.get("colour")
+    line = entry.key_lines.get("colour", entry.line)
+    if node is None:
+        return None
+    if node.kind == "null":  # `colour: #b5651d` without quotes: YAML reads a comment
+        check.error(line, where + ".colour", 'empty: a # outside quotes starts a comment; write colour: "#4a6fa5"')
+        return None
+    if isinstance(node.value, str) and COLOUR_PATTERN.fullmatch(node.value.strip()):
+        return node.value.strip()
+    shown = node.value if isinstance(node.value, str) else "a list or mapping"
+    check.error(
+        line, where + ".colour", f"'{shown}' is not a colour like \"#4a6fa5\" (# and six hex digits, in quotes)"
+    )
+    return None
+
+
 def _check_anki_field_names(check: FieldChecker, node: Node | None, language: str, overrides: Overrides) -> None:
     """A label that names a field of the Anki cards must be a name Anki accepts, and unique."""
     problems = anki_field_name_problems(labels_for(language, overrides), {key for key, _ in overrides})
@@ -173,12 +192,7 @@ def _read_categories(check: FieldChecker, node: Node | None, misspelt: bool) -> 
             continue
         name = check.text(entry.value["name"], where + ".name", entry.line, MAX_TITLE_CHARS)
         icon = check.text(entry.value.get("icon"), where + ".icon", entry.line, 16, required=False) or ""
-        colour = check.text(entry.value.get("colour"), where + ".colour", entry.line, 7, required=False)
-        if colour is not None and not COLOUR_PATTERN.fullmatch(colour):
-            check.error(
-                entry.key_lines.get("colour", entry.line), where + ".colour", f"'{colour}' is not a colour like #4a6fa5"
-            )
-            colour = None
+        colour = _read_colour(check, entry, where)
         if name is None:
             continue
         if any(c.name == name for c in categories):

@@ -108,3 +108,39 @@ def test_nohup_keeps_the_build_going_through_a_hang_up(tmp_path: Path) -> None:
     )
     assert completed.returncode == 0, completed.stderr
     assert (tmp_path / "out" / "handbook.pdf").stat().st_size > 0
+
+
+@pytest.mark.usefixtures("fakes")
+def test_a_worker_killed_from_outside_is_one_line_and_the_build_is_undone(tmp_path: Path) -> None:
+    content = write_content(tmp_path, techniques=[technique("alpha")])
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "killed.txt").write_text("from the last good build", encoding="utf-8")
+    result = run("build", "--content", content, "--out", out, "--only", "titles,oom-killed", "--jobs", "2")
+    assert result.exit_code == 1 and "Traceback" not in result.output and "BrokenProcessPool" not in result.output
+    assert "a worker process building the outputs was killed from outside" in result.output
+    assert (out / "killed.txt").read_text(encoding="utf-8") == "from the last good build"
+    assert sorted(p.name for p in out.iterdir()) == ["killed.txt"]
+
+
+def test_a_full_temporary_folder_while_the_deck_is_built_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    from exporter.writers.deck import package
+
+    content = write_content(tmp_path, techniques=[technique("alpha")])
+    out = tmp_path / "out"
+    assert run("deck", "--content", content, "--out", out, "-j", "1").exit_code == 0
+    before = (out / "deck.apkg").read_bytes(), (content / "deck-state.json").read_bytes()
+
+    def full(*args: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(package.PackageWriter, "add", full)
+    write_content(tmp_path, techniques=[technique("alpha", steps=["A new first step", "A second"])])
+    result = run("deck", "--content", content, "--out", out, "-j", "1")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "cannot build the deck in the temporary folder" in result.output and "set TMPDIR" in result.output
+    assert ((out / "deck.apkg").read_bytes(), (content / "deck-state.json").read_bytes()) == before

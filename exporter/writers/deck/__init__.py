@@ -15,11 +15,13 @@ content and state give the same bytes.
 from __future__ import annotations
 
 import html
+import sqlite3
 import tempfile
 import time
 from collections import Counter
 from pathlib import Path
 
+from exporter.errors import ExporterError
 from exporter.files.atomic import atomic_output
 from exporter.labels import Labels
 from exporter.model import Library
@@ -68,25 +70,31 @@ def write_deck(library: Library, out_dir: Path, options: BuildOptions) -> WriteR
     counts: Counter[str] = Counter()
     changed: set[str] = set()
     notices: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="exporter-deck-") as folder:
-        package = PackageWriter(Path(folder))
-        try:
-            for guid, note in publication.notes():
-                package.add(guid, note, () if note.retired else (release_tag(library, note),))
-                entries[guid] = state_entry(note, previous.notes.get(guid))
-                if guid not in previous.notes or previous.notes[guid].hash != note.hash:
-                    changed.add(note.key)
-                    if note.key.split("/")[1] == WARNING.slug and previous.notes and not note.retired:
-                        notices.append(changed_warning(library, note))
-                counts["retired" if note.retired else note.key.split("/")[1]] += 1
-        except BaseException:
-            package.close()
-            raise
-        type_hash = note_type_hash(labels)
-        model_mtime = note_type_mtime(previous, type_hash, release)
-        package.finish(deck_descriptions(library, labels), note_type_json(model_mtime, labels))
-        with atomic_output(target) as temporary:
-            package.write_zip(temporary)
+    try:
+        with tempfile.TemporaryDirectory(prefix="exporter-deck-") as folder:
+            package = PackageWriter(Path(folder))
+            try:
+                for guid, note in publication.notes():
+                    package.add(guid, note, () if note.retired else (release_tag(library, note),))
+                    entries[guid] = state_entry(note, previous.notes.get(guid))
+                    if guid not in previous.notes or previous.notes[guid].hash != note.hash:
+                        changed.add(note.key)
+                        if note.key.split("/")[1] == WARNING.slug and previous.notes and not note.retired:
+                            notices.append(changed_warning(library, note))
+                    counts["retired" if note.retired else note.key.split("/")[1]] += 1
+            except BaseException:
+                package.close()
+                raise
+            type_hash = note_type_hash(labels)
+            model_mtime = note_type_mtime(previous, type_hash, release)
+            package.finish(deck_descriptions(library, labels), note_type_json(model_mtime, labels))
+            with atomic_output(target) as temporary:
+                package.write_zip(temporary)
+    except (sqlite3.Error, OSError) as exc:  # the temporary folder (TMPDIR) is full or unusable
+        raise ExporterError(
+            f"{target}: cannot build the deck in the temporary folder {tempfile.gettempdir()}: {exc}; "
+            "free some room there, or set TMPDIR to a folder with room, and build again"
+        ) from exc
     if state_path is not None:
         state = DeckState(
             notes={**entries, **publication.untouched},
