@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 import time
 from dataclasses import replace
@@ -144,10 +145,15 @@ def run_build(
         _recover_interrupted_build(out_dir)
         written = _write_outputs(names, library, out_dir, options, jobs, quiet)
     results = [w.result for w in written]
-    if not quiet:
-        print_summary(written, len(library.techniques), len(warnings), time.perf_counter() - started)
-    else:
-        _print_writer_warnings(results)
+    try:
+        if not quiet:
+            print_summary(written, len(library.techniques), len(warnings), time.perf_counter() - started)
+        else:
+            _print_writer_warnings(results)
+    except BrokenPipeError:  # `exporter build | head -1`: the reader left, the outputs are all written
+        _silence_stdout()
+    except KeyboardInterrupt:  # a stop after the commit: nothing is undone, so say so, and say it is done
+        click.echo("Stopped while printing the summary; the build had finished: every output is new.", err=True)
     return results
 
 
@@ -243,6 +249,15 @@ def _describe_paths(paths: tuple[Path, ...]) -> str:
     if len(folders) == 1:
         return f"{folders.pop()}/ ({counted(len(paths), 'file')})"
     return counted(len(paths), "file")
+
+
+def _silence_stdout() -> None:
+    """Send what is left of the output to nowhere (Python would complain on exit otherwise)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(devnull, stream.fileno())
+    os.close(devnull)
 
 
 def _stderr_is_terminal() -> bool:

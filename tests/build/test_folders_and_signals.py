@@ -6,11 +6,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest import FIXTURES, technique, write_content
+from conftest import FIXTURES, TESTS, technique, write_content
 
 from exporter.cli import main
 
@@ -144,3 +145,39 @@ def test_a_full_temporary_folder_while_the_deck_is_built_is_one_line(
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "cannot build the deck in the temporary folder" in result.output and "set TMPDIR" in result.output
     assert ((out / "deck.apkg").read_bytes(), (content / "deck-state.json").read_bytes()) == before
+
+
+#: The real program (exporter.__main__) with the stand-in writers registered.
+PROGRAM = (
+    "import sys, exporter.writers as w, fake_writers as f; w.WRITERS.update(f.FAKE_WRITERS); "
+    "from exporter.__main__ import main; sys.argv = ['exporter', *sys.argv[1:]]; main()"
+)
+
+
+@pytest.mark.parametrize("signum", [2, 15])
+def test_a_stopped_build_exits_128_plus_the_signal_as_shells_expect(tmp_path: Path, signum: int) -> None:
+    content = write_content(tmp_path, techniques=[technique("alpha")])
+    markers = tmp_path / "markers"
+    markers.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(TESTS), "EXPORTER_TEST_STALL_DIR": str(markers)}
+    args = ["build", "--content", str(content), "--out", str(tmp_path / "out"), "--only", "stalling", "-j", "1"]
+    process = subprocess.Popen([sys.executable, "-c", PROGRAM, *args], env=env, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not [p for p in markers.iterdir() if p.suffix != ".part"] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signum)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 128 + signum, stderr
+    assert stderr.strip().splitlines()[-1] == "Aborted!" and "Traceback" not in stderr
+
+
+def test_a_build_whose_reader_went_away_still_exits_0(tmp_path: Path) -> None:
+    """`exporter build | true`: every output was written; the closed pipe is not a failure."""
+    content = write_content(tmp_path, techniques=[technique("alpha")])
+    reader_gone = f"{sys.executable} -m exporter handbook --content '{content}' --out '{tmp_path / 'out'}' | true"
+    completed = subprocess.run(
+        ["bash", "-c", reader_gone + "; exit ${PIPESTATUS[0]}"], capture_output=True, text=True, timeout=120
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert "Traceback" not in completed.stderr and "BrokenPipe" not in completed.stderr
+    assert (tmp_path / "out" / "handbook.pdf").stat().st_size > 0
