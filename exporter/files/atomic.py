@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -104,6 +105,21 @@ def _record_or_remove(journal: Path, temporary: Path) -> None:
 def write_bytes_atomic(target: Path, data: bytes) -> None:
     with atomic_output(target) as temporary:
         temporary.write_bytes(data)
+
+
+def rewrite_user_file(path: Path, text: str) -> None:
+    """Replace a file the user keeps (library.yaml, a technique) as they keep it: through a
+    symlink to the file it names, with its permissions, its BOM and its line endings."""
+    real = path.resolve() if path.is_symlink() else path
+    old = real.read_bytes() if real.is_file() else b""
+    bom = b"\xef\xbb\xbf" if old.startswith(b"\xef\xbb\xbf") else b""
+    text = text.removeprefix("\ufeff")
+    if b"\r\n" in old:
+        text = text.replace("\r\n", "\n").replace("\n", "\r\n")
+    mode = stat.S_IMODE(real.stat().st_mode) if real.is_file() else None
+    write_bytes_atomic(real, bom + text.encode("utf-8"))
+    if mode is not None:
+        os.chmod(real, mode)
 
 
 def remove_output(target: Path) -> None:

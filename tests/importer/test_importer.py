@@ -937,3 +937,23 @@ def test_two_imports_into_one_library_at_once_keep_both_changes(tmp_path: Path) 
         assert len(library.techniques) == 2
         assert {c.name for c in library.categories} >= {c for t in library.techniques for c in t.categories}
         assert not (content / ".exporter-lock").exists()
+
+
+def test_import_keeps_the_users_library_yaml_as_they_keep_it(tmp_path: Path) -> None:
+    """A symlinked, private, BOM-marked, CRLF library.yaml is updated in place, not replaced by a copy."""
+    content = tmp_path / "content"
+    assert import_into(content, PAGES / "clean.txt").exit_code == 0
+    shared = tmp_path / "shared" / "library.yaml"
+    shared.parent.mkdir()
+    text = (content / "library.yaml").read_text(encoding="utf-8").replace("\n", "\r\n")
+    shared.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    shared.chmod(0o600)
+    (content / "library.yaml").unlink()
+    (content / "library.yaml").symlink_to(shared)
+    result = import_into(content, PAGES / "seed-like.txt")  # brings a category the library lacks
+    assert result.exit_code == 0, result.output
+    assert (content / "library.yaml").is_symlink()
+    data = shared.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and data.count(b"\n") == data.count(b"\r\n")
+    assert b"Interpersonal" in data and (shared.stat().st_mode & 0o777) == 0o600
+    assert read_library(content)[0].category("Interpersonal").name == "Interpersonal"

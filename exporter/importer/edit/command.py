@@ -15,7 +15,7 @@ import yaml
 
 from exporter.content.yaml_nodes import parse_yaml
 from exporter.errors import ExporterError, Problem, describe_os_error, errors_only
-from exporter.files.atomic import write_bytes_atomic
+from exporter.files.atomic import rewrite_user_file, write_bytes_atomic
 from exporter.files.lock import IMPORT_BUSY, IMPORT_WAIT_SECONDS, build_lock
 from exporter.importer.edit.library_file import (
     LibraryPlan,
@@ -208,7 +208,7 @@ def _write_pages(
     library_path = into_dir / "library.yaml"
     if plan.text is not None:
         new_library = not library_path.exists()
-        write_bytes_atomic(library_path, plan.text.encode("utf-8"))
+        rewrite_user_file(library_path, plan.text)
         if new_library:
             start_state(into_dir / (WRITERS["deck"].state_file or ""))
         click.echo(plan.message)
@@ -268,7 +268,7 @@ def _write_technique(page: ParsedPage, target: Path, fields: dict[str, Any], for
         old = target.read_bytes()
         fields, kept = merged(fields, old.decode("utf-8-sig", "replace"))
         data = to_yaml(fields).encode("utf-8")
-        if old == data:
+        if old.removeprefix(b"\xef\xbb\xbf").replace(b"\r\n", b"\n") == data:
             click.echo(f"unchanged {display} from {page.display} (already imported)")
             return
         if not force:
@@ -277,7 +277,7 @@ def _write_technique(page: ParsedPage, target: Path, fields: dict[str, Any], for
             return
         backup = target.with_name(target.name + ".bak")
         write_bytes_atomic(backup, old)
-        write_bytes_atomic(target, data)
+        rewrite_user_file(target, data.decode("utf-8"))
         keeps = f"; {kept.describe()}" if kept.describe() else ""
         click.echo(
             f"replaced {display} from {page.display} ({counts}{note}{keeps}; the old file is kept as {backup.name})"
