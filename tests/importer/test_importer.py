@@ -957,3 +957,35 @@ def test_import_keeps_the_users_library_yaml_as_they_keep_it(tmp_path: Path) -> 
     assert data.startswith(b"\xef\xbb\xbf") and data.count(b"\n") == data.count(b"\r\n")
     assert b"Interpersonal" in data and (shared.stat().st_mode & 0o777) == 0o600
     assert read_library(content)[0].category("Interpersonal").name == "Interpersonal"
+
+
+@pytest.mark.parametrize(
+    "title, expected",
+    [
+        # Today's ids stay what they were:
+        ("Repair of Therapeutic Rupture", "repair-of-therapeutic-rupture"),
+        ("Позиция незнания", "pozitsiya-neznaniya"),
+        ("Stoppen, Zurückspulen, Erkunden", "stoppen-zuruckspulen-erkunden"),
+        ("Ελληνικά λέξη", "ellinika-lexi"),
+        ("Réparer une rupture de l’alliance thérapeutique", "reparer-une-rupture-de-l-alliance-therapeutique"),
+        ("עמדת אי-ידיעה (Not-Knowing Stance)", "not-knowing-stance"),
+        # Titles that lost letters, or gave no id at all, are readable now:
+        ("Søren's Question", "soren-s-question"),
+        ("Łódź Protocol", "lodz-protocol"),
+        ("Київ і Йошкар", "kiyiv-i-yoshkar"),  # й and ї were dropped to i before
+        ("Straße der Gefühle", "strasse-der-gefuhle"),
+        ("עמדת אי-ידיעה", "mdt-y-ydy-h"),
+        ("إصلاح التصدع", "slh-ltsd"),
+    ],
+)
+def test_every_title_in_every_script_gives_a_readable_stable_id(title: str, expected: str) -> None:
+    assert slugify(title) == expected
+
+
+def test_a_page_titled_only_in_hebrew_imports(tmp_path: Path) -> None:
+    page = tmp_path / "he.txt"
+    text = (FIXTURES / "pages" / "languages" / "he.txt").read_text(encoding="utf-8")
+    page.write_text(text.replace(" (Not-Knowing Stance)", ""), encoding="utf-8")
+    result = import_into(tmp_path / "content", page)
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in (tmp_path / "content" / "techniques").iterdir()] == ["mdt-y-ydy-h.yaml"]

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from anyascii import anyascii
 
 from exporter.content.techniques import MAX_ITEM_CHARS, MAX_ITEMS, MAX_SUMMARY_CHARS, MAX_TITLE_CHARS
 from exporter.errors import Problem, errors_only
@@ -60,13 +63,32 @@ class ParsedPage:
 
 
 def slugify(text: str) -> str:
-    """A technique id from a title: lowercase letters, digits and '-'."""
-    text = unicodedata.normalize("NFKD", text.casefold())
+    """A technique id from a title: lowercase letters, digits and '-'.
+
+    Cyrillic and Greek go through the table above (й and ї before NFKD splits off their marks);
+    what is left that is not ASCII (ø, ł, Hebrew, Arabic...) through anyascii, so every title in
+    every bundled language gives a readable id.
+    """
+    text = unicodedata.normalize("NFC", text.casefold()).translate(_TRANSLITERATION)
+    text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c)).translate(_TRANSLITERATION)
-    slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    slug = _ascii_slug(text, _is_latin)
+    if not slug:  # a title with no Latin word at all (Hebrew, Arabic): its letters, transliterated
+        slug = _ascii_slug(text, lambda c: unicodedata.category(c).startswith("L"))
     if len(slug) > MAX_ID_CHARS:
         slug = slug[:MAX_ID_CHARS].rsplit("-", 1)[0] if "-" in slug[:MAX_ID_CHARS] else slug[:MAX_ID_CHARS]
     return slug
+
+
+def _ascii_slug(text: str, transliterate: Callable[[str], bool]) -> str:
+    """text as lowercase ASCII words joined by '-': other characters through anyascii where
+    transliterate says so, dropped where not (a Hebrew word beside the English title)."""
+    text = "".join(c if c.isascii() else anyascii(c) if transliterate(c) else " " for c in text).casefold()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+
+
+def _is_latin(character: str) -> bool:
+    return unicodedata.name(character, "").startswith("LATIN")
 
 
 def _is_icon_character(character: str) -> bool:
