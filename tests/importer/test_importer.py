@@ -976,6 +976,8 @@ def test_import_keeps_the_users_library_yaml_as_they_keep_it(tmp_path: Path) -> 
         ("Straße der Gefühle", "strasse-der-gefuhle"),
         ("עמדת אי-ידיעה", "mdt-y-ydy-h"),
         ("إصلاح التصدع", "slh-ltsd"),
+        ("Con", "con-technique"),  # con.yaml, lpt1.yaml: names Windows keeps for devices
+        ("LPT1", "lpt1-technique"),
     ],
 )
 def test_every_title_in_every_script_gives_a_readable_stable_id(title: str, expected: str) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 
 from anyascii import anyascii
 
+from exporter.content.field_checks import WINDOWS_DEVICE_NAMES
 from exporter.content.techniques import MAX_ITEM_CHARS, MAX_ITEMS, MAX_SUMMARY_CHARS, MAX_TITLE_CHARS
 from exporter.errors import Problem, errors_only
 from exporter.importer.parse.headings import CORE_FIELDS, PageLanguage, detect_language, page_language
@@ -31,7 +32,8 @@ from exporter.importer.parse.sections import (
 )
 from exporter.text.invisible import has_visible
 
-MAX_ID_CHARS = 60
+#: Ids the importer makes stay this short, well inside the limit on any id (field_checks.MAX_ID_CHARS).
+SLUG_CHARS = 60
 
 _BREADCRUMB = re.compile(r"^\s*(?:←|(?:<-|‹|«)\s)")
 _CYRILLIC = (
@@ -75,8 +77,10 @@ def slugify(text: str) -> str:
     slug = _ascii_slug(text, _is_latin)
     if not slug:  # a title with no Latin word at all (Hebrew, Arabic): its letters, transliterated
         slug = _ascii_slug(text, lambda c: unicodedata.category(c).startswith("L"))
-    if len(slug) > MAX_ID_CHARS:
-        slug = slug[:MAX_ID_CHARS].rsplit("-", 1)[0] if "-" in slug[:MAX_ID_CHARS] else slug[:MAX_ID_CHARS]
+    if slug in WINDOWS_DEVICE_NAMES:  # con.yaml, lpt1.pdf: names Windows keeps for devices
+        slug += "-technique"
+    if len(slug) > SLUG_CHARS:
+        slug = slug[:SLUG_CHARS].rsplit("-", 1)[0] if "-" in slug[:SLUG_CHARS] else slug[:SLUG_CHARS]
     return slug
 
 
