@@ -991,3 +991,30 @@ def test_a_page_titled_only_in_hebrew_imports(tmp_path: Path) -> None:
     result = import_into(tmp_path / "content", page)
     assert result.exit_code == 0, result.output
     assert [p.name for p in (tmp_path / "content" / "techniques").iterdir()] == ["mdt-y-ydy-h.yaml"]
+
+
+def test_a_page_saved_as_utf16_without_a_byte_order_mark_imports(tmp_path: Path) -> None:
+    page = tmp_path / "utf16.txt"
+    page.write_bytes((PAGES / "clean.txt").read_text(encoding="utf-8").encode("utf-16-le"))
+    result = import_into(tmp_path / "content", page)
+    assert result.exit_code == 0, result.output
+    assert "UTF-16 without a byte order mark; read it as UTF-16" in result.output
+
+
+def test_a_title_too_long_says_so_not_that_there_is_none(tmp_path: Path) -> None:
+    page = tmp_path / "long.txt"
+    text = (PAGES / "clean.txt").read_text(encoding="utf-8")
+    title = "Grounding Through the Senses"
+    page.write_text(text.replace(title, title + " and a summary pasted onto its line" * 12, 1), encoding="utf-8")
+    result = import_into(tmp_path / "content", page)
+    assert result.exit_code == 1
+    assert ": title: the title is 4" in result.output and "(is the summary on the title's line?)" in result.output
+
+
+def test_an_import_removes_what_a_killed_import_left_behind(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    assert import_into(content, PAGES / "clean.txt").exit_code == 0
+    stray = content / "techniques" / ".grounding-through-the-senses.yaml.k3j2h1.tmp"
+    stray.write_text("half a file", encoding="utf-8")
+    assert import_into(content, PAGES / "seed-like.txt").exit_code == 0
+    assert not stray.exists()

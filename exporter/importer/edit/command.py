@@ -92,8 +92,17 @@ def run_import(paths: list[Path], into_dir: Path, force: bool, language: str | N
         parsed.append(page)
     if parsed:
         with _content_folder_lock(into_dir):  # imports into one library take turns
+            _remove_stray_temporary_files(into_dir)
             _write_pages(parsed, given or _library_language(parsed, languages), into_dir, force, outcome)
     _finish(outcome)
+
+
+def _remove_stray_temporary_files(into_dir: Path) -> None:
+    """What an import killed mid-write left (`.<id>.yaml.XXXX.tmp`): under the lock, nobody's."""
+    for folder in (into_dir, into_dir / "techniques"):
+        for path in folder.glob(".*.tmp") if folder.is_dir() else ():
+            if path.is_file() and path.name.count(".") >= 3:
+                path.unlink(missing_ok=True)
 
 
 def _content_folder_lock(into_dir: Path) -> contextlib.AbstractContextManager[None]:

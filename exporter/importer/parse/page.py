@@ -162,12 +162,17 @@ def parse_page(
         return None, [_not_a_catalogue_page(display, language, lines, languages)]
     title_index = content[0]
     title = lines[title_index].strip()
-    if (
-        title_index in headings
-        or parse_categories_line(title)
-        or MARKER.match(lines[title_index])
-        or len(title) > MAX_TITLE_CHARS
-    ):
+    if len(title) > MAX_TITLE_CHARS and title_index not in headings:
+        return None, [
+            Problem(
+                display,
+                title_index + 1,
+                "title",
+                f"the title is {len(title):,} characters long; a title may have at most {MAX_TITLE_CHARS} "
+                "(is the summary on the title's line?)",
+            )
+        ]
+    if title_index in headings or parse_categories_line(title) or MARKER.match(lines[title_index]):
         return None, [
             Problem(display, title_index + 1, "title", "the page has no title line before its categories and sections")
         ]

@@ -33,6 +33,9 @@ def read_page_text(path: Path, display: str) -> tuple[str | None, list[Problem]]
     if raw.startswith(codecs.BOM_UTF8):
         raw = raw[len(codecs.BOM_UTF8) :]
     if b"\x00" in raw:
+        text = _utf16_without_bom(raw)
+        if text is not None:
+            return text, [Problem(display, 1, "page", "UTF-16 without a byte order mark; read it as UTF-16", "warning")]
         return None, [Problem(display, 1, "page", "this is a binary file, not a text page")]
     try:
         return raw.decode("utf-8"), []
@@ -43,6 +46,21 @@ def read_page_text(path: Path, display: str) -> tuple[str | None, list[Problem]]
             return None, [Problem(display, line, "page", "not text: the file is neither UTF-8 nor Windows-1252")]
         text, name = found
         return text, [Problem(display, line, "page", f"not UTF-8; read it as {name}", "warning")]
+
+
+def _utf16_without_bom(raw: bytes) -> str | None:
+    """Text saved as UTF-16 with no byte order mark (a NUL beside nearly every ASCII letter)."""
+    if len(raw) < 4 or len(raw) % 2:
+        return None
+    for codec, zeros in (("utf-16-le", raw[1::2]), ("utf-16-be", raw[0::2])):
+        if zeros.count(0) >= 0.6 * len(zeros):
+            try:
+                text = raw.decode(codec)
+            except UnicodeDecodeError:
+                continue
+            if text.isprintable() or all(c.isprintable() or c in "\r\n\t" for c in text):
+                return text
+    return None
 
 
 #: Older encodings a page may be saved in, Western first (it wins a tie); the one whose text has the
