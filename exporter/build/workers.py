@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import multiprocessing.connection
 import os
 import signal
+import sys
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -30,7 +32,7 @@ from exporter.files.journal import current_journal, roll_back
 from exporter.files.lock import remove_held_lock_files
 from exporter.model import Library
 from exporter.options import BuildOptions
-from exporter.writers import WRITERS, WriteResult, get_writer, resolve
+from exporter.writers import WRITERS, WriteResult, WriterSpec, get_writer, resolve
 
 #: How long a stopped worker gets to unwind (and remove its temporary file) before it is killed.
 STOP_GRACE_SECONDS = 5.0
@@ -142,7 +144,7 @@ def _run_in_processes(
         max_workers=min(jobs, len(tasks)),
         mp_context=_start_context(),
         initializer=_prepare_worker,
-        initargs=(os.getpid(),),
+        initargs=(os.getpid(), dict(WRITERS)),
     )
     results: dict[str, Written] = {}
     parts: dict[str, list[SharePart]] = {}
@@ -211,19 +213,26 @@ def _joined(name: str, parts: list[SharePart], options: BuildOptions) -> Written
     return Written(result, sum(p.seconds for p in ordered))
 
 
+#: Tests set these to run, on Linux, the code paths Windows and macOS take.
+START_METHOD_ENV = "EXPORTER_START_METHOD"
+PARENT_WATCH_ENV = "EXPORTER_PARENT_WATCH"
+
+
 def _start_context() -> multiprocessing.context.BaseContext:
-    # fork starts a worker in milliseconds with the library and fonts already in memory;
-    # spawn is the fallback where fork does not exist (Windows, some macOS setups).
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    # fork starts a worker in milliseconds with the library and fonts already in memory, and is
+    # safe on Linux; macOS's system libraries are not fork-safe (Python defaults to spawn there
+    # since 3.8) and Windows has only spawn.
+    method = os.environ.get(START_METHOD_ENV) or ("fork" if sys.platform.startswith("linux") else "spawn")
     return multiprocessing.get_context(method)
 
 
-def _prepare_worker(parent: int) -> None:
+def _prepare_worker(parent: int, writers: dict[str, WriterSpec]) -> None:
     # Ctrl-C reaches the whole process group; the command decides how workers stop, so a
     # worker idle between writers does not die with a traceback of its own.
     stopping.install_stop_handlers()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     stopping.set_idle_stop(_end_worker)
+    WRITERS.update(writers)  # a spawned worker imports the table afresh: give it the command's
     _Worker.parent = parent
     threading.Thread(target=_watch_parent, args=(parent,), name="exporter-parent-watch", daemon=True).start()
 
@@ -268,6 +277,11 @@ def _watch_parent(parent: int) -> None:
 
 
 def _parent_gone(parent: int) -> bool:
+    """Whether the command that started this worker has died: on POSIX its orphan is adopted by
+    another process; on Windows (which adopts nobody) its sentinel handle is signalled."""
+    if sys.platform == "win32" or os.environ.get(PARENT_WATCH_ENV) == "sentinel":
+        process = multiprocessing.parent_process()
+        return process is not None and bool(multiprocessing.connection.wait([process.sentinel], timeout=0))
     return os.getppid() != parent
 
 

@@ -8,6 +8,9 @@ process dies, however it dies, so a lock is never stale: a lock file left by a k
 simply taken over. Worker processes inherit the lock, so a folder stays locked while a worker of
 a killed build is still undoing its work. A build that makes the deck also locks the content
 folder, since builds into different output folders share its deck-state.json.
+
+Where there is no fcntl (Windows) the lock is taken through filelock, which uses the system's
+own locks there (msvcrt); EXPORTER_LOCKS=filelock takes that path on Linux too, for the tests.
 """
 
 from __future__ import annotations
@@ -22,8 +25,11 @@ from exporter.errors import ExporterError, describe_os_error
 
 try:
     import fcntl
-except ImportError:  # Windows: no advisory locks; builds are not guarded there
+except ImportError:  # Windows: filelock's msvcrt locks instead (below)
     fcntl = None  # type: ignore[assignment]
+
+#: "filelock" forces the portable path (filelock) where fcntl exists too.
+LOCKS_ENV = "EXPORTER_LOCKS"
 
 LOCK_NAME = ".exporter-lock"
 #: The lock files this build holds, so that its worker processes can remove them if it dies.
@@ -41,10 +47,11 @@ IMPORT_BUSY = f"has been writing to this content folder for over {IMPORT_WAIT_SE
 def build_lock(folder: Path, busy: str = OUT_BUSY, wait_seconds: float = 0.0) -> Iterator[None]:
     """Hold folder's lock for the block, waiting up to wait_seconds for it, or refuse with who
     holds it (busy says what they do)."""
-    if fcntl is None:
-        yield
-        return
     path = folder / LOCK_NAME
+    if fcntl is None or os.environ.get(LOCKS_ENV) == "filelock":
+        with _portable_lock(path, busy, wait_seconds):
+            yield
+        return
     descriptor = _acquire(path, busy, time.monotonic() + wait_seconds)
     held = os.environ.get(HELD_ENV, "")
     os.environ[HELD_ENV] = os.pathsep.join(filter(None, [held, str(path.absolute())]))
@@ -56,6 +63,28 @@ def build_lock(folder: Path, busy: str = OUT_BUSY, wait_seconds: float = 0.0) ->
         with contextlib.suppress(OSError):
             path.unlink()
         os.close(descriptor)
+
+
+@contextlib.contextmanager
+def _portable_lock(path: Path, busy: str, wait_seconds: float) -> Iterator[None]:
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(path)
+    try:
+        lock.acquire(timeout=wait_seconds, poll_interval=0.05)
+    except Timeout:
+        raise ExporterError(f"{path.parent}: another exporter build {busy}") from None
+    except OSError as exc:
+        raise ExporterError(f"{path}: cannot create the lock file: {describe_os_error(exc)}") from exc
+    held = os.environ.get(HELD_ENV, "")
+    os.environ[HELD_ENV] = os.pathsep.join(filter(None, [held, str(path.absolute())]))
+    try:
+        yield
+    finally:
+        os.environ[HELD_ENV] = held
+        lock.release()
+        with contextlib.suppress(OSError):
+            path.unlink()
 
 
 def remove_held_lock_files() -> None:

@@ -50,7 +50,11 @@ def synthetic_content(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_synthetic_content(tmp_path_factory.mktemp("synthetic"), 4, seed=7)
 
 
-def test_parallel_and_in_process_builds_write_the_same_bytes(synthetic_content: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("start_method", ["fork", "spawn"])  # spawn: as on Windows and macOS
+def test_parallel_and_in_process_builds_write_the_same_bytes(
+    synthetic_content: Path, tmp_path: Path, start_method: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EXPORTER_START_METHOD", start_method)
     names = real_writers_present()
     if not names:
         pytest.skip("no writer modules yet")

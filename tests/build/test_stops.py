@@ -168,13 +168,24 @@ def test_sigterm_to_the_whole_group_rolls_back_too(start: Callable[..., Build], 
     assert all(gone(pid) for pid in workers)
 
 
+#: How workers start and watch their command: Linux's way, and the way Windows and macOS take
+#: (spawned workers; on Windows a parent-process handle, not adoption, tells that the command died).
+PLATFORM_WAYS = {
+    "linux": {},
+    "spawn-and-sentinel": {"EXPORTER_START_METHOD": "spawn", "EXPORTER_PARENT_WATCH": "sentinel"},
+}
+
+
+@pytest.mark.parametrize("way", sorted(PLATFORM_WAYS))
 @pytest.mark.parametrize("only", ["replace-then-stall,stalling", "deck,stalling"])
 def test_workers_undo_the_build_and_exit_when_the_command_is_killed(
-    start: Callable[..., Build], content: Path, out: Path, only: str
+    start: Callable[..., Build], content: Path, out: Path, only: str, way: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """SIGKILL to the command alone (the OOM killer): the workers notice, put the previous
     outputs (and the deck state) back, and exit, closing the pipe, so `exporter build | tee`
     returns. With the deck, the content folder's lock file goes too."""
+    for name, value in PLATFORM_WAYS[way].items():
+        monkeypatch.setenv(name, value)
     before, content_before = digests(out), digests(content)
     build = start(content, out, only, 2)
     workers = build.wait_until_stalled()
@@ -222,15 +233,18 @@ def run_build(content: Path, out: Path, only: str) -> tuple[int, str, str]:
     return completed.returncode, completed.stdout, completed.stderr
 
 
+@pytest.mark.parametrize("locks", ["fcntl", "filelock"])  # filelock: the way Windows locks
 def test_a_second_build_into_the_same_folder_is_refused_while_one_runs(
-    start: Callable[..., Build], content: Path, out: Path
+    start: Callable[..., Build], content: Path, out: Path, locks: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("EXPORTER_LOCKS", locks)
     build = start(content, out, "replace-then-stall", 1)
     build.wait_until_stalled()
     code, _, stderr = run_build(content, out, "titles")
     assert code == 1
+    holder = f" (process {build.process.pid})" if locks == "fcntl" else ""
     assert stderr.strip() == (
-        f"Error: {out}: another exporter build (process {build.process.pid}) is writing to this folder; "
+        f"Error: {out}: another exporter build{holder} is writing to this folder; "
         "wait for it to finish, or build into another --out"
     )
     assert not (out / "titles.txt").exists()

@@ -916,8 +916,12 @@ def test_import_force_keeps_the_ids_cues_and_fields_a_maintainer_added(tmp_path:
     assert again.exit_code == 0 and "retired" not in again.output, again.output
 
 
-def test_two_imports_into_one_library_at_once_keep_both_changes(tmp_path: Path) -> None:
+@pytest.mark.parametrize("locks", ["fcntl", "filelock"])  # filelock: the way Windows locks
+def test_two_imports_into_one_library_at_once_keep_both_changes(
+    tmp_path: Path, locks: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """They take turns on the content folder's lock: no import loses the other's library.yaml change."""
+    monkeypatch.setenv("EXPORTER_LOCKS", locks)
     pages = [PAGES / "clean.txt", PAGES / "seed-like.txt"]
     for round_number in range(8):  # without the lock, about one round in five lost a change
         content = tmp_path / f"round-{round_number}" / "content"
