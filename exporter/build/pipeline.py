@@ -57,8 +57,19 @@ def validate_content(content_dir: Path, strict: bool) -> None:
     check_source_date_epoch()
     library, warnings = load_checked(content_dir, strict, pdf=True, learning=True)
     check_state_files(library, content_dir)
+    check_cards_fit(library, content_dir)
     print_problems(warnings)
     click.echo(f"OK: {counted(len(library.techniques), 'technique')}, {counted(len(warnings), 'warning')}.")
+
+
+def check_cards_fit(library: Library, content_dir: Path) -> None:
+    """A text too long for any pocket card of the library's card size: the cards build would stop."""
+    from exporter.writers.cards.plan import texts_too_long_for_a_card
+
+    options = resolve_options(library, content_dir, None, None, None, (0.0, 0.0), False)
+    problems = texts_too_long_for_a_card(library, options)
+    if problems:
+        raise ContentError(problems)
 
 
 def check_state_files(library: Library, content_dir: Path) -> None:

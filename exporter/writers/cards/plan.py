@@ -61,12 +61,36 @@ class CardPlan:
     body_sizes: tuple[float, ...] = ()
 
 
-def plan_cards(library: Library, options: BuildOptions) -> CardPlan:
-    """Fit every technique onto cards in handbook order and place the cards on sheets."""
+class TooLongForACard(ExporterError):
+    """A text that no card of the chosen size can hold, whatever the type size."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+def _fitter(library: Library, options: BuildOptions) -> tuple[SheetLayout, CardFitter]:
     register_fonts()
     sheet = layout_sheet(options.paper, options.card_size, options.duplex, options.back_offset_mm)
     safe = Rect(0, 0, sheet.card_width, sheet.card_height).inset(SAFE_INSET_MM * MM)
-    fitter = CardFitter(library.labels(), LineSetter(library.language), safe.width, safe.height, sheet.duplex)
+    return sheet, CardFitter(library.labels(), LineSetter(library.language), safe.width, safe.height, sheet.duplex)
+
+
+def texts_too_long_for_a_card(library: Library, options: BuildOptions) -> list[Problem]:
+    """Every text no card can hold, for `exporter validate` (a build stops at the first)."""
+    _, fitter = _fitter(library, options)
+    problems = []
+    for technique in library.ordered_techniques():
+        try:
+            fit_technique(fitter, technique, library, options.card_size)
+        except TooLongForACard as exc:
+            problems.append(exc.problem)
+    return problems
+
+
+def plan_cards(library: Library, options: BuildOptions) -> CardPlan:
+    """Fit every technique onto cards in handbook order and place the cards on sheets."""
+    sheet, fitter = _fitter(library, options)
     regular, compact = BODY_SIZES[options.card_size]
     cards: list[Card] = []
     continued: list[str] = []
@@ -120,7 +144,7 @@ def fit_technique(fitter: CardFitter, technique: Technique, library: Library, ca
     return fitter.cards(technique, library, size, fitter.with_optional(technique, size, sides))
 
 
-def _too_long(technique: Technique, block: Block, card_size: str, size: float) -> ExporterError:
+def _too_long(technique: Technique, block: Block, card_size: str, size: float) -> TooLongForACard:
     problem = Problem(
         technique.path or technique.id,
         technique.line_of_text(block.field),
@@ -128,7 +152,7 @@ def _too_long(technique: Technique, block: Block, card_size: str, size: float) -
         f"too long for a {card_size} pocket card even at {size:g} pt (technique '{technique.id}', "
         f"{technique.title}); shorten it or choose a larger --card-size",
     )
-    return ExporterError(str(problem))
+    return TooLongForACard(problem)
 
 
 def page_plans(sheet: SheetLayout, card_count: int, calibration: bool) -> tuple[PagePlan, ...]:

@@ -488,3 +488,29 @@ def test_a_back_with_nothing_to_show_stays_blank(make_content: Any, tmp_path: Pa
     pages = PdfReader(tmp_path / "pocket-cards.pdf").pages
     assert "Only step" in pages[0].extract_text()
     assert pages[1].extract_text().strip() == ""
+
+
+def test_validate_finds_every_text_too_long_for_a_card_before_a_build_would(make_content: Any, tmp_path: Path) -> None:
+    """`exporter validate` passes only what `exporter cards` can build: each text no card can hold, with its line."""
+    from click.testing import CliRunner
+
+    from exporter.cli import main
+
+    giants = [
+        technique(name, title=f"Giant {name}", steps=["Fine.", " ".join([LONG_SENTENCE] * 8)]) for name in ("aa", "bb")
+    ]
+    content = make_content(techniques=[technique("fine"), *giants])
+    result = CliRunner().invoke(main, ["validate", "--content", str(content)])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert [line.split(": too long")[0].rsplit("/", 1)[1] for line in lines[:-1]] == [
+        f"{name}.yaml:{line}: steps[1]"
+        for name, line in (("aa", giants_line(content, "aa")), ("bb", giants_line(content, "bb")))
+    ]
+    assert lines[-1] == "Error: 2 problems in the content; nothing was written"
+
+
+def giants_line(content: Path, name: str) -> int:
+    text = (content / "techniques" / f"{name}.yaml").read_text(encoding="utf-8").splitlines()
+    steps = next(n for n, line in enumerate(text, 1) if line.startswith("steps:"))
+    return steps + 2
