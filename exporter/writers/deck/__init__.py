@@ -5,7 +5,9 @@ The parts, in the order a build uses them:
   note type's fixed ids and fields); never change its values;
 - notes.py: what each card asks and answers;
 - state.py: when each note last changed (content/deck-state.json), so Anki updates a note
-  exactly when its content changed; shifts.py warns when id-less list items moved;
+  exactly when its content changed;
+- continuity.py: which published note each item is, so reviews follow moved, inserted, reworded
+  items and renamed techniques; it also refuses another library's state;
 - publication.py: the notes a build ships, retired ones included;
 - note_type.py and package.py: the note type and the .apkg file itself.
 The package is written without reading the clock (times come from the state file), so the same
