@@ -140,7 +140,12 @@ def run_build(
     """
     started = time.perf_counter()
     check_source_date_epoch()
-    library, warnings = load_checked(content_dir, strict, pdf=any(WRITERS[n].draws_text for n in names))
+    library, warnings = load_checked(
+        content_dir,
+        strict,
+        pdf=any(WRITERS[n].draws_text for n in names),
+        learning=any(WRITERS[n].makes_flash_cards for n in names),
+    )
     library = _select(library, technique_ids, category_names)
     options = resolve_options(library, content_dir, paper, card_size, duplex, back_offset, calibration)
     options = replace(options, partial=bool(technique_ids or category_names))

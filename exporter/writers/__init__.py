@@ -46,6 +46,9 @@ class WriterSpec:
     help: str = ""
     #: It draws text into a PDF, so every character must be covered by the fonts first.
     draws_text: bool = False
+    #: It makes flash cards: the learning lint checks the content first (as `validate` does;
+    #: --strict fails on its warnings).
+    makes_flash_cards: bool = False
     #: Rough time it takes, relative to the handbook (bench/, N=500): workers take the longest first.
     relative_cost: float = 1.0
     #: "module:function" pair writing one share and joining the shares, when its pieces are
@@ -77,6 +80,7 @@ WRITERS: dict[str, WriterSpec] = {
     "deck": WriterSpec(
         "exporter.writers.deck:write_deck",
         help="Build output/deck.apkg (Anki cards).",
+        makes_flash_cards=True,
         relative_cost=0.25,
         state_file="deck-state.json",
     ),

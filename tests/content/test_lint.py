@@ -57,3 +57,22 @@ def test_commas_between_clauses_are_not_a_list() -> None:
     assert listed_things("Ich sehe, dass es Sie traf. Das wollte ich nicht, und ich möchte verstehen, was war.") == 1
     assert listed_things('Say it: "Wait, stop, look, listen or leave."') == 1  # quoted speech is one phrase
     assert listed_things("Watch for signs: the client shuts down, turns hostile, goes passive or pulls away.") == 4
+
+
+@pytest.mark.parametrize("command", ["deck", "build"])
+def test_the_lint_runs_wherever_a_deck_is_built_and_strict_fails_on_it(tmp_path: Path, command: str) -> None:
+    content = write_content(tmp_path, techniques=[technique("alpha", steps=["One step.", LONG])])
+    out = tmp_path / "out"
+    args = [command, "--content", str(content), "--out", str(out), "-j", "1"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert f"{content}/techniques/alpha.yaml:" in result.output and ": steps[1]: warning: has 26 words" in result.output
+    strict = CliRunner().invoke(main, [*args, "--strict"])
+    assert strict.exit_code == 1
+    assert strict.output.splitlines()[-1] == "Error: 1 warning, which --strict treats as errors"
+
+
+def test_outputs_without_flash_cards_do_not_run_the_lint(tmp_path: Path) -> None:
+    content = write_content(tmp_path, techniques=[technique("alpha", steps=["One step.", LONG])])
+    result = CliRunner().invoke(main, ["handbook", "--content", str(content), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0 and "warning" not in result.output
