@@ -181,3 +181,28 @@ def test_a_build_whose_reader_went_away_still_exits_0(tmp_path: Path) -> None:
     assert completed.returncode == 0, completed.stderr
     assert "Traceback" not in completed.stderr and "BrokenPipe" not in completed.stderr
     assert (tmp_path / "out" / "handbook.pdf").stat().st_size > 0
+
+
+def test_an_immutable_output_is_named_and_blocks_no_later_build(tmp_path: Path) -> None:
+    """`chattr +i` on a handout: the build says the file itself is protected, undoes everything,
+    leaves no journal behind, and the next build (once the file is unprotected) just works."""
+    content = write_content(tmp_path, techniques=[technique("alpha"), technique("beta")])
+    out = tmp_path / "out"
+    assert run("build", "--content", content, "--out", out, "-j", "1").exit_code == 0
+    protected = out / "handouts" / "beta.pdf"
+    if subprocess.run(["chattr", "+i", str(protected)], capture_output=True).returncode != 0:
+        pytest.skip("chattr +i is not allowed here")
+    try:
+        write_content(tmp_path, techniques=[technique("alpha"), technique("beta", title="Beta, renamed")])
+        before = {p.name: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+        result = run("build", "--content", content, "--out", out, "-j", "1")
+        assert result.exit_code == 1 and "Traceback" not in result.output
+        assert result.output.splitlines()[-1] == (
+            f"Error: {protected}: cannot write: permission denied (the file itself is protected: read-only, "
+            "in use or immutable); the previous file was kept"
+        )
+        assert {p.name: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+        assert not list(out.glob(".exporter-*"))
+    finally:
+        subprocess.run(["chattr", "-i", str(protected)], capture_output=True)
+    assert run("build", "--content", content, "--out", out, "-j", "1").exit_code == 0
