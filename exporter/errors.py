@@ -78,15 +78,16 @@ _OS_REASONS = {
 
 def describe_os_error(exc: OSError) -> str:
     """An OSError in words: 'the disk is full' rather than '[Errno 28] ...'."""
-    if exc.errno in (errno.EACCES, errno.EPERM) and _folder_writable(exc.filename2 or exc.filename):
+    if exc.errno in (errno.EACCES, errno.EPERM) and _protected_file(exc.filename2 or exc.filename):
         return "permission denied (the file itself is protected: read-only, in use or immutable)"
     if exc.errno in _OS_REASONS:
         return _OS_REASONS[exc.errno]
     return exc.strerror or str(exc)
 
 
-def _folder_writable(name: object) -> bool:
-    if not isinstance(name, str | bytes | os.PathLike):
+def _protected_file(name: object) -> bool:
+    """An existing file that could not be replaced although its folder takes new files."""
+    if not isinstance(name, str | bytes | os.PathLike) or not os.path.isfile(name):
         return False
     folder = os.path.dirname(os.fspath(name)) or "."
-    return os.path.isdir(folder) and os.access(folder, os.W_OK)
+    return os.access(folder, os.W_OK)
