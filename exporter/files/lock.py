@@ -53,16 +53,25 @@ def build_lock(folder: Path, busy: str = OUT_BUSY, wait_seconds: float = 0.0) ->
             yield
         return
     descriptor = _acquire(path, busy, time.monotonic() + wait_seconds)
+    try:
+        with _held(path):
+            yield
+    finally:
+        # Unlink while still holding the lock: a build waiting on the old file notices (below).
+        with contextlib.suppress(OSError):
+            path.unlink()
+        os.close(descriptor)
+
+
+@contextlib.contextmanager
+def _held(path: Path) -> Iterator[None]:
+    """Name the lock in HELD_ENV while it is held, for the workers (remove_held_lock_files)."""
     held = os.environ.get(HELD_ENV, "")
     os.environ[HELD_ENV] = os.pathsep.join(filter(None, [held, str(path.absolute())]))
     try:
         yield
     finally:
         os.environ[HELD_ENV] = held
-        # Unlink while still holding the lock: a build waiting on the old file notices (below).
-        with contextlib.suppress(OSError):
-            path.unlink()
-        os.close(descriptor)
 
 
 @contextlib.contextmanager
@@ -76,12 +85,10 @@ def _portable_lock(path: Path, busy: str, wait_seconds: float) -> Iterator[None]
         raise ExporterError(f"{path.parent}: another exporter build {busy}") from None
     except OSError as exc:
         raise ExporterError(f"{path}: cannot create the lock file: {describe_os_error(exc)}") from exc
-    held = os.environ.get(HELD_ENV, "")
-    os.environ[HELD_ENV] = os.pathsep.join(filter(None, [held, str(path.absolute())]))
     try:
-        yield
+        with _held(path):
+            yield
     finally:
-        os.environ[HELD_ENV] = held
         lock.release()
         with contextlib.suppress(OSError):
             path.unlink()
