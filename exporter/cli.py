@@ -193,6 +193,33 @@ def import_pages(pages: tuple[Path, ...], into_dir: Path, force: bool, language:
 
 
 @main.command()
+@click.argument("folder", required=False, type=click.Path(path_type=Path, file_okay=False), default=Path("content"))
+@click.option(
+    "--language",
+    type=click.Choice(bundled_languages(), case_sensitive=False),
+    default="en",
+    show_default=True,
+    help="The library's language: the words exporter adds follow it.",
+)
+def init(folder: Path, language: str) -> None:
+    """Start a library in FOLDER (default: content): library.yaml and one example technique."""
+    from exporter.starter import init_library
+
+    init_library(folder, language.lower())
+
+
+@main.command()
+@click.argument("title")
+@content_option
+@click.option("--category", default=None, metavar="NAME", help="Its category (default: the library's first).")
+def new(title: str, content_dir: Path, category: str | None) -> None:
+    """Add a technique called TITLE, from a commented template that already passes validate."""
+    from exporter.starter import new_technique
+
+    new_technique(content_dir, title, category)
+
+
+@main.command()
 @output_options
 @click.option("--only", default=",".join(WRITERS), show_default=True, help="Comma-separated outputs to build.")
 def build(only: str, **kwargs: Any) -> None:

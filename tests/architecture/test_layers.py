@@ -21,7 +21,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("exporter.content",),
     ("exporter.pdf",),
     ("exporter.writers",),
-    ("exporter.build", "exporter.importer"),
+    ("exporter.build", "exporter.importer", "exporter.starter"),
     ("exporter.cli", "exporter.commands", "exporter.__main__"),
     ("exporter.testing",),
 ]

@@ -1,0 +1,64 @@
+"""A way to start: `exporter init` and `exporter new` write files that pass `validate --strict`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner, Result
+
+from exporter.cli import main
+
+
+def run(*args: str | Path) -> Result:
+    return CliRunner().invoke(main, [str(arg) for arg in args])
+
+
+@pytest.mark.parametrize("language", ["en", "de", "he"])
+def test_init_then_build_gives_every_output_from_a_library_that_passes_strict(tmp_path: Path, language: str) -> None:
+    content = tmp_path / "course" / "content"
+    result = run("init", content, "--language", language)
+    assert result.exit_code == 0, result.output
+    assert yaml.safe_load((content / "library.yaml").read_text(encoding="utf-8"))["language"] == language
+    assert run("validate", "--content", content, "--strict").exit_code == 0
+    build = run("build", "--content", content, "--out", tmp_path / "out", "-j", "1", "--strict")
+    assert build.exit_code == 0, build.output
+    assert "warning" not in build.output.replace("warning cards", "")  # quiet: no lost-state warning either
+    out = tmp_path / "out"
+    assert all((out / name).stat().st_size > 0 for name in ("handbook.pdf", "pocket-cards.pdf", "deck.apkg"))
+    assert [p.name for p in (out / "handouts").iterdir()] == ["curious-questioning.pdf"]
+
+
+def test_init_never_writes_over_a_library(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    assert run("init", content).exit_code == 0
+    before = (content / "library.yaml").read_bytes()
+    again = run("init", content)
+    assert again.exit_code == 1 and "a library is already there" in again.output
+    assert (content / "library.yaml").read_bytes() == before
+
+
+def test_new_writes_a_technique_that_passes_validate_and_refuses_a_second_of_the_same_title(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    assert run("init", content).exit_code == 0
+    title = 'Holding "the" <Balance> & {{more}}'
+    first = run("new", title, "--content", content)
+    assert first.exit_code == 0, first.output
+    path = content / "techniques" / "holding-the-balance-more.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert data["title"] == title and data["categories"] == ["Therapeutic stance"]  # text is data
+    assert run("validate", "--content", content, "--strict").exit_code == 0
+    second = run("new", title, "--content", content)
+    assert second.exit_code == 1
+    assert second.output.strip().endswith(
+        "a technique with the id 'holding-the-balance-more' exists already; edit that file"
+    )
+
+
+def test_new_names_a_category_the_library_lacks_as_a_usage_error(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    assert run("init", content).exit_code == 0
+    result = run("new", "Another One", "--content", content, "--category", "Nowhere")
+    assert result.exit_code == 2 and "'Nowhere' is not a category of the library (Therapeutic stance)" in result.output
+    assert not (content / "techniques" / "another-one.yaml").exists()
