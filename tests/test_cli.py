@@ -286,3 +286,19 @@ def test_help_does_not_import_the_heavy_libraries(args: list[str]) -> None:
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.strip().splitlines()[-1] == "[]"
     assert "Usage: " in completed.stdout
+
+
+def test_a_build_of_part_of_the_library_never_replaces_the_full_outputs(
+    make_content: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content = make_content()
+    monkeypatch.chdir(tmp_path)
+    assert invoke("build", "--content", str(content), "-j", "1")[0] == 0
+    full = {p: p.read_bytes() for p in Path("output").rglob("*") if p.is_file()}
+    code, output = invoke("build", "--content", str(content), "--technique", "alpha", "-j", "1")
+    assert code == 2 and "would replace the full outputs in output/" in output and "--out output/my-course" in output
+    assert {p: p.read_bytes() for p in Path("output").rglob("*") if p.is_file()} == full
+    code, _ = invoke("build", "--content", str(content), "--technique", "alpha", "--out", "output/alpha", "-j", "1")
+    assert code == 0 and {p: p.read_bytes() for p in full} == full
+    again, _ = invoke("build", "--content", str(content), "-j", "1")
+    assert again == 0 and Path("output/alpha/handbook.pdf").is_file()  # a full build leaves the course alone

@@ -147,6 +147,8 @@ def run_build(
         learning=any(WRITERS[n].makes_flash_cards for n in names),
     )
     library = _select(library, technique_ids, category_names)
+    if technique_ids or category_names:
+        _refuse_replacing_the_full_outputs(out_dir)
     options = resolve_options(library, content_dir, paper, card_size, duplex, back_offset, calibration)
     options = replace(options, partial=bool(technique_ids or category_names))
     prepare_out_dir(out_dir)
@@ -278,6 +280,19 @@ def _silence_stdout() -> None:
 
 def _stderr_is_terminal() -> bool:
     return sys.stderr.isatty()
+
+
+#: Where the full outputs go unless --out says otherwise: a part of the library never replaces them.
+FULL_OUTPUT_FOLDER = Path("output")
+
+
+def _refuse_replacing_the_full_outputs(out_dir: Path) -> None:
+    if out_dir.resolve() == FULL_OUTPUT_FOLDER.resolve():
+        raise click.BadParameter(
+            f"a build of part of the library would replace the full outputs in {out_dir}/; give it a folder "
+            f"of its own, for example --out {FULL_OUTPUT_FOLDER}/my-course",
+            param_hint="--out",
+        )
 
 
 def _select(library: Library, technique_ids: tuple[str, ...], category_names: tuple[str, ...]) -> Library:
