@@ -15,6 +15,7 @@ information principle: one card, one question, one right answer that fits in the
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 
@@ -26,6 +27,12 @@ from exporter.model import PHRASE_FIELDS, Item, Library, Technique
 MAX_IDEA_WORDS = 25
 #: A list of this many things ("a, b, c or d") is several answers on one card.
 MAX_LISTED = 4
+#: A whole warning (its mistake and its reason) is the answer of its card: at most this long.
+MAX_WARNING_WORDS = 40
+#: Two words are the same word in another form when they share this much of the shorter one
+#: ("defend"/"defending", "hurry"/"hurrying"), and at least five letters ("interrupt" is not
+#: "interpretation").
+SAME_WORD_SHARE = 0.75
 #: Words that open a warning's mistake or are too common to give an answer away.
 _COMMON = frozenset(
     """about after again against avoid because before being client clients could della does doing dont
@@ -41,7 +48,9 @@ _REASON_WORDS = {
     "es": ("porque", "ya que", "si no", "pues "),
     "it": ("perché", "poiché", "altrimenti"),
     "ru": ("потому что", "так как", "иначе", "ведь"),
-    "uk": ("тому що", "бо ", "оскільки", "інакше"),
+    "uk": ("тому що", "бо", "оскільки", "інакше"),
+    "he": ("כי", "משום ש", "מפני ש", "אחרת", "כדי ש"),
+    "ar": ("لأن", "لان", "وإلا", "حتى لا", "كي لا", "لكي"),
 }
 _REASON_MARKS = re.compile(r"\s[—–]\s|\s-\s|:\s|;\s|[.!?]\s+\S")
 _QUOTED = re.compile(r"[\"“„«'‘][^\"”“»']*[\"”“»'’]")
@@ -71,6 +80,14 @@ def _lint_technique(technique: Technique, language: str) -> Iterator[Problem]:
             too_long = too_long_for_one_idea(mistake)
             if too_long:
                 yield warn(section, index, item, too_long)
+            elif section == "warnings" and len(item.text.split()) > MAX_WARNING_WORDS:
+                yield warn(
+                    section,
+                    index,
+                    item,
+                    f"has {len(item.text.split())} words; a warning card's answer (the mistake and its reason) "
+                    f"should be at most {MAX_WARNING_WORDS}: keep the reason to one short clause",
+                )
             if section == "warnings" and not has_reason(item.text, language):
                 yield warn(
                     section, index, item, "says what to avoid but not why; add the reason after a dash (— because …)"
@@ -119,8 +136,9 @@ def has_reason(warning: str, language: str) -> bool:
     text = _QUOTED.sub("", warning)
     if _REASON_MARKS.search(text):
         return True
-    lowered = f" {text.casefold()} "
-    return any(word in lowered for word in (*_REASON_WORDS.get(language, ()), *_REASON_WORDS["en"]))
+    lowered = text.casefold()
+    words = (*_REASON_WORDS.get(language, ()), *_REASON_WORDS["en"])
+    return any(re.search(rf"(?<!\w){re.escape(word.strip())}(?!\w)", lowered) for word in words)
 
 
 def too_long_for_one_idea(text: str) -> str | None:
@@ -165,19 +183,35 @@ def cue_gives_away(section: str, item: Item, topic: frozenset[str] | set[str] = 
     """Why the cue shows its own answer, or None. Words of the technique's title (its topic) do not count."""
     if not item.cue:
         return None
-    cue_words = _stems(item.cue) - topic
+    cue_words = {word for word in _stems(item.cue) if not _shared({word}, set(topic))}
     if section == "warnings":
-        named = sorted(_stems(mistake_of(item.text)) & cue_words)
+        named = sorted(_shared(_stems(mistake_of(item.text)), cue_words))
         if named:
             return (
-                f"the situation names the mistake itself ('{named[0]}…'), so the card shows its answer; "
+                f"the situation names the mistake itself ('{named[0][:5]}…'), so the card shows its answer; "
                 "describe the moment in which the mistake happens instead"
             )
         return None
+    if _plain_words(item.text) and _plain_words(item.text) <= _plain_words(item.cue):
+        return "the cue holds the whole answer; describe the situation instead"
     answer = _stems(item.text)
-    if answer and len(answer & cue_words) * 2 > len(answer):
+    if answer and len(_shared(answer, cue_words)) * 2 > len(answer):
         return "the cue holds most of the words of its answer; describe the situation instead"
     return None
+
+
+def _plain_words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text.casefold()))
+
+
+def _same_word(a: str, b: str) -> bool:
+    shared = len(os.path.commonprefix([a, b]))
+    return shared >= 5 and shared >= SAME_WORD_SHARE * min(len(a), len(b))
+
+
+def _shared(words: set[str], others: set[str]) -> set[str]:
+    """The words of words that are, in some form, also among others."""
+    return {word for word in words if any(_same_word(word, other) for other in others)}
 
 
 #: The people every technique is about, in each bundled language: naming them gives nothing away.
@@ -185,7 +219,7 @@ _PEOPLE_STEMS = frozenset("clien klien clie thera théra terap терап кли
 
 
 def _stems(text: str) -> set[str]:
-    """Content words of text, cut to five letters ("defending", "defend" -> "defen")."""
+    """Content words of text (five letters or more, not the common ones, not the people every
+    technique is about); compare them with _shared, which sees "defend" in "defending"."""
     words = re.findall(r"\w+", text.casefold())
-    stems = {word[:5] for word in words if len(word) >= 5 and word not in _COMMON}
-    return stems - _PEOPLE_STEMS
+    return {word for word in words if len(word) >= 5 and word not in _COMMON and word[:5] not in _PEOPLE_STEMS}

@@ -76,3 +76,49 @@ def test_outputs_without_flash_cards_do_not_run_the_lint(tmp_path: Path) -> None
     content = write_content(tmp_path, techniques=[technique("alpha", steps=["One step.", LONG])])
     result = CliRunner().invoke(main, ["handbook", "--content", str(content), "--out", str(tmp_path / "out")])
     assert result.exit_code == 0 and "warning" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "words"),
+    [
+        # A cue that holds its whole short answer (short words used to be ignored).
+        ({"key_phrases": [{"cue": "Tell me more about it", "text": "Tell me more about it."}]},
+         "key_phrases[0].cue", "the cue holds the whole answer"),
+        # A warning whose reason runs long: the whole warning is the card's answer.
+        ({"warnings": ["Do not hurry the client — " + " ".join(["because it matters"] * 20) + "."]},
+         "warnings[0]", "has 66 words; a warning card's answer (the mistake and its reason) should be at most 40"),
+    ],
+)  # fmt: skip
+def test_the_lint_sees_what_it_used_to_miss(
+    tmp_path: Path, overrides: dict[str, object], field: str, words: str
+) -> None:
+    content = write_content(tmp_path, techniques=[technique("alpha", **overrides)])
+    code, lines = validate(content)
+    assert code == 0
+    (line,) = [line for line in lines if "warning:" in line]
+    assert f": {field}: warning: " in line and words in line
+
+
+def test_a_word_is_not_taken_for_another_that_only_begins_the_same() -> None:
+    from exporter.content.learning_lint import cue_gives_away
+    from exporter.model import Item
+
+    warning = Item(text="Do not offer an interpretation — the client stops thinking.", cue="The client interrupts you")
+    assert cue_gives_away("warnings", warning) is None  # "interrupt" is not "interpretation"
+    hurried = Item(text="Do not hurry the client — it scares them.", cue="Hurrying the client along")
+    assert cue_gives_away("warnings", hurried) is not None  # "hurrying" is "hurry"
+
+
+@pytest.mark.parametrize(
+    ("language", "warning"),
+    [
+        ("he", "אל תמהרו את המטופל כי הוא יפסיק לחשוב."),
+        ("ar", "لا تستعجل المراجع لأن ذلك يوقف تفكيره."),
+        ("uk", "Не поспішайте з клієнтом, бо він перестане думати."),
+    ],
+)
+def test_a_reason_in_the_librarys_language_is_a_reason(language: str, warning: str) -> None:
+    from exporter.content.learning_lint import has_reason
+
+    assert has_reason(warning, language)
+    assert not has_reason(warning.replace("כי", "").replace("لأن", "").replace(", бо", ""), language)
