@@ -489,3 +489,16 @@ def test_a_page_in_another_language_may_keep_the_english_disclaimer(tmp_path: Pa
     result = import_into(tmp_path / "content", page)
     assert result.exit_code == 0, result.output
     assert read_library(tmp_path / "content")[0].disclaimer == english
+
+
+def test_an_unknown_heading_in_hebrew_is_said_and_not_merged_into_the_section_above(tmp_path: Path) -> None:
+    """Hebrew and Arabic have no capital letters: a heading the catalogue does not know is still one."""
+    text = (LANGUAGE_PAGES / "he.txt").read_text(encoding="utf-8")
+    page = tmp_path / "he.txt"
+    pitfalls = "מלכודות נפוצות\n\n  • לדבר יותר מדי\n  • לשכוח לשאול\n\n"
+    page.write_text(text.replace("משפטי מפתח\n", pitfalls + "משפטי מפתח\n", 1), encoding="utf-8")
+    result = run("import", str(page), "--content", str(tmp_path / "content"))
+    assert result.exit_code == 0, result.output
+    assert "section: warning: unknown section 'מלכודות נפוצות'; its 2 lines were left out" in result.output
+    (technique,) = read_library(tmp_path / "content")[0].techniques
+    assert len(technique.when_to_use) == 2  # the section above keeps only its own entries

@@ -31,7 +31,7 @@ def is_heading(language: PageLanguage, line: str) -> bool:
 def _is_unknown_heading(language: PageLanguage, lines: list[str], index: int) -> bool:
     """A short, title-like line standing alone between blank lines, followed by content."""
     text = lines[index].strip()
-    if not text or len(text) > 40 or len(text.split()) > 5 or not text[0].isupper():
+    if not text or len(text) > 40 or len(text.split()) > 5 or not _starts_like_a_title(text):
         return False
     if text.endswith(_SENTENCE_END) or MARKER.match(lines[index]) or lines[index].startswith(" "):
         return False
@@ -41,6 +41,12 @@ def _is_unknown_heading(language: PageLanguage, lines: list[str], index: int) ->
         return False
     following = next((line for line in lines[index + 1 :] if line.strip()), "")
     return bool(following) and not is_heading(language, following)
+
+
+def _starts_like_a_title(text: str) -> bool:
+    """A capital letter, or a letter of a script without case (Hebrew, Arabic)."""
+    first = text[0]
+    return first.isupper() or (first.isalpha() and not first.islower() and first.lower() == first.upper())
 
 
 def _paragraphs(lines: list[str]) -> list[tuple[int, int]]:
