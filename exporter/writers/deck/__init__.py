@@ -30,7 +30,7 @@ from exporter.model import Library
 from exporter.options import FIRST_MTIME, BuildOptions, release_time
 from exporter.writers import WRITERS, WriteResult
 from exporter.writers.deck.continuity import follow, refuse_another_librarys_state
-from exporter.writers.deck.identity import CHANGED_TAG, PHRASE_KINDS, WARNING, NoteVersion, excerpt
+from exporter.writers.deck.identity import CHANGED_TAG, PHRASE_KINDS, WARNING, NoteVersion, excerpt, text_print
 from exporter.writers.deck.note_type import note_type_hash, note_type_json
 from exporter.writers.deck.notes import deck_name, esc, slug
 from exporter.writers.deck.package import PackageWriter
@@ -62,7 +62,7 @@ def write_deck(library: Library, out_dir: Path, options: BuildOptions) -> WriteR
         previous = load_state(state_path, target, clock=(lambda: release) if release else None)
         if previous.started:
             warnings.append(previous.started)
-        if not options.partial:
+        if not options.partial:  # a part of the library cannot tell (validate checks the whole)
             refuse_another_librarys_state(state_path, previous, library)
     labels = library.labels()
     continuity = follow(library, previous)
@@ -79,10 +79,11 @@ def write_deck(library: Library, out_dir: Path, options: BuildOptions) -> WriteR
                 for guid, note in publication.notes():
                     package.add(guid, note, () if note.retired else (release_tag(library, note),))
                     entries[guid] = state_entry(note, previous.notes.get(guid))
-                    if guid not in previous.notes or previous.notes[guid].hash != note.hash:
+                    before = previous.notes.get(guid)
+                    if before is None or before.hash != note.hash:
                         changed.add(note.key)
-                        if note.key.split("/")[1] == WARNING.slug and previous.notes and not note.retired:
-                            notices.append(changed_warning(library, note))
+                    if _warning_text_changed(note, before, previous):
+                        notices.append(changed_warning(library, note))
                     counts["retired" if note.retired else note.key.split("/")[1]] += 1
             except BaseException:
                 package.close()
@@ -115,6 +116,13 @@ def release_tag(library: Library, note: NoteVersion) -> str:
     day when it is set). Not part of the note's content: it never moves its time by itself."""
     label = slug(library.edition) if library.edition else time.strftime("%Y-%m-%d", time.gmtime(note.mtime))
     return f"{CHANGED_TAG}::{label}"
+
+
+def _warning_text_changed(note: NoteVersion, before: Entry | None, previous: DeckState) -> bool:
+    """A live warning card whose words are new to trainees (not its header, deck or tags)."""
+    if note.retired or not previous.notes or note.key.count("/") != 2 or note.key.split("/")[1] != WARNING.slug:
+        return False
+    return before is None or before.answer != text_print(note.fields["Answer"])
 
 
 def changed_warning(library: Library, note: NoteVersion) -> str:

@@ -260,23 +260,37 @@ def suggested_id(item: Item, items: tuple[Item, ...]) -> str:
     return candidate
 
 
+#: A state knows too little of a library when less than this share of its techniques are the
+#: library's AND less than this share of the library's techniques are the state's.
+FOREIGN_BELOW = 0.5
+
+
 def refuse_another_librarys_state(path: Path, state: DeckState, library: Library) -> None:
     """Stop before anything is written when the state file cannot be this library's: a copied
-    folder or another branch would otherwise retire every card of every trainee."""
-    live = [entry for entry in state.notes.values() if entry.technique and not entry.retired]
-    if not live or not library.techniques:
+    folder or another branch would otherwise retire every card of every trainee.
+
+    Both sides are asked, so ordinary edits pass: deleting most techniques leaves the library's
+    own techniques known to the state; importing many new ones leaves the state's techniques in
+    the library. A library that shares a few texts with another library's state is still refused."""
+    owned = {
+        owner: entries for owner, entries in _entries_by_owner(state).items() if any(not e.retired for e in entries)
+    }
+    if not owned or not library.techniques:
         return
+    renamed = _renamed_techniques(library, owned)
     ids = {technique.id for technique in library.techniques}
-    prints = {answer_print(i) for t in library.techniques for kind in KINDS for i in t.items(kind.section)}
-    if any(entry.technique in ids or entry.answer in prints for entry in live):
+    state_side = sum(1 for owner in owned if owner in ids or owner in renamed) / len(owned)
+    library_side = sum(1 for t in library.techniques if t.id in owned or t.id in renamed.values()) / len(ids)
+    if state_side >= FOREIGN_BELOW or library_side >= FOREIGN_BELOW:
         return
-    owners = sorted({entry.technique for entry in live})
+    live = sum(1 for entries in owned.values() for entry in entries if not entry.retired)
+    owners = sorted(owned)
     sample = ", ".join(owners[:3]) + (f" and {len(owners) - 3} more" if len(owners) > 3 else "")
     raise ExporterError(
-        f"{path}: this deck state is another library's: none of its {counted(len(live), 'card')} belongs to a "
-        f"technique or an item of this one (it has {sample}). Building on it would retire every card of every "
-        f"trainee. Put back this library's own {path.name} (for example `git checkout -- {path}`); if no deck "
-        "was ever published from this library, delete the file and build again"
+        f"{path}: this deck state is another library's: its {counted(live, 'card')} belong to techniques this "
+        f"library does not have (it has {sample}), and this library's techniques are new to it. Building on it "
+        f"would retire every card of every trainee. Put back this library's own {path.name} (for example "
+        f"`git checkout -- {path}`); if no deck was ever published from this library, delete the file and build again"
     )
 
 

@@ -191,7 +191,8 @@ def parse_state(raw: Any) -> DeckState:
     notes: dict[str, Entry] = {}
     for technique, group in _mapping(raw["notes"], "notes").items():
         for rest, value in _mapping(group, f"notes.{technique}").items():
-            key = f"{technique}/{rest}" if technique else rest
+            # A note kept from a technique's earlier id is written with its whole key (a/b/c).
+            key = rest if rest.count("/") == 2 or not technique else f"{technique}/{rest}"
             if not isinstance(value, list) or len(value) not in (4, 5):
                 raise ValueError(f"note {key}: expected [hash, time, answer, excerpt]")
             entry = Entry(
@@ -246,7 +247,9 @@ def state_json(state: DeckState) -> str:
     """Deterministic, diff-friendly JSON: sorted keys, one note per line, grouped by technique."""
     groups: dict[str, dict[str, list[Any]]] = {}
     for entry in state.notes.values():
-        technique, _, rest = entry.key.partition("/") if entry.technique else ("", "", entry.key)
+        technique, rest = entry.technique, entry.key
+        if technique and entry.key.startswith(technique + "/"):
+            rest = entry.key[len(technique) + 1 :]
         value: list[Any] = [entry.hash, entry.mtime, entry.answer, entry.excerpt]
         if entry.retired:
             value.append(RETIRED_TAG)

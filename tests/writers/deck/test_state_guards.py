@@ -124,3 +124,58 @@ def test_a_displayed_field_name_of_its_own_is_accepted(tmp_path: Path) -> None:
     content = write_content(tmp_path, library={**LIBRARY, "labels": labels}, techniques=[technique("alpha")])
     assert run("validate", "--content", content).exit_code == 0
     assert yaml.safe_load((content / "library.yaml").read_text())["labels"]["deck.field.header"] == "Heading"
+
+
+def test_a_state_sharing_a_few_texts_with_this_library_is_still_another_librarys(tmp_path: Path) -> None:
+    """`exporter init`'s example shares a follow-up question with the bundled library: not enough."""
+    from conftest import BUNDLED_CONTENT
+
+    content = tmp_path / "content"
+    assert run("init", content).exit_code == 0
+    shutil.copy2(BUNDLED_CONTENT / "deck-state.json", content / "deck-state.json")
+    for command in (["validate"], ["deck", "--out", str(tmp_path / "out")]):
+        result = run(command[0], "--content", content, *command[1:])
+        assert result.exit_code == 1 and "this deck state is another library's" in result.output
+    assert not (tmp_path / "out" / "deck.apkg").exists()
+
+
+def test_most_techniques_deleted_or_many_added_is_no_other_library(tmp_path: Path) -> None:
+    names = ["alpha", "beta", "gamma", "delta"]
+    content = write_content(tmp_path, techniques=[technique(name) for name in names])
+    out = tmp_path / "out"
+    assert run("deck", "--content", content, "--out", out, "-j", "1").exit_code == 0
+    for name in names[1:]:
+        (content / "techniques" / f"{name}.yaml").unlink()  # three of four deleted
+    assert run("deck", "--content", content, "--out", out, "-j", "1").exit_code == 0
+    write_content(tmp_path, techniques=[technique(f"new-{n}") for n in range(6)])  # six new beside alpha
+    result = run("deck", "--content", content, "--out", out, "-j", "1")
+    assert result.exit_code == 0, result.output
+
+
+def test_a_renamed_technique_keeps_its_cards_on_every_later_build(tmp_path: Path) -> None:
+    content = write_content(tmp_path, techniques=[technique("alpha")])
+    out = tmp_path / "out"
+    assert run("deck", "--content", content, "--out", out, "-j", "1").exit_code == 0
+    (content / "techniques" / "alpha.yaml").unlink()
+    renamed = {**technique("alpha"), "id": "alpha-renamed"}
+    write_content(tmp_path, techniques=[renamed])
+    first = run("deck", "--content", content, "--out", out, "-j", "1")
+    assert "1 technique renamed (alpha → alpha-renamed)" in first.output
+    assert "changed warning card" not in first.output  # the words of its warnings did not change
+    again = run("deck", "--content", content, "--out", out, "-j", "1")
+    assert "technique renamed" not in again.output and " retired" not in again.output
+    write_content(tmp_path, techniques=[{**renamed, "key_phrases": ["A new phrase.", *renamed["key_phrases"]]}])
+    later = run("deck", "--content", content, "--out", out, "-j", "1")
+    assert later.exit_code == 0 and " retired" not in later.output, later.output
+
+
+def test_a_card_retired_after_the_state_was_recovered_from_the_deck_is_no_traceback(tmp_path: Path) -> None:
+    content = write_content(tmp_path, techniques=[technique("alpha")])
+    out = tmp_path / "out"
+    assert run("deck", "--content", content, "--out", out, "-j", "1").exit_code == 0
+    (content / "deck-state.json").unlink()  # recovered from out/deck.apkg: keys unknown
+    write_content(tmp_path, techniques=[technique("alpha", steps=["alpha step one", "alpha step two"])])
+    result = run("deck", "--content", content, "--out", out, "-j", "1")
+    assert result.exit_code == 0 and "Traceback" not in result.output, result.output
+    (summary,) = [line for line in result.output.splitlines() if line.startswith("  deck ")]
+    assert summary.endswith(" retired")
