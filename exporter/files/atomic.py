@@ -67,6 +67,7 @@ def atomic_output(target: Path) -> Iterator[Path]:
     journal = current_journal()
     new_folder = not target.parent.exists()
     existed = target.exists()
+    temporary: Path | None = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         with journal_step(journal):
@@ -77,6 +78,10 @@ def atomic_output(target: Path) -> Iterator[Path]:
                 _record_or_remove(journal, temporary)
     except OSError as exc:
         raise ExporterError(f"{target}: cannot write: {describe_os_error(exc)}") from exc
+    except BaseException:  # a stop held back while the file was made is raised as the step ends
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
+        raise
     try:
         yield temporary
         os.chmod(temporary, 0o644)
