@@ -15,6 +15,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from exporter.content.field_checks import WINDOWS_DEVICE_NAMES
 from exporter.content.techniques import MAX_ITEM_CHARS, MAX_ITEMS, MAX_SUMMARY_CHARS, MAX_TITLE_CHARS
 from exporter.options import SETTINGS_CHOICES
 from exporter.pdf.glyphs.fonts import missing_characters
@@ -221,7 +222,9 @@ def content(draw: st.DrawFn, max_techniques: int = 3) -> tuple[dict[str, Any], l
     """(library.yaml data, technique data) for write_content."""
     library = draw(library_data())
     names = [category["name"] for category in library["categories"]]
-    ids = draw(st.lists(item_id, min_size=1, max_size=max_techniques, unique=True))
+    # A technique id is a file name: not one Windows keeps for a device (validate refuses those).
+    technique_ids = item_id.filter(lambda name: name not in WINDOWS_DEVICE_NAMES)
+    ids = draw(st.lists(technique_ids, min_size=1, max_size=max_techniques, unique=True))
     techniques = [draw(technique_data(technique_id, names, ids)) for technique_id in ids]
     return library, techniques
 
