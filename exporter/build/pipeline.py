@@ -75,8 +75,9 @@ def check_cards_fit(library: Library, content_dir: Path) -> None:
 def check_state_files(library: Library, content_dir: Path) -> None:
     """A writer's state file that its next build would refuse (damaged, or another library's)."""
     from exporter.writers.deck.continuity import check_state_file
+    from exporter.writers.deck.state import state_path
 
-    check_state_file(content_dir / (WRITERS["deck"].state_file or ""), library)
+    check_state_file(state_path(content_dir), library)
 
 
 def list_content(content_dir: Path) -> None:

@@ -14,7 +14,6 @@ from exporter.errors import ExporterError
 from exporter.files.atomic import write_bytes_atomic
 from exporter.importer.parse.page import slugify
 from exporter.labels import bundled_languages
-from exporter.writers import WRITERS
 from exporter.writers.deck.state import start_state
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -33,7 +32,7 @@ def init_library(content_dir: Path, language: str) -> None:
     write_bytes_atomic(library, text.encode("utf-8"))
     example = content_dir / "techniques" / f"{EXAMPLE_ID}.yaml"
     write_bytes_atomic(example, (TEMPLATES / "example.yaml").read_bytes())
-    start_state(content_dir / (WRITERS["deck"].state_file or ""))
+    start_state(content_dir)
     click.echo(f"created {library} and {example}; build them with `exporter build --content {content_dir}`")
 
 

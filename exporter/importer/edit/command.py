@@ -30,7 +30,6 @@ from exporter.importer.edit.yaml_text import to_yaml
 from exporter.importer.parse.headings import PageLanguage, page_languages
 from exporter.importer.parse.page import ParsedPage, import_page
 from exporter.messages import counted
-from exporter.writers import WRITERS
 from exporter.writers.deck.state import start_state
 
 #: Folders given on the command line contribute the files with these endings.
@@ -219,7 +218,7 @@ def _write_pages(
         new_library = not library_path.exists()
         rewrite_user_file(library_path, plan.text)
         if new_library:
-            start_state(into_dir / (WRITERS["deck"].state_file or ""))
+            start_state(into_dir)
         click.echo(plan.message)
     declared = declared_categories(yaml.safe_load(library_path.read_bytes().decode("utf-8-sig")))
     for page in parsed:

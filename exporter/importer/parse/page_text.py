@@ -58,7 +58,7 @@ def _utf16_without_bom(raw: bytes) -> str | None:
                 text = raw.decode(codec)
             except UnicodeDecodeError:
                 continue
-            if text.isprintable() or all(c.isprintable() or c in "\r\n\t" for c in text):
+            if all(c.isprintable() or c in "\r\n\t" for c in text):
                 return text
     return None
 

@@ -28,18 +28,16 @@ from exporter.files.atomic import atomic_output
 from exporter.labels import Labels
 from exporter.model import Library
 from exporter.options import FIRST_MTIME, BuildOptions, release_time
-from exporter.writers import WRITERS, WriteResult
+from exporter.writers import WriteResult
 from exporter.writers.deck.continuity import follow, refuse_another_librarys_state
 from exporter.writers.deck.identity import CHANGED_TAG, PHRASE_KINDS, WARNING, NoteVersion, excerpt, text_print
 from exporter.writers.deck.note_type import note_type_hash, note_type_json
 from exporter.writers.deck.notes import deck_name, esc, slug
 from exporter.writers.deck.package import PackageWriter
 from exporter.writers.deck.publication import Publication, retired_deck_name, state_entry
-from exporter.writers.deck.state import DeckState, Entry, load_state, note_type_mtime, save_state
+from exporter.writers.deck.state import DeckState, Entry, load_state, note_type_mtime, save_state, state_path
 
 DECK_FILE = "deck.apkg"
-#: In the content folder (BuildOptions.state_dir): when each note last changed.
-STATE_FILE = WRITERS["deck"].state_file or "deck-state.json"
 
 
 def deck_descriptions(library: Library, labels: Labels) -> dict[str, str]:
@@ -57,13 +55,13 @@ def write_deck(library: Library, out_dir: Path, options: BuildOptions) -> WriteR
     warnings: list[str] = []
     release = release_time()
     previous = DeckState(epoch=max(FIRST_MTIME, release))
-    state_path = options.state_dir / STATE_FILE if options.state_dir is not None else None
-    if state_path is not None:
-        previous = load_state(state_path, target, clock=(lambda: release) if release else None)
+    state_file = state_path(options.state_dir) if options.state_dir is not None else None
+    if state_file is not None:
+        previous = load_state(state_file, target, clock=(lambda: release) if release else None)
         if previous.started:
             warnings.append(previous.started)
         if not options.partial:  # a part of the library cannot tell (validate checks the whole)
-            refuse_another_librarys_state(state_path, previous, library)
+            refuse_another_librarys_state(state_file, previous, library)
     labels = library.labels()
     continuity = follow(library, previous)
     warnings += continuity.warnings
@@ -98,14 +96,14 @@ def write_deck(library: Library, out_dir: Path, options: BuildOptions) -> WriteR
             f"{target}: cannot build the deck in the temporary folder {tempfile.gettempdir()}: {exc}; "
             "free some room there, or set TMPDIR to a folder with room, and build again"
         ) from exc
-    if state_path is not None:
+    if state_file is not None:
         state = DeckState(
             notes={**entries, **publication.untouched},
             note_type_hash=type_hash,
             note_type_mtime=model_mtime,
             epoch=previous.epoch,
         )
-        save_state(state_path, state)
+        save_state(state_file, state)
     summary = "; ".join(part for part in (_summary(counts), continuity.summary(changed)) if part)
     return WriteResult("deck", (target,), summary, tuple(warnings), tuple(notices))
 

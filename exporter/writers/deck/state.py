@@ -161,9 +161,17 @@ def load_state(path: Path, previous_deck: Path, clock: Callable[[], int] | None 
         raise ExporterError(f"{path}: the deck state file is damaged ({reason}). {help_text}") from exc
 
 
-def start_state(path: Path) -> None:
+def state_path(content_dir: Path) -> Path:
+    """Where a content folder keeps its deck state (the writer table names the file)."""
+    from exporter.writers import WRITERS
+
+    return content_dir / (WRITERS["deck"].state_file or "deck-state.json")
+
+
+def start_state(content_dir: Path) -> None:
     """The empty state of a brand-new library (no deck ever published from it), so that its first
     build starts quietly: the warning about a lost state is kept for a library that had one."""
+    path = state_path(content_dir)
     if not path.exists():
         epoch = max(release_time() or _clock(), FIRST_MTIME)
         save_state(path, DeckState(epoch=epoch, note_type_mtime=epoch))
