@@ -43,7 +43,9 @@ def collation_key(language: str) -> Callable[[str], SortKey]:
     """The sort key function for titles in a language (cached: one per language)."""
     tailored = _TAILORED.get(_language(language), {})
 
-    @lru_cache(maxsize=65536)
+    # Small: a sort computes each key once anyway; the cache serves titles sorted again by
+    # each finding aid. A large one held every source's key of a 10,000-technique library.
+    @lru_cache(maxsize=4096)
     def key(text: str) -> SortKey:
         primary: list[Element] = []
         marks: list[str] = []

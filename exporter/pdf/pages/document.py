@@ -24,6 +24,7 @@ from exporter.pdf.pages.fitting import Pager
 from exporter.pdf.pages.flowables import Anchor, Marked
 from exporter.pdf.pages.forms import end_form
 from exporter.pdf.pages.pagerefs import PageNumbers
+from exporter.pdf.pages.saving import PageSpool, save_streamed
 from exporter.pdf.pages.styles import (
     BOTTOM_MARGIN,
     FOOTER_GAP,
@@ -124,6 +125,7 @@ class OnePassDocument(BaseDocTemplate):  # type: ignore[misc]
         self.seed_characters = seed_characters
         self.blank_page = False
         self.footer_note = footer_note
+        self.spool: PageSpool | None = None
         self._header_room = 0.0
         self._fitted_headers: dict[str, str] = {}
         frame = Frame(
@@ -152,9 +154,16 @@ class OnePassDocument(BaseDocTemplate):  # type: ignore[misc]
         The list is consumed: platypus pops each flowable as it is laid out, so handing it the
         caller's list (not a copy) lets laid-out pages be freed; this halves peak memory.
         """
+        self._doSave = 0
+        try:
+            return self._build_and_save(flowables)
+        finally:
+            if self.spool is not None:
+                self.spool.close()
+
+    def _build_and_save(self, flowables: list[Flowable]) -> int:
         from reportlab import rl_config
 
-        self._doSave = 0
         self.build(flowables)
         pages = int(self.canv.getPageNumber()) - 1
         self.numbers.define_forms(self.canv, pages)
@@ -166,12 +175,14 @@ class OnePassDocument(BaseDocTemplate):  # type: ignore[misc]
         saved_a85 = rl_config.useA85
         rl_config.useA85 = 0
         try:
-            self.canv.save()
+            save_streamed(self.canv, Path(self.filename))
         finally:
             rl_config.useA85 = saved_a85
         return pages
 
     def beforeDocument(self) -> None:
+        self.spool = PageSpool(Path(self.filename).parent)
+        self.canv.setPageCallBack(lambda number: self.spool.page_finished(self.canv))
         if self.seed_characters:
             from exporter.pdf.glyphs.embedding import seed_subsets
             from exporter.pdf.glyphs.fonts import BODY_FACES

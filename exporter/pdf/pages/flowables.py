@@ -9,6 +9,7 @@ from reportlab.platypus import Flowable
 from exporter.pdf.glyphs.fonts import para_text
 from exporter.pdf.lines.paragraphs import Paragraph, is_rtl_style
 from exporter.pdf.lines.runs import draw_text, text_width
+from exporter.pdf.pages.links import link_box
 from exporter.pdf.pages.pagerefs import PageNumbers
 
 
@@ -254,7 +255,7 @@ class PageRefRow(Flowable):  # type: ignore[misc]
             key=self.key,
             align="left" if rtl else "right",
         )
-        canv.linkRect("", self.key, (0, 0, self.width, self.height), relative=1, thickness=0)
+        link_box(canv, self.key, self.width, self.height)
 
     def _draw_leaders(self, rtl: bool = False) -> None:
         """Dots on a fixed grid (so they line up row under row), from the text to the number

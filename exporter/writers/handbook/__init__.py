@@ -8,9 +8,10 @@ as `settings: chapter_start:` in library.yaml says.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
 from dataclasses import replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 from reportlab.lib.styles import ParagraphStyle
@@ -76,7 +77,7 @@ def build_handbook(library: Library, target: Path, paper: str) -> int:
         page_of=labels("handbook.page_of", page="{page}", total="{total}"),
     )
     layout = _Layout(document.pager(), styles)
-    layout.flowables = cover(library, labels, styles, float(document.width), float(document.height))
+    layout.extend(cover(library, labels, styles, float(document.width), float(document.height)))
     numbers = document.numbers
     layout.part(lambda level: contents(library, labels, styles, numbers))
     layout.part(
@@ -98,28 +99,54 @@ def build_handbook(library: Library, target: Path, paper: str) -> int:
     if cited_sources(library):
         layout.part(lambda level: sources(library, labels, styles, numbers))
     document.outline_entries = outline(library, labels)
-    return document.build_once(layout.flowables)
+    return document.build_once(layout)
 
 
-class _Layout:
-    """The flowables so far and the planned position after them."""
+class _Layout(list[Flowable]):
+    """The flowables to draw, planned a part at a time just before they are needed.
+
+    Parts are queued as steps; platypus asks the list's length before it takes each flowable,
+    and the length plans the next steps while fewer than a few flowables are waiting. So only
+    the chapter being drawn is held in memory, not every chapter planned so far, and the
+    pages come out exactly as if everything had been planned first (planning never looks
+    back at what was drawn).
+    """
+
+    #: Flowables kept ready before the next part is planned.
+    LOOKAHEAD = 4
 
     def __init__(self, pager: Pager, styles: Styles) -> None:
+        super().__init__()
         self.pager = pager
-        self.flowables: list[Flowable] = []
+        self.steps: deque[Callable[[], None]] = deque()
         leading = float(styles.body.leading)
         self.min_last = MIN_LAST_LINES * leading
         self.tighten_below = TIGHTEN_BELOW_LINES * leading
 
+    def __len__(self) -> int:
+        while list.__len__(self) < self.LOOKAHEAD and self.steps:
+            self.steps.popleft()()
+        return list.__len__(self)
+
+    def __bool__(self) -> bool:
+        return len(self) > 0
+
+    def later(self, step: Callable[[], None]) -> None:
+        """Plan step when drawing reaches it (steps run in the order they are queued)."""
+        self.steps.append(step)
+
     def new_page(self) -> None:
-        self.flowables.append(PageBreak())
+        self.append(PageBreak())
         self.pager = self.pager.new_page()
 
     def part(self, build: Callable[[int], list[Flowable]], new_page: bool = True, levels: int = 1) -> None:
+        self.later(lambda: self.plan_part(build, new_page, levels))
+
+    def plan_part(self, build: Callable[[int], list[Flowable]], new_page: bool, levels: int) -> None:
         if new_page:
             self.new_page()
         fitted = fit_part(build, self.pager, self.min_last, self.tighten_below, levels)
-        self.flowables += fitted.flowables
+        self.extend(fitted.flowables)
         self.pager = fitted.pager
 
 
@@ -237,20 +264,29 @@ def category_key(index: int) -> str:
 
 def chapters(library: Library, layout: _Layout, numbers: PageNumbers) -> None:
     """Every technique once, grouped by its first category, each category opening with its heading."""
-    mode = library.settings.chapter_start
     aliases = chapter_aliases(library)
     for index, (category, members) in enumerate(library.chapters()):
         for position, technique in enumerate(members):
-            first = index == 0 and position == 0
-            if mode != "continuous" or first:
-                layout.new_page()
-                if mode == "right" and layout.pager.page % 2 == 0:
-                    layout.flowables.append(BlankPage())
-                    layout.new_page()
             opens = category if position == 0 else None
-            run_on = mode == "continuous" and not first
-            build = _chapter_builder(library, technique, opens, index, numbers, run_on, aliases[technique.id])
-            layout.part(build, False, len(LEVELS))
+            first = index == 0 and position == 0
+            build = _chapter_builder(library, technique, opens, index, numbers, not first and _runs_on(library),
+                                     aliases[technique.id])  # fmt: skip
+            layout.later(partial(_plan_chapter, layout, library, build, first))
+
+
+def _runs_on(library: Library) -> bool:
+    return library.settings.chapter_start == "continuous"
+
+
+def _plan_chapter(layout: _Layout, library: Library, build: Callable[[int], list[Flowable]], first: bool) -> None:
+    """A chapter on a new page (a right-hand one if the settings say so), or run on."""
+    mode = library.settings.chapter_start
+    if mode != "continuous" or first:
+        layout.new_page()
+        if mode == "right" and layout.pager.page % 2 == 0:
+            layout.append(BlankPage())
+            layout.new_page()
+    layout.plan_part(build, False, len(LEVELS))
 
 
 def _chapter_builder(

@@ -20,6 +20,7 @@ from exporter.pdf.lines.runs import draw_text, fit_text, text_width
 from exporter.pdf.pages.chapter import situation_key, technique_key
 from exporter.pdf.pages.flowables import KeepWithNext, PageRefRow, Para
 from exporter.pdf.pages.groups import RowGroup
+from exporter.pdf.pages.links import link_box
 from exporter.pdf.pages.pagerefs import PageNumbers
 from exporter.pdf.pages.styles import LEADER, RULE, Styles
 from exporter.text.collation import collation_key
@@ -132,7 +133,7 @@ class QuickRow(Flowable):  # type: ignore[misc]
             canv, page_x, first, "{page}", font_name=style.fontName, font_size=style.fontSize,
             colour=style.textColor, key=self.key, align=page_align,
         )  # fmt: skip
-        canv.linkRect("", self.key, (0, 0, self.width, self.height), relative=1, thickness=0)
+        link_box(canv, self.key, self.width, self.height)
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         return []
