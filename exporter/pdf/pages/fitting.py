@@ -137,6 +137,28 @@ def fit_part(
     return pulled or Fitted(flowables, end)
 
 
+class PartLayout:
+    """A document's flowables so far and the planned position after them, part by part (the
+    handbook and the course packs are laid out this way)."""
+
+    def __init__(self, pager: Pager, body_leading: float) -> None:
+        self.pager = pager
+        self.flowables: list[Flowable] = []
+        self.min_last = MIN_LAST_LINES * body_leading
+        self.tighten_below = TIGHTEN_BELOW_LINES * body_leading
+
+    def new_page(self) -> None:
+        self.flowables.append(PageBreak())
+        self.pager = self.pager.new_page()
+
+    def part(self, build: Callable[[int], list[Flowable]], new_page: bool = True, levels: int = 1) -> None:
+        if new_page:
+            self.new_page()
+        fitted = fit_part(build, self.pager, self.min_last, self.tighten_below, levels)
+        self.flowables += fitted.flowables
+        self.pager = fitted.pager
+
+
 def _fine(end: Pager, start: Pager, min_last: float) -> bool:
     """The part ends on its first page (nothing to fix), or its last page is well filled."""
     return end.page == start.page or end.used >= min_last or end.used == 0

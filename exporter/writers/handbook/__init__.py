@@ -25,7 +25,7 @@ from exporter.pdf.glyphs.fonts import para_text
 from exporter.pdf.lines.paragraphs import Paragraph, is_rtl_style
 from exporter.pdf.pages.chapter import SEE_ALSO, LevelledBuilder, SimilarRow, chapter_flowables, technique_key
 from exporter.pdf.pages.document import BODY, BlankPage, OnePassDocument, OutlineEntry
-from exporter.pdf.pages.fitting import MIN_LAST_LINES, TIGHTEN_BELOW_LINES, Pager, fit_part
+from exporter.pdf.pages.fitting import PartLayout
 from exporter.pdf.pages.flowables import Anchor, KeepWithNext, PageRefRow, Para
 from exporter.pdf.pages.groups import RowGroup
 from exporter.pdf.pages.pagerefs import PageNumbers
@@ -75,7 +75,7 @@ def build_handbook(library: Library, target: Path, paper: str) -> int:
         cover_page=True,
         page_of=labels("handbook.page_of", page="{page}", total="{total}"),
     )
-    layout = _Layout(document.pager(), styles)
+    layout = PartLayout(document.pager(), float(styles.body.leading))
     layout.flowables = cover(library, labels, styles, float(document.width), float(document.height))
     numbers = document.numbers
     layout.part(lambda level: contents(library, labels, styles, numbers))
@@ -99,28 +99,6 @@ def build_handbook(library: Library, target: Path, paper: str) -> int:
         layout.part(lambda level: sources(library, labels, styles, numbers))
     document.outline_entries = outline(library, labels)
     return document.build_once(layout.flowables)
-
-
-class _Layout:
-    """The flowables so far and the planned position after them."""
-
-    def __init__(self, pager: Pager, styles: Styles) -> None:
-        self.pager = pager
-        self.flowables: list[Flowable] = []
-        leading = float(styles.body.leading)
-        self.min_last = MIN_LAST_LINES * leading
-        self.tighten_below = TIGHTEN_BELOW_LINES * leading
-
-    def new_page(self) -> None:
-        self.flowables.append(PageBreak())
-        self.pager = self.pager.new_page()
-
-    def part(self, build: Callable[[int], list[Flowable]], new_page: bool = True, levels: int = 1) -> None:
-        if new_page:
-            self.new_page()
-        fitted = fit_part(build, self.pager, self.min_last, self.tighten_below, levels)
-        self.flowables += fitted.flowables
-        self.pager = fitted.pager
 
 
 def cover(library: Library, labels: Labels, styles: Styles, width: float, height: float) -> list[Flowable]:
@@ -235,7 +213,7 @@ def category_key(index: int) -> str:
     return f"category-{index}"
 
 
-def chapters(library: Library, layout: _Layout, numbers: PageNumbers) -> None:
+def chapters(library: Library, layout: PartLayout, numbers: PageNumbers) -> None:
     """Every technique once, grouped by its first category, each category opening with its heading."""
     mode = library.settings.chapter_start
     aliases = chapter_aliases(library)

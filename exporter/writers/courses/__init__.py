@@ -1,0 +1,143 @@
+"""Courses: what an organiser hands each group and each trainee, in <out>/courses/<id>/.
+
+Per course (content/courses/<id>.yaml): a pack for the whole course and one per session (the
+handbook's course packs), each session's handouts, the course's pocket cards, its deck (the
+library deck's own notes, tagged by session), and with a roster one zip per trainee of the
+packs and handouts, each page stamped with who it was prepared for. With --booklet, packs and
+handouts are set at half the paper and imposed for saddle-stitching (booklet.py).
+
+The other outputs lend their parts through the table (WriterSpec.course_part), so this home
+never imports theirs: the packs are the handbook's, a handout the handouts', the deck the
+deck's. A course build writes only under <out>/courses/; it never touches the full outputs.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from exporter.errors import ExporterError
+from exporter.files.atomic import atomic_output, write_bytes_atomic
+from exporter.messages import counted
+from exporter.model import Course, Library
+from exporter.options import BuildOptions, booklet_page, paper_label, release_time
+from exporter.pdf.lines.bidi import is_rtl_language
+from exporter.pdf.pages.styles import paper_size
+from exporter.writers import WRITERS, WriteResult, get_writer, resolve
+from exporter.writers.courses.booklet import impose_booklet
+from exporter.writers.courses.plan import (
+    CARDS_FILE,
+    COURSES_DIR,
+    DECK_FILE,
+    Piece,
+    course_pieces,
+    trainee_zips,
+)
+from exporter.writers.courses.stamping import draw_stamp_sheet, prepare, stamped_copies, write_zip
+
+
+def write_courses(library: Library, out_dir: Path, options: BuildOptions) -> WriteResult:
+    """Build every course options.courses names (all of them when it names none)."""
+    wanted = options.courses or tuple(course.id for course in library.courses)
+    if not wanted:
+        raise ExporterError("no course to build: add one to content/courses/ (see docs/guide/courses.md)")
+    paths: list[Path] = []
+    warnings: list[str] = []
+    summaries: list[str] = []
+    for course_id in wanted:
+        course = library.course(course_id)
+        written, course_warnings, summary = write_course(library, course, out_dir, options)
+        paths += written
+        warnings += course_warnings
+        summaries.append(f"{course.id}: {summary}")
+    return WriteResult("courses", tuple(paths), "; ".join(summaries), tuple(warnings))
+
+
+def write_course(
+    library: Library, course: Course, out_dir: Path, options: BuildOptions
+) -> tuple[list[Path], list[str], str]:
+    folder = out_dir / COURSES_DIR / course.id
+    page = booklet_page(options.paper) if options.booklet else options.paper
+    pdfs: dict[str, bytes] = {}
+    pages = 0
+    for piece in course_pieces(course):
+        data, count = _lay_out(library, course, piece, page, options.booklet)
+        write_bytes_atomic(folder / piece.path, data)
+        pdfs[str(piece.path)] = data
+        pages += count
+    paths = [folder / name for name in pdfs]
+    subset = library.subset(set(course.technique_ids()), None)
+    cards = get_writer("cards")(subset, folder, replace(options, partial=True))
+    deck_target = folder / DECK_FILE
+    # The library's own deck, beside the courses folder, has the note times when the state is missing.
+    deck_summary, deck_warnings = resolve(_part("deck"))(library, course, deck_target, options, out_dir / DECK_FILE)
+    paths += [folder / CARDS_FILE, deck_target]
+    zips = _trainee_copies(library, course, folder, pdfs, halves=2 if options.booklet else 1, page=page)
+    paths += zips
+    layout = f"{paper_label(page)} booklets on {paper_label(options.paper)}" if options.booklet else paper_label(page)
+    summary = ", ".join(
+        [
+            counted(len(pdfs), "PDF"),
+            counted(pages, "page"),
+            layout,
+            deck_summary,
+            counted(len(zips), "trainee copy", "trainee copies"),
+        ]
+    )
+    return paths, [*cards.warnings, *deck_warnings], summary
+
+
+def _part(name: str) -> str:
+    target = WRITERS[name].course_part
+    assert target is not None, f"{name} lends no part to courses"
+    return target
+
+
+def _lay_out(library: Library, course: Course, piece: Piece, page: str, booklet: bool) -> tuple[bytes, int]:
+    """One pack or handout as PDF bytes (imposed when booklet), and its page count (before imposing)."""
+    with tempfile.TemporaryDirectory(prefix="exporter-course-") as scratch:
+        target = Path(scratch) / "piece.pdf"
+        if piece.technique is None:
+            build_pack: Callable[..., int] = resolve(_part("handbook"))
+            count = build_pack(library, course, piece.session, target, page)
+        else:
+            build_handout: Callable[..., int] = resolve(_part("handouts"))
+            count = build_handout(library, library.technique(piece.technique), target, page)
+        data = target.read_bytes()
+    return (impose_booklet(data) if booklet else data), count
+
+
+def stamp_texts(library: Library, course: Course) -> list[str]:
+    """ "Prepared for <name> · <course> · <year>" for every trainee: the year of the last dated
+    session, else SOURCE_DATE_EPOCH's; without either, no year."""
+    labels = library.labels()
+    year = course.year()
+    if not year and release_time():
+        import time
+
+        year = time.strftime("%Y", time.gmtime(release_time()))
+    if year:
+        return [labels("courses.prepared_for", name=name, course=course.title, year=year) for name in course.roster]
+    return [labels("courses.prepared_for_undated", name=name, course=course.title) for name in course.roster]
+
+
+def _trainee_copies(
+    library: Library, course: Course, folder: Path, pdfs: dict[str, bytes], halves: int, page: str
+) -> list[Path]:
+    """One zip per trainee of their stamped packs and handouts; each PDF is prepared once."""
+    if not course.roster:
+        return []
+    width, _ = paper_size(page)
+    sheet = draw_stamp_sheet(stamp_texts(library, course), width, is_rtl_language(library.language))
+    copies: dict[str, list[bytes]] = {
+        name: stamped_copies(prepare(data, sheet, halves), sheet) for name, data in pdfs.items()
+    }
+    targets = []
+    for index, name in enumerate(trainee_zips(course)):
+        target = folder / name
+        with atomic_output(target) as temporary:
+            write_zip(temporary, {entry: versions[index] for entry, versions in copies.items()})
+        targets.append(target)
+    return targets
