@@ -23,6 +23,7 @@ from pypdf.generic import (
     DictionaryObject,
     FloatObject,
     NameObject,
+    PdfObject,
 )
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
@@ -98,9 +99,9 @@ def prepare(pdf: bytes, sheet: StampSheet, halves: int = 1) -> Prepared:
     writer = PdfWriter(clone_from=io.BytesIO(pdf))
     fonts = DictionaryObject()
     for page in sheet.reader.pages:
-        found = page["/Resources"].get_object().get("/Font")
+        found = _dictionary(page["/Resources"]).get("/Font")
         if found is not None:
-            for name, font in found.get_object().items():
+            for name, font in _dictionary(found).items():
                 fonts.setdefault(name, font)
     resources = DictionaryObject({NameObject("/Font"): fonts.clone(writer)})
     form = DecodedStreamObject()
@@ -128,21 +129,26 @@ def prepare(pdf: bytes, sheet: StampSheet, halves: int = 1) -> Prepared:
     return Prepared(data, offset, length)
 
 
-def _draw_form_on(writer: PdfWriter, page: DictionaryObject, form_ref: object, width: float, halves: int) -> None:
-    resources = page["/Resources"].get_object()
-    xobjects = resources.get("/XObject")
-    if xobjects is None:
-        xobjects = DictionaryObject()
-        resources[NameObject("/XObject")] = xobjects
-    xobjects.get_object()[NameObject(FORM_NAME)] = form_ref
+def _draw_form_on(writer: PdfWriter, page: DictionaryObject, form_ref: PdfObject, width: float, halves: int) -> None:
+    resources = _dictionary(page["/Resources"])
+    if "/XObject" not in resources:
+        resources[NameObject("/XObject")] = DictionaryObject()
+    _dictionary(resources["/XObject"])[NameObject(FORM_NAME)] = form_ref
     before, after = DecodedStreamObject(), DecodedStreamObject()
     before.set_data(b"q\n")
     draws = b"".join(b"q 1 0 0 1 %.2f %.2f cm %s Do Q\n" % (half * width, STAMP_BOTTOM, FORM_NAME.encode())
                      for half in range(halves))  # fmt: skip
     after.set_data(b"Q\n" + draws)
     contents = page["/Contents"]
-    existing = list(contents.get_object()) if isinstance(contents.get_object(), ArrayObject) else [contents]
+    resolved = contents.get_object()
+    existing = list(resolved) if isinstance(resolved, ArrayObject) else [contents]
     page[NameObject("/Contents")] = ArrayObject([writer._add_object(before), *existing, writer._add_object(after)])
+
+
+def _dictionary(value: object) -> DictionaryObject:
+    resolved = value.get_object() if hasattr(value, "get_object") else value
+    assert isinstance(resolved, DictionaryObject)
+    return resolved
 
 
 def stamped_copies(prepared: Prepared, sheet: StampSheet) -> list[bytes]:

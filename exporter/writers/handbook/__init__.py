@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, NextPageTemplate, PageBreak, Spacer, TopPadder
+from reportlab.platypus import Flowable, NextPageTemplate, Spacer, TopPadder
 
 from exporter.files.atomic import atomic_output
 from exporter.labels import Labels
