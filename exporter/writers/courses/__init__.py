@@ -26,7 +26,7 @@ from exporter.options import BuildOptions, booklet_page, paper_label, release_ti
 from exporter.pdf.lines.bidi import is_rtl_language
 from exporter.pdf.pages.styles import paper_size
 from exporter.writers import WRITERS, WriteResult, get_writer, resolve
-from exporter.writers.courses.booklet import impose_booklet
+from exporter.writers.courses.booklet import impose_booklet, page_origins
 from exporter.writers.courses.plan import (
     CARDS_FILE,
     COURSES_DIR,
@@ -62,8 +62,9 @@ def write_course(
     page = booklet_page(options.paper) if options.booklet else options.paper
     pdfs: dict[str, bytes] = {}
     pages = 0
+    sheet = _booklet_sheet(options.paper) if options.booklet else None
     for piece in course_pieces(course):
-        data, count = _lay_out(library, course, piece, page, options.booklet)
+        data, count = _lay_out(library, course, piece, page, sheet)
         write_bytes_atomic(folder / piece.path, data)
         pdfs[str(piece.path)] = data
         pages += count
@@ -74,7 +75,9 @@ def write_course(
     # The library's own deck, beside the courses folder, has the note times when the state is missing.
     deck_summary, deck_warnings = resolve(_part("deck"))(library, course, deck_target, options, out_dir / DECK_FILE)
     paths += [folder / CARDS_FILE, deck_target]
-    zips = _trainee_copies(library, course, folder, pdfs, halves=2 if options.booklet else 1, page=page)
+    width, _ = paper_size(page)
+    origins = page_origins(sheet[0], width) if sheet else (0.0,)
+    zips = _trainee_copies(library, course, folder, pdfs, origins, width)
     paths += zips
     layout = f"{paper_label(page)} booklets on {paper_label(options.paper)}" if options.booklet else paper_label(page)
     summary = ", ".join(
@@ -95,7 +98,15 @@ def _part(name: str) -> str:
     return target
 
 
-def _lay_out(library: Library, course: Course, piece: Piece, page: str, booklet: bool) -> tuple[bytes, int]:
+def _booklet_sheet(paper: str) -> tuple[float, float]:
+    """The sheet a booklet is printed on: the paper, landscape."""
+    width, height = paper_size(paper)
+    return height, width
+
+
+def _lay_out(
+    library: Library, course: Course, piece: Piece, page: str, sheet: tuple[float, float] | None
+) -> tuple[bytes, int]:
     """One pack or handout as PDF bytes (imposed when booklet), and its page count (before imposing)."""
     with tempfile.TemporaryDirectory(prefix="exporter-course-") as scratch:
         target = Path(scratch) / "piece.pdf"
@@ -106,7 +117,7 @@ def _lay_out(library: Library, course: Course, piece: Piece, page: str, booklet:
             build_handout: Callable[..., int] = resolve(_part("handouts"))
             count = build_handout(library, library.technique(piece.technique), target, page)
         data = target.read_bytes()
-    return (impose_booklet(data) if booklet else data), count
+    return (impose_booklet(data, sheet) if sheet else data), count
 
 
 def stamp_texts(library: Library, course: Course) -> list[str]:
@@ -124,15 +135,15 @@ def stamp_texts(library: Library, course: Course) -> list[str]:
 
 
 def _trainee_copies(
-    library: Library, course: Course, folder: Path, pdfs: dict[str, bytes], halves: int, page: str
+    library: Library, course: Course, folder: Path, pdfs: dict[str, bytes], origins: tuple[float, ...], width: float
 ) -> list[Path]:
-    """One zip per trainee of their stamped packs and handouts; each PDF is prepared once."""
+    """One zip per trainee of their stamped packs and handouts; each PDF is prepared once.
+    origins are the left edges of the pages on a sheet side, width a page's width."""
     if not course.roster:
         return []
-    width, _ = paper_size(page)
     sheet = draw_stamp_sheet(stamp_texts(library, course), width, is_rtl_language(library.language))
     copies: dict[str, list[bytes]] = {
-        name: stamped_copies(prepare(data, sheet, halves), sheet) for name, data in pdfs.items()
+        name: stamped_copies(prepare(data, sheet, origins), sheet) for name, data in pdfs.items()
     }
     targets = []
     for index, name in enumerate(trainee_zips(course)):

@@ -32,15 +32,21 @@ def sheet_sides(pages: int) -> list[tuple[int, int]]:
     return sides
 
 
-def impose_booklet(pdf: bytes) -> bytes:
-    """The PDF's pages imposed as a saddle-stitched booklet on sheets twice their width."""
+def page_origins(sheet_width: float, page_width: float) -> tuple[float, float]:
+    """Where the left and right pages start on a sheet side: either side of the fold, in the
+    middle (two A5 pages are 296 mm, an A4 sheet 297 mm: the half millimetre is outside)."""
+    middle = sheet_width / 2
+    return middle - page_width, middle
+
+
+def impose_booklet(pdf: bytes, sheet: tuple[float, float]) -> bytes:
+    """The PDF's pages imposed as a saddle-stitched booklet on sheets of this (landscape) size."""
     reader = PdfReader(io.BytesIO(pdf))
-    box = reader.pages[0].mediabox
-    width, height = float(box.width), float(box.height)
+    origins = page_origins(sheet[0], float(reader.pages[0].mediabox.width))
     writer = PdfWriter()
     for left, right in sheet_sides(len(reader.pages)):
-        side = writer.add_blank_page(2 * width, height)
-        for number, shift in ((left, 0.0), (right, width)):
+        side = writer.add_blank_page(*sheet)
+        for number, shift in zip((left, right), origins, strict=True):
             if number <= len(reader.pages):
                 side.merge_transformed_page(reader.pages[number - 1], Transformation().translate(shift, 0))
     writer._ID = fixed_id(pdf)

@@ -94,8 +94,9 @@ class Prepared:
         return self.data[: self.offset] + padded + self.data[self.offset + self.length :]
 
 
-def prepare(pdf: bytes, sheet: StampSheet, halves: int = 1) -> Prepared:
-    """pdf with the stamp form drawn at the foot of every page (of each half of a booklet sheet)."""
+def prepare(pdf: bytes, sheet: StampSheet, origins: tuple[float, ...] = (0.0,)) -> Prepared:
+    """pdf with the stamp form drawn at the foot of every page: at each of origins (the left
+    edges of the pages on a sheet side: one, or two on a booklet's sheet)."""
     writer = PdfWriter(clone_from=io.BytesIO(pdf))
     fonts = DictionaryObject()
     for page in sheet.reader.pages:
@@ -118,7 +119,7 @@ def prepare(pdf: bytes, sheet: StampSheet, halves: int = 1) -> Prepared:
     form.set_data(MARKER + b" " * (length - len(MARKER) - 1) + b"\n")
     form_ref = writer._add_object(form)
     for page in writer.pages:
-        _draw_form_on(writer, page, form_ref, sheet.width, halves)
+        _draw_form_on(writer, page, form_ref, origins)
     writer._ID = fixed_id(pdf)
     buffer = io.BytesIO()
     writer.write(buffer)
@@ -129,15 +130,14 @@ def prepare(pdf: bytes, sheet: StampSheet, halves: int = 1) -> Prepared:
     return Prepared(data, offset, length)
 
 
-def _draw_form_on(writer: PdfWriter, page: DictionaryObject, form_ref: PdfObject, width: float, halves: int) -> None:
+def _draw_form_on(writer: PdfWriter, page: DictionaryObject, form_ref: PdfObject, origins: tuple[float, ...]) -> None:
     resources = _dictionary(page["/Resources"])
     if "/XObject" not in resources:
         resources[NameObject("/XObject")] = DictionaryObject()
     _dictionary(resources["/XObject"])[NameObject(FORM_NAME)] = form_ref
     before, after = DecodedStreamObject(), DecodedStreamObject()
     before.set_data(b"q\n")
-    draws = b"".join(b"q 1 0 0 1 %.2f %.2f cm %s Do Q\n" % (half * width, STAMP_BOTTOM, FORM_NAME.encode())
-                     for half in range(halves))  # fmt: skip
+    draws = b"".join(b"q 1 0 0 1 %.2f %.2f cm %s Do Q\n" % (x, STAMP_BOTTOM, FORM_NAME.encode()) for x in origins)
     after.set_data(b"Q\n" + draws)
     contents = page["/Contents"]
     resolved = contents.get_object()

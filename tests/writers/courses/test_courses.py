@@ -55,8 +55,7 @@ OUTSIDE = ["tech-13", "tech-14"]
 def course_techniques() -> list[dict[str, Any]]:
     ids = sorted([*(t for session in SESSION_TECHNIQUES for t in session), *OUTSIDE])
     return [
-        technique(t, categories=["Interpersonal" if index % 2 else "Problem processing"])
-        for index, t in enumerate(ids)
+        technique(t, categories=["Interpersonal" if index % 2 else "Problem processing"]) for index, t in enumerate(ids)
     ]
 
 
