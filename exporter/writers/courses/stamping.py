@@ -2,10 +2,11 @@
 
 Nothing is laid out again per trainee. The stamps of every trainee are drawn once, one page
 each, into a small "stamp sheet" (so their glyphs share one font subset), and every PDF is
-prepared once: its pages draw a form (`/ExporterStamp`) at their foot, whose content stream is a
-fixed-length placeholder. A trainee's copy is then the prepared bytes with that placeholder
-replaced by the trainee's stamp content, padded with spaces to the same length: the offsets of
-every object stay valid, and two copies differ only inside that stream.
+prepared once: an incremental update appended to it makes its pages draw a form
+(`/ExporterStamp`) at their foot, whose content stream is a fixed-length placeholder. A
+trainee's copy is then the prepared bytes with that placeholder replaced by the trainee's stamp
+content, padded with spaces to the same length: the offsets of every object stay valid, and two
+copies differ only inside that stream.
 """
 
 from __future__ import annotations
@@ -15,15 +16,19 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfReader
 from pypdf.generic import (
     ArrayObject,
     ByteStringObject,
     DecodedStreamObject,
     DictionaryObject,
+    EncodedStreamObject,
     FloatObject,
+    IndirectObject,
     NameObject,
+    NumberObject,
     PdfObject,
+    StreamObject,
 )
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
@@ -65,7 +70,7 @@ def draw_stamp_sheet(texts: list[str], width: float, rtl: bool) -> StampSheet:
     """One page per stamp text, width wide: the texts centred, fitted, in the footer's type."""
     register_fonts()
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=(width, STAMP_HEIGHT), invariant=1, pageCompression=0)
+    canvas = Canvas(buffer, pagesize=(width, STAMP_HEIGHT), invariant=1, pageCompression=1)
     room = width - 2 * STAMP_SIDE
     for text in texts:
         canvas.setFillColor(MUTED)
@@ -94,55 +99,149 @@ class Prepared:
         return self.data[: self.offset] + padded + self.data[self.offset + self.length :]
 
 
+class _Update:
+    """The objects an incremental update adds or replaces, serialised, by object number."""
+
+    def __init__(self, first_free: int) -> None:
+        self.next = first_free
+        self.bodies: dict[int, bytes] = {}
+
+    def new(self) -> int:
+        self.next += 1
+        return self.next - 1
+
+    def put(self, number: int, value: PdfObject) -> IndirectObject:
+        buffer = io.BytesIO()
+        value.write_to_stream(buffer)
+        self.bodies[number] = buffer.getvalue()
+        return IndirectObject(number, 0, None)
+
+
 def prepare(pdf: bytes, sheet: StampSheet, origins: tuple[float, ...] = (0.0,)) -> Prepared:
     """pdf with the stamp form drawn at the foot of every page: at each of origins (the left
-    edges of the pages on a sheet side: one, or two on a booklet's sheet)."""
-    writer = PdfWriter(clone_from=io.BytesIO(pdf))
+    edges of the pages on a sheet side: one, or two on a booklet's sheet).
+
+    The form, its fonts and the changed pages are appended as an incremental update (PDF 1.7,
+    7.5.6), so the original bytes stay as they are and nothing is parsed but the pages."""
+    reader = PdfReader(io.BytesIO(pdf))
+    update = _Update(_size(reader))
+    copied: dict[int, int] = {}
     fonts = DictionaryObject()
     for page in sheet.reader.pages:
         found = _dictionary(page["/Resources"]).get("/Font")
-        if found is not None:
-            for name, font in _dictionary(found).items():
-                fonts.setdefault(name, font)
-    resources = DictionaryObject({NameObject("/Font"): fonts.clone(writer)})
+        for name, font in _dictionary(found).items() if found is not None else ():
+            if name not in fonts:
+                fonts[NameObject(name)] = _copied(font, update, copied)
     form = DecodedStreamObject()
     form.update(
         {
             NameObject("/Type"): NameObject("/XObject"),
             NameObject("/Subtype"): NameObject("/Form"),
-            NameObject("/BBox"): ArrayObject([FloatObject(0), FloatObject(0), FloatObject(sheet.width),
-                                              FloatObject(STAMP_HEIGHT)]),
-            NameObject("/Resources"): resources,
+            NameObject("/BBox"): ArrayObject(FloatObject(v) for v in (0, 0, sheet.width, STAMP_HEIGHT)),
+            NameObject("/Resources"): DictionaryObject({NameObject("/Font"): fonts}),
         }
-    )  # fmt: skip
+    )
     length = sheet.longest + 16
     form.set_data(MARKER + b" " * (length - len(MARKER) - 1) + b"\n")
-    form_ref = writer._add_object(form)
-    for page in writer.pages:
-        _draw_form_on(writer, page, form_ref, origins)
-    writer._ID = fixed_id(pdf)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    data = buffer.getvalue()
+    form_ref = update.put(update.new(), form)
+    draws = b"".join(b"q 1 0 0 1 %.2f %.2f cm %s Do Q\n" % (x, STAMP_BOTTOM, FORM_NAME.encode()) for x in origins)
+    before = update.put(update.new(), _stream(b"q\n"))
+    after = update.put(update.new(), _stream(b"Q\n" + draws))
+    for page in reader.pages:
+        assert page.indirect_reference is not None
+        update.put(page.indirect_reference.idnum, _stamped_page(page, form_ref, before, after))
+    data = _appended(pdf, update, reader)
     offset = data.find(MARKER)
     if offset < 0 or data.find(MARKER, offset + 1) >= 0:
         raise ValueError("the stamp placeholder must occur exactly once")
     return Prepared(data, offset, length)
 
 
-def _draw_form_on(writer: PdfWriter, page: DictionaryObject, form_ref: PdfObject, origins: tuple[float, ...]) -> None:
-    resources = _dictionary(page["/Resources"])
-    if "/XObject" not in resources:
-        resources[NameObject("/XObject")] = DictionaryObject()
-    _dictionary(resources["/XObject"])[NameObject(FORM_NAME)] = form_ref
-    before, after = DecodedStreamObject(), DecodedStreamObject()
-    before.set_data(b"q\n")
-    draws = b"".join(b"q 1 0 0 1 %.2f %.2f cm %s Do Q\n" % (x, STAMP_BOTTOM, FORM_NAME.encode()) for x in origins)
-    after.set_data(b"Q\n" + draws)
-    contents = page["/Contents"]
-    resolved = contents.get_object()
+def _size(reader: PdfReader) -> int:
+    size = reader.trailer["/Size"]
+    assert isinstance(size, int)
+    return size
+
+
+def _stream(content: bytes) -> DecodedStreamObject:
+    stream = DecodedStreamObject()
+    stream.set_data(content)
+    return stream
+
+
+def _copied(value: PdfObject, update: _Update, copied: dict[int, int]) -> PdfObject:
+    """value (from the stamp sheet) with every object it refers to copied into the update."""
+    if isinstance(value, IndirectObject):
+        if value.idnum not in copied:
+            copied[value.idnum] = update.new()
+            target = value.get_object()
+            assert target is not None, f"the stamp sheet lacks object {value.idnum}"
+            update.put(copied[value.idnum], _copied(target, update, copied))
+        return IndirectObject(copied[value.idnum], 0, None)
+    if isinstance(value, StreamObject):
+        stream = EncodedStreamObject()
+        stream._data = value._data
+        for key, item in value.items():
+            stream[NameObject(key)] = _copied(item, update, copied)
+        return stream
+    if isinstance(value, DictionaryObject):
+        return DictionaryObject({NameObject(k): _copied(v, update, copied) for k, v in value.items()})
+    if isinstance(value, ArrayObject):
+        return ArrayObject(_copied(item, update, copied) for item in value)
+    return value
+
+
+def _stamped_page(
+    page: DictionaryObject, form: IndirectObject, before: IndirectObject, after: IndirectObject
+) -> DictionaryObject:
+    """The page dictionary drawing the form after its own content (which keeps its state in q/Q)."""
+    stamped = DictionaryObject(page)
+    resources = DictionaryObject(_dictionary(page["/Resources"]))
+    xobjects = resources.get("/XObject")
+    xobjects = DictionaryObject(_dictionary(xobjects)) if xobjects is not None else DictionaryObject()
+    xobjects[NameObject(FORM_NAME)] = form
+    resources[NameObject("/XObject")] = xobjects
+    stamped[NameObject("/Resources")] = resources
+    contents = page.raw_get("/Contents")
+    resolved = contents.get_object() if isinstance(contents, IndirectObject) else contents
     existing = list(resolved) if isinstance(resolved, ArrayObject) else [contents]
-    page[NameObject("/Contents")] = ArrayObject([writer._add_object(before), *existing, writer._add_object(after)])
+    stamped[NameObject("/Contents")] = ArrayObject([before, *existing, after])
+    return stamped
+
+
+def _appended(pdf: bytes, update: _Update, reader: PdfReader) -> bytes:
+    """pdf with the update's objects, a cross-reference section for them and a trailer after it."""
+    out = bytearray(pdf if pdf.endswith(b"\n") else pdf + b"\n")
+    offsets: dict[int, int] = {}
+    for number in sorted(update.bodies):
+        offsets[number] = len(out)
+        out += b"%d 0 obj\n" % number + update.bodies[number] + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n"
+    numbers = sorted(offsets)
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    for run in runs:
+        out += b"%d %d\n" % (run[0], len(run)) + b"".join(b"%010d 00000 n \n" % offsets[n] for n in run)
+    previous = int(pdf[pdf.rindex(b"startxref") + 9 :].split()[0])
+    trailer = DictionaryObject(
+        {
+            NameObject("/Size"): NumberObject(max(update.next, _size(reader))),
+            NameObject("/Root"): reader.trailer.raw_get("/Root"),
+            NameObject("/Prev"): NumberObject(previous),
+            NameObject("/ID"): reader.trailer.raw_get("/ID") if "/ID" in reader.trailer else fixed_id(pdf),
+        }
+    )
+    if "/Info" in reader.trailer:
+        trailer[NameObject("/Info")] = reader.trailer.raw_get("/Info")
+    buffer = io.BytesIO()
+    trailer.write_to_stream(buffer)
+    out += b"trailer\n" + buffer.getvalue() + b"\nstartxref\n%d\n%%%%EOF\n" % xref
+    return bytes(out)
 
 
 def _dictionary(value: object) -> DictionaryObject:
@@ -157,12 +256,13 @@ def stamped_copies(prepared: Prepared, sheet: StampSheet) -> list[bytes]:
 
 
 def write_zip(target: Path, entries: dict[str, bytes]) -> None:
-    """A zip with its entries sorted, a fixed date and fixed permissions: same files, same bytes."""
+    """A zip with its entries sorted, a fixed date and fixed permissions: same files, same bytes.
+    Stored, not deflated: the PDFs are compressed inside already, and deflating every copy of
+    every PDF again would cost as much as laying the course out."""
     import zipfile
 
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as archive:
         for name in sorted(entries):
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            archive.writestr(info, entries[name], compresslevel=6)
+            archive.writestr(info, entries[name])
