@@ -19,7 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from exporter.errors import ExporterError
-from exporter.files.atomic import atomic_output, write_bytes_atomic
+from exporter.files.atomic import atomic_output, remove_output, write_bytes_atomic
 from exporter.messages import counted
 from exporter.model import Course, Library
 from exporter.options import BuildOptions, booklet_page, paper_label, release_time
@@ -79,6 +79,7 @@ def write_course(
     origins = page_origins(sheet[0], width) if sheet else (0.0,)
     zips = _trainee_copies(library, course, folder, pdfs, origins, width)
     paths += zips
+    removed = remove_earlier_files(folder, paths)
     layout = f"{paper_label(page)} booklets on {paper_label(options.paper)}" if options.booklet else paper_label(page)
     summary = ", ".join(
         [
@@ -88,7 +89,7 @@ def write_course(
             deck_summary,
             counted(len(zips), "trainee copy", "trainee copies"),
         ]
-    )
+    ) + (f", {counted(len(removed), 'earlier file')} removed" if removed else "")
     return paths, [*cards.warnings, *deck_warnings], summary
 
 
@@ -96,6 +97,26 @@ def _part(name: str) -> str:
     target = WRITERS[name].course_part
     assert target is not None, f"{name} lends no part to courses"
     return target
+
+
+#: What a course build writes; only these are removed when a later build no longer makes them.
+COURSE_SUFFIXES = (".pdf", ".zip", ".apkg")
+
+
+def remove_earlier_files(folder: Path, written: list[Path]) -> list[Path]:
+    """Remove what an earlier build of the course wrote and this one did not (the zip of a
+    trainee who left the roster, the handouts of a renamed session), as part of the build: a
+    failed or stopped build puts them back."""
+    kept = set(written)
+    earlier = [
+        path
+        for path in sorted(folder.rglob("*"))
+        if path.suffix in COURSE_SUFFIXES and path.is_file() and not path.is_symlink() and path not in kept
+        and not any(part.startswith(".") for part in path.relative_to(folder).parts)
+    ]  # fmt: skip
+    for path in earlier:
+        remove_output(path)
+    return earlier
 
 
 def _booklet_sheet(paper: str) -> tuple[float, float]:

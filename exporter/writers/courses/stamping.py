@@ -196,15 +196,15 @@ def _stamped_page(
 ) -> DictionaryObject:
     """The page dictionary drawing the form after its own content (which keeps its state in q/Q)."""
     stamped = DictionaryObject(page)
-    resources = DictionaryObject(_dictionary(page["/Resources"]))
+    resources = DictionaryObject(_dictionary(page["/Resources"])) if "/Resources" in page else DictionaryObject()
     xobjects = resources.get("/XObject")
     xobjects = DictionaryObject(_dictionary(xobjects)) if xobjects is not None else DictionaryObject()
     xobjects[NameObject(FORM_NAME)] = form
     resources[NameObject("/XObject")] = xobjects
     stamped[NameObject("/Resources")] = resources
-    contents = page.raw_get("/Contents")
+    contents = page.raw_get("/Contents") if "/Contents" in page else None  # a blank page has none
     resolved = contents.get_object() if isinstance(contents, IndirectObject) else contents
-    existing = list(resolved) if isinstance(resolved, ArrayObject) else [contents]
+    existing = list(resolved) if isinstance(resolved, ArrayObject) else [contents] if contents is not None else []
     stamped[NameObject("/Contents")] = ArrayObject([before, *existing, after])
     return stamped
 
