@@ -149,6 +149,11 @@ def run_build(
         pdf=any(WRITERS[n].draws_text for n in names),
         learning=any(WRITERS[n].makes_flash_cards for n in names),
     )
+    if booklet and "courses" not in names:
+        raise click.BadParameter(
+            "only course packs and handouts are made as booklets; add --only courses or use `exporter course ID`",
+            param_hint="--booklet",
+        )
     if "courses" in names and (technique_ids or category_names):
         raise click.BadParameter(
             "a course chooses its own techniques; build it without --technique/--category", param_hint="--technique"

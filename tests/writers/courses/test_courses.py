@@ -320,3 +320,7 @@ def test_build_refuses_a_course_with_technique_flags_and_names_unknown_courses(b
         main, ["build", "--only", "courses", "--technique", "tech-01", "--content", str(built.content)]
     )
     assert result.exit_code == 2 and "--technique" in result.output
+    result = CliRunner().invoke(
+        main, ["handbook", "--booklet", "--content", str(built.content), "--out", str(built.out)]
+    )
+    assert result.exit_code == 2 and "--booklet" in result.output
