@@ -142,6 +142,8 @@ class Course:
     roster: tuple[str, ...] = ()
     path: str = ""
     field_lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+    #: The line of each roster entry (in the course file, or in the roster's CSV file).
+    roster_lines: tuple[int, ...] = field(default=(), compare=False)
 
     def technique_ids(self) -> tuple[str, ...]:
         """Every technique of the course, in session order."""
@@ -164,10 +166,11 @@ class Course:
 
     def line_of_text(self, field_path: str) -> int:
         name, _, rest = field_path.partition("[")
-        if name == "sessions" and rest:
-            line = self.sessions[int(rest.split("]")[0])].line
-            if line:
-                return line
+        index = int(rest.split("]")[0]) if rest else -1
+        if name == "sessions" and 0 <= index < len(self.sessions) and self.sessions[index].line:
+            return self.sessions[index].line
+        if name == "roster" and 0 <= index < len(self.roster_lines):
+            return self.roster_lines[index]
         return self.field_lines.get(name, 1)
 
 

@@ -93,11 +93,11 @@ def read_course(path: Path, technique_ids: set[str]) -> tuple[Course | None, lis
         for key in ("title", "trainer", "group")
     }
     sessions = _read_sessions(check, fields.get("sessions"), technique_ids)
-    roster = _read_roster(check, fields.get("roster"), path.parent)
+    roster, roster_lines = _read_roster(check, fields.get("roster"), path.parent)
     title, trainer, group = texts["title"], texts["trainer"], texts["group"]
     if errors_only(check.problems) or title is None or trainer is None or group is None or not sessions:
         return None, check.problems
-    course = Course(course_id, title, trainer, group, sessions, roster, display, lines)
+    course = Course(course_id, title, trainer, group, sessions, roster, display, lines, roster_lines)
     return course, check.problems
 
 
@@ -187,9 +187,10 @@ def _read_technique_ids(
     return found
 
 
-def _read_roster(check: FieldChecker, node: Node | None, folder: Path) -> tuple[str, ...]:
+def _read_roster(check: FieldChecker, node: Node | None, folder: Path) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """The names and the line of each (a CSV's names: the course file's `roster:` line)."""
     if node is None or node.kind == "null":
-        return ()
+        return (), ()
     if node.kind == "scalar":
         names = _roster_file(check, node, folder)
     elif node.kind == "list":
@@ -201,16 +202,16 @@ def _read_roster(check: FieldChecker, node: Node | None, folder: Path) -> tuple[
         ]
     else:
         check.error(node.line, "roster", f"expected a list of names or a CSV file name, got {kind_name(node)}")
-        return ()
+        return (), ()
     if len(names) > MAX_ROSTER:
         check.error(node.line, "roster", f"has {len(names)} names; the limit is {MAX_ROSTER}")
-        return ()
+        return (), ()
     seen: set[str] = set()
     for name, line in names:
         if name.casefold() in seen:
             check.warning(line, "roster", f"'{name}' is listed twice; each gets a copy (numbered apart)")
         seen.add(name.casefold())
-    return tuple(name for name, _ in names)
+    return tuple(name for name, _ in names), tuple(line for _, line in names)
 
 
 def _roster_file(check: FieldChecker, node: Node, folder: Path) -> list[tuple[str, int]]:

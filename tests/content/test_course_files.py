@@ -114,4 +114,14 @@ def test_a_name_the_fonts_cannot_draw_is_found_before_anything_is_built(tmp_path
     course = GOOD.replace("  - Jonas Berg", "  - Jonas \U00013000")
     code, lines = validate(content_with(tmp_path, {"courses/spring.yaml": course}))
     assert code == 1
-    assert any("spring.yaml:11: roster[1]: the fonts cannot draw '\U00013000'" in line for line in lines), lines
+    assert any("spring.yaml:13: roster[1]: the fonts cannot draw '\U00013000'" in line for line in lines), lines
+
+
+def test_building_courses_when_there_is_none_says_where_they_go(tmp_path: Path) -> None:
+    content = write_content(tmp_path, techniques=[technique("alpha")])
+    result = CliRunner().invoke(
+        main, ["build", "--only", "courses", "--content", str(content), "--out", str(tmp_path / "o")]
+    )
+    assert result.exit_code == 1
+    assert "no course to build: add one to content/courses/" in result.output
+    assert not (tmp_path / "o" / "courses").exists()

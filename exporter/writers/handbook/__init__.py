@@ -85,14 +85,14 @@ def build_handbook(library: Library, target: Path, paper: str) -> int:
             labels,
             styles,
             numbers,
-            _part_heading(labels("handbook.quick_reference"), QUICK_REFERENCE_KEY, styles),
+            part_heading(labels("handbook.quick_reference"), QUICK_REFERENCE_KEY, styles),
         )
     )
     chapters(library, layout, numbers)
     if has_situations(library):
         layout.part(
             lambda level: situation_index(
-                library, labels, styles, numbers, _part_heading(labels("handbook.situations"), SITUATIONS_KEY, styles)
+                library, labels, styles, numbers, part_heading(labels("handbook.situations"), SITUATIONS_KEY, styles)
             )
         )
     if cited_sources(library):
@@ -105,7 +105,7 @@ def cover(library: Library, labels: Labels, styles: Styles, width: float, height
     """Title, subtitle, organisation, edition and the number of techniques, the disclaimer at
     the foot: all on one page. A long title is set smaller (at most four lines), and the space
     above the title gives way to long texts."""
-    title = Anchor(para_text(library.title), _cover_title_style(library.title, styles, width), key=COVER_KEY)
+    title = Anchor(para_text(library.title), cover_title_style(library.title, styles, width), key=COVER_KEY)
     flowables: list[Flowable] = [title]
     count = labels("handbook.technique_count", count=len(library.techniques))
     for text, style in (
@@ -126,7 +126,7 @@ def cover(library: Library, labels: Labels, styles: Styles, width: float, height
             NextPageTemplate(BODY)]  # fmt: skip
 
 
-def _cover_title_style(title: str, styles: Styles, width: float) -> ParagraphStyle:
+def cover_title_style(title: str, styles: Styles, width: float) -> ParagraphStyle:
     style = styles.cover_title
     for size in (30, 26, 22, 18, 15):
         style = ParagraphStyle(f"cover_title_{size}", parent=styles.cover_title, fontSize=size, leading=size * 1.2)
@@ -181,7 +181,7 @@ def contents(library: Library, labels: Labels, styles: Styles, numbers: PageNumb
     """One linked row per category and per technique under it (a technique under each of its
     categories), dot leaders to the page numbers, which are filled in after the last page."""
     flowables: list[Flowable] = [
-        _part_heading(labels("handbook.contents"), CONTENTS_KEY, styles),
+        part_heading(labels("handbook.contents"), CONTENTS_KEY, styles),
         PageRefRow(labels("handbook.quick_reference"), styles.toc_category, numbers, QUICK_REFERENCE_KEY),
     ]
     destinations = category_destinations(library)
@@ -205,7 +205,7 @@ def _leader_row(text: str, style: ParagraphStyle, numbers: PageNumbers, key: str
     return PageRefRow(text, style, numbers, key, number_width=30, leaders=True, leader_colour=LEADER)
 
 
-def _part_heading(text: str, key: str, styles: Styles) -> Anchor:
+def part_heading(text: str, key: str, styles: Styles) -> Anchor:
     return Anchor(para_text(text), styles.page_heading, key=key, header=text)
 
 
@@ -306,7 +306,7 @@ def sources(library: Library, labels: Labels, styles: Styles, numbers: PageNumbe
     for text, techniques in cited_sources(library):
         rows = [_leader_row(t.title, citing, numbers, technique_key(t)) for t in techniques]
         flowables += [KeepWithNext(Para(para_text(text), cited), rows[0]), *rows[1:]]
-    heading = _part_heading(labels("handbook.sources"), SOURCES_KEY, styles)
+    heading = part_heading(labels("handbook.sources"), SOURCES_KEY, styles)
     return [KeepWithNext(heading, flowables[0]), *flowables[1:]]
 
 

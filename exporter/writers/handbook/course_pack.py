@@ -29,9 +29,9 @@ from exporter.writers.handbook import (
     CONTENTS_KEY,
     COVER_KEY,
     COVER_TOP_SPACE,
-    _cover_title_style,
-    _part_heading,
+    cover_title_style,
     linked_similar_row,
+    part_heading,
 )
 
 
@@ -107,7 +107,7 @@ def pack_cover(
     """The course's title, the session (or "the whole course"), its date, the trainer and the
     group, the library it comes from; the disclaimer at the foot."""
     labels = library.labels()
-    title_style = _cover_title_style(course.title, styles, width)
+    title_style = cover_title_style(course.title, styles, width)
     flowables: list[Flowable] = [Anchor(para_text(course.title), title_style, key=COVER_KEY)]
     dates = [session.date for _, session in sessions if session.date]
     when = " – ".join(dict.fromkeys(long_date(d, library.language) for d in (dates[0], dates[-1]))) if dates else ""
@@ -135,7 +135,7 @@ def pack_contents(
     library: Library, sessions: list[tuple[int, Session]], labels: Labels, styles: Styles, numbers: PageNumbers
 ) -> list[Flowable]:
     """One linked row per session and one per technique under it, with their page numbers."""
-    flowables: list[Flowable] = [_part_heading(labels("handbook.contents"), CONTENTS_KEY, styles)]
+    flowables: list[Flowable] = [part_heading(labels("handbook.contents"), CONTENTS_KEY, styles)]
     for number, session in sessions:
         label = session_label(labels, number, session)
         row = PageRefRow(label, styles.toc_category, numbers, session_key(number))
