@@ -99,3 +99,26 @@ def test_each_half_of_a_booklet_sheet_is_stamped(tmp_path: Path) -> None:
         for page in document.pages:
             stamps = [w for w in page.extract_words() if w["text"] == "Коваленко"]
             assert sorted(round(w["x0"] // 396) for w in stamps) == [0, 1], "a stamp under each half-letter page"
+
+
+def test_a_hebrew_librarys_stamp_reads_right_to_left_in_its_own_words(tmp_path: Path) -> None:
+    from conftest import LIBRARY
+
+    library = {**LIBRARY, "language": "he", "title": "ספריית בדיקה"}
+    content = write_content(
+        tmp_path,
+        techniques=[technique("alpha"), technique("beta")],
+        library=library,
+        raw_files={"courses/small.yaml": course(["נועה כהן", "Jonas Berg"])},
+    )
+    build_course(content, tmp_path / "out")
+    with zipfile.ZipFile(tmp_path / "out/courses/small/trainees/01-נועה-כהן.zip") as archive:
+        data = archive.read("course-pack.pdf")
+    with pdfplumber.open(io.BytesIO(data)) as document:
+        for page in document.pages:
+            foot = [w for w in page.extract_words() if w["top"] > page.height - 45]  # below the footer
+            words = {w["text"] for w in foot}
+            # Drawn right to left: the label's words and the name's, each whole, in visual order.
+            assert {"הוכן", "עבור", "נועה", "כהן", "2027"} <= words | {w[::-1] for w in words}, words
+            order = [w["text"] for w in sorted(foot, key=lambda w: w["x0"])]
+            assert order[-1] in ("הוכן", "ןכוה"), order  # the sentence starts at the right
