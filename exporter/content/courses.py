@@ -58,11 +58,18 @@ def read_courses(content_dir: Path, technique_ids: set[str]) -> tuple[tuple[Cour
     """Every course of the content folder, checked against the library's technique ids."""
     courses: list[Course] = []
     problems: list[Problem] = []
+    seen: dict[str, str] = {}
     for path in course_files(content_dir):
         course, found = read_course(path, technique_ids)
         problems += found
-        if course is not None:
-            courses.append(course)
+        if course is None:
+            continue
+        if course.id in seen:
+            message = f"the same course id '{course.id}' as {seen[course.id]}; rename one of the two files"
+            problems.append(Problem(course.path, 1, "id", message))
+            continue
+        seen[course.id] = course.path
+        courses.append(course)
     return tuple(courses), problems
 
 

@@ -125,3 +125,11 @@ def test_building_courses_when_there_is_none_says_where_they_go(tmp_path: Path) 
     assert result.exit_code == 1
     assert "no course to build: add one to content/courses/" in result.output
     assert not (tmp_path / "o" / "courses").exists()
+
+
+def test_two_files_with_one_course_id_are_refused(tmp_path: Path) -> None:
+    code, lines = validate(content_with(tmp_path, {"courses/spring.yaml": GOOD, "courses/spring.yml": GOOD}))
+    assert code == 1
+    first = tmp_path / "content" / "courses" / "spring.yaml"
+    message = f"spring.yml:1: id: the same course id 'spring' as {first}; rename one of the two files"
+    assert any(line.endswith(message) for line in lines), lines
