@@ -217,7 +217,8 @@ def _appended(pdf: bytes, update: _Update, reader: PdfReader) -> bytes:
         offsets[number] = len(out)
         out += b"%d 0 obj\n" % number + update.bodies[number] + b"\nendobj\n"
     xref = len(out)
-    out += b"xref\n"
+    # The free head of the list first, as every writer does (readers check the first entry).
+    out += b"xref\n0 1\n0000000000 65535 f \n"
     numbers = sorted(offsets)
     runs: list[list[int]] = []
     for number in numbers:
