@@ -19,7 +19,7 @@ from exporter.files.atomic import atomic_output
 from exporter.model import Course, Library
 from exporter.options import FIRST_MTIME, BuildOptions, release_time
 from exporter.writers.deck import deck_descriptions, release_tag
-from exporter.writers.deck.continuity import follow
+from exporter.writers.deck.continuity import follow, refuse_another_librarys_state
 from exporter.writers.deck.identity import NoteVersion
 from exporter.writers.deck.note_type import note_type_hash, note_type_json
 from exporter.writers.deck.notes import slug
@@ -41,7 +41,7 @@ def write_course_deck(
     """Write the course's deck to target; return its summary and warnings. library_deck is the
     library's deck.apkg, read for the note times when the content folder has no state."""
     release = release_time()
-    previous, warnings = _read_state(options, library_deck, release)
+    previous, warnings = _read_state(options, library_deck, release, library)
     publication = Publication(library, previous, partial=True, release=release, key_of=follow(library, previous).key)
     wanted = {
         t: (number, session.title) for number, session in enumerate(course.sessions, 1) for t in session.techniques
@@ -71,12 +71,15 @@ def write_course_deck(
     return f"{count} notes in {len(course.sessions)} session tags", tuple(warnings)
 
 
-def _read_state(options: BuildOptions, library_deck: Path, release: int) -> tuple[DeckState, list[str]]:
+def _read_state(
+    options: BuildOptions, library_deck: Path, release: int, library: Library
+) -> tuple[DeckState, list[str]]:
     first_release = max(FIRST_MTIME, release)
     if options.state_dir is None:
         return DeckState(epoch=first_release), []
     path = state_path(options.state_dir)
     state = load_state(path, library_deck, clock=lambda: first_release)
+    refuse_another_librarys_state(path, state, library)
     if path.exists() or not state.started:
         return state, []
     if state.notes:  # recovered from the library's deck.apkg
