@@ -49,10 +49,11 @@ def digests(folder: Path) -> dict[str, str]:
     }
 
 
-def test_a_course_built_twice_gives_the_same_bytes_and_writes_no_deck_state(tmp_path: Path) -> None:
+@pytest.mark.parametrize("flags", [[], ["--booklet"]], ids=["pages", "booklet"])
+def test_a_course_built_twice_gives_the_same_bytes_and_writes_no_deck_state(tmp_path: Path, flags: list[str]) -> None:
     content = small_content(tmp_path, NAMES)
-    first = build_course(content, tmp_path / "one")
-    build_course(content, tmp_path / "two")
+    first = build_course(content, tmp_path / "one", *flags)
+    build_course(content, tmp_path / "two", *flags)
     assert digests(tmp_path / "one") == digests(tmp_path / "two")
     assert not (content / "deck-state.json").exists()
     assert "deck-state.json is missing" in first.output and "first release" in first.output
