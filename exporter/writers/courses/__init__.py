@@ -35,7 +35,7 @@ from exporter.writers.courses.plan import (
     course_pieces,
     trainee_zips,
 )
-from exporter.writers.courses.stamping import draw_stamp_sheet, prepare, stamped_copies, write_zip
+from exporter.writers.courses.stamping import draw_stamp_sheet, prepare, write_zip
 
 
 def write_courses(library: Library, out_dir: Path, options: BuildOptions) -> WriteResult:
@@ -58,11 +58,12 @@ def write_courses(library: Library, out_dir: Path, options: BuildOptions) -> Wri
 def write_course(
     library: Library, course: Course, out_dir: Path, options: BuildOptions
 ) -> tuple[list[Path], list[str], str]:
+    """Write one course into <out>/courses/<id>/; return its files, warnings and summary."""
     folder = out_dir / COURSES_DIR / course.id
     page = booklet_page(options.paper) if options.booklet else options.paper
+    sheet = _booklet_sheet(options.paper) if options.booklet else None
     pdfs: dict[str, bytes] = {}
     pages = 0
-    sheet = _booklet_sheet(options.paper) if options.booklet else None
     for piece in course_pieces(course):
         data, count = _lay_out(library, course, piece, page, sheet)
         write_bytes_atomic(folder / piece.path, data)
@@ -71,26 +72,20 @@ def write_course(
     paths = [folder / name for name in pdfs]
     subset = library.subset(set(course.technique_ids()), None)
     cards = get_writer("cards")(subset, folder, replace(options, partial=True))
-    deck_target = folder / DECK_FILE
     # The library's own deck, beside the courses folder, has the note times when the state is missing.
-    deck_summary, deck_warnings = resolve(_part("deck"))(library, course, deck_target, options, out_dir / DECK_FILE)
-    paths += [folder / CARDS_FILE, deck_target]
+    deck_summary, deck_warnings = resolve(_part("deck"))(
+        library, course, folder / DECK_FILE, options, out_dir / DECK_FILE
+    )
+    paths += [folder / CARDS_FILE, folder / DECK_FILE]
     width, _ = paper_size(page)
-    origins = page_origins(sheet[0], width) if sheet else (0.0,)
-    zips = _trainee_copies(library, course, folder, pdfs, origins, width)
-    paths += zips
-    removed = remove_earlier_files(folder, paths)
+    zips = _trainee_copies(library, course, folder, pdfs, page_origins(sheet[0], width) if sheet else (0.0,), width)
+    removed = remove_earlier_files(folder, paths + zips)
     layout = f"{paper_label(page)} booklets on {paper_label(options.paper)}" if options.booklet else paper_label(page)
-    summary = ", ".join(
-        [
-            counted(len(pdfs), "PDF"),
-            counted(pages, "page"),
-            layout,
-            deck_summary,
-            counted(len(zips), "trainee copy", "trainee copies"),
-        ]
-    ) + (f", {counted(len(removed), 'earlier file')} removed" if removed else "")
-    return paths, [*cards.warnings, *deck_warnings], summary
+    parts = [counted(len(pdfs), "PDF"), counted(pages, "page"), layout, deck_summary]
+    parts.append(counted(len(zips), "trainee copy", "trainee copies"))
+    if removed:
+        parts.append(f"{counted(len(removed), 'earlier file')} removed")
+    return paths + zips, [*cards.warnings, *deck_warnings], ", ".join(parts)
 
 
 def _part(name: str) -> str:
@@ -163,13 +158,12 @@ def _trainee_copies(
     if not course.roster:
         return []
     sheet = draw_stamp_sheet(stamp_texts(library, course), width, is_rtl_language(library.language))
-    copies: dict[str, list[bytes]] = {
-        name: stamped_copies(prepare(data, sheet, origins), sheet) for name, data in pdfs.items()
-    }
+    prepared = {name: prepare(data, sheet, origins) for name, data in pdfs.items()}
     targets = []
-    for index, name in enumerate(trainee_zips(course)):
+    # One trainee's copies at a time: memory holds the prepared PDFs and one zip's worth.
+    for stamp, name in zip(sheet.contents, trainee_zips(course), strict=True):
         target = folder / name
         with atomic_output(target) as temporary:
-            write_zip(temporary, {entry: versions[index] for entry, versions in copies.items()})
+            write_zip(temporary, {entry: pdf.copy_for(stamp) for entry, pdf in prepared.items()})
         targets.append(target)
     return targets

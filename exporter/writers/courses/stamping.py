@@ -251,11 +251,6 @@ def _dictionary(value: object) -> DictionaryObject:
     return resolved
 
 
-def stamped_copies(prepared: Prepared, sheet: StampSheet) -> list[bytes]:
-    """Every trainee's copy, in the order of the stamp sheet."""
-    return [prepared.copy_for(content) for content in sheet.contents]
-
-
 def write_zip(target: Path, entries: dict[str, bytes]) -> None:
     """A zip with its entries sorted, a fixed date and fixed permissions: same files, same bytes.
     Stored, not deflated: the PDFs are compressed inside already, and deflating every copy of
