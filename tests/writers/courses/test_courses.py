@@ -231,6 +231,31 @@ def test_the_course_deck_holds_the_course_notes_tagged_by_session(built: Built, 
         col.close()
 
 
+def package_notes(package: Path, folder: Path) -> dict[str, tuple[int, int, str]]:
+    """GUID -> (note id, modification time, note type id) of every note in an .apkg."""
+    import sqlite3
+
+    database = folder / f"{package.parent.name}-{package.stem}.anki2"
+    with zipfile.ZipFile(package) as archive:
+        database.write_bytes(archive.read("collection.anki2"))
+    connection = sqlite3.connect(database)
+    try:
+        return {
+            guid: (nid, mod, str(mid))
+            for nid, guid, mod, mid in connection.execute("select id, guid, mod, mid from notes")
+        }
+    finally:
+        connection.close()
+
+
+def test_the_course_decks_notes_are_the_library_decks_own(built: Built, tmp_path: Path) -> None:
+    course = package_notes(built.course / "deck.apkg", tmp_path)
+    library = package_notes(built.out / "deck.apkg", tmp_path)
+    per_technique = 3 + 3 + 1  # technique(): three steps, one phrase of each kind, one warning
+    assert len(course) == per_technique * sum(len(session) for session in SESSION_TECHNIQUES)
+    assert {guid: library[guid] for guid in course} == course  # same note ids, times and note type
+
+
 def test_the_course_deck_then_the_library_deck_give_no_duplicate_and_keep_reviews(built: Built, tmp_path: Path) -> None:
     col = Collection(str(tmp_path / "trainee.anki2"))
     try:
