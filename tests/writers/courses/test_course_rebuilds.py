@@ -123,3 +123,24 @@ def test_a_hebrew_librarys_stamp_reads_right_to_left_in_its_own_words(tmp_path: 
             assert {"הוכן", "עבור", "נועה", "כהן", "2027"} <= words | {w[::-1] for w in words}, words
             order = [w["text"] for w in sorted(foot, key=lambda w: w["x0"])]
             assert order[-1] in ("הוכן", "ןכוה"), order  # the sentence starts at the right
+
+
+def test_a_course_build_that_fails_half_way_leaves_the_previous_course_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from exporter.errors import ExporterError
+    from exporter.writers.deck import course_deck
+
+    content = small_content(tmp_path, NAMES)
+    out = tmp_path / "out"
+    build_course(content, out)
+    before = digests(out)
+    (content / "courses" / "small.yaml").write_text(course(NAMES[:1]).replace("Small course", "Renamed"), "utf-8")
+
+    def fails(*args: object) -> None:
+        raise ExporterError("the disk is full (a test)")
+
+    monkeypatch.setattr(course_deck, "write_course_deck", fails)
+    result = CliRunner().invoke(main, ["course", "small", "--content", str(content), "--out", str(out)])
+    assert result.exit_code == 1 and "the disk is full (a test)" in result.output
+    assert digests(out) == before  # the packs written before the failure were put back
