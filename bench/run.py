@@ -10,8 +10,9 @@ in a fresh process, one after another:
 - the pocket-card writer from the same loaded library, against the handbook;
 - the commands as a person runs them: `exporter handbook` and `exporter build` (all outputs);
 - time per technique (is it linear?) and the peak memory of the largest process;
-and once: `exporter --help` against bare `python -c pass`, and the glyph check against the
-check before emoji sequences and right-to-left scripts (bench/glyph_check.py).
+and once: `exporter --help` against bare `python -c pass`, the glyph check against the
+check before emoji sequences and right-to-left scripts (bench/glyph_check.py), and a course of
+12 techniques for 30 trainees against the same course without a roster (bench/course_bench.py).
 """
 
 from __future__ import annotations
@@ -541,6 +542,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-typst", action="store_true", help="skip Typst even when it is installed")
     parser.add_argument("--deck-size", type=int, default=DECK_SIZE, help="deck writer size (default: %(default)s)")
     parser.add_argument("--deck-only", action="store_true", help="measure only the deck writer")
+    parser.add_argument("--course-only", action="store_true", help="measure only the course with and without a roster")
     parser.add_argument("--keep", type=Path, help="write the libraries and outputs here and keep them")
     parser.add_argument("--startup-rounds", type=int, default=15, help=argparse.SUPPRESS)
     parser.add_argument("--measure", nargs=3, metavar=("KIND", "CONTENT", "OUT"), help=argparse.SUPPRESS)
@@ -560,6 +562,12 @@ def main(argv: list[str] | None = None) -> None:
     )
     with tempfile.TemporaryDirectory(prefix="exporter-bench-") as scratch:
         work = args.keep or Path(scratch)
+        from course_bench import bench_courses, course_report
+
+        courses = course_report(bench_courses(work, args.repeat))
+        if args.course_only:
+            print("\n".join(courses))
+            return
         deck = bench_deck(args.deck_size, work)
         if args.deck_only:
             print("\n".join(deck_report(deck)))
@@ -572,6 +580,7 @@ def main(argv: list[str] | None = None) -> None:
     print()
     print("\n".join(deck_report(deck)))
     print("\n".join(["", *glyph_rows]))
+    print("\n".join(["", *courses]))
     for result in results:
         print(f"\n`exporter build` at N={result.size} (each writer's own time, in parallel):")
         print(result.build_summary.rstrip() or "  failed")

@@ -17,7 +17,7 @@ import click
 from exporter import __version__
 from exporter.labels import bundled_languages
 from exporter.options import CARD_SIZES, DUPLEX_MODES, PAPERS
-from exporter.writers import WRITERS
+from exporter.writers import WRITERS, full_build
 
 F = Callable[..., Any]
 
@@ -109,6 +109,11 @@ def output_options(function: F) -> F:
             help="Shift card backs by this much (mm) for printers that misalign duplex pages.",
         ),
         click.option("--calibration", is_flag=True, help="Add a duplex calibration sheet to the pocket cards."),
+        click.option(
+            "--booklet",
+            is_flag=True,
+            help="Courses: packs and handouts as folded booklets (A5 on A4, half-letter on Letter).",
+        ),
         click.option("--strict", is_flag=True, help="Treat content warnings as errors."),
         click.option("--quiet", "-q", is_flag=True, help="Print only problems."),
         click.option(
@@ -221,12 +226,41 @@ def new(title: str, content_dir: Path, category: str | None) -> None:
 
 @main.command()
 @output_options
-@click.option("--only", default=",".join(WRITERS), show_default=True, help="Comma-separated outputs to build.")
+@click.option(
+    "--only",
+    default=",".join(full_build()),
+    show_default=True,
+    help=f"Comma-separated outputs to build (of {', '.join(WRITERS)}).",
+)
 def build(only: str, **kwargs: Any) -> None:
     """Build every output (or those named by --only) from one load of the content."""
     from exporter.build.pipeline import parse_only, run_build
 
     run_build(parse_only(only), **kwargs)
+
+
+@main.command()
+@click.argument("course_id", metavar="ID")
+@content_option
+@click.option(
+    "--out", "out_dir", type=click.Path(), default="output", show_default=True,
+    help="Folder the course goes into, as <out>/courses/ID/.", callback=_out_folder,
+)  # fmt: skip
+@click.option(
+    "--booklet", is_flag=True, help="Packs and handouts as folded booklets (A5 on A4, half-letter on Letter)."
+)
+@click.option(
+    "--paper",
+    type=click.Choice(list(PAPERS), case_sensitive=False),
+    help="Paper size (default: library.yaml, else a4).",
+)
+@click.option("--strict", is_flag=True, help="Treat content warnings as errors.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only problems.")
+def course(course_id: str, **kwargs: Any) -> None:
+    """Build the course content/courses/ID.yaml: packs, handouts, cards, deck, trainees' copies."""
+    from exporter.build.pipeline import run_build
+
+    run_build(["courses"], course_ids=(course_id,), **kwargs)
 
 
 def _single_output_command(name: str, summary: str) -> None:

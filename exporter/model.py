@@ -119,6 +119,62 @@ class Technique:
 
 
 @dataclass(frozen=True)
+class Session:
+    """One meeting of a course: its techniques, in the order they are taught."""
+
+    title: str
+    techniques: tuple[str, ...]
+    #: YYYY-MM-DD, or "" when not fixed yet.
+    date: str = ""
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Course:
+    """A course an organiser runs from content/courses/<id>.yaml: sessions for a named group."""
+
+    id: str
+    title: str
+    trainer: str
+    group: str
+    sessions: tuple[Session, ...]
+    #: The trainees' names, in the order the roster lists them.
+    roster: tuple[str, ...] = ()
+    path: str = ""
+    field_lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+    #: The line of each roster entry (in the course file, or in the roster's CSV file).
+    roster_lines: tuple[int, ...] = field(default=(), compare=False)
+
+    def technique_ids(self) -> tuple[str, ...]:
+        """Every technique of the course, in session order."""
+        return tuple(technique_id for session in self.sessions for technique_id in session.techniques)
+
+    def year(self) -> str:
+        """The year of the last dated session ("" when no session has a date)."""
+        dates = [session.date for session in self.sessions if session.date]
+        return max(dates)[:4] if dates else ""
+
+    def texts(self) -> Iterator[tuple[str, str]]:
+        """Every text the course prints, as (field path, text), for glyph checks."""
+        yield "title", self.title
+        yield "trainer", self.trainer
+        yield "group", self.group
+        for index, session in enumerate(self.sessions):
+            yield f"sessions[{index}].title", session.title
+        for index, name in enumerate(self.roster):
+            yield f"roster[{index}]", name
+
+    def line_of_text(self, field_path: str) -> int:
+        name, _, rest = field_path.partition("[")
+        index = int(rest.split("]")[0]) if rest else -1
+        if name == "sessions" and 0 <= index < len(self.sessions) and self.sessions[index].line:
+            return self.sessions[index].line
+        if name == "roster" and 0 <= index < len(self.roster_lines):
+            return self.roster_lines[index]
+        return self.field_lines.get(name, 1)
+
+
+@dataclass(frozen=True)
 class Library:
     title: str
     disclaimer: str
@@ -136,6 +192,8 @@ class Library:
     label_overrides: Overrides = ()
     #: Line of each top-level field in library.yaml, for messages.
     field_lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+    #: The courses of content/courses/ (exporter.content.courses), by id.
+    courses: tuple[Course, ...] = ()
 
     def labels(self) -> Labels:
         """The words the outputs print themselves, in the library's language."""
@@ -146,6 +204,12 @@ class Library:
             if technique.id == technique_id:
                 return technique
         raise KeyError(technique_id)
+
+    def course(self, course_id: str) -> Course:
+        for course in self.courses:
+            if course.id == course_id:
+                return course
+        raise KeyError(course_id)
 
     def category(self, name: str) -> Category:
         for category in self.categories:

@@ -30,6 +30,19 @@ PAPERS: dict[str, Paper] = {
 }
 
 
+#: A booklet's pages: half the sheet, set at their own size (the type at its real size) and
+#: imposed two to a sheet side (exporter.writers.courses.booklet), by the sheet's paper.
+BOOKLET_PAGES: dict[str, Paper] = {
+    "a4": Paper("A5", (148.0, 210.0), (419.52755905511816, 595.2755905511812)),
+    "letter": Paper("half-letter", (139.7, 215.9), (396.0, 612.0)),
+}
+
+
+def booklet_page(paper: str) -> str:
+    """The name of the page a booklet on this paper is set at ("a5", "half-letter")."""
+    return BOOKLET_PAGES[paper.lower()].label.lower()
+
+
 @dataclass(frozen=True)
 class CardSize:
     #: As people say it: "A7", "3×5 index card".
@@ -68,7 +81,8 @@ SETTINGS_CHOICES: dict[str, tuple[str, ...]] = {
 
 def paper_label(paper: str) -> str:
     """The paper's name as users write it (A4, Letter)."""
-    known = PAPERS.get(paper.lower())
+    pages = {page.label.lower(): page for page in BOOKLET_PAGES.values()}
+    known = PAPERS.get(paper.lower()) or pages.get(paper.lower())
     return known.label if known else paper
 
 
@@ -120,3 +134,7 @@ class BuildOptions:
     #: True when --technique/--category chose part of the library: outputs of the techniques
     #: left out are not "removed" (the deck does not retire their notes).
     partial: bool = False
+    #: The courses to build (ids from content/courses/); empty: every course.
+    courses: tuple[str, ...] = ()
+    #: Course packs and handouts as booklets: set at half the paper, imposed for saddle-stitching.
+    booklet: bool = False

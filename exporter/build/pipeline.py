@@ -134,6 +134,8 @@ def run_build(
     strict: bool = False,
     quiet: bool = False,
     jobs: int | None = None,
+    booklet: bool = False,
+    course_ids: tuple[str, ...] = (),
 ) -> list[WriteResult]:
     """Load and check everything, then run the writers (in parallel processes unless jobs is 1).
 
@@ -147,11 +149,23 @@ def run_build(
         pdf=any(WRITERS[n].draws_text for n in names),
         learning=any(WRITERS[n].makes_flash_cards for n in names),
     )
+    if booklet and "courses" not in names:
+        raise click.BadParameter(
+            "only course packs and handouts are made as booklets; add --only courses or use `exporter course ID`",
+            param_hint="--booklet",
+        )
+    if "courses" in names and (technique_ids or category_names):
+        raise click.BadParameter(
+            "a course chooses its own techniques; build it without --technique/--category", param_hint="--technique"
+        )
+    _check_courses(library, course_ids)
     library = _select(library, technique_ids, category_names)
     if technique_ids or category_names:
         _refuse_replacing_the_full_outputs(out_dir)
     options = resolve_options(library, content_dir, paper, card_size, duplex, back_offset, calibration)
-    options = replace(options, partial=bool(technique_ids or category_names))
+    options = replace(
+        options, partial=bool(technique_ids or category_names), booklet=booklet, courses=tuple(course_ids)
+    )
     prepare_out_dir(out_dir)
     print_problems(warnings)
     import exporter.build.workers  # noqa: F401  (imported before the locks: less time in which a kill -9 leaves them)
@@ -294,6 +308,16 @@ def _refuse_replacing_the_full_outputs(out_dir: Path) -> None:
             f"of its own, for example --out {FULL_OUTPUT_FOLDER}/my-course",
             param_hint="--out",
         )
+
+
+def _check_courses(library: Library, course_ids: tuple[str, ...]) -> None:
+    known = [course.id for course in library.courses]
+    for course_id in course_ids:
+        if course_id not in known:
+            listed = f"; the courses are: {', '.join(known)}" if known else "; content/courses/ has no course yet"
+            raise click.BadParameter(
+                f"{course_id!r} is not a course{did_you_mean(course_id, known)}{listed}", param_hint="ID"
+            )
 
 
 def _select(library: Library, technique_ids: tuple[str, ...], category_names: tuple[str, ...]) -> Library:

@@ -6,6 +6,7 @@ import difflib
 import re
 from pathlib import Path
 
+from exporter.content.courses import read_courses
 from exporter.content.field_checks import (  # the limits are part of validate's interface, re-exported
     ID_PATTERN,
     ITEM_KEYS,
@@ -146,6 +147,8 @@ def check_library(content_dir: Path) -> tuple[Library | None, list[Problem]]:
             )
         titles.setdefault(title_key, technique.path)
     problems += _check_similar(techniques, similar_lines)
+    courses, course_problems = read_courses(content_dir, set(seen))
+    problems += course_problems
     if header is None or errors_only(problems):
         return None, problems
     library = Library(
@@ -162,6 +165,7 @@ def check_library(content_dir: Path) -> tuple[Library | None, list[Problem]]:
         path=display_path(library_path),
         label_overrides=header.label_overrides,
         field_lines=header.field_lines,
+        courses=courses,
     )
     return library, problems
 

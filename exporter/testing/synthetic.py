@@ -161,3 +161,43 @@ def write_synthetic_content(root: Path, count: int, seed: int = 2026) -> Path:
             yaml.dump(technique, Dumper=dumper, allow_unicode=True, sort_keys=False, width=100), encoding="utf-8"
         )
     return content
+
+
+#: Given names and surnames in three scripts, for made-up rosters.
+_ROSTER_NAMES = [
+    ("Amira", "Haddad"), ("Jonas", "Berg"), ("Олена", "Коваленко"), ("Noa", "Levi"), ("Дмитрий", "Орлов"),
+    ("נועה", "כהן"), ("Lucía", "Martín"), ("Kwame", "Mensah"), ("Ingrid", "Dahl"), ("Yusuf", "Demir"),
+]  # fmt: skip
+
+
+def write_synthetic_course(content: Path, course_id: str, sessions: int, per_session: int, roster: int) -> Path:
+    """A course file over the library's first techniques (sessions x per_session of them), with
+    a roster of `roster` made-up names (none: no roster); returns its path."""
+    technique_ids = sorted(path.stem for path in (content / "techniques").glob("*.yaml"))
+    needed = sessions * per_session
+    if len(technique_ids) < needed:
+        raise ValueError(f"the library has {len(technique_ids)} techniques; the course needs {needed}")
+    course: dict[str, Any] = {
+        "title": f"Course {course_id}",
+        "trainer": "A. Trainer",
+        "group": "Synthetic group",
+        "sessions": [
+            {
+                "title": f"Session about {_TITLE_WORDS[number % len(_TITLE_WORDS)]}",
+                "date": f"2026-03-{number + 1:02d}",
+                "techniques": technique_ids[number * per_session : (number + 1) * per_session],
+            }
+            for number in range(sessions)
+        ],
+    }
+    if roster:
+        course["roster"] = [
+            f"{given} {surname} {number}"
+            for number, (given, surname) in enumerate(
+                (_ROSTER_NAMES[n % len(_ROSTER_NAMES)] for n in range(roster)), start=1
+            )
+        ]
+    path = content / "courses" / f"{course_id}.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(course, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path

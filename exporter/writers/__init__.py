@@ -58,6 +58,11 @@ class WriterSpec:
     #: A file in the content folder the writer keeps up to date (the deck's state): builds into
     #: different output folders that run it take the content folder's lock too.
     state_file: str | None = None
+    #: "module:function" of what this output lends a course (exporter.writers.courses): the
+    #: handbook its course packs, the handouts one handout, the deck the course deck.
+    course_part: str | None = None
+    #: Built by `exporter build` without --only (a course is built only when asked for).
+    in_full_build: bool = True
 
     @property
     def divisible(self) -> bool:
@@ -70,6 +75,7 @@ WRITERS: dict[str, WriterSpec] = {
         help="Build output/handbook.pdf (the whole library).",
         draws_text=True,
         relative_cost=1.0,
+        course_part="exporter.writers.handbook.course_pack:build_course_pack",
     ),
     "cards": WriterSpec(
         "exporter.writers.cards:write_cards",
@@ -83,6 +89,7 @@ WRITERS: dict[str, WriterSpec] = {
         makes_flash_cards=True,
         relative_cost=0.25,
         state_file="deck-state.json",
+        course_part="exporter.writers.deck.course_deck:write_course_deck",
     ),
     "handouts": WriterSpec(
         "exporter.writers.handouts:write_handouts",
@@ -91,8 +98,22 @@ WRITERS: dict[str, WriterSpec] = {
         relative_cost=0.9,
         share="exporter.writers.handouts:write_handout_share",
         join="exporter.writers.handouts:joined_result",
+        course_part="exporter.writers.handouts:build_handout",
+    ),
+    "courses": WriterSpec(
+        "exporter.writers.courses:write_courses",
+        help="Build output/courses/<id>/ for every course in content/courses/ (packs, handouts, cards, deck).",
+        draws_text=True,
+        makes_flash_cards=True,
+        relative_cost=1.5,
+        in_full_build=False,
     ),
 }
+
+
+def full_build() -> list[str]:
+    """The outputs `exporter build` makes when --only does not name them."""
+    return [name for name, spec in WRITERS.items() if spec.in_full_build]
 
 
 def resolve(target: str) -> Any:

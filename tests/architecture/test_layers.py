@@ -127,7 +127,7 @@ def test_each_output_is_one_home_under_writers_and_one_table_entry() -> None:
         module = spec.target.split(":")[0]
         assert writer_home(module) is not None, f"{name}: its writer is not under exporter.writers"
         assert callable(resolve(spec.target))
-        for target in (spec.share, spec.join):
+        for target in (spec.share, spec.join, spec.course_part):
             if target is not None:
                 assert writer_home(target.split(":")[0]) == writer_home(module)
     homes = {writer_home(spec.target.split(":")[0]) for spec in WRITERS.values()}

@@ -234,6 +234,8 @@ def check_glyphs(library: Library) -> list[Problem]:
     problems += _problems_for(library.path or "library.yaml", lambda field: _library_line(library, field), header)
     for technique in library.techniques:
         problems += _problems_for(technique.path, technique.line_of_text, technique.texts())
+    for course in library.courses:
+        problems += _problems_for(course.path, course.line_of_text, course.texts())
     return problems
 
 

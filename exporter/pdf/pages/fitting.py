@@ -13,6 +13,7 @@ more lines onto the last page, so that page is worth turning to.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -135,6 +136,61 @@ def fit_part(
         return Fitted(flowables, end)
     pulled = _pull_over(flowables, landings, start, end, min_last)
     return pulled or Fitted(flowables, end)
+
+
+class PartLayout(list[Flowable]):
+    """A document's flowables, planned part by part just before they are drawn (the handbook
+    and the course packs are laid out this way).
+
+    Parts are queued as steps; platypus asks the list's length before it takes each flowable,
+    and the length plans the next steps while fewer than a few flowables are waiting. So only
+    the part being drawn is held in memory, not every chapter planned so far, and the pages
+    come out exactly as if everything had been planned first: planning follows its own
+    position (`pager`) and never looks at what was drawn.
+    """
+
+    #: Flowables kept ready before the next step is planned.
+    LOOKAHEAD = 4
+
+    def __init__(self, pager: Pager, body_leading: float) -> None:
+        super().__init__()
+        self.pager = pager
+        self.steps: deque[Callable[[], None]] = deque()
+        self.min_last = MIN_LAST_LINES * body_leading
+        self.tighten_below = TIGHTEN_BELOW_LINES * body_leading
+
+    def __len__(self) -> int:
+        while list.__len__(self) < self.LOOKAHEAD and self.steps:
+            self.steps.popleft()()
+        return list.__len__(self)
+
+    def __bool__(self) -> bool:
+        return len(self) > 0
+
+    def later(self, step: Callable[[], None]) -> None:
+        """Run step (which plans and appends flowables) when drawing reaches it, in queue order."""
+        self.steps.append(step)
+
+    def new_page(self) -> None:
+        """A page break after what is queued so far."""
+        self.later(self.break_page)
+
+    def part(self, build: Callable[[int], list[Flowable]], new_page: bool = True, levels: int = 1) -> None:
+        """A part fitted onto its pages (see fit_part) after what is queued so far."""
+        self.later(lambda: self.plan_part(build, new_page, levels))
+
+    def break_page(self) -> None:
+        """A page break now (inside a step)."""
+        self.append(PageBreak())
+        self.pager = self.pager.new_page()
+
+    def plan_part(self, build: Callable[[int], list[Flowable]], new_page: bool, levels: int) -> None:
+        """Fit a part now (inside a step)."""
+        if new_page:
+            self.break_page()
+        fitted = fit_part(build, self.pager, self.min_last, self.tighten_below, levels)
+        self.extend(fitted.flowables)
+        self.pager = fitted.pager
 
 
 def _fine(end: Pager, start: Pager, min_last: float) -> bool:

@@ -20,12 +20,13 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 
-from exporter.options import DEFAULT_PAPER, PAPERS
+from exporter.options import BOOKLET_PAGES, DEFAULT_PAPER, PAPERS
 from exporter.pdf.glyphs.fonts import BOLD, HEADING, HEADING_REGULAR, ICONS, ITALIC, REGULAR, register_fonts
 from exporter.pdf.lines.bidi import is_rtl_language
 from exporter.pdf.lines.paragraphs import right_to_left
 
 PAPER_SIZES: dict[str, tuple[float, float]] = {name: paper.size_pt for name, paper in PAPERS.items()}
+PAPER_SIZES.update({page.label.lower(): page.size_pt for page in BOOKLET_PAGES.values()})
 
 #: The smallest margin on any side: nothing is lost to a printer's unprintable edge.
 MARGIN = 18 * mm

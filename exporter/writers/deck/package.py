@@ -58,9 +58,12 @@ class PackageWriter:
         #: Every deck a note is in, with its parents.
         self.decks: set[str] = set()
 
-    def add(self, guid: str, note: NoteVersion, extra_tags: tuple[str, ...] = ()) -> None:
-        """Add a note; extra_tags are shipped but not part of its content (they never move its time)."""
-        note_id = FIRST_MTIME * 1000 + 2 * self.count
+    def add(self, guid: str, note: NoteVersion, extra_tags: tuple[str, ...] = (), number: int | None = None) -> None:
+        """Add a note; extra_tags are shipped but not part of its content (they never move its time).
+
+        number is the note's place in the library's deck when this package is part of it (a
+        course deck): its note and card ids are then the library deck's own."""
+        note_id = FIRST_MTIME * 1000 + 2 * (self.count if number is None else number)
         fields = "\x1f".join(note.fields.get(name, "") for name in FIELDS)
         tags = " " + " ".join(sorted({*note.tags, *extra_tags})) + " "
         header = note.fields["Header"]

@@ -8,14 +8,13 @@ as `settings: chapter_start:` in library.yaml says.
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache, partial
 from pathlib import Path
 
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, NextPageTemplate, PageBreak, Spacer, TopPadder
+from reportlab.platypus import Flowable, NextPageTemplate, Spacer, TopPadder
 
 from exporter.files.atomic import atomic_output
 from exporter.labels import Labels
@@ -26,7 +25,7 @@ from exporter.pdf.glyphs.fonts import para_text
 from exporter.pdf.lines.paragraphs import Paragraph, is_rtl_style
 from exporter.pdf.pages.chapter import SEE_ALSO, LevelledBuilder, SimilarRow, chapter_flowables, technique_key
 from exporter.pdf.pages.document import BODY, BlankPage, OnePassDocument, OutlineEntry
-from exporter.pdf.pages.fitting import MIN_LAST_LINES, TIGHTEN_BELOW_LINES, Pager, fit_part
+from exporter.pdf.pages.fitting import PartLayout
 from exporter.pdf.pages.flowables import Anchor, KeepWithNext, PageRefRow, Para
 from exporter.pdf.pages.groups import RowGroup
 from exporter.pdf.pages.pagerefs import PageNumbers
@@ -76,7 +75,7 @@ def build_handbook(library: Library, target: Path, paper: str) -> int:
         cover_page=True,
         page_of=labels("handbook.page_of", page="{page}", total="{total}"),
     )
-    layout = _Layout(document.pager(), styles)
+    layout = PartLayout(document.pager(), float(styles.body.leading))
     layout.extend(cover(library, labels, styles, float(document.width), float(document.height)))
     numbers = document.numbers
     layout.part(lambda level: contents(library, labels, styles, numbers))
@@ -86,14 +85,14 @@ def build_handbook(library: Library, target: Path, paper: str) -> int:
             labels,
             styles,
             numbers,
-            _part_heading(labels("handbook.quick_reference"), QUICK_REFERENCE_KEY, styles),
+            part_heading(labels("handbook.quick_reference"), QUICK_REFERENCE_KEY, styles),
         )
     )
     chapters(library, layout, numbers)
     if has_situations(library):
         layout.part(
             lambda level: situation_index(
-                library, labels, styles, numbers, _part_heading(labels("handbook.situations"), SITUATIONS_KEY, styles)
+                library, labels, styles, numbers, part_heading(labels("handbook.situations"), SITUATIONS_KEY, styles)
             )
         )
     if cited_sources(library):
@@ -102,59 +101,11 @@ def build_handbook(library: Library, target: Path, paper: str) -> int:
     return document.build_once(layout)
 
 
-class _Layout(list[Flowable]):
-    """The flowables to draw, planned a part at a time just before they are needed.
-
-    Parts are queued as steps; platypus asks the list's length before it takes each flowable,
-    and the length plans the next steps while fewer than a few flowables are waiting. So only
-    the chapter being drawn is held in memory, not every chapter planned so far, and the
-    pages come out exactly as if everything had been planned first (planning never looks
-    back at what was drawn).
-    """
-
-    #: Flowables kept ready before the next part is planned.
-    LOOKAHEAD = 4
-
-    def __init__(self, pager: Pager, styles: Styles) -> None:
-        super().__init__()
-        self.pager = pager
-        self.steps: deque[Callable[[], None]] = deque()
-        leading = float(styles.body.leading)
-        self.min_last = MIN_LAST_LINES * leading
-        self.tighten_below = TIGHTEN_BELOW_LINES * leading
-
-    def __len__(self) -> int:
-        while list.__len__(self) < self.LOOKAHEAD and self.steps:
-            self.steps.popleft()()
-        return list.__len__(self)
-
-    def __bool__(self) -> bool:
-        return len(self) > 0
-
-    def later(self, step: Callable[[], None]) -> None:
-        """Plan step when drawing reaches it (steps run in the order they are queued)."""
-        self.steps.append(step)
-
-    def new_page(self) -> None:
-        self.append(PageBreak())
-        self.pager = self.pager.new_page()
-
-    def part(self, build: Callable[[int], list[Flowable]], new_page: bool = True, levels: int = 1) -> None:
-        self.later(lambda: self.plan_part(build, new_page, levels))
-
-    def plan_part(self, build: Callable[[int], list[Flowable]], new_page: bool, levels: int) -> None:
-        if new_page:
-            self.new_page()
-        fitted = fit_part(build, self.pager, self.min_last, self.tighten_below, levels)
-        self.extend(fitted.flowables)
-        self.pager = fitted.pager
-
-
 def cover(library: Library, labels: Labels, styles: Styles, width: float, height: float) -> list[Flowable]:
     """Title, subtitle, organisation, edition and the number of techniques, the disclaimer at
     the foot: all on one page. A long title is set smaller (at most four lines), and the space
     above the title gives way to long texts."""
-    title = Anchor(para_text(library.title), _cover_title_style(library.title, styles, width), key=COVER_KEY)
+    title = Anchor(para_text(library.title), cover_title_style(library.title, styles, width), key=COVER_KEY)
     flowables: list[Flowable] = [title]
     count = labels("handbook.technique_count", count=len(library.techniques))
     for text, style in (
@@ -175,7 +126,7 @@ def cover(library: Library, labels: Labels, styles: Styles, width: float, height
             NextPageTemplate(BODY)]  # fmt: skip
 
 
-def _cover_title_style(title: str, styles: Styles, width: float) -> ParagraphStyle:
+def cover_title_style(title: str, styles: Styles, width: float) -> ParagraphStyle:
     style = styles.cover_title
     for size in (30, 26, 22, 18, 15):
         style = ParagraphStyle(f"cover_title_{size}", parent=styles.cover_title, fontSize=size, leading=size * 1.2)
@@ -230,7 +181,7 @@ def contents(library: Library, labels: Labels, styles: Styles, numbers: PageNumb
     """One linked row per category and per technique under it (a technique under each of its
     categories), dot leaders to the page numbers, which are filled in after the last page."""
     flowables: list[Flowable] = [
-        _part_heading(labels("handbook.contents"), CONTENTS_KEY, styles),
+        part_heading(labels("handbook.contents"), CONTENTS_KEY, styles),
         PageRefRow(labels("handbook.quick_reference"), styles.toc_category, numbers, QUICK_REFERENCE_KEY),
     ]
     destinations = category_destinations(library)
@@ -254,7 +205,7 @@ def _leader_row(text: str, style: ParagraphStyle, numbers: PageNumbers, key: str
     return PageRefRow(text, style, numbers, key, number_width=30, leaders=True, leader_colour=LEADER)
 
 
-def _part_heading(text: str, key: str, styles: Styles) -> Anchor:
+def part_heading(text: str, key: str, styles: Styles) -> Anchor:
     return Anchor(para_text(text), styles.page_heading, key=key, header=text)
 
 
@@ -262,7 +213,7 @@ def category_key(index: int) -> str:
     return f"category-{index}"
 
 
-def chapters(library: Library, layout: _Layout, numbers: PageNumbers) -> None:
+def chapters(library: Library, layout: PartLayout, numbers: PageNumbers) -> None:
     """Every technique once, grouped by its first category, each category opening with its heading."""
     aliases = chapter_aliases(library)
     for index, (category, members) in enumerate(library.chapters()):
@@ -278,14 +229,14 @@ def _runs_on(library: Library) -> bool:
     return library.settings.chapter_start == "continuous"
 
 
-def _plan_chapter(layout: _Layout, library: Library, build: Callable[[int], list[Flowable]], first: bool) -> None:
+def _plan_chapter(layout: PartLayout, library: Library, build: Callable[[int], list[Flowable]], first: bool) -> None:
     """A chapter on a new page (a right-hand one if the settings say so), or run on."""
     mode = library.settings.chapter_start
     if mode != "continuous" or first:
-        layout.new_page()
+        layout.break_page()
         if mode == "right" and layout.pager.page % 2 == 0:
             layout.append(BlankPage())
-            layout.new_page()
+            layout.break_page()
     layout.plan_part(build, False, len(LEVELS))
 
 
@@ -364,7 +315,7 @@ def sources(library: Library, labels: Labels, styles: Styles, numbers: PageNumbe
     for text, techniques in cited_sources(library):
         rows = [_leader_row(t.title, citing, numbers, technique_key(t)) for t in techniques]
         flowables += [KeepWithNext(Para(para_text(text), cited), rows[0]), *rows[1:]]
-    heading = _part_heading(labels("handbook.sources"), SOURCES_KEY, styles)
+    heading = part_heading(labels("handbook.sources"), SOURCES_KEY, styles)
     return [KeepWithNext(heading, flowables[0]), *flowables[1:]]
 
 
