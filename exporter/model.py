@@ -34,7 +34,7 @@ SECTION_TITLES: dict[str, str] = {
 PHRASE_FIELDS: tuple[str, ...] = ("key_phrases", "follow_up_questions", "alternative_phrasings")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Item:
     """One entry of a list section: a step, a phrase, a warning...
 
@@ -48,7 +48,7 @@ class Item:
     line: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Category:
     name: str
     icon: str = ""
@@ -58,7 +58,7 @@ class Category:
     field_lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Output settings a library may set; command-line flags override them."""
 
@@ -69,7 +69,7 @@ class Settings:
     chapter_start: str = DEFAULT_CHAPTER_START
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Technique:
     id: str
     title: str
@@ -118,7 +118,7 @@ class Technique:
             yield f"sources[{index}]", source
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Session:
     """One meeting of a course: its techniques, in the order they are taught."""
 
@@ -129,7 +129,7 @@ class Session:
     line: int = field(default=0, compare=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Course:
     """A course an organiser runs from content/courses/<id>.yaml: sessions for a named group."""
 
@@ -174,7 +174,7 @@ class Course:
         return self.field_lines.get(name, 1)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Library:
     title: str
     disclaimer: str

@@ -47,8 +47,12 @@ def page_texts(page: Any) -> tuple[str, str, str]:
 
 
 def squash(text: str) -> str:
-    """Text for comparison: NFC, without whitespace or hyphens (hyphenation adds and breaks both)."""
-    return re.sub(r"[\s\-\u00ad]+", "", unicodedata.normalize("NFC", text))
+    """Text for comparison: NFC, without whitespace or hyphens (hyphenation adds and breaks both).
+
+    Normalised again after the spaces go: a combining mark typed after a space ("C \u0301")
+    meets its neighbour once the space is squashed, as it does when a line break removes it."""
+    squashed = re.sub(r"[\s\-\u00ad]+", "", unicodedata.normalize("NFC", text))
+    return unicodedata.normalize("NFC", squashed)
 
 
 def collapse(text: str) -> str:
