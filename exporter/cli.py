@@ -240,6 +240,33 @@ def build(only: str, **kwargs: Any) -> None:
 
 
 @main.command()
+@content_option
+@click.option(
+    "--out", "out_dir", type=click.Path(), default="output", show_default=True, help=OUT_HELP, callback=_out_folder
+)
+@click.option(
+    "--only",
+    default=",".join(full_build()),
+    show_default=True,
+    help=f"Comma-separated outputs to build (of {', '.join(WRITERS)}).",
+)
+@click.option("--strict", is_flag=True, help="Treat content warnings as errors.")
+def watch(content_dir: Path, out_dir: Path, only: str, strict: bool) -> None:
+    """Build, then build again each time a content file is saved (Ctrl-C stops)."""
+    from exporter.build.pipeline import parse_only, run_build
+    from exporter.build.record import state_files
+    from exporter.build.watch import watch as watch_content
+
+    names = parse_only(only)
+    watch_content(
+        content_dir,
+        out_dir,
+        lambda: run_build(names, content_dir, out_dir, strict=strict, quiet=True),
+        state_files(),
+    )
+
+
+@main.command()
 @click.argument("course_id", metavar="ID")
 @content_option
 @click.option(

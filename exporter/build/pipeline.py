@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from exporter.build.record import RECORD_FILE, BuildRecord, content_digests, without_state
 from exporter.content.techniques import read_library
 from exporter.errors import ContentError, ExporterError, Problem
 from exporter.files.atomic import build_journal, prepare_out_dir, remove_output
@@ -143,6 +144,14 @@ def run_build(
     """
     started = time.perf_counter()
     check_source_date_epoch()
+    arguments = _output_arguments(content_dir, paper, card_size, duplex, back_offset, calibration, booklet, course_ids)
+    incremental = not (technique_ids or category_names)
+    if incremental:
+        unchanged = _all_unchanged(names, content_dir, out_dir, arguments, strict)
+        if unchanged is not None:
+            if not quiet:
+                _print_unchanged(unchanged, time.perf_counter() - started)
+            return unchanged
     library, warnings = load_checked(
         content_dir,
         strict,
@@ -176,10 +185,19 @@ def run_build(
     state_lock = build_lock(content_dir, STATE_BUSY) if shares_state else contextlib.nullcontext()
     with stop_signals_raise(), build_lock(out_dir), state_lock:
         _recover_interrupted_build(out_dir)
-        written = _write_outputs(names, library, out_dir, options, jobs, quiet)
-    results = [w.result for w in written]
+        record = BuildRecord(out_dir) if incremental else None
+        before = content_digests(content_dir) if record else {}
+        skipped = [r for n in names if record and (r := _unchanged_result(record, n, before, arguments, out_dir))]
+        to_write = [n for n in names if n not in {r.name for r in skipped}]
+        written = _write_outputs(to_write, library, out_dir, options, jobs, quiet) if to_write else []
+        if record is not None:
+            after = content_digests(content_dir)
+            if without_state(after) == without_state(before):  # else an edit came in while building
+                record.remember([w.result for w in written], after, arguments, [str(p) for p in warnings])
+    results = sorted([*skipped, *(w.result for w in written)], key=lambda r: names.index(r.name))
     try:
         if not quiet:
+            _print_unchanged(skipped, None)
             print_summary(written, len(library.techniques), len(warnings), time.perf_counter() - started)
         else:
             _print_writer_warnings(results)
@@ -188,6 +206,72 @@ def run_build(
     except KeyboardInterrupt:  # a stop after the commit: nothing is undone, so say so, and say it is done
         click.echo("Stopped while printing the summary; the build had finished: every output is new.", err=True)
     return results
+
+
+def _output_arguments(
+    content_dir: Path,
+    paper: str | None,
+    card_size: str | None,
+    duplex: str | None,
+    back_offset: tuple[float, float],
+    calibration: bool,
+    booklet: bool,
+    course_ids: tuple[str, ...],
+) -> dict[str, object]:
+    """The command line's choices that decide the outputs' bytes (library.yaml's are content)."""
+    return {
+        "content": str(content_dir.resolve()),
+        "paper": paper and paper.lower(),
+        "card_size": card_size and card_size.lower(),
+        "duplex": duplex and duplex.lower(),
+        "back_offset": [float(v) for v in back_offset],
+        "calibration": calibration,
+        "booklet": booklet,
+        "courses": list(course_ids),
+    }
+
+
+def _unchanged_result(
+    record: BuildRecord, name: str, digests: dict[str, str], arguments: dict[str, object], out_dir: Path
+) -> WriteResult | None:
+    recorded = record.fresh(name, digests, arguments)
+    if recorded is None:
+        return None
+    paths = tuple(sorted(out_dir / relative for relative in recorded.files))
+    return WriteResult(name=name, paths=paths, summary=recorded.summary, unchanged=True)
+
+
+def _all_unchanged(
+    names: list[str], content_dir: Path, out_dir: Path, arguments: dict[str, object], strict: bool
+) -> list[WriteResult] | None:
+    """Every output named, from the build record, if none of them would change; else None.
+
+    Decided before the content is even read: a build with nothing to do takes a fraction of a
+    second. The content's warnings of the build that made the outputs are printed again."""
+    if not (out_dir / RECORD_FILE).is_file() or not content_dir.is_dir():
+        return None
+    with build_lock(out_dir):
+        _recover_interrupted_build(out_dir)
+        record = BuildRecord(out_dir)
+        if strict and record.warnings:
+            return None  # the build itself says why it stops
+        digests = content_digests(content_dir)
+        results = [_unchanged_result(record, name, digests, arguments, out_dir) for name in names]
+    if any(result is None for result in results):
+        return None
+    for line in record.warnings:
+        click.echo(line, err=True)
+    return [result for result in results if result is not None]
+
+
+def _print_unchanged(results: list[WriteResult], seconds: float | None) -> None:
+    """One line per output taken from the build record; with seconds, the closing line too."""
+    for result in results:
+        click.echo(f"  {result.name}  {_describe_paths(result.paths)}  unchanged  {result.summary}")
+    if seconds is not None:
+        click.echo(
+            f"Nothing changed since the last build: {counted(len(results), 'output')} up to date ({seconds:.1f} s)."
+        )
 
 
 def _write_outputs(

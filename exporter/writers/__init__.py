@@ -31,6 +31,8 @@ class WriteResult:
     warnings: tuple[str, ...] = ()
     #: What a reader of the summary should know, not a problem (the warnings a deck update changes).
     notices: tuple[str, ...] = ()
+    #: Taken from the build record: nothing it is made from changed, so it was not written again.
+    unchanged: bool = False
 
 
 Writer = Callable[["Library", Path, "BuildOptions"], WriteResult]
