@@ -22,6 +22,7 @@ ELSEWHERE = {
     ". .venv/bin/activate": "a shell built-in",
     "pipx install": "tests/test_install.py installs the built wheel into a fresh environment",
     "python3 -m pip wheel": "tests/test_install.py builds the wheel",
+    "exporter watch": "runs until Ctrl-C: tests/build/test_incremental.py drives it in a subprocess",
 }
 
 

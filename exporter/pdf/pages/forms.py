@@ -30,6 +30,9 @@ Box = tuple[float, float, float, float]
 
 #: (before the fonts' reference, after it) per (box, drawing, compressed).
 _FORMATTED: dict[tuple[Box, bytes, bool], tuple[bytes, bytes]] = {}
+#: Enough for the frames and chips every handout repeats; a handbook's tens of thousands of
+#: page-number forms, each drawn once, are formatted without being kept.
+_FORMATTED_LIMIT = 2048
 
 
 class FastForm(PDFObject):  # type: ignore[misc]
@@ -50,7 +53,9 @@ class FastForm(PDFObject):  # type: ignore[misc]
         key = (self.box, self.code, self.compress)
         found = _FORMATTED.get(key)
         if found is None:
-            found = _FORMATTED[key] = _formatted(self.box, self._content(), self.compress)
+            found = _formatted(self.box, self._content(), self.compress)
+            if len(_FORMATTED) < _FORMATTED_LIMIT:
+                _FORMATTED[key] = found
         return found[0] + fonts + found[1]
 
     def _content(self) -> bytes:

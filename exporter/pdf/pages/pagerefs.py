@@ -94,6 +94,7 @@ class PageNumbers:
             canv.setFillColor(spec.colour)
             draw_text(canv, start, 0, text, spec.font_size, spec.font_name)
             end_form(canv)
+        self._forms.clear()  # every form is defined: the specs would only be held until saving
 
 
 def _number_code(canv: Canvas, spec: _NumberText, text: str, start: float) -> bytes:
