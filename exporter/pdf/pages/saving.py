@@ -65,6 +65,19 @@ class PageSpool:
         self._file.close()
 
 
+class _ReleasedOnceWritten(pdfdoc.PDFIndirectObject):  # type: ignore[misc]
+    """An object written to the file, then let go: the document's table keeps its name (for
+    references) but not the object, and a written page lets go of its resources, which ReportLab
+    makes while writing the page and writes at the end. Every object is written exactly once."""
+
+    def format(self, document: Any) -> bytes:
+        formatted = bytes(super().format(document))
+        if isinstance(self.content, pdfdoc.PDFPage):
+            self.content.Resources = None
+        document.idToObject[self.name] = None
+        return formatted
+
+
 def save_streamed(canv: Canvas, target: Path) -> None:
     """canv.save(), writing each PDF object to target as soon as it is formatted."""
     if len(canv._code):
@@ -83,10 +96,10 @@ def save_streamed(canv: Canvas, target: Path) -> None:
             def format(self, document: object) -> bytes:
                 return b""
 
-        # PDFDocument.format() makes its collector by this module-level name.
-        collector = pdfdoc.PDFFile
-        pdfdoc.PDFFile = WrittenThrough
+        # PDFDocument.format() makes its collector and each object's wrapper by these module-level names.
+        collector, wrapper = pdfdoc.PDFFile, pdfdoc.PDFIndirectObject
+        pdfdoc.PDFFile, pdfdoc.PDFIndirectObject = WrittenThrough, _ReleasedOnceWritten
         try:
             canv._doc.GetPDFData(canv)
         finally:
-            pdfdoc.PDFFile = collector
+            pdfdoc.PDFFile, pdfdoc.PDFIndirectObject = collector, wrapper
