@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from exporter.build.record import RECORD_FILE, BuildRecord, content_digests, without_state
+from exporter.build.record import NEVER_SKIPPED, RECORD_FILE, BuildRecord, content_digests, without_state
 from exporter.content.techniques import read_library
 from exporter.errors import ContentError, ExporterError, Problem
 from exporter.files.atomic import build_journal, prepare_out_dir, remove_output
@@ -145,7 +145,8 @@ def run_build(
     started = time.perf_counter()
     check_source_date_epoch()
     arguments = _output_arguments(content_dir, paper, card_size, duplex, back_offset, calibration, booklet, course_ids)
-    incremental = not (technique_ids or category_names)
+    # A part of the library or a course is built whole, and leaves the full build's record alone.
+    incremental = not (technique_ids or category_names) and not any(n in NEVER_SKIPPED for n in names)
     if incremental:
         unchanged = _all_unchanged(names, content_dir, out_dir, arguments, strict)
         if unchanged is not None:

@@ -70,6 +70,20 @@ def paginate(flowables: list[Flowable], pager: Pager) -> tuple[list[Landing], Pa
     return landings, pager
 
 
+def _measure(flowables: list[Flowable | None], pager: Pager) -> tuple[list[Landing], list[Pager], Pager]:
+    """paginate(), letting go of each flowable once it is placed (and of what placing it cached),
+    and also the position before each one."""
+    landings: list[Landing] = []
+    positions: list[Pager] = []
+    for index, flowable in enumerate(flowables):
+        assert flowable is not None
+        positions.append(pager)
+        pager, landing = _place(flowable, pager)
+        landings.append(landing)
+        flowables[index] = None
+    return landings, positions, pager
+
+
 def _place(flowable: Flowable, pager: Pager) -> tuple[Pager, Landing]:
     if isinstance(flowable, PageBreak):
         return pager.new_page(), Landing(pager.page, pager.used)
@@ -121,21 +135,39 @@ def fit_part(
     whose last page would hold less than tighten_below is tried tighter, level by level, and
     the first level that saves that page is taken. Otherwise, if less than min_last of the
     last page is used, a page break goes before a late flowable, so enough lines move with it.
+
+    A part with one level (the contents, an index) is measured letting go of each flowable once
+    placed, and handed over freshly built: planned, a 10,000-entry index held its every line.
     """
-    flowables = build(0)
     start = pager
-    landings, end = paginate(flowables, start)
-    if end.page > start.page and 0 < end.used < tighten_below:
-        for level in range(1, levels):
-            tighter = build(level)
-            _, tight_end = paginate(tighter, start)
-            if tight_end.page < end.page or (tight_end.page == end.page and tight_end.used == 0):
-                return Fitted(tighter, tight_end)
-        flowables = build(0)  # a builder may have respaced the same flowables: set them back
+    if levels <= 1:
+        landings, positions, end = _measure(list(build(0)), start)
+        flowables = build(0)
+    else:
+        flowables = build(0)
+        landings, end = paginate(flowables, start)
+        positions = []
+        if end.page > start.page and 0 < end.used < tighten_below:
+            for level in range(1, levels):
+                tighter = build(level)
+                _, tight_end = paginate(tighter, start)
+                if tight_end.page < end.page or (tight_end.page == end.page and tight_end.used == 0):
+                    return Fitted(tighter, tight_end)
+            flowables = build(0)  # a builder may have respaced the same flowables: set them back
     if _fine(end, start, min_last):
         return Fitted(flowables, end)
-    pulled = _pull_over(flowables, landings, start, end, min_last)
+    positions = positions or _positions(flowables, start)
+    pulled = _pull_over(flowables, landings, positions, end, min_last)
     return pulled or Fitted(flowables, end)
+
+
+def _positions(flowables: list[Flowable], start: Pager) -> list[Pager]:
+    positions: list[Pager] = []
+    pager = start
+    for flowable in flowables:
+        positions.append(pager)
+        pager, _ = _place(flowable, pager)
+    return positions
 
 
 class PartLayout(list[Flowable]):
@@ -199,30 +231,34 @@ def _fine(end: Pager, start: Pager, min_last: float) -> bool:
 
 
 def _pull_over(
-    flowables: list[Flowable], landings: list[Landing], start: Pager, end: Pager, min_last: float
+    flowables: list[Flowable], landings: list[Landing], positions: list[Pager], end: Pager, min_last: float
 ) -> Fitted | None:
     """Break the page before a flowable of the page before last, or inside a list that runs
-    onto it (contents entries under a category), so the last page holds more."""
+    onto it (contents entries under a category), so the last page holds more.
+
+    A trial is paginated from the position before the flowable it changes (positions[index]):
+    what comes before lands where it did."""
     previous = end.page - 1
     for index in range(len(flowables) - 1, -1, -1):
         landing = landings[index]
         if landing.page < previous:
-            return _pull_rows_over(flowables, index, start, end, min_last)
+            return _pull_rows_over(flowables, index, positions[index], end, min_last)
         if landing.page != previous:
             continue
         movable = index > 0 and landing.used >= min_last
         if movable and not isinstance(flowables[index], (PageBreak, ActionFlowable)):
-            trial = [*flowables[:index], PageBreak(), *flowables[index:]]
-            _, trial_end = paginate(trial, start)
+            _, trial_end = paginate([PageBreak(), *flowables[index:]], positions[index])
             if trial_end.page == end.page and trial_end.used >= min_last:
-                return Fitted(trial, trial_end)
-        pulled = _pull_rows_over(flowables, index, start, end, min_last)
+                return Fitted([*flowables[:index], PageBreak(), *flowables[index:]], trial_end)
+        pulled = _pull_rows_over(flowables, index, positions[index], end, min_last)
         if pulled is not None:
             return pulled
     return None
 
 
-def _pull_rows_over(flowables: list[Flowable], index: int, start: Pager, end: Pager, min_last: float) -> Fitted | None:
+def _pull_rows_over(
+    flowables: list[Flowable], index: int, position: Pager, end: Pager, min_last: float
+) -> Fitted | None:
     """Move the fewest last rows of flowables[index] (a groups.RowGroup) to a new page that
     makes the last page well filled; None if it cannot be divided or no division helps."""
     pull_apart = getattr(flowables[index], "pulled_apart", None)
@@ -232,11 +268,11 @@ def _pull_rows_over(flowables: list[Flowable], index: int, start: Pager, end: Pa
         pieces = pull_apart(moved)
         if pieces is None:
             continue
-        trial = [*flowables[:index], pieces[0], PageBreak(), pieces[1], *flowables[index + 1 :]]
-        trial_landings, trial_end = paginate(trial, start)
+        changed = [pieces[0], PageBreak(), pieces[1], *flowables[index + 1 :]]
+        trial_landings, trial_end = paginate(changed, position)
         if trial_end.page > end.page:
             return None
-        page_before_kept = trial_landings[index + 1].used >= min_last  # the page the break ends
+        page_before_kept = trial_landings[1].used >= min_last  # the page the break ends
         if trial_end.page == end.page and trial_end.used >= min_last and page_before_kept:
-            return Fitted(trial, trial_end)
+            return Fitted([*flowables[:index], *changed], trial_end)
     return None
