@@ -29,7 +29,7 @@ from pathlib import Path
 from exporter.errors import ExporterError
 from exporter.messages import counted
 from exporter.model import Item, Library, Technique
-from exporter.writers.deck.identity import KINDS, NoteKind, excerpt, text_print
+from exporter.writers.deck.identity import KINDS, SITUATION, NoteKind, excerpt, text_print
 from exporter.writers.deck.notes import esc
 from exporter.writers.deck.state import DeckState, Entry, load_state
 
@@ -56,6 +56,12 @@ class Continuity:
     reworded: int = 0
     renamed: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: new technique id -> the old id its notes are keyed under (renamed techniques only).
+    owners: dict[str, str] = field(default_factory=dict)
+
+    def owner(self, technique_id: str) -> str:
+        """The id a technique's own notes (step order, step sequence) are keyed under."""
+        return self.owners.get(technique_id, technique_id)
 
     def key(self, technique: Technique, kind: NoteKind, item: Item, position: int) -> str:
         return self.keys[(technique.id, kind.slug, position)]
@@ -83,9 +89,10 @@ def follow(library: Library, state: DeckState) -> Continuity:
     for old, new in sorted(renamed.items(), key=lambda pair: pair[1]):
         continuity.renamed.append((old, new))
     owner_of = {new: old for old, new in renamed.items()}
+    continuity.owners = owner_of
     for technique in library.ordered_techniques():
         entries = owned.get(owner_of.get(technique.id, technique.id), [])
-        for kind in KINDS:
+        for kind in (*KINDS, SITUATION):
             _follow_list(technique, kind, [e for e in entries if _slug(e) == kind.slug], continuity)
     return continuity
 

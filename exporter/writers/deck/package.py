@@ -20,7 +20,7 @@ from typing import Any
 
 from exporter.options import FIRST_MTIME
 from exporter.writers.deck.empty_collection import APKG_COL, APKG_SCHEMA
-from exporter.writers.deck.identity import FIELDS, MODEL_ID, NoteVersion
+from exporter.writers.deck.identity import FIELDS_OF_MODEL, SEQUENCE_MODEL_ID, NoteVersion
 
 #: New cards of retired notes come after every active card.
 RETIRED_DUE_OFFSET = 1_000_000
@@ -28,7 +28,11 @@ RETIRED_DUE_OFFSET = 1_000_000
 NOTE_SQL = """INSERT INTO notes (id, guid, mid, mod, usn, tags, flds, sfld, csum, flags, data)
 VALUES (?, ?, ?, ?, -1, ?, ?, ?, ?, 0, '')"""
 CARD_SQL = """INSERT INTO cards (id, nid, did, ord, mod, usn, type, queue, due, ivl, factor, reps, lapses, left,
-odue, odid, flags, data) VALUES (?, ?, ?, 0, ?, -1, 0, 0, ?, 0, 0, 0, 0, 0, 0, 0, 0, '')"""
+odue, odid, flags, data) VALUES (?, ?, ?, ?, ?, -1, 0, 0, ?, 0, 0, 0, 0, 0, 0, 0, 0, '')"""
+#: Cards after a note's first (the steps of a step sequence) take ids from here on: below every
+#: note-and-first-card id, which start at FIRST_MTIME * 1000.
+MORE_CARDS_BASE = (FIRST_MTIME - 10_000_000) * 1000
+_CLOZE = re.compile(r"\{\{c(\d+)::")
 
 
 def stable_id(name: str) -> int:
@@ -54,33 +58,38 @@ class PackageWriter:
         self.connection.executescript(APKG_SCHEMA)
         self.connection.executescript(APKG_COL)
         self.count = 0
-        self.position = 0
+        self.more_cards = 0
         #: Every deck a note is in, with its parents.
         self.decks: set[str] = set()
 
     def add(self, guid: str, note: NoteVersion, extra_tags: tuple[str, ...] = ()) -> None:
         """Add a note; extra_tags are shipped but not part of its content (they never move its time)."""
         note_id = FIRST_MTIME * 1000 + 2 * self.count
-        fields = "\x1f".join(note.fields.get(name, "") for name in FIELDS)
+        fields = "\x1f".join(note.fields.get(name, "") for name in FIELDS_OF_MODEL[note.model])
         tags = " " + " ".join(sorted({*note.tags, *extra_tags})) + " "
         header = note.fields["Header"]
-        row = (note_id, guid, MODEL_ID, note.mtime, tags, fields, header, first_field_checksum(header))
+        row = (note_id, guid, note.model, note.mtime, tags, fields, header, first_field_checksum(header))
         self.connection.execute(NOTE_SQL, row)
-        # A new card's due is its position: Anki shows new cards in this order.
-        due = RETIRED_DUE_OFFSET + self.count if note.retired else self.position
-        self.position += 0 if note.retired else 1
+        # A new card's due is its place in handbook order: Anki shows new cards in this order.
+        due = RETIRED_DUE_OFFSET + self.count if note.retired else note.due
         deck_id = stable_id(f"deck:{note.deck}")
-        self.connection.execute(CARD_SQL, (note_id + 1, note_id, deck_id, note.mtime, due))
+        for order in range(card_count(note)):
+            card_id = note_id + 1 if order == 0 else self._more_card_id()
+            self.connection.execute(CARD_SQL, (card_id, note_id, deck_id, order, note.mtime, due + order))
         self.count += 1
         parts = note.deck.split("::")
         self.decks.update("::".join(parts[: depth + 1]) for depth in range(len(parts)))
 
-    def finish(self, descriptions: dict[str, str], note_type: dict[str, Any]) -> None:
-        """Add the decks (with their descriptions) and the note type; close the database."""
+    def _more_card_id(self) -> int:
+        self.more_cards += 1
+        return MORE_CARDS_BASE + self.more_cards
+
+    def finish(self, descriptions: dict[str, str], note_types: dict[str, dict[str, Any]]) -> None:
+        """Add the decks (with their descriptions) and the note types; close the database."""
         try:
             decks = json.loads(self.connection.execute("SELECT decks FROM col").fetchone()[0])
             decks.update(decks_json(self.decks, descriptions))
-            models = {str(MODEL_ID): note_type}
+            models = note_types
             self.connection.execute(
                 "UPDATE col SET decks = ?, models = ?",
                 (json.dumps(decks, sort_keys=True), json.dumps(models, sort_keys=True)),
@@ -100,6 +109,13 @@ class PackageWriter:
             with self.path.open("rb") as source, archive.open(info, "w") as destination:
                 shutil.copyfileobj(source, destination, 1 << 20)
             archive.writestr(_entry("media"), b"{}")
+
+
+def card_count(note: NoteVersion) -> int:
+    """A step sequence has one card per cloze (c1, c2, ...); every other note one card."""
+    if note.model != SEQUENCE_MODEL_ID:
+        return 1
+    return max((int(number) for number in _CLOZE.findall(note.fields.get("Text", ""))), default=1)
 
 
 def _entry(name: str) -> zipfile.ZipInfo:
