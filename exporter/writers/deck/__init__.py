@@ -77,7 +77,7 @@ def write_deck(library: Library, out_dir: Path, options: BuildOptions) -> WriteR
     labels = library.labels()
     continuity = follow(library, previous)
     warnings += continuity.warnings
-    publication = Publication(library, previous, options.partial, release, continuity.key, continuity.owner)
+    publication = Publication(library, previous, options.partial, release, continuity.key, continuity.whole_key)
     entries: dict[str, Entry] = {}
     counts: Counter[str] = Counter()
     changed: set[str] = set()

@@ -56,12 +56,13 @@ class Continuity:
     reworded: int = 0
     renamed: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    #: new technique id -> the old id its notes are keyed under (renamed techniques only).
-    owners: dict[str, str] = field(default_factory=dict)
+    #: (technique id, kind slug) -> the key of the technique's own note of that kind (step order,
+    #: step sequence) as published, under the id the technique had then.
+    whole_keys: dict[tuple[str, str], str] = field(default_factory=dict)
 
-    def owner(self, technique_id: str) -> str:
-        """The id a technique's own notes (step order, step sequence) are keyed under."""
-        return self.owners.get(technique_id, technique_id)
+    def whole_key(self, technique_id: str, kind_slug: str) -> str:
+        """The key of a note about a whole technique: the one it had, else <id>/<kind>/all."""
+        return self.whole_keys.get((technique_id, kind_slug), f"{technique_id}/{kind_slug}/all")
 
     def key(self, technique: Technique, kind: NoteKind, item: Item, position: int) -> str:
         return self.keys[(technique.id, kind.slug, position)]
@@ -89,9 +90,11 @@ def follow(library: Library, state: DeckState) -> Continuity:
     for old, new in sorted(renamed.items(), key=lambda pair: pair[1]):
         continuity.renamed.append((old, new))
     owner_of = {new: old for old, new in renamed.items()}
-    continuity.owners = owner_of
     for technique in library.ordered_techniques():
         entries = owned.get(owner_of.get(technique.id, technique.id), [])
+        for entry in sorted(entries, key=lambda e: (e.retired, e.key)):
+            if entry.key.endswith("/all"):
+                continuity.whole_keys.setdefault((technique.id, _slug(entry)), entry.key)
         for kind in (*KINDS, SITUATION):
             _follow_list(technique, kind, [e for e in entries if _slug(e) == kind.slug], continuity)
     return continuity

@@ -34,9 +34,6 @@ from exporter.writers.deck.identity import (
     tag,
 )
 
-#: Words of each step the step map shows on the back.
-MAP_WORDS = 15
-
 
 def esc(text: str) -> str:
     """Content text as inert HTML: no tags, no template fields or clozes ({{…}}), no [sound:…]."""
@@ -120,7 +117,7 @@ def technique_notes(
     """The notes of one technique in handbook order: steps, phrases, warnings (keys: key_of)."""
     maker = NoteMaker(library, technique, labels, key_of)
     steps = technique.steps
-    entries = [esc(words_excerpt(first_sentence(step.text), MAP_WORDS)) for step in steps]
+    entries = [esc(words_excerpt(first_sentence(step.text), MAX_IDEA_WORDS)) for step in steps]
     source = ""
     if technique.sources:
         source = maker.labelled("deck.source", "<br>".join(esc(text) for text in technique.sources))

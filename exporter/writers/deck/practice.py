@@ -31,6 +31,7 @@ from exporter.writers.deck.identity import (
     STEP_SEQUENCE,
     NoteKind,
     NoteVersion,
+    excerpt,
     note_guid,
 )
 from exporter.writers.deck.notes import KeyOf, NoteMaker, deck_name, esc, note_tags
@@ -42,6 +43,8 @@ STEP_WORDS = 15
 ORDER_STEPS = 3
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 SEQUENCE_STEPS = 5
+#: Characters of a situation its card's header shows.
+HEADER_CHARACTERS = 60
 
 
 @dataclass(frozen=True)
@@ -93,7 +96,7 @@ def later_card_count(technique: Technique, situations: int, switches: Switches) 
     return count + (steps if switches.step_sequence and steps >= SEQUENCE_STEPS else 0)
 
 
-@dataclass(frozen=True)
+@dataclass
 class PracticeMaker:
     """The later kinds' notes of one library."""
 
@@ -101,24 +104,35 @@ class PracticeMaker:
     labels: Labels
     switches: Switches
     key_of: KeyOf
-    #: The id a technique's notes are keyed under (its old id, when its file was renamed).
-    owner_of: Callable[[str], str]
-    #: Situation numbering across the library: the total, and the number of a technique's first.
-    situation_total: int = 0
+    #: The key of a technique's note of a kind (technique id, kind slug -> key; continuity.whole_key).
+    whole_key: Callable[[str, str], str]
+    #: The situation headers given so far in this build.
+    headers_used: set[str] = field(default_factory=set)
 
-    def technique_notes(
-        self, technique: Technique, situations: list[Situation], first_number: int
-    ) -> Iterator[tuple[str, NoteVersion]]:
+    def technique_notes(self, technique: Technique, situations: list[Situation]) -> Iterator[tuple[str, NoteVersion]]:
         maker = NoteMaker(self.library, technique, self.labels, self.key_of)
-        owner = self.owner_of(technique.id)
-        steps = technique.steps
-        if self.switches.step_order and ORDER_STEPS <= len(steps) <= len(LETTERS):
-            yield self.step_order(maker, f"{owner}/{STEP_ORDER.slug}/all")
-        if self.switches.step_sequence and len(steps) >= SEQUENCE_STEPS:
-            yield self.step_sequence(maker, f"{owner}/{STEP_SEQUENCE.slug}/all")
-        if self.switches.situations:
-            for number, situation in enumerate(situations, first_number):
-                yield self.situation(maker, situation, number)
+        order_key, sequence_key, situation_keys = self.keys(technique, situations)
+        if order_key:
+            yield self.step_order(maker, order_key)
+        if sequence_key:
+            yield self.step_sequence(maker, sequence_key)
+        for situation, key in zip(situations, situation_keys, strict=False):
+            yield self.situation(maker, situation, key)
+
+    def keys(self, technique: Technique, situations: list[Situation]) -> tuple[str, str, list[str]]:
+        """The keys of a technique's notes of the later kinds ("" for a card it does not get)."""
+        steps = len(technique.steps)
+        order = self.switches.step_order and ORDER_STEPS <= steps <= len(LETTERS)
+        sequence = self.switches.step_sequence and steps >= SEQUENCE_STEPS
+        situation_keys = [
+            self.key_of(situation.techniques[0], SITUATION, situation.item, situation.position)
+            for situation in (situations if self.switches.situations else [])
+        ]
+        return (
+            self.whole_key(technique.id, STEP_ORDER.slug) if order else "",
+            self.whole_key(technique.id, STEP_SEQUENCE.slug) if sequence else "",
+            situation_keys,
+        )
 
     def step_order(self, maker: NoteMaker, key: str) -> tuple[str, NoteVersion]:
         technique = maker.technique
@@ -153,14 +167,13 @@ class PracticeMaker:
         guid, version = maker.keyed_note(STEP_SEQUENCE, key, fields, SEQUENCE_MODEL_ID)
         return guid, replace(version, answer_text=technique.title)
 
-    def situation(self, maker: NoteMaker, situation: Situation, number: int) -> tuple[str, NoteVersion]:
+    def situation(self, maker: NoteMaker, situation: Situation, key: str) -> tuple[str, NoteVersion]:
         owner = situation.techniques[0]
-        key = self.key_of(owner, SITUATION, situation.item, situation.position)
         titles = [technique.title for technique in situation.techniques]
         kind = self.labels("deck.kind.situation")
         fields = {name: "" for name in PRACTICE_FIELDS}
         fields.update(
-            Header=esc(self.labels("deck.header_situation", kind=kind, number=number, total=self.situation_total)),
+            Header=esc(self.labels("deck.header_situation", kind=kind, text=self._header_text(situation.text))),
             Context=maker.labelled("deck.situation", esc(situation.text)),
             Prompt=esc(self.labels("deck.situation_ask")),
             Answer="<br>".join(esc(title) for title in titles),
@@ -178,6 +191,15 @@ class PracticeMaker:
             answer_text=situation.text,
         )
         return note_guid(key), version
+
+    def _header_text(self, text: str) -> str:
+        """The situation's first words in its header (its whole text when those were taken), so
+        that every header is unique without a number that shifts as situations come and go."""
+        short = excerpt(text, HEADER_CHARACTERS)
+        if short in self.headers_used:
+            short = " ".join(text.split())
+        self.headers_used.add(short)
+        return short
 
     def _header(self, maker: NoteMaker, kind: NoteKind) -> str:
         technique = maker.technique

@@ -20,6 +20,7 @@ from exporter.writers.deck.identity import (
     RETIRED_CARD_TAG,
     SEQUENCE_MODEL_ID,
     NoteVersion,
+    note_guid,
     note_key,
     tag,
 )
@@ -89,8 +90,8 @@ class Publication:
     release: int = 0
     #: The key of every item, following moves and renames since the state (continuity.follow).
     key_of: KeyOf = note_key
-    #: The id a technique's own notes are keyed under (its old id when its file was renamed).
-    owner_of: Callable[[str], str] = str
+    #: The key of a technique's note about all of it (step order, step sequence): continuity.whole_key.
+    whole_key: Callable[[str, str], str] = lambda technique, kind: f"{technique}/{kind}/all"
     untouched: dict[str, Entry] = field(default_factory=dict)
 
     def notes(self) -> Iterator[tuple[str, NoteVersion]]:
@@ -98,24 +99,25 @@ class Publication:
         switches = Switches.of(self.library)
         ordered = self.library.ordered_techniques()
         situations = situations_by_technique(self.library) if switches.situations else {}
-        places, numbers = {}, {}
-        place, number = 0, 1
+        places, place = {}, 0
         for technique in ordered:
-            places[technique.id], numbers[technique.id] = place, number
-            own = len(situations.get(technique.id, ()))
-            place += item_count(technique) + later_card_count(technique, own, switches)
-            number += own
+            places[technique.id] = place
+            place += item_count(technique) + later_card_count(
+                technique, len(situations.get(technique.id, ())), switches
+            )
         shipped: set[str] = set()
         for technique in ordered:
             for offset, (guid, version) in enumerate(technique_notes(self.library, technique, labels, self.key_of)):
                 yield self._shipped(technique, guid, version, places[technique.id] + offset, shipped)
-        yield from self._retired(shipped, later=False)
-        practice = PracticeMaker(self.library, labels, switches, self.key_of, self.owner_of, number - 1)
+        practice = PracticeMaker(self.library, labels, switches, self.key_of, self.whole_key)
+        later: set[str] = set()  # the GUIDs the later kinds will ship: none of them is retired in between
+        for technique in ordered:
+            order_key, sequence_key, situation_keys = practice.keys(technique, situations.get(technique.id, []))
+            later.update(note_guid(key) for key in (order_key, sequence_key, *situation_keys) if key)
+        yield from self._retired(shipped, later=False, skip=later)
         for technique in ordered:
             place = places[technique.id] + item_count(technique)
-            for guid, version in practice.technique_notes(
-                technique, situations.get(technique.id, []), numbers[technique.id]
-            ):
+            for guid, version in practice.technique_notes(technique, situations.get(technique.id, [])):
                 yield self._shipped(technique, guid, version, place, shipped)
                 place += card_count(version)
         yield from self._retired(shipped, later=True)
@@ -131,18 +133,22 @@ class Publication:
         mtime = next_mtime(self.previous.notes.get(guid), version, self.previous.epoch, self.release)
         return guid, replace(version, mtime=mtime, due=place)
 
-    def _retired(self, shipped: set[str], later: bool) -> Iterator[tuple[str, NoteVersion]]:
-        """The notes of removed items (of today's kinds, or of the later ones), as retired cards."""
+    def _retired(
+        self, shipped: set[str], later: bool, skip: frozenset[str] | set[str] = frozenset()
+    ) -> Iterator[tuple[str, NoteVersion]]:
+        """The notes of removed items (of today's kinds, or then all the others), as retired cards;
+        `skip`: GUIDs still to be shipped. Each retired note is added to `shipped`."""
         previous = self.previous
         built = {t.id for t in self.library.techniques}
         retired_deck = retired_deck_name(self.library, self.library.labels())
         for guid, old in sorted(previous.notes.items(), key=lambda entry: (entry[1].key, entry[0])):
-            if guid in shipped or is_later_kind(old.key) != later:
+            if guid in shipped or guid in skip or (is_later_kind(old.key) and not later):
                 continue
             if self.partial and old.technique not in built:
                 self.untouched[guid] = old
                 continue
             gone = retired_version(old, retired_deck, self.library.labels())
+            shipped.add(guid)
             yield guid, replace(gone, mtime=next_mtime(old, gone, previous.epoch, self.release))
 
 
