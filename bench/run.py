@@ -46,6 +46,8 @@ MAX_HELP_OVERHEAD_MS = 150
 DECK_SIZE = 5000
 MAX_DECK_PEAK_MB = 400
 MAX_STATE_KB_PER_TECHNIQUE = 3.0
+#: The deck writer against an earlier checkout (issue #21: new card kinds within 1.2x of before).
+MAX_DECK_OVER_REFERENCE = 1.2
 
 
 @dataclass
@@ -64,11 +66,11 @@ class MeasurementFailed(Exception):
     """A measured command exited with an error; the report shows it as failed and goes on."""
 
 
-def measured(argv: list[str]) -> tuple[Run | None, str]:
+def measured(argv: list[str], env: dict[str, str] | None = None) -> tuple[Run | None, str]:
     """Run argv once: its time (its own JSON report, else wall clock), peak memory and stdout;
     None when it failed (the error goes to stderr)."""
     try:
-        seconds, peak_mb, stdout = _run_once(argv)
+        seconds, peak_mb, stdout = _run_once(argv, env)
     except MeasurementFailed as failure:
         print(f"  FAILED: {failure}", file=sys.stderr, flush=True)
         return None, ""
@@ -85,11 +87,11 @@ def best_of(runs: list[Run | None]) -> Run | None:
     return Run(fastest.seconds, max(run.peak_mb for run in done), fastest.pages)
 
 
-def _run_once(argv: list[str]) -> tuple[float, float, str]:
+def _run_once(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
     """Wall seconds, peak RSS in MB of the largest process in its tree, and stdout."""
     with tempfile.TemporaryFile() as errors:
         started = time.perf_counter()
-        process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=errors, cwd=REPO)
+        process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=errors, cwd=REPO, env=env)
         assert process.stdout is not None
         stdout = process.stdout.read().decode()
         # wait4 gives this child's own rusage, including the workers it waited for.
@@ -183,7 +185,9 @@ def measure_deck(content: Path, out: Path) -> None:
     write(library, out, BuildOptions(state_dir=out))
     again = time.perf_counter() - started
     kb = state.stat().st_size / 1024 / len(library.techniques)
-    print(json.dumps({"seconds": again, "first": first, "state_kb": kb}))
+    import exporter
+
+    print(json.dumps({"seconds": again, "first": first, "state_kb": kb, "exporter": exporter.__file__}))
 
 
 @dataclass
@@ -192,20 +196,38 @@ class DeckResult:
     run: Run | None
     first_seconds: float
     state_kb: float
+    #: The same measurement of another checkout's exporter (--deck-against), on the same library.
+    reference: Run | None = None
+    reference_first: float = 0.0
 
 
-def bench_deck(size: int, work: Path) -> DeckResult:
-    """The deck writer alone at one size, in a fresh process (peak memory includes loading)."""
+def bench_deck(size: int, work: Path, against: Path | None = None, rounds: int = 2) -> DeckResult:
+    """The deck writer alone at one size, in a fresh process (peak memory includes loading);
+    with `against` (another checkout), that checkout's deck writer too, taking turns, best of rounds."""
     from exporter.testing.synthetic import write_synthetic_content
 
     root = work / f"deck-n{size}"
     content = write_synthetic_content(root, size, SEED)
-    out = root / "output"
-    out.mkdir(parents=True, exist_ok=True)
-    print(f"  deck writer at N={size} ...", file=sys.stderr, flush=True)
-    run, stdout = measured(in_child("deck", content, out))
-    report = json.loads(stdout) if stdout.strip().startswith("{") else {}
-    return DeckResult(size, run, float(report.get("first", 0.0)), float(report.get("state_kb", 0.0)))
+    sides: dict[str, list[tuple[Run | None, dict[str, object]]]] = {"ours": [], "theirs": []}
+    env = {**os.environ, "PYTHONPATH": str(against)} if against else None
+    for round_number in range(rounds if against else 1):
+        for side in ("ours", "theirs") if against else ("ours",):
+            out = root / f"output-{side}"
+            out.mkdir(parents=True, exist_ok=True)
+            print(f"  deck writer at N={size} ({side}, round {round_number + 1}) ...", file=sys.stderr, flush=True)
+            run, stdout = measured(in_child("deck", content, out), env if side == "theirs" else None)
+            report = json.loads(stdout) if stdout.strip().startswith("{") else {}
+            if side == "theirs" and against and not str(report.get("exporter", "")).startswith(str(against)):
+                raise SystemExit(f"--deck-against {against}: the child imported {report.get('exporter')}")
+            sides[side].append((run, report))
+    ours = best_of([run for run, _ in sides["ours"]])
+    first = min(float(str(report.get("first", 0.0))) for _, report in sides["ours"])
+    state_kb = float(str(sides["ours"][0][1].get("state_kb", 0.0)))
+    result = DeckResult(size, ours, first, state_kb)
+    if against:
+        result.reference = best_of([run for run, _ in sides["theirs"]])
+        result.reference_first = min(float(str(report.get("first", 0.0))) for _, report in sides["theirs"])
+    return result
 
 
 def deck_report(result: DeckResult) -> list[str]:
@@ -218,11 +240,27 @@ def deck_report(result: DeckResult) -> list[str]:
         f"{result.size:>6} {result.first_seconds:>12.2f} {number(seconds(run)):>8} {number(peak, 0):>8}"
         f" {result.state_kb:>19.2f}"
     )
-    for target, value, limit, unit in (
+    checks: list[tuple[str, float | None, float, str]] = [
         (f"deck writer peak < {MAX_DECK_PEAK_MB} MB at N={result.size}", peak, MAX_DECK_PEAK_MB, " MB"),
         (f"deck-state.json <= {MAX_STATE_KB_PER_TECHNIQUE} KB per technique", result.state_kb,
          MAX_STATE_KB_PER_TECHNIQUE, " KB"),
-    ):  # fmt: skip
+    ]  # fmt: skip
+    reference = result.reference
+    if reference is not None and run is not None:
+        lines.append(
+            f"{'against':>6} {result.reference_first:>12.2f} {number(seconds(reference)):>8}"
+            f" {number(reference.peak_mb, 0):>8}   (--deck-against: the other checkout)"
+        )
+        first_ratio = _divide(result.first_seconds, result.reference_first)
+        checks += [
+            (f"deck first build within {MAX_DECK_OVER_REFERENCE}x of the other checkout", first_ratio,
+             MAX_DECK_OVER_REFERENCE, "x"),
+            (f"deck rebuild within {MAX_DECK_OVER_REFERENCE}x of the other checkout",
+             _divide(run.seconds, reference.seconds), MAX_DECK_OVER_REFERENCE, "x"),
+            (f"deck peak memory within {MAX_DECK_OVER_REFERENCE}x of the other checkout",
+             _divide(run.peak_mb, reference.peak_mb), MAX_DECK_OVER_REFERENCE, "x"),
+        ]  # fmt: skip
+    for target, value, limit, unit in checks:
         verdict = "----" if value is None else ("met " if value <= limit else "MISS")
         lines.append(f"  [{verdict}] {target}: {'failed' if value is None else f'{value:.1f}{unit}'}")
     return lines
@@ -541,6 +579,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-typst", action="store_true", help="skip Typst even when it is installed")
     parser.add_argument("--deck-size", type=int, default=DECK_SIZE, help="deck writer size (default: %(default)s)")
     parser.add_argument("--deck-only", action="store_true", help="measure only the deck writer")
+    parser.add_argument(
+        "--deck-against",
+        type=Path,
+        help="another checkout (its folder holding exporter/): measure its deck writer too, taking turns",
+    )
     parser.add_argument("--keep", type=Path, help="write the libraries and outputs here and keep them")
     parser.add_argument("--startup-rounds", type=int, default=15, help=argparse.SUPPRESS)
     parser.add_argument("--measure", nargs=3, metavar=("KIND", "CONTENT", "OUT"), help=argparse.SUPPRESS)
@@ -560,7 +603,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     with tempfile.TemporaryDirectory(prefix="exporter-bench-") as scratch:
         work = args.keep or Path(scratch)
-        deck = bench_deck(args.deck_size, work)
+        deck = bench_deck(args.deck_size, work, args.deck_against.resolve() if args.deck_against else None)
         if args.deck_only:
             print("\n".join(deck_report(deck)))
             return

@@ -15,7 +15,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -150,6 +150,14 @@ class NoteVersion:
         if self.model != MODEL_ID:
             return content_hash(self.deck, list(self.tags), self.fields, self.model)
         return content_hash(self.deck, list(self.tags), self.fields)
+
+    def placed(self, mtime: int, due: int = 0) -> NoteVersion:
+        """The same note with its change time and new-card place set (its fingerprint kept, not
+        computed again: neither is part of the content)."""
+        moved = replace(self, mtime=mtime, due=due)
+        if "hash" in self.__dict__:
+            moved.__dict__["hash"] = self.__dict__["hash"]
+        return moved
 
     @property
     def plain_answer(self) -> str:

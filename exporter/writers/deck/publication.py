@@ -131,7 +131,7 @@ class Publication:
             )
         shipped.add(guid)
         mtime = next_mtime(self.previous.notes.get(guid), version, self.previous.epoch, self.release)
-        return guid, replace(version, mtime=mtime, due=place)
+        return guid, version.placed(mtime, place)
 
     def _retired(
         self, shipped: set[str], later: bool, skip: frozenset[str] | set[str] = frozenset()
@@ -149,7 +149,7 @@ class Publication:
                 continue
             gone = retired_version(old, retired_deck, self.library.labels())
             shipped.add(guid)
-            yield guid, replace(gone, mtime=next_mtime(old, gone, previous.epoch, self.release))
+            yield guid, gone.placed(next_mtime(old, gone, previous.epoch, self.release))
 
 
 def state_entry(version: NoteVersion, previous: Entry | None) -> Entry:
