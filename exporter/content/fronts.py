@@ -174,9 +174,9 @@ def warning_fronts(technique: Technique) -> Iterator[Front]:
         text = " ".join(item.text.split())
         mistake, reason = split_warning(text)
         if item.cue:
-            yield Front("warnings", index, (Part(SITUATION, item.cue),), "warning_ask", "", text, key_part(text))
+            yield Front("warnings", index, (Part(SITUATION, item.cue),), "warning_ask", "", item.text, key_part(text))
         elif reason:
-            yield Front("warnings", index, (Part(MISTAKE, mistake),), "warning_why", "", text, key_part(reason))
+            yield Front("warnings", index, (Part(MISTAKE, mistake),), "warning_why", "", item.text, key_part(reason))
         else:
             yield _completion(technique, "warnings", index, item, "warning_begins", starts[index])
 
@@ -185,7 +185,7 @@ def _completion(technique: Technique, section: str, index: int, item: Item, prom
     """A card that shows the goal and the item's opening words: the answer is the rest."""
     text = " ".join(item.text.split())
     rest = text[len(start) :].strip()
-    return Front(section, index, (goal_part(technique),), prompt, start, text, key_part(rest))
+    return Front(section, index, (goal_part(technique),), prompt, start, item.text, key_part(rest))
 
 
 def plain(text: str) -> str:

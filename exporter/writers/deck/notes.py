@@ -154,7 +154,7 @@ def answer_html(answer: str, key: str, more: str) -> str:
     before, after = text[:at], text[at + len(key) :]
     marked = f'{esc(before)}<span class="xc-key">{esc(key)}</span>'
     if len(text.split()) > MAX_IDEA_WORDS and after.strip():
-        return marked + f'<details class="xc-more"><summary>{esc(more)}</summary>{esc(after.strip())}</details>'
+        return marked + f'<details class="xc-more"><summary>{esc(more)}</summary>{esc(after)}</details>'
     return marked + esc(after)
 
 
