@@ -59,8 +59,8 @@ DEFAULT_CHAPTER_START = "any"
 
 #: The choices library.yaml's `settings:` accepts, by key.
 #: A switch's values (YAML's own true/false and yes/no are read as the text written).
+SWITCH_CHOICES = ("on", "off", "yes", "no", "true", "false")
 SWITCH_ON = ("on", "yes", "true")
-SWITCH_OFF = ("off", "no", "false")
 
 SETTINGS_CHOICES: dict[str, tuple[str, ...]] = {
     "paper": tuple(PAPERS),
@@ -68,9 +68,9 @@ SETTINGS_CHOICES: dict[str, tuple[str, ...]] = {
     "duplex": DUPLEX_MODES,
     "chapter_start": CHAPTER_STARTS,
     # The flash-card kinds a library may leave out of its deck.
-    "situation_cards": SWITCH_ON + SWITCH_OFF,
-    "step_order_cards": SWITCH_ON + SWITCH_OFF,
-    "step_sequence_cards": SWITCH_ON + SWITCH_OFF,
+    "situation_cards": SWITCH_CHOICES,
+    "step_order_cards": SWITCH_CHOICES,
+    "step_sequence_cards": SWITCH_CHOICES,
 }
 
 
