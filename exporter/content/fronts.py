@@ -78,22 +78,25 @@ def words_excerpt(text: str, limit: int) -> str:
     return " ".join(words) if len(words) <= limit else " ".join(words[:limit]).rstrip(",;:—–-") + " …"
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[^\s])")
+_REASON_START = re.compile(r"\s[—–-]\s|\s(?=because\b)|[.!?:;]\s")
+
+
 def first_sentence(text: str) -> str:
     """The text up to the end of its first sentence (the whole text if it has one sentence)."""
-    text = " ".join(text.split())
-    return re.split(r"(?<=[.!?])\s+(?=[^\s])", text, maxsplit=1)[0]
+    return _SENTENCE_END.split(" ".join(text.split()), maxsplit=1)[0]
 
 
 def key_part(text: str) -> str:
     """What a card with this answer is graded on: the whole text when it is one idea, else its
     first sentence when that is, else its first MAX_IDEA_WORDS words."""
-    text = " ".join(text.split())
-    if len(text.split()) <= MAX_IDEA_WORDS:
-        return text
+    words = text.split()
+    if len(words) <= MAX_IDEA_WORDS:
+        return " ".join(words)
     sentence = first_sentence(text)
-    if len(sentence.split()) <= MAX_IDEA_WORDS:
+    if sentence.count(" ") < MAX_IDEA_WORDS:
         return sentence
-    return " ".join(text.split()[:MAX_IDEA_WORDS])
+    return " ".join(words[:MAX_IDEA_WORDS])
 
 
 def opening_words(texts: list[str], least: int = HINT_WORDS) -> list[str]:
@@ -113,7 +116,7 @@ def split_warning(warning: str) -> tuple[str, str]:
     """A warning's mistake and its reason ("" when no reason follows a dash, "because", a
     semicolon or the end of a sentence). The reason keeps its "because"."""
     text = " ".join(warning.split())
-    match = re.search(r"\s[—–-]\s|\s(?=because\b)|[.!?:;]\s", text)
+    match = _REASON_START.search(text)
     if match is None:
         return text, ""
     mistake = text[: match.start()].rstrip(" ,;:—–-")

@@ -16,7 +16,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from exporter.content.fronts import MAX_IDEA_WORDS, first_sentence, technique_fronts, words_excerpt
 from exporter.labels import Labels
@@ -87,16 +87,23 @@ class NoteMaker:
         return f'<span class="xc-label">{esc(self.labels(key))}</span> {text}'
 
     def note(self, kind: NoteKind, item: Item, position: int, fields: dict[str, str]) -> tuple[str, NoteVersion]:
-        return self.keyed_note(kind, self.key_of(self.technique, kind, item, position), fields)
+        key = self.key_of(self.technique, kind, item, position)
+        return self.keyed_note(kind, key, fields, answer_text=item.text)
 
     def keyed_note(
-        self, kind: NoteKind, key: str, fields: dict[str, str], model: int = MODEL_ID
+        self, kind: NoteKind, key: str, fields: dict[str, str], model: int = MODEL_ID, answer_text: str = ""
     ) -> tuple[str, NoteVersion]:
         technique = self.technique
-        full = {name: "" for name in FIELDS_OF_MODEL[model]}
+        full = dict.fromkeys(FIELDS_OF_MODEL[model], "")
         full.update(Technique=esc(technique.title), Kind=esc(self.labels(f"deck.kind.{kind.label}")), **fields)
         version = NoteVersion(
-            key=key, technique=technique.id, deck=self.deck, tags=note_tags(kind, technique), fields=full, model=model
+            key=key,
+            technique=technique.id,
+            deck=self.deck,
+            tags=note_tags(kind, technique),
+            fields=full,
+            model=model,
+            answer_text=answer_text,
         )
         return note_guid(key), version
 
@@ -136,8 +143,7 @@ def technique_notes(
             fields["StepMap"] = step_map(entries, front.index)
         elif kind is WARNING:
             fields["Source"] = source
-        key, version = maker.note(kind, item, front.index + 1, fields)
-        notes.append((key, replace(version, answer_text=item.text)))
+        notes.append(maker.note(kind, item, front.index + 1, fields))
     return notes
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from exporter.content.fronts import first_sentence, plain, words_excerpt
 from exporter.labels import Labels
@@ -149,8 +149,7 @@ class PracticeMaker:
             "Prompt": esc(self.labels("deck.step_order_ask")),
             "Answer": f'<span class="xc-key">{esc(answer)}</span><ol>{ordered}</ol>',
         }
-        guid, version = maker.keyed_note(STEP_ORDER, key, fields, PRACTICE_MODEL_ID)
-        return guid, replace(version, answer_text=answer)
+        return maker.keyed_note(STEP_ORDER, key, fields, PRACTICE_MODEL_ID, answer_text=answer)
 
     def step_sequence(self, maker: NoteMaker, key: str) -> tuple[str, NoteVersion]:
         technique = maker.technique
@@ -164,8 +163,7 @@ class PracticeMaker:
             "Context": maker.labelled("deck.goal", esc(words_excerpt(first_sentence(technique.summary), 25))),
             "Text": lines,
         }
-        guid, version = maker.keyed_note(STEP_SEQUENCE, key, fields, SEQUENCE_MODEL_ID)
-        return guid, replace(version, answer_text=technique.title)
+        return maker.keyed_note(STEP_SEQUENCE, key, fields, SEQUENCE_MODEL_ID, answer_text=technique.title)
 
     def situation(self, maker: NoteMaker, situation: Situation, key: str) -> tuple[str, NoteVersion]:
         owner = situation.techniques[0]
