@@ -138,15 +138,16 @@ def goal_part(technique: Technique) -> Part:
 
 def technique_fronts(technique: Technique) -> Iterator[Front]:
     """Every item card of a technique in handbook order: steps, phrases, warnings."""
-    yield from step_fronts(technique)
-    for section in PHRASE_FIELDS:
-        yield from phrase_fronts(technique, section)
-    yield from warning_fronts(technique)
-
-
-def step_fronts(technique: Technique) -> Iterator[Front]:
-    steps = technique.steps
     goal = goal_part(technique)
+    yield from step_fronts(technique, goal)
+    for section in PHRASE_FIELDS:
+        yield from phrase_fronts(technique, section, goal)
+    yield from warning_fronts(technique, goal)
+
+
+def step_fronts(technique: Technique, goal: Part | None = None) -> Iterator[Front]:
+    steps = technique.steps
+    goal = goal or goal_part(technique)
     for index, item in enumerate(steps):
         context = [goal]
         if index:
@@ -157,8 +158,9 @@ def step_fronts(technique: Technique) -> Iterator[Front]:
         yield Front("steps", index, tuple(context), prompt, "", item.text, key_part(item.text))
 
 
-def phrase_fronts(technique: Technique, section: str) -> Iterator[Front]:
+def phrase_fronts(technique: Technique, section: str, goal: Part | None = None) -> Iterator[Front]:
     items = technique.items(section)
+    goal = goal or goal_part(technique)
     label = section[:-1]  # key_phrases -> key_phrase
     starts = opening_words([item.text for item in items])
     for index, item in enumerate(items):
@@ -167,11 +169,12 @@ def phrase_fronts(technique: Technique, section: str) -> Iterator[Front]:
                 section, index, (Part(SITUATION, item.cue),), f"{label}_ask", "", item.text, key_part(item.text)
             )
         else:
-            yield _completion(technique, section, index, item, f"{label}_begins", starts[index])
+            yield _completion(goal, section, index, item, f"{label}_begins", starts[index])
 
 
-def warning_fronts(technique: Technique) -> Iterator[Front]:
+def warning_fronts(technique: Technique, goal: Part | None = None) -> Iterator[Front]:
     warnings = technique.warnings
+    goal = goal or goal_part(technique)
     starts = opening_words([item.text for item in warnings], WARNING_HINT_WORDS)
     for index, item in enumerate(warnings):
         text = " ".join(item.text.split())
@@ -181,14 +184,14 @@ def warning_fronts(technique: Technique) -> Iterator[Front]:
         elif reason:
             yield Front("warnings", index, (Part(MISTAKE, mistake),), "warning_why", "", item.text, key_part(reason))
         else:
-            yield _completion(technique, "warnings", index, item, "warning_begins", starts[index])
+            yield _completion(goal, "warnings", index, item, "warning_begins", starts[index])
 
 
-def _completion(technique: Technique, section: str, index: int, item: Item, prompt: str, start: str) -> Front:
+def _completion(goal: Part, section: str, index: int, item: Item, prompt: str, start: str) -> Front:
     """A card that shows the goal and the item's opening words: the answer is the rest."""
     text = " ".join(item.text.split())
     rest = text[len(start) :].strip()
-    return Front(section, index, (goal_part(technique),), prompt, start, item.text, key_part(rest))
+    return Front(section, index, (goal,), prompt, start, item.text, key_part(rest))
 
 
 def plain(text: str) -> str:

@@ -16,7 +16,8 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from exporter.content.fronts import MAX_IDEA_WORDS, first_sentence, technique_fronts, words_excerpt
 from exporter.labels import Labels
@@ -67,8 +68,10 @@ class NoteMaker:
     technique: Technique
     labels: Labels
     key_of: KeyOf = note_key
+    #: What every note of the technique repeats, made once: label spans, tags by kind.
+    made: dict[tuple[str, str], object] = field(default_factory=dict, compare=False)
 
-    @property
+    @cached_property
     def deck(self) -> str:
         return deck_name(self.library.title, self.technique.categories[0], self.technique.title)
 
@@ -84,7 +87,10 @@ class NoteMaker:
         )
 
     def labelled(self, key: str, text: str) -> str:
-        return f'<span class="xc-label">{esc(self.labels(key))}</span> {text}'
+        span = self.made.get(("label", key))
+        if span is None:
+            span = self.made[("label", key)] = f'<span class="xc-label">{esc(self.labels(key))}</span>'
+        return f"{span} {text}"
 
     def note(self, kind: NoteKind, item: Item, position: int, fields: dict[str, str]) -> tuple[str, NoteVersion]:
         key = self.key_of(self.technique, kind, item, position)
@@ -95,17 +101,31 @@ class NoteMaker:
     ) -> tuple[str, NoteVersion]:
         technique = self.technique
         full = dict.fromkeys(FIELDS_OF_MODEL[model], "")
-        full.update(Technique=esc(technique.title), Kind=esc(self.labels(f"deck.kind.{kind.label}")), **fields)
+        full.update(Technique=self._escaped("title", technique.title), Kind=self._kind_name(kind), **fields)
+        tags = self.made.get(("tags", kind.slug))
+        if tags is None:
+            tags = self.made[("tags", kind.slug)] = note_tags(kind, technique)
+        assert isinstance(tags, tuple)
         version = NoteVersion(
             key=key,
             technique=technique.id,
             deck=self.deck,
-            tags=note_tags(kind, technique),
+            tags=tags,
             fields=full,
             model=model,
             answer_text=answer_text,
         )
         return note_guid(key), version
+
+    def _escaped(self, name: str, text: str) -> str:
+        made = self.made.get(("text", name))
+        if made is None:
+            made = self.made[("text", name)] = esc(text)
+        assert isinstance(made, str)
+        return made
+
+    def _kind_name(self, kind: NoteKind) -> str:
+        return self._escaped(f"kind:{kind.label}", self.labels(f"deck.kind.{kind.label}"))
 
 
 def note_tags(kind: NoteKind, *techniques: Technique) -> tuple[str, ...]:

@@ -287,7 +287,11 @@ def state_json(state: DeckState) -> str:
 
 
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
+    return _STATE_JSON.encode(value)
+
+
+#: json.dumps(…, ensure_ascii=False, sort_keys=True, separators=(", ", ": ")), built once.
+_STATE_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
 
 
 def save_state(path: Path, state: DeckState) -> None:
