@@ -68,8 +68,11 @@ class NoteMaker:
     technique: Technique
     labels: Labels
     key_of: KeyOf = note_key
-    #: What every note of the technique repeats, made once: label spans, tags by kind.
-    made: dict[tuple[str, str], object] = field(default_factory=dict, compare=False)
+    #: What every note of the technique repeats, made once: label headings and escaped words by
+    #: label key, tags by kind.
+    spans: dict[str, str] = field(default_factory=dict, compare=False)
+    words: dict[str, str] = field(default_factory=dict, compare=False)
+    tags: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
 
     @cached_property
     def deck(self) -> str:
@@ -87,9 +90,9 @@ class NoteMaker:
         )
 
     def labelled(self, key: str, text: str) -> str:
-        span = self.made.get(("label", key))
+        span = self.spans.get(key)
         if span is None:
-            span = self.made[("label", key)] = f'<span class="xc-label">{esc(self.labels(key))}</span>'
+            span = self.spans[key] = f'<span class="xc-label">{esc(self.labels(key))}</span>'
         return f"{span} {text}"
 
     def note(self, kind: NoteKind, item: Item, position: int, fields: dict[str, str]) -> tuple[str, NoteVersion]:
@@ -101,11 +104,10 @@ class NoteMaker:
     ) -> tuple[str, NoteVersion]:
         technique = self.technique
         full = dict.fromkeys(FIELDS_OF_MODEL[model], "")
-        full.update(Technique=self._escaped("title", technique.title), Kind=self._kind_name(kind), **fields)
-        tags = self.made.get(("tags", kind.slug))
+        full.update(Technique=self.escaped_title, Kind=self._kind_name(kind), **fields)
+        tags = self.tags.get(kind.slug)
         if tags is None:
-            tags = self.made[("tags", kind.slug)] = note_tags(kind, technique)
-        assert isinstance(tags, tuple)
+            tags = self.tags[kind.slug] = note_tags(kind, technique)
         version = NoteVersion(
             key=key,
             technique=technique.id,
@@ -117,15 +119,16 @@ class NoteMaker:
         )
         return note_guid(key), version
 
-    def _escaped(self, name: str, text: str) -> str:
-        made = self.made.get(("text", name))
-        if made is None:
-            made = self.made[("text", name)] = esc(text)
-        assert isinstance(made, str)
-        return made
+    @cached_property
+    def escaped_title(self) -> str:
+        return esc(self.technique.title)
 
     def _kind_name(self, kind: NoteKind) -> str:
-        return self._escaped(f"kind:{kind.label}", self.labels(f"deck.kind.{kind.label}"))
+        key = f"deck.kind.{kind.label}"
+        name = self.words.get(key)
+        if name is None:
+            name = self.words[key] = esc(self.labels(key))
+        return name
 
 
 def note_tags(kind: NoteKind, *techniques: Technique) -> tuple[str, ...]:
