@@ -138,3 +138,26 @@ def test_a_switch_with_another_value_is_named_with_its_line(tmp_path: Path) -> N
         rf"{re.escape(str(content))}/library\.yaml:\d+: settings\.step_order_cards: 'sometimes' is not one of on, off",
         line,
     )
+
+
+def test_a_reworded_situation_keeps_its_card_and_an_edited_step_updates_the_order_in_place(tmp_path: Path) -> None:
+    content = write_content(tmp_path, techniques=two_techniques(), library=library())
+    deck(content, tmp_path / "out")
+    col = Collection(str(tmp_path / "c.anki2"))
+    try:
+        import_deck(col, tmp_path / "out" / "deck.apkg")
+        before = {col.get_note(n).guid for n in col.find_notes(f"-mid:{identity.MODEL_ID}")}
+        edited = two_techniques()
+        edited[0]["when_to_use"] = ["The client suddenly falls silent.", "The client's story speeds up."]
+        edited[0]["steps"] = [*STEPS[:3], "Own your part openly.", STEPS[4]]
+        write_content(tmp_path, techniques=edited, library=library())
+        output = deck(content, tmp_path / "out")
+        assert not any("retired" in line for line in output), output
+        log = import_deck(col, tmp_path / "out" / "deck.apkg")
+        assert log.new == [] and log.conflicting == []
+        after = {col.get_note(n).guid for n in col.find_notes(f"-mid:{identity.MODEL_ID}")}
+        assert after == before  # the same notes, updated in place
+        updated = {col.get_note(entry.id.nid)["Kind"] for entry in log.updated}
+        assert {"Situation", "Order of the steps", "Steps one by one", "Step"} <= updated
+    finally:
+        col.close()
