@@ -156,4 +156,12 @@ def state_entry(version: NoteVersion, previous: Entry | None) -> Entry:
     """What the state keeps of a shipped note (a retired note keeps its last answer's excerpt)."""
     if version.retired and previous is not None:
         return replace(previous, hash=version.hash, mtime=version.mtime, retired=True)
+    if previous is not None and _unchanged(previous, version):
+        return previous  # the same entry: a rebuild holds one copy of the state, not two
     return entry_of(version)
+
+
+def _unchanged(entry: Entry, version: NoteVersion) -> bool:
+    """The note is the one the entry describes, with the same content and time."""
+    same_note = entry.key == version.key and entry.technique == version.technique
+    return same_note and not entry.retired and entry.hash == version.hash and entry.mtime == version.mtime

@@ -54,9 +54,10 @@ OLD_FORMATS = (1,)
 RETIRED_TAG = "retired"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
-    """What the state keeps of a shipped note."""
+    """What the state keeps of a shipped note (one per note ever published: slots keep a large
+    library's state small in memory)."""
 
     key: str
     technique: str
