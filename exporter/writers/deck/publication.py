@@ -28,6 +28,7 @@ from exporter.writers.deck.notes import KeyOf, deck_name, esc, technique_notes
 from exporter.writers.deck.package import card_count
 from exporter.writers.deck.practice import (
     PracticeMaker,
+    Situation,
     Switches,
     cloze_text,
     later_card_count,
@@ -110,17 +111,26 @@ class Publication:
             for offset, (guid, version) in enumerate(technique_notes(self.library, technique, labels, self.key_of)):
                 yield self._shipped(technique, guid, version, places[technique.id] + offset, shipped)
         practice = PracticeMaker(self.library, labels, switches, self.key_of, self.whole_key)
-        later: set[str] = set()  # the GUIDs the later kinds will ship: none of them is retired in between
-        for technique in ordered:
-            order_key, sequence_key, situation_keys = practice.keys(technique, situations.get(technique.id, []))
-            later.update(note_guid(key) for key in (order_key, sequence_key, *situation_keys) if key)
-        yield from self._retired(shipped, later=False, skip=later)
+        yield from self._retired(shipped, later=False, skip=self._later_guids(practice, ordered, situations))
         for technique in ordered:
             place = places[technique.id] + item_count(technique)
             for guid, version in practice.technique_notes(technique, situations.get(technique.id, [])):
                 yield self._shipped(technique, guid, version, place, shipped)
                 place += card_count(version)
         yield from self._retired(shipped, later=True)
+
+    def _later_guids(
+        self, practice: PracticeMaker, ordered: list[Technique], situations: dict[str, list[Situation]]
+    ) -> set[str]:
+        """The GUIDs the later kinds will ship, when the state has notes recovered from a deck (their
+        kind unknown): none of them is retired before it is shipped. Other notes tell by their key."""
+        if not any(entry.key.startswith("guid:") for entry in self.previous.notes.values()):
+            return set()
+        later: set[str] = set()
+        for technique in ordered:
+            order_key, sequence_key, situation_keys = practice.keys(technique, situations.get(technique.id, []))
+            later.update(note_guid(key) for key in (order_key, sequence_key, *situation_keys) if key)
+        return later
 
     def _shipped(
         self, technique: Technique, guid: str, version: NoteVersion, place: int, shipped: set[str]
