@@ -47,6 +47,8 @@ MAX_HELP_OVERHEAD_MS = 150
 DECK_SIZE = 5000
 MAX_DECK_PEAK_MB = 400
 MAX_STATE_KB_PER_TECHNIQUE = 3.0
+#: The deck writer against an earlier checkout (issue #21: new card kinds within 1.2x of before).
+MAX_DECK_OVER_REFERENCE = 1.2
 
 
 @dataclass
@@ -65,11 +67,11 @@ class MeasurementFailed(Exception):
     """A measured command exited with an error; the report shows it as failed and goes on."""
 
 
-def measured(argv: list[str]) -> tuple[Run | None, str]:
+def measured(argv: list[str], env: dict[str, str] | None = None) -> tuple[Run | None, str]:
     """Run argv once: its time (its own JSON report, else wall clock), peak memory and stdout;
     None when it failed (the error goes to stderr)."""
     try:
-        seconds, peak_mb, stdout = _run_once(argv)
+        seconds, peak_mb, stdout = _run_once(argv, env)
     except MeasurementFailed as failure:
         print(f"  FAILED: {failure}", file=sys.stderr, flush=True)
         return None, ""
@@ -86,11 +88,11 @@ def best_of(runs: list[Run | None]) -> Run | None:
     return Run(fastest.seconds, max(run.peak_mb for run in done), fastest.pages)
 
 
-def _run_once(argv: list[str]) -> tuple[float, float, str]:
+def _run_once(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
     """Wall seconds, peak RSS in MB of the largest process in its tree, and stdout."""
     with tempfile.TemporaryFile() as errors:
         started = time.perf_counter()
-        process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=errors, cwd=REPO)
+        process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=errors, cwd=REPO, env=env)
         assert process.stdout is not None
         stdout = process.stdout.read().decode()
         # wait4 gives this child's own rusage, including the workers it waited for.
@@ -177,14 +179,17 @@ def measure_deck(content: Path, out: Path) -> None:
     state = out / "deck-state.json"
     state.unlink(missing_ok=True)
     write = get_writer("deck")
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     write(library, out, BuildOptions(state_dir=out))
-    first = time.perf_counter() - started
-    started = time.perf_counter()
+    first, cpu_first = time.perf_counter() - started, time.process_time() - cpu
+    started, cpu = time.perf_counter(), time.process_time()
     write(library, out, BuildOptions(state_dir=out))
-    again = time.perf_counter() - started
+    again, cpu_again = time.perf_counter() - started, time.process_time() - cpu
     kb = state.stat().st_size / 1024 / len(library.techniques)
-    print(json.dumps({"seconds": again, "first": first, "state_kb": kb}))
+    import exporter
+
+    report = {"seconds": again, "first": first, "cpu_first": cpu_first, "cpu_again": cpu_again}
+    print(json.dumps({**report, "state_kb": kb, "exporter": exporter.__file__}))
 
 
 @dataclass
@@ -193,20 +198,48 @@ class DeckResult:
     run: Run | None
     first_seconds: float
     state_kb: float
+    #: Processor seconds of the first build and the rebuild (the machine's other load aside).
+    cpu: tuple[float, float] = (0.0, 0.0)
+    #: The same measurement of another checkout's exporter (--deck-against), on the same library.
+    reference: Run | None = None
+    reference_first: float = 0.0
+    reference_cpu: tuple[float, float] = (0.0, 0.0)
 
 
-def bench_deck(size: int, work: Path) -> DeckResult:
-    """The deck writer alone at one size, in a fresh process (peak memory includes loading)."""
+def bench_deck(size: int, work: Path, against: Path | None = None, rounds: int = 2) -> DeckResult:
+    """The deck writer alone at one size, in a fresh process (peak memory includes loading);
+    with `against` (another checkout), that checkout's deck writer too, taking turns, best of rounds."""
     from exporter.testing.synthetic import write_synthetic_content
 
     root = work / f"deck-n{size}"
     content = write_synthetic_content(root, size, SEED)
-    out = root / "output"
-    out.mkdir(parents=True, exist_ok=True)
-    print(f"  deck writer at N={size} ...", file=sys.stderr, flush=True)
-    run, stdout = measured(in_child("deck", content, out))
-    report = json.loads(stdout) if stdout.strip().startswith("{") else {}
-    return DeckResult(size, run, float(report.get("first", 0.0)), float(report.get("state_kb", 0.0)))
+    sides: dict[str, list[tuple[Run | None, dict[str, object]]]] = {"ours": [], "theirs": []}
+    env = {**os.environ, "PYTHONPATH": str(against)} if against else None
+    for round_number in range(rounds if against else 1):
+        for side in ("ours", "theirs") if against else ("ours",):
+            out = root / f"output-{side}"
+            out.mkdir(parents=True, exist_ok=True)
+            print(f"  deck writer at N={size} ({side}, round {round_number + 1}) ...", file=sys.stderr, flush=True)
+            run, stdout = measured(in_child("deck", content, out), env if side == "theirs" else None)
+            report = json.loads(stdout) if stdout.strip().startswith("{") else {}
+            if side == "theirs" and against and not str(report.get("exporter", "")).startswith(str(against)):
+                raise SystemExit(f"--deck-against {against}: the child imported {report.get('exporter')}")
+            sides[side].append((run, report))
+    ours = best_of([run for run, _ in sides["ours"]])
+    first = min(float(str(report.get("first", 0.0))) for _, report in sides["ours"])
+    state_kb = float(str(sides["ours"][0][1].get("state_kb", 0.0)))
+    result = DeckResult(size, ours, first, state_kb, _cpu(sides["ours"]))
+    if against:
+        result.reference = best_of([run for run, _ in sides["theirs"]])
+        result.reference_first = min(float(str(report.get("first", 0.0))) for _, report in sides["theirs"])
+        result.reference_cpu = _cpu(sides["theirs"])
+    return result
+
+
+def _cpu(runs: list[tuple[Run | None, dict[str, object]]]) -> tuple[float, float]:
+    """The least processor time of the first builds and of the rebuilds among the rounds."""
+    first = min(float(str(report.get("cpu_first", 0.0))) for _, report in runs)
+    return first, min(float(str(report.get("cpu_again", 0.0))) for _, report in runs)
 
 
 def deck_report(result: DeckResult) -> list[str]:
@@ -219,11 +252,34 @@ def deck_report(result: DeckResult) -> list[str]:
         f"{result.size:>6} {result.first_seconds:>12.2f} {number(seconds(run)):>8} {number(peak, 0):>8}"
         f" {result.state_kb:>19.2f}"
     )
-    for target, value, limit, unit in (
+    checks: list[tuple[str, float | None, float, str]] = [
         (f"deck writer peak < {MAX_DECK_PEAK_MB} MB at N={result.size}", peak, MAX_DECK_PEAK_MB, " MB"),
         (f"deck-state.json <= {MAX_STATE_KB_PER_TECHNIQUE} KB per technique", result.state_kb,
          MAX_STATE_KB_PER_TECHNIQUE, " KB"),
-    ):  # fmt: skip
+    ]  # fmt: skip
+    reference = result.reference
+    if reference is not None and run is not None:
+        lines.append(
+            f"{'against':>6} {result.reference_first:>12.2f} {number(seconds(reference)):>8}"
+            f" {number(reference.peak_mb, 0):>8}   (--deck-against: the other checkout)"
+        )
+        lines.append(
+            f"{'cpu s':>6} {result.cpu[0]:>12.2f} {result.cpu[1]:>8.2f}   against {result.reference_cpu[0]:.2f} and"
+            f" {result.reference_cpu[1]:.2f} (processor time: the machine's other load aside)"
+        )
+        checks += [
+            (f"deck first build within {MAX_DECK_OVER_REFERENCE}x of the other checkout (wall)",
+             _divide(result.first_seconds, result.reference_first), MAX_DECK_OVER_REFERENCE, "x"),
+            (f"deck rebuild within {MAX_DECK_OVER_REFERENCE}x of the other checkout (wall)",
+             _divide(run.seconds, reference.seconds), MAX_DECK_OVER_REFERENCE, "x"),
+            (f"deck first build within {MAX_DECK_OVER_REFERENCE}x of the other checkout (processor)",
+             _divide(result.cpu[0], result.reference_cpu[0]), MAX_DECK_OVER_REFERENCE, "x"),
+            (f"deck rebuild within {MAX_DECK_OVER_REFERENCE}x of the other checkout (processor)",
+             _divide(result.cpu[1], result.reference_cpu[1]), MAX_DECK_OVER_REFERENCE, "x"),
+            (f"deck peak memory within {MAX_DECK_OVER_REFERENCE}x of the other checkout",
+             _divide(run.peak_mb, reference.peak_mb), MAX_DECK_OVER_REFERENCE, "x"),
+        ]  # fmt: skip
+    for target, value, limit, unit in checks:
         verdict = "----" if value is None else ("met " if value <= limit else "MISS")
         lines.append(f"  [{verdict}] {target}: {'failed' if value is None else f'{value:.1f}{unit}'}")
     return lines
@@ -543,6 +599,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--deck-size", type=int, default=DECK_SIZE, help="deck writer size (default: %(default)s)")
     parser.add_argument("--deck-only", action="store_true", help="measure only the deck writer")
     parser.add_argument("--course-only", action="store_true", help="measure only the course with and without a roster")
+    parser.add_argument(
+        "--deck-against",
+        type=Path,
+        help="another checkout (its folder holding exporter/): measure its deck writer too, taking turns",
+    )
     parser.add_argument("--keep", type=Path, help="write the libraries and outputs here and keep them")
     parser.add_argument("--startup-rounds", type=int, default=15, help=argparse.SUPPRESS)
     parser.add_argument("--measure", nargs=3, metavar=("KIND", "CONTENT", "OUT"), help=argparse.SUPPRESS)
@@ -568,7 +629,7 @@ def main(argv: list[str] | None = None) -> None:
         if args.course_only:
             print("\n".join(courses))
             return
-        deck = bench_deck(args.deck_size, work)
+        deck = bench_deck(args.deck_size, work, args.deck_against.resolve() if args.deck_against else None)
         if args.deck_only:
             print("\n".join(deck_report(deck)))
             return

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from exporter.labels import Labels, Overrides, labels_for
-from exporter.options import DEFAULT_CARD_SIZE, DEFAULT_CHAPTER_START, DEFAULT_DUPLEX, DEFAULT_PAPER
+from exporter.options import DEFAULT_CARD_SIZE, DEFAULT_CHAPTER_START, DEFAULT_DUPLEX, DEFAULT_PAPER, switched_on
 
 #: The list sections of a technique, in the order a catalogue page shows them.
 LIST_FIELDS: tuple[str, ...] = (
@@ -67,6 +67,22 @@ class Settings:
     duplex: str = DEFAULT_DUPLEX
     #: Where handbook chapters start: any new page, a right-hand page, or straight on.
     chapter_start: str = DEFAULT_CHAPTER_START
+    #: The flash-card kinds a library may switch off ("on"/"off", also yes/no, true/false).
+    situation_cards: str = "on"
+    step_order_cards: str = "on"
+    step_sequence_cards: str = "on"
+
+    @property
+    def situation_cards_on(self) -> bool:
+        return switched_on(self.situation_cards)
+
+    @property
+    def step_order_cards_on(self) -> bool:
+        return switched_on(self.step_order_cards)
+
+    @property
+    def step_sequence_cards_on(self) -> bool:
+        return switched_on(self.step_sequence_cards)
 
 
 @dataclass(frozen=True, slots=True)

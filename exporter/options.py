@@ -71,12 +71,24 @@ DEFAULT_DUPLEX = "long-edge"
 DEFAULT_CHAPTER_START = "any"
 
 #: The choices library.yaml's `settings:` accepts, by key.
+#: A switch's values (YAML's own true/false and yes/no are read as the text written).
+SWITCH_CHOICES = ("on", "off", "yes", "no", "true", "false")
+SWITCH_ON = ("on", "yes", "true")
+
 SETTINGS_CHOICES: dict[str, tuple[str, ...]] = {
     "paper": tuple(PAPERS),
     "card_size": tuple(CARD_SIZES),
     "duplex": DUPLEX_MODES,
     "chapter_start": CHAPTER_STARTS,
+    # The flash-card kinds a library may leave out of its deck.
+    "situation_cards": SWITCH_CHOICES,
+    "step_order_cards": SWITCH_CHOICES,
+    "step_sequence_cards": SWITCH_CHOICES,
 }
+
+
+def switched_on(value: str) -> bool:
+    return value.lower() in SWITCH_ON
 
 
 def paper_label(paper: str) -> str:

@@ -46,7 +46,7 @@ def technique(technique_id: str = "alpha", **overrides: Any) -> dict[str, Any]:
         "categories": ["Problem processing"],
         "summary": f"What {technique_id} is for, in one paragraph.",
         "steps": [f"{technique_id} step one", f"{technique_id} step two", f"{technique_id} step three"],
-        "when_to_use": [f"When {technique_id} fits"],
+        "when_to_use": ["When the client goes quiet"],
         "key_phrases": [f"A key phrase of {technique_id}"],
         "follow_up_questions": [f"A follow-up question of {technique_id}?"],
         "alternative_phrasings": [f"An alternative phrasing of {technique_id}"],

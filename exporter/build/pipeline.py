@@ -268,7 +268,8 @@ def _all_unchanged(
 def _print_unchanged(results: list[WriteResult], seconds: float | None) -> None:
     """One line per output taken from the build record; with seconds, the closing line too."""
     for result in results:
-        click.echo(f"  {result.name}  {_describe_paths(result.paths)}  unchanged  {result.summary}")
+        # The recorded summary may tell what that build changed (moved cards): not repeated here.
+        click.echo(f"  {result.name}  {_describe_paths(result.paths)}  unchanged")
     if seconds is not None:
         click.echo(
             f"Nothing changed since the last build: {counted(len(results), 'output')} up to date ({seconds:.1f} s)."

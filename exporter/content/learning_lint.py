@@ -1,14 +1,20 @@
 """The learning lint: content that would make flashcards a trainee cannot grade.
 
-`exporter validate` runs it (warnings; errors under --strict). Each rule follows the minimum
-information principle: one card, one question, one right answer that fits in the mind at once.
+`exporter validate`, `deck` and `build` run it (warnings; errors under --strict). It judges the
+cards as the deck makes them: exporter.content.fronts is the one definition of what each card
+shows and what it is graded on. Each rule follows the minimum information principle: one card,
+one question, one right answer that fits in the mind at once.
 
-- Same front: two items of one kind that the deck could only tell apart by their position (two
-  warnings without `cue`, two items with the same cue, two steps after the same step, phrases
-  that open with the same words).
+- Same front: two items whose cards would show the same thing (two items with the same cue, two
+  steps after the same step, cue-less phrases that open with the same words, warnings with the
+  same mistake).
+- A front that shows its own answer: a step whose text the step before it already holds; an item
+  too short to be asked by its opening words; a situation that names its technique.
 - Too long for one idea: a step or phrase over MAX_IDEA_WORDS words, or one that lists four or
-  more things; a warning whose mistake alone is that long.
+  more things; a warning (mistake and reason) over MAX_WARNING_WORDS; a cue too long to read at
+  a glance.
 - A warning without a reason: no dash, "because" (or the language's word) or second sentence.
+- A follow-up question that asks nothing (the card asks "What could you ask?").
 - A cue that gives its answer away: a warning's situation naming the mistake, or a cue that holds
   most of its phrase or step.
 """
@@ -19,16 +25,16 @@ import os
 import re
 from collections.abc import Iterator
 
+from exporter.content.fronts import MAX_IDEA_WORDS, Front, gives_itself_away, mistake_of, technique_fronts
 from exporter.errors import Problem
-from exporter.model import PHRASE_FIELDS, Item, Library, Technique
+from exporter.model import Item, Library, Technique
 
-#: About what a person says in one breath and holds in working memory at once (two lines on a
-#: phone card); longer items are two ideas for recall.
-MAX_IDEA_WORDS = 25
 #: A list of this many things ("a, b, c or d") is several answers on one card.
 MAX_LISTED = 4
-#: A whole warning (its mistake and its reason) is the answer of its card: at most this long.
-MAX_WARNING_WORDS = 40
+#: A whole warning (its mistake and its reason) is the answer of its card: one idea, at most this long.
+MAX_WARNING_WORDS = MAX_IDEA_WORDS
+#: Marks that end a question, in the bundled languages' scripts.
+_QUESTION_MARKS = ("?", "？", "؟")
 #: Two words are the same word in another form when they share this much of the shorter one
 #: ("defend"/"defending", "hurry"/"hurrying"), and at least five letters ("interrupt" is not
 #: "interpretation").
@@ -71,65 +77,104 @@ def _lint_technique(technique: Technique, language: str) -> Iterator[Problem]:
         return Problem(technique.path, line, f"{section}[{index}]{part}", message, "warning")
 
     title_stems = _stems(technique.title)
-    for section in ("steps", *PHRASE_FIELDS, "warnings"):
+    fronts: dict[str, list[Front]] = {}
+    for front in technique_fronts(technique):
+        fronts.setdefault(front.section, []).append(front)
+    for section, cards in fronts.items():
         items = technique.items(section)
-        for index, message in same_fronts(section, items):
+        for index, message in same_fronts(cards):
             yield warn(section, index, items[index], message)
-        for index, item in enumerate(items):
-            mistake = mistake_of(item.text) if section == "warnings" else item.text
-            too_long = too_long_for_one_idea(mistake)
-            if too_long:
-                yield warn(section, index, item, too_long)
-            elif section == "warnings" and len(item.text.split()) > MAX_WARNING_WORDS:
-                yield warn(
-                    section,
-                    index,
-                    item,
-                    f"has {len(item.text.split())} words; a warning card's answer (the mistake and its reason) "
-                    f"should be at most {MAX_WARNING_WORDS}: keep the reason to one short clause",
-                )
-            if section == "warnings" and not has_reason(item.text, language):
-                yield warn(
-                    section, index, item, "says what to avoid but not why; add the reason after a dash (— because …)"
-                )
-            given_away = cue_gives_away(section, item, title_stems)
-            if given_away:
-                yield warn(section, index, item, given_away, ".cue")
-
-
-def same_fronts(section: str, items: tuple[Item, ...]) -> Iterator[tuple[int, str]]:
-    """(index, message) of items whose card would ask the same as an earlier item's."""
-    seen: dict[str, int] = {}
-    for index, item in enumerate(items):
-        if section == "steps":
-            front = items[index - 1].text.casefold() if index else ""
-            what = "the step before it is the same as before step"
-        elif item.cue:
-            front = "cue:" + " ".join(item.cue.casefold().split())
-            what = "its cue is the same as the cue of item"
-        elif section == "warnings":
-            front = "" if len(items) > 1 else "only"
-            what = "it has no cue, like item"
-        else:
-            front = "opening:" + " ".join(item.text.casefold().split()[:5])
-            what = "it has no cue and opens with the same words as item"
-        if front in seen:
-            earlier = seen[front]
-            yield (
+        for front in cards:
+            index, item = front.index, items[front.index]
+            for message in _answer_problems(section, item, language):
+                yield warn(section, index, item, message)
+            shows = None if item.cue else shows_its_answer(front)
+            if shows:
+                yield warn(section, index, item, shows)
+            for message in _cue_problems(section, item, title_stems):
+                yield warn(section, index, item, message, ".cue")
+    for index, item in enumerate(technique.when_to_use):
+        named = sorted(_shared(_stems(item.text), set(title_stems)))
+        if named:
+            yield warn(
+                "when_to_use",
                 index,
+                item,
+                f"names its own technique ('{named[0][:5]}…'), so the card that asks which technique fits shows its "
+                "answer; describe what the client does or says instead",
+            )
+
+
+def _answer_problems(section: str, item: Item, language: str) -> Iterator[str]:
+    mistake = mistake_of(item.text) if section == "warnings" else item.text
+    too_long = too_long_for_one_idea(mistake)
+    if too_long:
+        yield too_long
+    elif section == "warnings" and len(item.text.split()) > MAX_WARNING_WORDS:
+        yield (
+            f"has {len(item.text.split())} words; a warning card's answer (the mistake and its reason) "
+            f"should be at most {MAX_WARNING_WORDS}: keep the reason to one short clause"
+        )
+    if section == "warnings" and not has_reason(item.text, language):
+        yield "says what to avoid but not why; add the reason after a dash (— because …)"
+    if section == "follow_up_questions" and not item.text.rstrip(" \"'”»’)").endswith(_QUESTION_MARKS):
+        yield (
+            "is not a question, but its card asks 'What could you ask?'; write the question the therapist "
+            "asks (ending in '?'), or move it to key_phrases"
+        )
+
+
+def _cue_problems(section: str, item: Item, title_stems: set[str]) -> Iterator[str]:
+    given_away = cue_gives_away(section, item, title_stems)
+    if given_away:
+        yield given_away
+    if item.cue and len(item.cue.split()) > MAX_IDEA_WORDS:
+        yield (
+            f"has {len(item.cue.split())} words; a situation is read at a glance: describe it in at most "
+            f"{MAX_IDEA_WORDS} words"
+        )
+
+
+def shows_its_answer(front: Front) -> str | None:
+    """Why a card without a cue shows what it asks for, or None."""
+    if not gives_itself_away(front):
+        return None
+    if front.section == "steps":
+        return (
+            "its card shows the step before it, which already holds this step's words; make each step its own "
+            "action, or merge the two"
+        )
+    return (
+        "is too short to be asked by its opening words, so its card would show the whole answer; add a `cue:` "
+        "that names the situation in which it is the right answer"
+    )
+
+
+def same_fronts(fronts: list[Front]) -> Iterator[tuple[int, str]]:
+    """(index, message) of items whose card would ask the same as an earlier item's."""
+    seen: dict[object, int] = {}
+    for front in fronts:
+        if front.asks in seen:
+            earlier = seen[front.asks]
+            yield (
+                front.index,
                 (
-                    f"its card would ask the same question as the card of item {earlier + 1} ({what} {earlier + 1}); "
-                    "add a `cue:` that names the situation in which this one is the right answer"
+                    f"its card would ask the same question as the card of item {earlier + 1} ({_alike(front)} "
+                    f"{earlier + 1}); add a `cue:` that names the situation in which this one is the right answer"
                 ),
             )
         else:
-            seen.setdefault(front, index)
+            seen[front.asks] = front.index
 
 
-def mistake_of(warning: str) -> str:
-    """A warning's mistake: the text before its reason."""
-    parts = re.split(r"\s[—–-]\s|\bbecause\b|[.!?]\s|;\s", warning, maxsplit=1)
-    return parts[0]
+def _alike(front: Front) -> str:
+    if front.section == "steps":
+        return "the step before it is the same as before step"
+    if any(part.label == "situation" for part in front.context):
+        return "its cue is the same as the cue of item"
+    if any(part.label == "mistake" for part in front.context):
+        return "it has no cue, and its mistake is the same as that of item"
+    return "it has no cue and opens with the same words as item"
 
 
 def has_reason(warning: str, language: str) -> bool:

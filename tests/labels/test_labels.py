@@ -46,14 +46,14 @@ def test_plural_forms_follow_the_language_rules() -> None:
 #: language shares with English. Any other label equal to its English wording is an untranslated
 #: label (the PDF checks cannot see it: they skip wordings a catalogue shares with English).
 SAME_AS_ENGLISH: dict[str, set[str]] = {
-    "*": {"handouts.title", "cards.part", "deck.header"},
-    "de": {"deck.situation", "deck.field.status"},  # Situation, Status
+    "*": {"handouts.title", "cards.part", "deck.header", "deck.header_situation"},
+    "de": {"deck.situation", "deck.kind.situation", "deck.field.status"},  # Situation, Status
     "fr": {
         "cards.sources", "common.sections.sources", "deck.field.source", "deck.source", "handbook.sources",
         "handbook.section.sources", "importer.headings.sources", "importer.source",  # Source(s)
         "deck.field.technique", "handbook.column_technique",  # Technique
         "handbook.column_page",  # Page
-        "deck.situation",  # Situation
+        "deck.situation", "deck.kind.situation",  # Situation
         "importer.back_link",
     },
 }  # fmt: skip

@@ -1,9 +1,12 @@
-"""The Anki deck: output/deck.apkg, one note (one card) per step, phrase and warning.
+"""The Anki deck: output/deck.apkg, one note (one card) per step, phrase and warning, and the
+cards that practise the skill (practice.py): situations, step order, steps one at a time.
 
 The parts, in the order a build uses them:
 - identity.py: what keeps a trainee's review history across rebuilds (note keys, GUIDs, the
   note type's fixed ids and fields); never change its values;
-- notes.py: what each card asks and answers;
+- notes.py: what each card asks and answers (the questions come from exporter.content.fronts,
+  which the learning lint judges too); practice.py: the situation, step-order and step-sequence
+  cards, each kind with its own note type and `library.yaml` switch;
 - state.py: when each note last changed (content/deck-state.json), so Anki updates a note
   exactly when its content changed;
 - continuity.py: which published note each item is, so reviews follow moved, inserted, reworded
@@ -30,12 +33,20 @@ from exporter.model import Library
 from exporter.options import FIRST_MTIME, BuildOptions, release_time
 from exporter.writers import WriteResult
 from exporter.writers.deck.continuity import follow, refuse_another_librarys_state
-from exporter.writers.deck.identity import CHANGED_TAG, PHRASE_KINDS, WARNING, NoteVersion, excerpt, text_print
-from exporter.writers.deck.note_type import note_type_hash, note_type_json
+from exporter.writers.deck.identity import CHANGED_TAG, PHRASE_KINDS, WARNING, NoteVersion, excerpt
+from exporter.writers.deck.note_type import note_type_hash, note_types_json
 from exporter.writers.deck.notes import deck_name, esc, slug
 from exporter.writers.deck.package import PackageWriter
 from exporter.writers.deck.publication import Publication, retired_deck_name, state_entry
-from exporter.writers.deck.state import DeckState, Entry, load_state, note_type_mtime, save_state, state_path
+from exporter.writers.deck.state import (
+    DeckState,
+    Entry,
+    entry_of,
+    load_state,
+    note_type_mtime,
+    save_state,
+    state_path,
+)
 
 DECK_FILE = "deck.apkg"
 
@@ -44,6 +55,7 @@ def deck_descriptions(library: Library, labels: Labels) -> dict[str, str]:
     descriptions = {
         deck_name(library.title): esc(library.disclaimer),
         retired_deck_name(library, labels): esc(labels("deck.retired_deck_description")),
+        deck_name(library.title, labels("deck.situations_deck")): esc(labels("deck.situation_ask")),
     }
     for technique in library.techniques:
         descriptions[deck_name(library.title, technique.categories[0], technique.title)] = esc(technique.summary)
@@ -65,7 +77,7 @@ def write_deck(library: Library, out_dir: Path, options: BuildOptions) -> WriteR
     labels = library.labels()
     continuity = follow(library, previous)
     warnings += continuity.warnings
-    publication = Publication(library, previous, options.partial, release, continuity.key)
+    publication = Publication(library, previous, options.partial, release, continuity.key, continuity.whole_key)
     entries: dict[str, Entry] = {}
     counts: Counter[str] = Counter()
     changed: set[str] = set()
@@ -88,7 +100,7 @@ def write_deck(library: Library, out_dir: Path, options: BuildOptions) -> WriteR
                 raise
             type_hash = note_type_hash(labels)
             model_mtime = note_type_mtime(previous, type_hash, release)
-            package.finish(deck_descriptions(library, labels), note_type_json(model_mtime, labels))
+            package.finish(deck_descriptions(library, labels), note_types_json(model_mtime, labels))
             with atomic_output(target) as temporary:
                 package.write_zip(temporary)
     except (sqlite3.Error, OSError) as exc:  # the temporary folder (TMPDIR) is full or unusable
@@ -120,16 +132,19 @@ def _warning_text_changed(note: NoteVersion, before: Entry | None, previous: Dec
     """A live warning card whose words are new to trainees (not its header, deck or tags)."""
     if note.retired or not previous.notes or note.key.count("/") != 2 or note.key.split("/")[1] != WARNING.slug:
         return False
-    return before is None or before.answer != text_print(note.fields["Answer"])
+    return before is None or before.answer != entry_of(note).answer
 
 
 def changed_warning(library: Library, note: NoteVersion) -> str:
     technique = library.technique(note.technique)
-    answer = html.unescape(note.fields["Answer"].replace("<br>", " "))
+    answer = note.answer_text or html.unescape(note.fields["Answer"].replace("<br>", " "))
     return f"changed warning card: {technique.path}: {technique.title}: “{excerpt(answer, 100)}”"
 
 
 def _summary(counts: Counter[str]) -> str:
     phrases = sum(counts[kind.slug] for kind in PHRASE_KINDS)
     text = f"{counts['step']} step, {phrases} phrase and {counts['warning']} warning cards"
+    later = [(counts["situation"], "situation"), (counts["step-order"], "step-order"),
+             (counts["step-sequence"], "step-sequence")]  # fmt: skip
+    text += "".join(f", {count} {name}" for count, name in later if count)
     return text + (f", {counts['retired']} retired" if counts["retired"] else "")

@@ -29,7 +29,7 @@ from pathlib import Path
 from exporter.errors import ExporterError
 from exporter.messages import counted
 from exporter.model import Item, Library, Technique
-from exporter.writers.deck.identity import KINDS, NoteKind, excerpt, text_print
+from exporter.writers.deck.identity import KINDS, SITUATION, NoteKind, excerpt, text_print
 from exporter.writers.deck.notes import esc
 from exporter.writers.deck.state import DeckState, Entry, load_state
 
@@ -56,6 +56,13 @@ class Continuity:
     reworded: int = 0
     renamed: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: (technique id, kind slug) -> the key of the technique's own note of that kind (step order,
+    #: step sequence) as published, under the id the technique had then.
+    whole_keys: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def whole_key(self, technique_id: str, kind_slug: str) -> str:
+        """The key of a note about a whole technique: the one it had, else <id>/<kind>/all."""
+        return self.whole_keys.get((technique_id, kind_slug), f"{technique_id}/{kind_slug}/all")
 
     def key(self, technique: Technique, kind: NoteKind, item: Item, position: int) -> str:
         return self.keys[(technique.id, kind.slug, position)]
@@ -85,7 +92,10 @@ def follow(library: Library, state: DeckState) -> Continuity:
     owner_of = {new: old for old, new in renamed.items()}
     for technique in library.ordered_techniques():
         entries = owned.get(owner_of.get(technique.id, technique.id), [])
-        for kind in KINDS:
+        for entry in sorted(entries, key=lambda e: (e.retired, e.key)):
+            if entry.key.endswith("/all"):
+                continuity.whole_keys.setdefault((technique.id, _slug(entry)), entry.key)
+        for kind in (*KINDS, SITUATION):
             _follow_list(technique, kind, [e for e in entries if _slug(e) == kind.slug], continuity)
     return continuity
 

@@ -20,8 +20,8 @@ from exporter.model import Course, Library
 from exporter.options import FIRST_MTIME, BuildOptions, release_time
 from exporter.writers.deck import deck_descriptions, release_tag
 from exporter.writers.deck.continuity import follow, refuse_another_librarys_state
-from exporter.writers.deck.identity import NoteVersion
-from exporter.writers.deck.note_type import note_type_hash, note_type_json
+from exporter.writers.deck.identity import NoteVersion, tag
+from exporter.writers.deck.note_type import note_type_hash, note_types_json
 from exporter.writers.deck.notes import slug
 from exporter.writers.deck.package import PackageWriter
 from exporter.writers.deck.publication import Publication
@@ -33,6 +33,12 @@ SESSION_TAG = "exporter::session"
 def session_tag(number: int, title: str) -> str:
     """The tag of a course session's notes: exporter::session::1-opening-moves."""
     return f"{SESSION_TAG}::{number}-{slug(title)}"
+
+
+def techniques_named(note: NoteVersion) -> list[str]:
+    """The ids of the techniques a note belongs to (a situation card may name several)."""
+    prefix = tag("technique", "")
+    return [name.removeprefix(prefix) for name in note.tags if name.startswith(prefix)]
 
 
 def write_course_deck(
@@ -50,7 +56,8 @@ def write_course_deck(
     for number, (guid, note) in enumerate(publication.notes()):
         if note.retired:
             break  # retired notes come after every live one
-        if note.technique in wanted:
+        # A "which technique?" card is the course's only when every technique it names is.
+        if note.technique in wanted and all(t in wanted for t in techniques_named(note)):
             notes.setdefault(note.technique, []).append((number, guid, note))
     labels = library.labels()
     with tempfile.TemporaryDirectory(prefix="exporter-course-deck-") as folder:
@@ -64,7 +71,7 @@ def write_course_deck(
             package.close()
             raise
         model_mtime = note_type_mtime(previous, note_type_hash(labels), release)
-        package.finish(deck_descriptions(library, labels), note_type_json(model_mtime, labels))
+        package.finish(deck_descriptions(library, labels), note_types_json(model_mtime, labels))
         with atomic_output(target) as temporary:
             package.write_zip(temporary)
     count = sum(len(entries) for entries in notes.values())

@@ -15,7 +15,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -28,6 +28,10 @@ CHANGED_TAG = "exporter::changed"
 
 #: The model id of exporter's note type.
 MODEL_ID = 1_736_512_837_401
+#: The note types of the kinds added in the fourth round (situation and step-order cards; step
+#: sequences as overlapping clozes): their own ids, so today's note type stays exactly as it was.
+PRACTICE_MODEL_ID = 1_736_512_837_402
+SEQUENCE_MODEL_ID = 1_736_512_837_403
 
 
 #: Internal field names, in the note type's order. They never change: each field's Anki id is
@@ -61,6 +65,33 @@ PHRASE_KINDS = (
 )
 WARNING = NoteKind("warnings", "warning", "warning")
 KINDS = (STEP, *PHRASE_KINDS, WARNING)
+#: The kinds added in the fourth round, each with its own note type and `library.yaml` switch:
+#: a situation from `when_to_use` (which technique?), the order of a technique's steps, and its
+#: steps one at a time in context (an overlapping cloze).
+SITUATION = NoteKind("when_to_use", "situation", "situation")
+STEP_ORDER = NoteKind("steps", "step-order", "step_order")
+STEP_SEQUENCE = NoteKind("steps", "step-sequence", "step_sequence")
+PRACTICE_KINDS = (SITUATION, STEP_ORDER, STEP_SEQUENCE)
+#: Each note type's fields, in their fixed order (the first is the one Anki checks for duplicates).
+PRACTICE_FIELDS = ("Header", "Context", "Prompt", "Answer", "Technique", "Kind", "Status", "Extra")
+SEQUENCE_FIELDS = ("Header", "Text", "Context", "Technique", "Kind", "Status", "Extra")
+FIELDS_OF_MODEL = {MODEL_ID: FIELDS, PRACTICE_MODEL_ID: PRACTICE_FIELDS, SEQUENCE_MODEL_ID: SEQUENCE_FIELDS}
+MODEL_OF_KIND = {
+    SITUATION.slug: PRACTICE_MODEL_ID,
+    STEP_ORDER.slug: PRACTICE_MODEL_ID,
+    STEP_SEQUENCE.slug: SEQUENCE_MODEL_ID,
+}
+
+#: Tags are namespaced (exporter::kind::warning) so a trainee's search never catches other decks.
+TAG_ROOT = "exporter"
+
+
+#: The tag of a retired card (earlier releases tagged it plain `retired`).
+RETIRED_CARD_TAG = f"{TAG_ROOT}::retired"
+
+
+def tag(namespace: str, value: str) -> str:
+    return f"{TAG_ROOT}::{namespace}::{value}"
 
 
 def note_key(technique: Technique, kind: NoteKind, item: Item, position: int) -> str:
@@ -85,8 +116,13 @@ def excerpt(text: str, limit: int = 48) -> str:
 
 def content_hash(*parts: Any) -> str:
     """A short, stable fingerprint of JSON-able values."""
-    data = json.dumps(parts, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    data = _COMPACT_JSON.encode(parts)
     return hashlib.sha256(data.encode("utf-8")).hexdigest()[:20]
+
+
+#: json.dumps(…, ensure_ascii=False, sort_keys=True, separators=(",", ":")), built once (the same
+#: text: json.dumps builds this encoder on every call, which a deck of 100,000 notes feels).
+_COMPACT_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def text_print(text: str) -> str:
@@ -106,7 +142,29 @@ class NoteVersion:
     fields: dict[str, str] = field(hash=False)
     mtime: int = FIRST_MTIME
     retired: bool = False
+    #: The note type (MODEL_ID for step, phrase and warning notes; the kinds added later have their own).
+    model: int = MODEL_ID
+    #: The new card's place among all new cards (handbook order); not part of the content.
+    due: int = field(default=0, compare=False)
+    #: The item's own text, before the answer field marked or folded any of it ("" for notes not made
+    #: from one item): the state's fingerprint of the answer is taken from it.
+    answer_text: str = field(default="", compare=False)
 
     @cached_property
     def hash(self) -> str:
+        if self.model != MODEL_ID:
+            return content_hash(self.deck, list(self.tags), self.fields, self.model)
         return content_hash(self.deck, list(self.tags), self.fields)
+
+    def placed(self, mtime: int, due: int = 0) -> NoteVersion:
+        """The same note with its change time and new-card place set (its fingerprint kept, not
+        computed again: neither is part of the content)."""
+        moved = replace(self, mtime=mtime, due=due)
+        if "hash" in self.__dict__:
+            moved.__dict__["hash"] = self.__dict__["hash"]
+        return moved
+
+    @property
+    def plain_answer(self) -> str:
+        """The answer as its item wrote it (the Answer field, for notes not made from one item)."""
+        return self.answer_text or self.fields.get("Answer", "")

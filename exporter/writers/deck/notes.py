@@ -1,14 +1,13 @@
 """What each Anki note asks and answers: one question with one right answer per item.
 
-Design (minimum-information principle: a front a trainee can grade as right or wrong):
-- a step card gives the technique's goal and the previous step and asks what comes next
-  (step 1: how the technique begins); the step's own `cue`, if any, is an extra hint;
-- a phrase card gives the situation (the item's `cue`); without one it gives the technique's
-  goal and asks for the only item of its kind as "the key phrase", or for one of several by its
-  opening words ("Complete: “Help me …”");
-- a warning card gives the situation (`cue`) and asks for the mistake and its reason; it never
-  shows the warning's text. Without a cue it gives the goal and asks by position (the learning
-  lint tells the author to add a cue).
+The questions themselves (which context, which prompt, which part of the answer is graded) come
+from exporter.content.fronts, the definition the learning lint judges too; this module renders
+them as the note's fields:
+- the context's parts, each under its label (goal, previous step, hint, situation, mistake);
+- the prompt, from the labels;
+- the answer, with the graded part marked when it is not the whole answer, and the rest of a
+  long answer folded away under "more" (so no side grows taller than a phone can show);
+- for steps, the map of every step with the current one marked.
 Every note's first field (the header) is unique: category, technique, kind and position.
 """
 
@@ -17,12 +16,15 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
+from exporter.content.fronts import MAX_IDEA_WORDS, first_sentence, technique_fronts, words_excerpt
 from exporter.labels import Labels
 from exporter.model import Item, Library, Technique
 from exporter.writers.deck.identity import (
-    FIELDS,
+    FIELDS_OF_MODEL,
+    MODEL_ID,
     PHRASE_KINDS,
     STEP,
     WARNING,
@@ -30,11 +32,8 @@ from exporter.writers.deck.identity import (
     NoteVersion,
     note_guid,
     note_key,
+    tag,
 )
-
-#: Opening words shown to tell several cue-less phrases apart: enough to pick one, not the phrase.
-HINT_WORDS = 2
-MAX_HINT_WORDS = 5
 
 
 def esc(text: str) -> str:
@@ -43,12 +42,6 @@ def esc(text: str) -> str:
     if "{" in text or "}" in text or "[" in text or "]" in text:  # str.replace is much faster than translate
         text = text.replace("{", "&#123;").replace("}", "&#125;").replace("[", "&#91;").replace("]", "&#93;")
     return text.replace("\n", "<br>")
-
-
-def first_sentence(text: str) -> str:
-    """The text up to the end of its first sentence (the whole text if it has one sentence)."""
-    text = " ".join(text.split())
-    return re.split(r"(?<=[.!?])\s+(?=[^\s])", text, maxsplit=1)[0]
 
 
 def slug(text: str) -> str:
@@ -65,31 +58,23 @@ def _deck_level(part: str) -> str:
     return " ".join(re.sub(":{2,}", ":", part).split()).strip(": ") or "-"
 
 
-def opening_words(texts: list[str]) -> list[str]:
-    """For each text, its first few words: as few as tell it apart from the others."""
-    words = [text.split() for text in texts]
-    hints = []
-    for index, own in enumerate(words):
-        count = HINT_WORDS
-        others = [w for j, w in enumerate(words) if j != index]
-        while count < min(MAX_HINT_WORDS, len(own) - 1) and any(w[:count] == own[:count] for w in others):
-            count += 1
-        hints.append(" ".join(own[: max(1, min(count, len(own) - 1))]))
-    return hints
-
-
 #: The key of an item's note: (technique, kind, item, its 1-based position) -> key.
 KeyOf = Callable[[Technique, NoteKind, Item, int], str]
 
 
 @dataclass(frozen=True)
-class _Maker:
+class NoteMaker:
     library: Library
     technique: Technique
     labels: Labels
     key_of: KeyOf = note_key
+    #: What every note of the technique repeats, made once: label headings and escaped words by
+    #: label key, tags by kind.
+    spans: dict[str, str] = field(default_factory=dict, compare=False)
+    words: dict[str, str] = field(default_factory=dict, compare=False)
+    tags: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
 
-    @property
+    @cached_property
     def deck(self) -> str:
         return deck_name(self.library.title, self.technique.categories[0], self.technique.title)
 
@@ -104,102 +89,102 @@ class _Maker:
             )
         )
 
-    @property
-    def goal(self) -> str:
-        """The technique's goal (its summary's first sentence), the context of a card without a cue."""
-        return self.labelled("deck.goal", esc(first_sentence(self.technique.summary)))
-
     def labelled(self, key: str, text: str) -> str:
-        return f'<span class="xc-label">{esc(self.labels(key))}</span> {text}'
+        span = self.spans.get(key)
+        if span is None:
+            span = self.spans[key] = f'<span class="xc-label">{esc(self.labels(key))}</span>'
+        return f"{span} {text}"
 
     def note(self, kind: NoteKind, item: Item, position: int, fields: dict[str, str]) -> tuple[str, NoteVersion]:
+        key = self.key_of(self.technique, kind, item, position)
+        return self.keyed_note(kind, key, fields, answer_text=item.text)
+
+    def keyed_note(
+        self, kind: NoteKind, key: str, fields: dict[str, str], model: int = MODEL_ID, answer_text: str = ""
+    ) -> tuple[str, NoteVersion]:
         technique = self.technique
-        key = self.key_of(technique, kind, item, position)
-        full = {name: "" for name in FIELDS}
-        full.update(Technique=esc(technique.title), Kind=esc(self.labels(f"deck.kind.{kind.label}")), **fields)
-        tags = tuple(sorted({technique.id, kind.slug, *(slug(name) for name in technique.categories)}))
-        version = NoteVersion(key=key, technique=technique.id, deck=self.deck, tags=tags, fields=full)
+        full = dict.fromkeys(FIELDS_OF_MODEL[model], "")
+        full.update(Technique=self.escaped_title, Kind=self._kind_name(kind), **fields)
+        tags = self.tags.get(kind.slug)
+        if tags is None:
+            tags = self.tags[kind.slug] = note_tags(kind, technique)
+        version = NoteVersion(
+            key=key,
+            technique=technique.id,
+            deck=self.deck,
+            tags=tags,
+            fields=full,
+            model=model,
+            answer_text=answer_text,
+        )
         return note_guid(key), version
+
+    @cached_property
+    def escaped_title(self) -> str:
+        return esc(self.technique.title)
+
+    def _kind_name(self, kind: NoteKind) -> str:
+        key = f"deck.kind.{kind.label}"
+        name = self.words.get(key)
+        if name is None:
+            name = self.words[key] = esc(self.labels(key))
+        return name
+
+
+def note_tags(kind: NoteKind, *techniques: Technique) -> tuple[str, ...]:
+    """exporter::kind::…, exporter::technique::… and exporter::category::… (namespaced, so that a
+    trainee's search finds this deck's cards only; tags are not part of a note's identity)."""
+    names = {tag("kind", kind.slug)}
+    for technique in techniques:
+        names.add(tag("technique", technique.id))
+        names.update(tag("category", slug(name)) for name in technique.categories)
+    return tuple(sorted(names))
 
 
 def technique_notes(
     library: Library, technique: Technique, labels: Labels, key_of: KeyOf = note_key
 ) -> list[tuple[str, NoteVersion]]:
     """The notes of one technique in handbook order: steps, phrases, warnings (keys: key_of)."""
-    maker = _Maker(library, technique, labels, key_of)
-    notes = step_notes(maker)
-    for kind in PHRASE_KINDS:
-        notes += phrase_notes(maker, kind)
-    return notes + warning_notes(maker)
-
-
-def step_notes(maker: _Maker) -> list[tuple[str, NoteVersion]]:
-    steps = maker.technique.steps
-    goal = maker.goal
-    entries = [esc(first_sentence(step.text)) for step in steps]
-    notes = []
-    for index, item in enumerate(steps):
-        context = goal
-        if index:
-            context += "<br>" + maker.labelled("deck.previous_step", esc(steps[index - 1].text))
-        if item.cue:
-            context += "<br>" + maker.labelled("deck.hint", esc(item.cue))
-        fields = {
-            "Header": maker.header(STEP, index + 1, len(steps)),
-            "Context": context,
-            "Prompt": esc(maker.labels("deck.next_step" if index else "deck.first_step")),
-            "Answer": esc(item.text),
-            "StepMap": step_map(entries, index),
-        }
-        notes.append(maker.note(STEP, item, index + 1, fields))
-    return notes
-
-
-def phrase_notes(maker: _Maker, kind: NoteKind) -> list[tuple[str, NoteVersion]]:
-    items = maker.technique.items(kind.section)
-    hints = opening_words([item.text for item in items])
-    notes = []
-    for index, item in enumerate(items):
-        if item.cue:
-            context, prompt = maker.labelled("deck.situation", esc(item.cue)), maker.labels(f"deck.{kind.label}_ask")
-        elif len(items) == 1:
-            context, prompt = maker.goal, maker.labels(f"deck.{kind.label}_only")
-        else:
-            context, prompt = maker.goal, maker.labels(f"deck.{kind.label}_begins", start=hints[index])
-        fields = {
-            "Header": maker.header(kind, index + 1, len(items)),
-            "Context": context,
-            "Prompt": esc(prompt),
-            "Answer": esc(item.text),
-        }
-        notes.append(maker.note(kind, item, index + 1, fields))
-    return notes
-
-
-def warning_notes(maker: _Maker) -> list[tuple[str, NoteVersion]]:
-    warnings = maker.technique.warnings
+    maker = NoteMaker(library, technique, labels, key_of)
+    steps = technique.steps
+    entries = [esc(words_excerpt(first_sentence(step.text), MAX_IDEA_WORDS)) for step in steps]
     source = ""
-    if maker.technique.sources:
-        sources = "<br>".join(esc(text) for text in maker.technique.sources)
-        source = maker.labelled("deck.source", sources)
+    if technique.sources:
+        source = maker.labelled("deck.source", "<br>".join(esc(text) for text in technique.sources))
     notes = []
-    for index, item in enumerate(warnings):
-        if item.cue:
-            context, prompt = maker.labelled("deck.situation", esc(item.cue)), maker.labels("deck.warning_ask")
-        elif len(warnings) == 1:
-            context, prompt = maker.goal, maker.labels("deck.warning_only")
-        else:
-            context = maker.goal
-            prompt = maker.labels("deck.warning_numbered", number=index + 1, total=len(warnings))
+    for front in technique_fronts(technique):
+        kind = _KIND_OF_SECTION[front.section]
+        items = technique.items(front.section)
+        item = items[front.index]
         fields = {
-            "Header": maker.header(WARNING, index + 1, len(warnings)),
-            "Context": context,
-            "Prompt": esc(prompt),
-            "Answer": esc(item.text),
-            "Source": source,
+            "Header": maker.header(kind, front.index + 1, len(items)),
+            "Context": "<br>".join(maker.labelled(f"deck.{part.label}", esc(part.text)) for part in front.context),
+            "Prompt": esc(labels(f"deck.{front.prompt}", start=front.start)),
+            "Answer": answer_html(front.answer, front.key, labels("deck.more")),
         }
-        notes.append(maker.note(WARNING, item, index + 1, fields))
+        if kind is STEP:
+            fields["StepMap"] = step_map(entries, front.index)
+        elif kind is WARNING:
+            fields["Source"] = source
+        notes.append(maker.note(kind, item, front.index + 1, fields))
     return notes
+
+
+_KIND_OF_SECTION = {kind.section: kind for kind in (STEP, *PHRASE_KINDS, WARNING)}
+
+
+def answer_html(answer: str, key: str, more: str) -> str:
+    """The answer as the back shows it: whole when it is all graded; else with the graded part
+    marked, and what follows it folded under `more` when the answer is longer than one idea."""
+    text = " ".join(answer.split())
+    at = text.find(key) if key else -1
+    if key == text or at < 0:
+        return esc(answer)
+    before, after = text[:at], text[at + len(key) :]
+    marked = f'{esc(before)}<span class="xc-key">{esc(key)}</span>'
+    if len(text.split()) > MAX_IDEA_WORDS and after.strip():
+        return marked + f'<details class="xc-more"><summary>{esc(more)}</summary>{esc(after)}</details>'
+    return marked + esc(after)
 
 
 def step_map(entries: list[str], current: int) -> str:

@@ -34,13 +34,16 @@ from exporter.options import FIRST_MTIME, MAX_MTIME, release_time
 from exporter.writers.deck.identity import (
     CHANGED_TAG,
     FIELDS,
+    FIELDS_OF_MODEL,
     MODEL_ID,
+    RETIRED_CARD_TAG,
     NoteVersion,
     content_hash,
     excerpt,
     note_guid,
     text_print,
 )
+from exporter.writers.deck.notes import esc
 
 STATE_FORMAT = 2
 #: About 2 KB per technique: 10,000 techniques stay far below this (a bigger file is not a state).
@@ -51,9 +54,10 @@ OLD_FORMATS = (1,)
 RETIRED_TAG = "retired"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
-    """What the state keeps of a shipped note."""
+    """What the state keeps of a shipped note (one per note ever published: slots keep a large
+    library's state small in memory)."""
 
     key: str
     technique: str
@@ -100,14 +104,18 @@ def note_type_mtime(state: DeckState, note_type_hash: str, release: int = 0) -> 
 
 def entry_of(version: NoteVersion) -> Entry:
     """What the state keeps of a note: its answer's print and the excerpt a retired card shows."""
-    answer = version.fields.get("Answer", "")
+    if version.answer_text:
+        answer, plain = esc(version.answer_text), version.answer_text  # as an unmarked answer field shows it
+    else:
+        answer = version.fields.get("Answer", "")
+        plain = html.unescape(answer.replace("<br>", " "))
     return Entry(
         key=version.key,
         technique=version.technique,
         hash=version.hash,
         mtime=version.mtime,
         answer=text_print(answer),
-        excerpt=excerpt(html.unescape(answer.replace("<br>", " "))),
+        excerpt=excerpt(plain),
         retired=version.retired,
     )
 
@@ -280,7 +288,11 @@ def state_json(state: DeckState) -> str:
 
 
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
+    return _STATE_JSON.encode(value)
+
+
+#: json.dumps(…, ensure_ascii=False, sort_keys=True, separators=(", ", ": ")), built once.
+_STATE_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
 
 
 def save_state(path: Path, state: DeckState) -> None:
@@ -342,31 +354,37 @@ def _read_collection(database: Path) -> DeckState:
         model = models.get(str(MODEL_ID)) if isinstance(models, dict) else None
         if not isinstance(model, dict) or len(model.get("flds", ())) != len(FIELDS):
             raise _NotOurs("it was not made by exporter (it has no 'Exporter technique card' note type)")
+        ours = {mid: models[str(mid)] for mid in sorted(FIELDS_OF_MODEL) if isinstance(models.get(str(mid)), dict)}
         deck_names = {int(deck_id): deck["name"] for deck_id, deck in json.loads(decks_json).items()}
+        marks = ", ".join("?" for _ in ours)
         rows = connection.execute(
-            "SELECT n.guid, n.mod, n.tags, n.flds, c.did FROM notes n JOIN cards c ON c.nid = n.id WHERE n.mid = ?",
-            (MODEL_ID,),
+            "SELECT n.guid, n.mod, n.tags, n.flds, n.mid, min(c.did) FROM notes n JOIN cards c ON c.nid = n.id "
+            f"WHERE n.mid IN ({marks}) GROUP BY n.id",
+            tuple(ours),
         ).fetchall()
     finally:
         connection.close()
     notes: dict[str, Entry] = {}
-    for guid, mtime, tags, flds, deck_id in rows:
+    for guid, mtime, tags, flds, mid, deck_id in rows:
         tag_tuple = tuple(sorted(tag for tag in tags.split() if not tag.startswith(CHANGED_TAG + "::")))
+        names = FIELDS_OF_MODEL[mid]
         values = flds.split("\x1f")
-        if len(values) != len(FIELDS):
-            raise ValueError(f"note {guid} has {len(values)} fields, not {len(FIELDS)}")
+        if len(values) != len(names):
+            raise ValueError(f"note {guid} has {len(values)} fields, not {len(names)}")
         version = NoteVersion(
             key=f"guid:{guid}",
             technique="",
             deck=deck_names[deck_id],
             tags=tag_tuple,
-            fields=dict(zip(FIELDS, values, strict=True)),
+            fields=dict(zip(names, values, strict=True)),
             mtime=_integer(int(mtime), f"note {guid} time"),
-            retired=RETIRED_TAG in tag_tuple,
+            retired=RETIRED_TAG in tag_tuple or RETIRED_CARD_TAG in tag_tuple,
+            model=mid,
         )
         notes[guid] = entry_of(version)
     model_mtime = _integer(int(model["mod"]), "note type time")
     epoch = max([model_mtime, *(entry.mtime for entry in notes.values())])
-    # Hashed as the writer hashes it (at the first time), so an unchanged note type keeps its time.
-    model["mod"] = FIRST_MTIME
-    return DeckState(notes=notes, note_type_hash=content_hash(model), note_type_mtime=model_mtime, epoch=epoch)
+    # Hashed as the writer hashes them (at the first time), so unchanged note types keep their time.
+    for note_type in ours.values():
+        note_type["mod"] = FIRST_MTIME
+    return DeckState(notes=notes, note_type_hash=content_hash(*ours.values()), note_type_mtime=model_mtime, epoch=epoch)

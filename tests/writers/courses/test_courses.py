@@ -221,12 +221,17 @@ def test_the_course_deck_holds_the_course_notes_tagged_by_session(built: Built, 
         for index, ids in enumerate(SESSION_TECHNIQUES):
             (tag,) = {t for t in col.tags.all() if t.startswith(f"exporter::session::{index + 1}-")}
             notes = [col.get_note(n) for n in col.find_notes(f'"tag:{tag}"')]
-            owners = {note["Header"].split("·")[0] for note in notes}
-            assert notes and all(any(title_of(t) in note["Header"] for t in ids) for note in notes), owners
-            assert {t for t in ids if any(title_of(t) in note["Header"] for note in notes)} == set(ids)
+            named = [
+                {t.removeprefix("exporter::technique::") for t in note.tags if "::technique::" in t} for note in notes
+            ]
+            course_ids = {t for session in SESSION_TECHNIQUES for t in session}
+            # Each note belongs to a technique of this session (a situation card may also name
+            # another technique of the course), and every technique of the session has notes.
+            assert notes and all(names & set(ids) and names <= course_ids for names in named), named
+            assert set().union(*named) >= set(ids)
         assert len(col.find_notes("")) == len(col.find_notes("tag:exporter::session::*"))
-        headers = " ".join(col.get_note(n)["Header"] for n in col.find_notes(""))
-        assert not any(title_of(t) in headers for t in OUTSIDE)
+        every = " ".join(" ".join(col.get_note(n).tags) for n in col.find_notes(""))
+        assert not any(f"exporter::technique::{t} " in every + " " for t in OUTSIDE)
     finally:
         col.close()
 
@@ -251,7 +256,9 @@ def package_notes(package: Path, folder: Path) -> dict[str, tuple[int, int, str]
 def test_the_course_decks_notes_are_the_library_decks_own(built: Built, tmp_path: Path) -> None:
     course = package_notes(built.course / "deck.apkg", tmp_path)
     library = package_notes(built.out / "deck.apkg", tmp_path)
-    per_technique = 3 + 3 + 1  # technique(): three steps, one phrase of each kind, one warning
+    # technique(): three steps, one phrase of each kind, one warning, and its step-order card. The
+    # situation every test technique shares also names techniques outside the course: not in it.
+    per_technique = 3 + 3 + 1 + 1
     assert len(course) == per_technique * sum(len(session) for session in SESSION_TECHNIQUES)
     assert {guid: library[guid] for guid in course} == course  # same note ids, times and note type
 
@@ -269,11 +276,17 @@ def test_the_course_deck_then_the_library_deck_give_no_duplicate_and_keep_review
         # Anki logs a note it already has, unchanged, as "duplicate" (and skips it): here every
         # course note; only the techniques outside the course are new; nothing conflicts.
         assert len(log.duplicate) == len(guids) and len(log.updated) == 0
-        assert {n.fields[0].split(" · ")[0].split(" > ")[-1] for n in log.new} == {title_of(t) for t in OUTSIDE}
+        # (new: the notes of the techniques outside the course, and a situation card that names one)
+        prefix = "exporter::technique::"
+        for note in (col.get_note(n) for n in col.find_notes("")):
+            named = {t.removeprefix(prefix) for t in note.tags if t.startswith(prefix)}
+            assert (note.guid in guids) != bool(named & set(OUTSIDE)), named
         assert len(log.conflicting) == 0 and len(log.first_field_match) == 0
-        ours = [m for m in col.models.all_names_and_ids() if m.name.startswith("Exporter")]
-        assert [m.id for m in ours] == [identity.MODEL_ID]  # one note type, the library deck's own
-        assert col.db.scalar(f"select count(distinct mid) from notes where mid = {identity.MODEL_ID}") == 1
+        ours = sorted(m.id for m in col.models.all_names_and_ids() if m.name.startswith("Exporter"))
+        # the library deck's own note types (those its notes use), no copy ("+")
+        assert identity.MODEL_ID in ours
+        assert set(ours) <= {identity.MODEL_ID, identity.PRACTICE_MODEL_ID, identity.SEQUENCE_MODEL_ID}
+        assert not any("+" in m.name for m in col.models.all_names_and_ids())
         assert col.db.scalar("select count(*) from notes") == col.db.scalar("select count(distinct guid) from notes")
         assert guids <= set(col.db.list("select guid from notes"))
         assert dict(col.db.all("select cid, count() from revlog group by cid")) == reviewed

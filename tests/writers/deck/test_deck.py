@@ -41,6 +41,7 @@ from exporter.writers.deck import state as deck_state
 from exporter.writers.deck.state import FIRST_MTIME, load_state, parse_state
 
 SEED = "repair-of-therapeutic-rupture"
+LATER_KINDS = ("situation", "step-order", "step-sequence")
 SEED_FILE = BUNDLED_CONTENT / "techniques" / f"{SEED}.yaml"
 IF_NEWER = ImportAnkiPackageUpdateCondition.IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_IF_NEWER
 #: What Anki's import dialog does unless the user changes it.
@@ -212,13 +213,17 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scenario]:
 
 def test_first_import_has_one_note_per_step_phrase_and_warning(scenario: Scenario) -> None:
     col = scenario.col
-    seed, beta_notes = 7 + 4 + 3, 3 + 3 + 1
+    # Today's kinds, then step order, step sequence (seven steps) and situations (three; beta's one).
+    seed, beta_notes = 7 + 4 + 3 + 1 + 1 + 3, 3 + 3 + 1 + 1 + 1
     assert counts(scenario.first) == {"new": seed + beta_notes, "updated": 0, "conflicting": 0}
     kinds = {}
-    for kind in ("step", "key-phrase", "follow-up-question", "alternative-phrasing", "warning"):
-        kinds[kind] = len(col.find_notes(f"tag:{kind} tag:{SEED}"))
-    assert kinds == {"step": 7, "key-phrase": 1, "follow-up-question": 2, "alternative-phrasing": 1, "warning": 3}
-    assert all(len(col.get_note(n).cards()) == 1 for n in col.find_notes(""))
+    for kind in ("step", "key-phrase", "follow-up-question", "alternative-phrasing", "warning", *LATER_KINDS):
+        kinds[kind] = len(col.find_notes(f"tag:exporter::kind::{kind} tag:exporter::technique::{SEED}"))
+    assert kinds == {"step": 7, "key-phrase": 1, "follow-up-question": 2, "alternative-phrasing": 1, "warning": 3,
+                     "situation": 3, "step-order": 1, "step-sequence": 1}  # fmt: skip
+    assert all(len(col.get_note(n).cards()) == 1 for n in col.find_notes(f"-mid:{identity.SEQUENCE_MODEL_ID}"))
+    (sequence,) = col.find_notes(f"mid:{identity.SEQUENCE_MODEL_ID}")
+    assert len(col.get_note(sequence).cards()) == 7  # one card per step
 
 
 def test_step_note_fields_tags_and_deck(scenario: Scenario) -> None:
@@ -228,9 +233,10 @@ def test_step_note_fields_tags_and_deck(scenario: Scenario) -> None:
     assert "Previous step" in note["Context"] and "Halt what you were doing" in note["Context"]
     assert note["Answer"].startswith("Name openly what you may have added")  # after the edit
     assert note["StepMap"].count("<li") == 7 and note["StepMap"].count("xc-current") == 1
-    assert sorted(note.tags) == sorted(
-        [SEED, "step", "problem-processing", "interpersonal", "exporter::changed::test-edition-1"]
-    )
+    assert sorted(note.tags) == [
+        "exporter::category::interpersonal", "exporter::category::problem-processing",
+        "exporter::changed::test-edition-1", "exporter::kind::step", f"exporter::technique::{SEED}",
+    ]  # fmt: skip
     deck = scenario.col.decks.name(note.cards()[0].did)
     assert deck == "Test Library::Problem processing::Repair of Therapeutic Rupture"
     first = note_by_key(scenario.col, f"{SEED}/step/notice")
@@ -248,7 +254,7 @@ def test_phrase_and_warning_cards_ask_with_the_cue(scenario: Scenario) -> None:
         == "Something just changed between us. Could you help me understand what happened?"
     )
     key_phrase = note_by_key(col, f"{SEED}/key-phrase/made-a-mistake")
-    assert key_phrase["Prompt"] == "What is the key phrase of this technique?"
+    assert key_phrase["Prompt"] == "Complete the key phrase: “I think …”"  # no cue: its opening words
     warning = note_by_key(col, f"{SEED}/warning/no-defending")
     assert warning["Prompt"] == "What is the mistake to avoid here, and why?"
     assert "Situation" in warning["Context"] and "Bateman" in warning["Source"]
@@ -262,13 +268,16 @@ def test_new_cards_come_in_handbook_order(scenario: Scenario) -> None:
     steps = [f"Problem processing &gt; Repair of Therapeutic Rupture · Step {n} of 7" for n in range(1, 8)]
     rest = ["Key phrase", "Follow-up question 1 of 2", "Follow-up question 2 of 2", "Alternative phrasing"]
     rest += [f"Warning {n} of 3" for n in range(1, 4)]
-    assert seed == steps + [f"Problem processing &gt; Repair of Therapeutic Rupture · {k}" for k in rest]
+    rest += ["Order of the steps"] + ["Steps one by one"] * 7  # one card per step of the sequence
+    expected = steps + [f"Problem processing &gt; Repair of Therapeutic Rupture · {k}" for k in rest]
+    assert seed == expected[:20]  # Anki's default: 20 new cards a day
 
 
 def test_note_type_has_fixed_id_fields_and_template(scenario: Scenario) -> None:
     notetypes = exporter_note_types(scenario.col)
-    assert [m["id"] for m in notetypes] == [identity.MODEL_ID]
-    (model,) = notetypes
+    assert sorted(m["id"] for m in notetypes) == [identity.MODEL_ID, identity.PRACTICE_MODEL_ID,
+                                                   identity.SEQUENCE_MODEL_ID]  # fmt: skip
+    (model,) = [m for m in notetypes if m["id"] == identity.MODEL_ID]
     assert [f["name"] for f in model["flds"]] == [*identity.FIELDS[:-1], "My notes"]
     # Literal ids: the ones today's trainees hold (tests/fixtures/deck-v1). Never change them.
     assert identity.MODEL_ID == 1_736_512_837_401
@@ -278,6 +287,10 @@ def test_note_type_has_fixed_id_fields_and_template(scenario: Scenario) -> None:
     ]  # fmt: skip
     assert [(t["name"], t["id"]) for t in model["tmpls"]] == [("Recall", 138677438783527)]
     assert ".nightMode" in model["css"] and 'dir="auto"' in model["tmpls"][0]["qfmt"]
+    # The later kinds' note types: their own fixed ids, so today's stays as it was.
+    assert (identity.PRACTICE_MODEL_ID, identity.SEQUENCE_MODEL_ID) == (1_736_512_837_402, 1_736_512_837_403)
+    sequence = next(m for m in notetypes if m["id"] == identity.SEQUENCE_MODEL_ID)
+    assert sequence["type"] == 1 and "{{cloze:Steps}}" in sequence["tmpls"][0]["qfmt"]
 
 
 # --- rebuilds imported into the same collection ----------------------------------------------
@@ -299,13 +312,15 @@ def test_edited_step_updates_only_the_notes_that_show_it(scenario: Scenario) -> 
     assert counts(log)["new"] == 0 and counts(log)["conflicting"] == 0
     updated = keys_of(scenario.col, log.updated, scenario.state)
     assert {f"{SEED}/step/own-your-part", f"{SEED}/step/invite-exploration"} <= updated
-    assert all(key.startswith(f"{SEED}/step/") for key in updated), updated
+    # ...and the step-order and step-sequence notes, which show every step.
+    assert {f"{SEED}/step-order/all", f"{SEED}/step-sequence/all"} <= updated
+    assert all(key.startswith(f"{SEED}/step") for key in updated), updated
 
 
 def test_added_step_is_exactly_one_new_note(scenario: Scenario) -> None:
     log = scenario.logs["added"]
     assert counts(log)["new"] == 1 and keys_of(scenario.col, log.new, scenario.state) == {"beta/step/#4"}
-    assert all(key.startswith("beta/step/") for key in keys_of(scenario.col, log.updated, scenario.state))
+    assert all(key.startswith("beta/step") for key in keys_of(scenario.col, log.updated, scenario.state))
 
 
 def test_reviews_and_card_ids_survive_every_import(scenario: Scenario) -> None:
@@ -318,8 +333,8 @@ def test_reviews_and_card_ids_survive_every_import(scenario: Scenario) -> None:
 def test_changed_css_updates_the_note_type_in_place(scenario: Scenario) -> None:
     assert counts(scenario.logs["css"]) == {"new": 0, "updated": 0, "conflicting": 0}
     notetypes = exporter_note_types(scenario.col)
-    assert len(notetypes) == 1 and notetypes[0]["css"] == scenario.css
-    assert notetypes[0]["mod"] > FIRST_MTIME
+    assert len(notetypes) == 3 and all(m["css"] == scenario.css for m in notetypes)  # one style, no copies
+    assert all(m["mod"] > FIRST_MTIME for m in notetypes)
 
 
 def test_removed_warning_stays_tagged_retired(scenario: Scenario) -> None:
@@ -327,7 +342,7 @@ def test_removed_warning_stays_tagged_retired(scenario: Scenario) -> None:
     # The retired note, and the two warnings whose headers now count "of 2".
     assert counts(log) == {"new": 0, "updated": 3, "conflicting": 0}
     note = note_by_key(scenario.col, f"{SEED}/warning/no-over-apologising")
-    assert "retired" in note.tags and "no longer in the handbook" in note["Status"]
+    assert "exporter::retired" in note.tags and "no longer in the handbook" in note["Status"]
     assert "over-apologise" in note["Answer"]
     deck = scenario.col.decks.name(note.cards()[0].did)
     assert deck == "Test Library::Problem processing::Repair of Therapeutic Rupture"  # not moved
@@ -349,7 +364,7 @@ def test_markup_in_content_is_shown_as_text(tmp_path: Path) -> None:
     content = write_content(tmp_path, techniques=[data])
     col = Collection(str(tmp_path / "c.anki2"))
     try:
-        assert counts(import_deck(col, build(content, tmp_path / "out")))["new"] == 2 + 3 + 1
+        assert counts(import_deck(col, build(content, tmp_path / "out")))["new"] == 2 + 3 + 1 + 1  # and a situation
         step1 = note_by_key(col, "markup/step/#1")
         assert "<script" not in step1["Answer"] and "{{" not in step1["Answer"]
         for key in ("markup/step/#2", "markup/warning/#1"):
@@ -383,8 +398,8 @@ def test_state_file_is_one_line_per_note_grouped_by_technique(built: tuple[Path,
     text = (content / "deck-state.json").read_text(encoding="utf-8")
     state = json.loads(text)
     assert state["format"] == 2 and set(state["notes"]) == {SEED, "beta"}
-    assert sum(len(group) for group in state["notes"].values()) == 21
-    assert len(text.splitlines()) == 21 + 2 * 2 + 8  # a line per note, two per technique, eight around them
+    assert sum(len(group) for group in state["notes"].values()) == 28
+    assert len(text.splitlines()) == 28 + 2 * 2 + 8  # a line per note, two per technique, eight around them
     parsed = parse_state(state)
     for guid, entry in parsed.notes.items():
         assert guid == identity.note_guid(entry.key)
@@ -465,7 +480,7 @@ def test_lost_state_and_deck_never_rekey_notes(
         result = deck_writer.write_deck(library, package.parent, BuildOptions(state_dir=content))
         assert any("were both missing" in w for w in result.warnings)
         log = import_deck(col, package)  # every note newer (clock read once): updated, never duplicated
-        assert counts(log) == {"new": 0, "updated": 21, "conflicting": 0}
+        assert counts(log) == {"new": 0, "updated": 28, "conflicting": 0}
     finally:
         col.close()
 
@@ -475,7 +490,7 @@ def test_partial_build_retires_nothing(built: tuple[Path, Path, bytes]) -> None:
     build(content, package.parent, partial_ids={"beta"})
     state = load_state(content / "deck-state.json", package)
     assert not state.started and not any(v.retired for v in state.notes.values())
-    assert sum(v.technique == SEED for v in state.notes.values()) == 14
+    assert sum(v.technique == SEED for v in state.notes.values()) == 14 + 5
     with zipfile.ZipFile(package) as archive:
         assert archive.namelist() == ["collection.anki2", "media"]
 

@@ -46,6 +46,9 @@ V1_MODEL_ID = 1_736_512_837_401
 V1_NOTICE_GUID = "sZLROAyqSYSA"  # repair-of-therapeutic-rupture/step/notice
 V1_REPAIR_DECK_ID = 205_072_560_639_828  # Mentalization Techniques::Problem processing::Repair of Therapeutic Rupture
 V1_NOTES = 39
+#: The later kinds' notes of the bundled library (3 step orders, 3 step sequences, 8 situations)
+#: and their cards (the sequences have 7, 5 and 5 steps).
+LATER_NOTES, LATER_CARDS = 14, 3 + 7 + 5 + 5 + 8
 REPAIR_DECK = "Mentalization Techniques::Problem processing::Repair of Therapeutic Rupture"
 
 
@@ -119,13 +122,18 @@ def test_anki_finds_no_empty_or_duplicate_first_field(bundled_and_synthetic: dic
 @pytest.mark.parametrize("name", ["bundled", "synthetic"])
 def test_a_warning_card_never_shows_its_warning(bundled_and_synthetic: dict[str, Collection], name: str) -> None:
     col = bundled_and_synthetic[name]
-    warnings = [col.get_card(cid) for cid in col.find_cards("tag:warning")]
+    warnings = [col.get_card(cid) for cid in col.find_cards("tag:exporter::kind::warning")]
     assert warnings
     for card in warnings:
-        answer = " ".join(html.unescape(card.note()["Answer"]).split())
-        mistake = re.split(r" [—–] ", answer)[0]
+        field = card.note()["Answer"]
+        marked = re.search(r'<span class="xc-key">(.*?)</span>', field)
+        graded = " ".join(html.unescape(marked.group(1) if marked else field).split())
         question = visible(card.question())
-        assert answer not in question and mistake not in question, question
+        assert graded not in question, question
+        if "Situation" in question:  # asked by its situation: neither the mistake nor the reason is shown
+            assert re.split(r" [—–] ", graded)[0] not in question, question
+        else:  # no cue: the mistake is shown and the reason asked
+            assert "Why is this a mistake?" in question and graded.split()[0] not in visible(field).split()[:3]
 
 
 def test_bundled_step_cards_ask_what_comes_after_with_goal_and_previous_step(
@@ -190,10 +198,12 @@ def test_todays_deck_upgrades_in_place_with_default_options(
     package, warnings = build(content, tmp_path / "out")
     log = import_deck(col, package)
 
-    assert counts(log) == {"new": 0, "updated": V1_NOTES, "conflicting": 0}
-    assert [nt["id"] for nt in exporter_note_types(col)] == [V1_MODEL_ID]
+    assert counts(log) == {"new": LATER_NOTES, "updated": V1_NOTES, "conflicting": 0}
+    later = [identity.PRACTICE_MODEL_ID, identity.SEQUENCE_MODEL_ID]
+    assert sorted(nt["id"] for nt in exporter_note_types(col)) == [V1_MODEL_ID, *later]
     assert not any(n.name.endswith("+") for n in col.models.all_names_and_ids())
-    assert col.note_count() == V1_NOTES and col.card_count() == V1_NOTES
+    assert col.note_count() == V1_NOTES + LATER_NOTES and col.card_count() == V1_NOTES + LATER_CARDS
+    assert all(col.get_note(entry.id.nid).mid in later for entry in log.new)  # only the new kinds are new
     assert {cid: scheduling(col, cid) for cid in before} == before
     note = col.get_note(notice_nid)
     assert note["Prompt"] == "How does this technique begin?" and "Goal" in note["Context"]
@@ -202,7 +212,7 @@ def test_todays_deck_upgrades_in_place_with_default_options(
     assert package_deck_ids(V1 / "deck.apkg")[REPAIR_DECK] == V1_REPAIR_DECK_ID
     assert identity.note_guid("repair-of-therapeutic-rupture/step/notice") == V1_NOTICE_GUID
     assert identity.MODEL_ID == V1_MODEL_ID
-    (model,) = exporter_note_types(col)
+    (model,) = [nt for nt in exporter_note_types(col) if nt["id"] == V1_MODEL_ID]
     assert model["flds"][-1]["name"] == "My notes" and "never" not in model["flds"][-1]["description"]
     assert model["flds"][-1]["description"].startswith("Your own notes for this card.")
     # Importing the same new deck again changes nothing.
@@ -318,19 +328,19 @@ def test_a_german_deck_has_no_english_label_left(tmp_path: Path) -> None:
         for cid in col.find_cards(""):
             card = col.get_card(cid)
             texts += [visible(card.question()), visible(card.answer()), *card.note().fields]
-        (model,) = exporter_note_types(col)
-        texts += [
-            model["name"],
-            *(f["name"] for f in model["flds"]),
-            *(f.get("description", "") for f in model["flds"]),
-        ]
-        texts += [t["name"] for t in model["tmpls"]]
+        for model in exporter_note_types(col):
+            texts += [
+                model["name"],
+                *(f["name"] for f in model["flds"]),
+                *(f.get("description", "") for f in model["flds"]),
+            ]
+            texts += [t["name"] for t in model["tmpls"]]
         texts += [f"{d.name} {col.decks.get(d.id)['desc']}" for d in col.decks.all_names_and_ids()]
         # "tag:retired" is Anki search syntax for the (untranslated) tag, not a word to translate.
-        text = "\n".join(texts).replace("tag:retired", "")
+        text = "\n".join(texts).replace("tag:exporter::retired", "")
         assert "Ausgemustert" in text and "Meine Notizen" in text and "Womit beginnt diese Technik?" in text
         assert english_labels_left(text, "de", ["deck."]) == []
-        assert json.dumps(model["flds"]).count("Meine Notizen") == 1
+        assert all(json.dumps(m["flds"]).count("Meine Notizen") == 1 for m in exporter_note_types(col))
     finally:
         col.close()
 
@@ -353,7 +363,7 @@ def test_an_added_field_stops_updates_and_removing_it_recovers(
     col.models.add_field(model, col.models.new_field("Mine"))
     col.models.update_dict(model)
     log = import_deck(col, package)
-    assert counts(log) == {"new": 0, "updated": 0, "conflicting": V1_NOTES}
+    assert counts(log) == {"new": LATER_NOTES, "updated": 0, "conflicting": V1_NOTES}
     (copy,) = [n for n in col.models.all_names_and_ids() if n.name == "Exporter technique card+"]
 
     col.models.remove(copy.id)  # step 1 of the README
@@ -370,8 +380,9 @@ def test_an_added_field_stops_updates_and_removing_it_recovers(
     )
     request = ImportAnkiPackageRequest(package_path=str(package), options=always)
     log = col.import_anki_package(request).log  # step 3: once with "Update notes: Always"
-    assert counts(log) == {"new": 0, "updated": V1_NOTES, "conflicting": 0}
-    assert [n.name for n in col.models.all_names_and_ids() if "Exporter" in n.name] == ["Exporter technique card"]
+    assert counts(log) == {"new": 0, "updated": V1_NOTES, "conflicting": 0}  # the later kinds were never held up
+    names = sorted(n.name for n in col.models.all_names_and_ids() if "Exporter" in n.name)
+    assert names == ["Exporter practice card", "Exporter step sequence", "Exporter technique card"]
 
 
 def test_an_item_removed_from_a_list_without_ids_retires_its_card_only(tmp_path: Path) -> None:
@@ -395,8 +406,8 @@ def test_the_german_sample_library_deck_has_no_english_label_left(tmp_path: Path
         assert counts(log)["new"] > 30
         cards = [col.get_card(cid) for cid in col.find_cards("")]
         texts = [text for card in cards for text in (visible(card.question()), visible(card.answer()))]
-        (model,) = exporter_note_types(col)
-        texts += [model["name"], *(f["name"] for f in model["flds"]), model["tmpls"][0]["name"]]
+        for model in exporter_note_types(col):
+            texts += [model["name"], *(f["name"] for f in model["flds"]), model["tmpls"][0]["name"]]
         assert english_labels_left("\n".join(texts), "de", ["deck."]) == []
         assert Counter(visible(card.question()) for card in cards).most_common(1)[0][1] == 1
     finally:

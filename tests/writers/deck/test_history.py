@@ -9,6 +9,7 @@ date, a new item starts with none, no item has another item's history, nothing i
 from __future__ import annotations
 
 import html
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -73,10 +74,11 @@ def answer_every_card(col: Collection, deck_name: str = LIBRARY["title"]) -> Non
 def history(col: Collection) -> History:
     """Answer text -> (reviews, due, interval) of its card, for every live exporter card."""
     found: History = {}
-    for note_id in col.find_notes(f"mid:{identity.MODEL_ID} -tag:retired"):
+    for note_id in col.find_notes(f"mid:{identity.MODEL_ID} -tag:exporter::retired"):
         note = col.get_note(note_id)
         (card,) = note.cards()
-        text = html.unescape(note["Answer"].replace("<br>", "\n"))
+        # The item's text: the answer without the mark on the part a card grades.
+        text = html.unescape(re.sub(r"</?span[^>]*>", "", note["Answer"]).replace("<br>", "\n"))
         assert text not in found, f"two live cards answer {text!r}"
         revlog = col.db.scalar("select count() from revlog where cid = ?", card.id)
         found[text] = (revlog, card.due, card.ivl)
@@ -182,7 +184,8 @@ def test_what_a_release_changed_carries_its_tag_and_changed_warnings_are_listed(
         import_deck(col, package)
         answer_every_card(col)
         before = history(col)
-        assert len(col.find_notes("tag:exporter::changed::spring-2026")) == 10
+        # Ten items, and the step order, the step sequence and the situation of the technique.
+        assert len(col.find_notes("tag:exporter::changed::spring-2026")) == 10 + 3
 
         changed = "Do not fill the silence yourself — because the client loses the chance to find the words."
         write_content(
@@ -196,7 +199,7 @@ def test_what_a_release_changed_carries_its_tag_and_changed_warnings_are_listed(
         log = import_deck(col, package)
         assert counts(log) == {"new": 0, "updated": 1, "conflicting": 0}
         (tagged,) = col.find_notes("tag:exporter::changed::autumn-2026")
-        assert html.unescape(col.get_note(tagged)["Answer"]) == changed
+        assert html.unescape(re.sub(r"</?span[^>]*>", "", col.get_note(tagged)["Answer"])) == changed
         assert_history_followed(before, history(col), renamed={changed: WARNINGS[0]})
         assert counts(import_deck(col, package)) == {
             "new": 0,
@@ -226,15 +229,21 @@ def test_todays_bundled_deck_upgrades_every_earlier_release_keeping_every_review
         shutil.copy(fixture / "deck-state.json", content / "deck-state.json")
         package, output = deck(content, tmp_path / "out")
         log = import_deck(col, package)
-        assert log.new == [] and log.conflicting == [] and "retired" not in output
-        ours = [nt.name for nt in col.models.all_names_and_ids() if "Exporter" in nt.name or nt.id == identity.MODEL_ID]
-        assert ours == ["Exporter technique card"]  # one note type, no "+" copy
+        assert log.conflicting == [] and "retired" not in output
+        later = (identity.PRACTICE_MODEL_ID, identity.SEQUENCE_MODEL_ID)
+        # Only the kinds added since are new: 3 step orders, 3 step sequences, 8 situations.
+        assert len(log.new) == 14 and all(col.get_note(entry.id.nid).mid in later for entry in log.new)
+        ours = sorted(nt.name for nt in col.models.all_names_and_ids() if "Exporter" in nt.name or nt.id in (
+            identity.MODEL_ID, *later))  # fmt: skip
+        assert ours == ["Exporter practice card", "Exporter step sequence", "Exporter technique card"]  # no "+"
         assert {cid: scheduling(col, cid) for cid in before} == before
-        assert col.note_count() == notes
+        assert col.note_count() == notes + 14
         updated = [col.get_note(entry.id.nid) for entry in log.updated]
         assert all(note["My notes"] == "" for note in updated)  # the trainee's field ships empty
-        # The first release's cards asked other questions; the last release's are today's, unchanged.
-        assert len(updated) == (notes if release == "deck-v1" else 0)
+        # Every card of an earlier release is updated in place: namespaced tags (exporter::kind::step),
+        # and fronts that ask one gradable thing (a completion, a reason) where they asked by position.
+        assert len(updated) == notes and all(note.mid == identity.MODEL_ID for note in updated)
+        assert all(tag.startswith("exporter::") for note in updated for tag in note.tags)
         assert counts(import_deck(col, package)) == {"new": 0, "updated": 0, "conflicting": 0}
     finally:
         col.close()

@@ -1,0 +1,163 @@
+"""The cards that practise the skill (situations, step order, steps one by one), in the official Anki.
+
+Each test builds a small library, imports it into a real collection and reads the cards as Anki
+renders them; the step-sequence test lays them out in headless Chromium when it is installed.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from anki.collection import Collection
+from card_rendering import browser, side_heights
+from click.testing import CliRunner
+from conftest import LIBRARY, technique, write_content
+from test_deck import counts, import_deck
+
+from exporter.cli import main
+from exporter.writers.deck import identity
+
+STEPS = ["Notice the shift.", "Name it aloud.", "Ask what happened.", "Own your part.", "Reconnect gently."]
+
+
+def deck(content: Path, out: Path) -> list[str]:
+    result = CliRunner().invoke(main, ["deck", "--content", str(content), "--out", str(out), "-j", "1"])
+    assert result.exit_code == 0, result.output
+    return result.output.splitlines()
+
+
+def text(rendered: str) -> str:
+    body = rendered.split("</style>")[-1]
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+
+
+def library(**settings: str) -> dict[str, Any]:
+    return {**LIBRARY, "settings": settings} if settings else LIBRARY
+
+
+def two_techniques() -> list[dict[str, Any]]:
+    shared = "The client suddenly falls silent."
+    return [
+        technique("alpha", title="Pausing", steps=STEPS, when_to_use=[shared, "The story speeds up."]),
+        technique("beta", title="Waiting", when_to_use=[shared]),
+    ]
+
+
+def test_a_situation_under_two_techniques_is_one_card_naming_both(tmp_path: Path) -> None:
+    content = write_content(tmp_path, techniques=two_techniques(), library=library())
+    deck(content, tmp_path / "out")
+    col = Collection(str(tmp_path / "c.anki2"))
+    try:
+        import_deck(col, tmp_path / "out" / "deck.apkg")
+        cards = [col.get_card(cid) for cid in col.find_cards("tag:exporter::kind::situation")]
+        by_situation = {text(c.question()).split("Situation ")[-1]: c for c in cards}
+        assert len(cards) == 2
+        shared = next(c for s, c in by_situation.items() if "falls silent" in s)
+        assert "Which technique fits this moment?" in text(shared.question())
+        assert "Pausing" not in text(shared.question()) and "Waiting" not in text(shared.question())
+        assert text(shared.answer()).endswith("Pausing Waiting")
+        assert col.decks.name(shared.did) == f"{LIBRARY['title']}::Which technique?"
+        assert sorted(shared.note().tags)[-2:] == ["exporter::technique::alpha", "exporter::technique::beta"]
+    finally:
+        col.close()
+
+
+def test_steps_one_by_one_show_the_steps_before_and_hide_the_rest(tmp_path: Path) -> None:
+    content = write_content(tmp_path, techniques=two_techniques(), library=library())
+    deck(content, tmp_path / "out")
+    col = Collection(str(tmp_path / "c.anki2"))
+    try:
+        import_deck(col, tmp_path / "out" / "deck.apkg")
+        (nid,) = col.find_notes(f"mid:{identity.SEQUENCE_MODEL_ID}")
+        cards = sorted(col.get_note(nid).cards(), key=lambda card: card.ord)
+        assert len(cards) == len(STEPS)
+        third = cards[2]
+        question = text(third.question())
+        assert "Notice the shift." in question and "Name it aloud." in question
+        assert "Ask what happened." not in question and "[...]" in question
+        assert "Which step comes here?" in question
+        assert "Ask what happened." in text(third.answer())
+        if browser() is None:
+            pytest.skip("no headless browser: the hiding of later steps is a style rule only a browser applies")
+        fronts = side_heights([card.question() for card in cards])
+        assert fronts == sorted(fronts) and fronts[0] < fronts[-1]  # later steps are not drawn
+    finally:
+        col.close()
+
+
+def test_the_step_order_card_lists_the_steps_mixed_and_answers_with_their_order(tmp_path: Path) -> None:
+    content = write_content(tmp_path, techniques=two_techniques(), library=library())
+    deck(content, tmp_path / "out")
+    col = Collection(str(tmp_path / "c.anki2"))
+    try:
+        import_deck(col, tmp_path / "out" / "deck.apkg")
+        (card,) = [
+            col.get_card(c) for c in col.find_cards("tag:exporter::kind::step-order tag:exporter::technique::alpha")
+        ]
+        question = text(card.question())
+        lettered = re.findall(r"\b([A-E]) ([^.]+\.)", question)
+        assert [letter for letter, _ in lettered] == list("ABCDE")
+        assert [step for _, step in lettered] != STEPS and sorted(step for _, step in lettered) == sorted(STEPS)
+        order = re.search(r"([A-E](?: → [A-E]){4})", text(card.answer()))
+        assert order is not None
+        shown = dict(lettered)
+        assert [shown[letter] for letter in order.group(1).split(" → ")] == STEPS
+    finally:
+        col.close()
+
+
+def test_each_later_kind_can_be_switched_off_and_its_cards_retire(tmp_path: Path) -> None:
+    content = write_content(tmp_path, techniques=two_techniques(), library=library())
+    deck(content, tmp_path / "out")
+    col = Collection(str(tmp_path / "c.anki2"))
+    try:
+        import_deck(col, tmp_path / "out" / "deck.apkg")
+        assert len(col.find_notes("tag:exporter::kind::situation")) == 2
+        off = library(situation_cards="off", step_order_cards="no", step_sequence_cards="false")
+        write_content(tmp_path, techniques=two_techniques(), library=off)
+        output = deck(content, tmp_path / "out")
+        assert any(line.endswith(", 5 retired") for line in output), output  # 2 situations, 2 orders, 1 sequence
+        log = import_deck(col, tmp_path / "out" / "deck.apkg")
+        assert counts(log) == {"new": 0, "updated": 5, "conflicting": 0}
+        later = col.find_notes(f"-mid:{identity.MODEL_ID}")
+        assert len(later) == 5 and all("exporter::retired" in col.get_note(n).tags for n in later)
+    finally:
+        col.close()
+
+
+def test_a_switch_with_another_value_is_named_with_its_line(tmp_path: Path) -> None:
+    content = write_content(tmp_path, techniques=two_techniques(), library=library(step_order_cards="sometimes"))
+    result = CliRunner().invoke(main, ["validate", "--content", str(content)])
+    assert result.exit_code == 1
+    (line,) = [line for line in result.output.splitlines() if "step_order_cards" in line]
+    assert re.match(
+        rf"{re.escape(str(content))}/library\.yaml:\d+: settings\.step_order_cards: 'sometimes' is not one of on, off",
+        line,
+    )
+
+
+def test_a_reworded_situation_keeps_its_card_and_an_edited_step_updates_the_order_in_place(tmp_path: Path) -> None:
+    content = write_content(tmp_path, techniques=two_techniques(), library=library())
+    deck(content, tmp_path / "out")
+    col = Collection(str(tmp_path / "c.anki2"))
+    try:
+        import_deck(col, tmp_path / "out" / "deck.apkg")
+        before = {col.get_note(n).guid for n in col.find_notes(f"-mid:{identity.MODEL_ID}")}
+        edited = two_techniques()
+        edited[0]["when_to_use"] = ["The client suddenly falls silent.", "The client's story speeds up."]
+        edited[0]["steps"] = [*STEPS[:3], "Own your part openly.", STEPS[4]]
+        write_content(tmp_path, techniques=edited, library=library())
+        output = deck(content, tmp_path / "out")
+        assert not any("retired" in line for line in output), output
+        log = import_deck(col, tmp_path / "out" / "deck.apkg")
+        assert log.new == [] and log.conflicting == []
+        after = {col.get_note(n).guid for n in col.find_notes(f"-mid:{identity.MODEL_ID}")}
+        assert after == before  # the same notes, updated in place
+        updated = {col.get_note(entry.id.nid)["Kind"] for entry in log.updated}
+        assert {"Situation", "Order of the steps", "Steps one by one", "Step"} <= updated
+    finally:
+        col.close()
