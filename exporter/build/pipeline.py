@@ -239,7 +239,9 @@ def _unchanged_result(
     if recorded is None:
         return None
     paths = tuple(sorted(out_dir / relative for relative in recorded.files))
-    return WriteResult(name=name, paths=paths, summary=recorded.summary, unchanged=True)
+    return WriteResult(
+        name=name, paths=paths, summary=recorded.summary, warnings=tuple(recorded.warnings), unchanged=True
+    )
 
 
 def _all_unchanged(
@@ -262,7 +264,9 @@ def _all_unchanged(
         return None
     for line in record.warnings:
         click.echo(line, err=True)
-    return [result for result in results if result is not None]
+    unchanged = [result for result in results if result is not None]
+    _print_writer_warnings(unchanged)
+    return unchanged
 
 
 def _print_unchanged(results: list[WriteResult], seconds: float | None) -> None:

@@ -20,7 +20,7 @@ import hashlib
 import json
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -29,7 +29,7 @@ import exporter
 from exporter.writers import WRITERS, WriteResult
 
 RECORD_FILE = ".exporter-record.json"
-RECORD_VERSION = 1
+RECORD_VERSION = 2
 #: Writers whose output is never taken from the record (see the module's doc).
 NEVER_SKIPPED = frozenset({"courses"})
 #: The libraries whose versions change the bytes of an output.
@@ -45,6 +45,8 @@ class Recorded:
     #: Path (relative to the output folder) -> [size, modification time in ns].
     files: dict[str, list[int]]
     summary: str
+    #: What the writer warned about when it wrote them (said again while they stay unchanged).
+    warnings: list[str] = field(default_factory=list)
 
 
 def content_digests(content_dir: Path) -> dict[str, str]:
@@ -163,7 +165,9 @@ class BuildRecord:
                 with contextlib.suppress(OSError, ValueError):
                     stat = path.stat()
                     files[path.relative_to(self.out_dir).as_posix()] = [stat.st_size, stat.st_mtime_ns]
-            self.outputs[result.name] = Recorded(fingerprint(result.name, digests, arguments), files, result.summary)
+            self.outputs[result.name] = Recorded(
+                fingerprint(result.name, digests, arguments), files, result.summary, list(result.warnings)
+            )
         self.warnings = warnings
         self._save()
 
