@@ -7,6 +7,7 @@ from __future__ import annotations
 import ctypes
 import re
 import statistics
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -195,11 +196,18 @@ class Craft:
     wide_gaps: list[str] = field(default_factory=list)
     one_letter_ends: list[str] = field(default_factory=list)
     dash_starts: list[str] = field(default_factory=list)
-    justified_sizes: set[float] = field(default_factory=set)
+    #: How many justified lines are set at each type size.
+    justified_sizes: Counter[float] = field(default_factory=Counter)
 
     @property
     def hyphen_share(self) -> float:
         return self.hyphenated / max(1, self.lines)
+
+    @property
+    def body_sizes(self) -> set[float]:
+        """The sizes of the justified lines, leaving out a stray flush-left line (a source set
+        smaller) that happens to end at the margin: a size of fewer than 1 in 200 lines."""
+        return {size for size, count in self.justified_sizes.items() if count * 200 > self.justified}
 
     @property
     def wide_gap_share(self) -> float:
@@ -241,7 +249,7 @@ def measure(pages: list[Page], edges: tuple[tuple[float, ...], tuple[float, ...]
         far = (line.left, edges[0]) if line.rtl else (line.right, edges[1])
         if any(abs(far[0] - edge) < JUSTIFIED_TOLERANCE for edge in far[1]) and _continues(line, following):
             craft.justified += 1
-            craft.justified_sizes.add(line.size)
+            craft.justified_sizes[line.size] += 1
             if any(gap > WIDE_GAP_EM for gap in line.word_gaps()):
                 craft.wide_gaps.append(text)
     return craft
@@ -267,5 +275,5 @@ def merged(crafts: list[Craft]) -> Craft:
         total.wide_gaps += craft.wide_gaps
         total.one_letter_ends += craft.one_letter_ends
         total.dash_starts += craft.dash_starts
-        total.justified_sizes |= craft.justified_sizes
+        total.justified_sizes += craft.justified_sizes
     return total

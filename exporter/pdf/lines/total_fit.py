@@ -1,0 +1,321 @@
+"""A ReportLab paragraph's words broken by exporter.pdf.lines.breaking, with the language's rules.
+
+`words_of` turns a paragraph's fragments into words (pieces of text in their fonts, and where
+each may be hyphenated); `set_lines` breaks them and returns the line structure ReportLab's
+Paragraph draws and splits (its `blPara`), so drawing, justification and page splitting stay
+ReportLab's own. Rules every break keeps:
+
+- no break after a one-letter word in the languages whose typesetting forbids it (Russian
+  "в доме", Czech "k domu"): the space still stretches;
+- a number stays with the word before it ("phase 1"), and no line starts with a dash;
+- a hyphen leaves at least two letters before it and three after it, and the last word of a
+  paragraph keeps at least four letters on the last line (no "cli-/ent.").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import getAscentDescent, stringWidth
+from reportlab.platypus.paragraph import FragLine, ParaLines
+
+from exporter.pdf.lines.breaking import (
+    BOX,
+    FORBIDDEN,
+    FORCED,
+    GLUE,
+    HYPHEN_PENALTY,
+    LINE_PENALTY,
+    PENALTY,
+    Break,
+    Items,
+)
+from exporter.pdf.lines.breaking import break_paragraph as knuth_plass
+
+#: Style attribute naming the library's language (for its line-breaking rules).
+LANGUAGE_ATTRIBUTE = "exporter_language"
+#: Style attribute asking for as few lines as the paragraph can be set in (a chapter fitted
+#: to save a page): TeX's looseness -1, by a line penalty that outweighs a looser line.
+FEWEST_LINES_ATTRIBUTE = "exporter_fewest_lines"
+FEWEST_LINES_PENALTY = 2_000.0
+#: Languages whose typesetting never leaves a one-letter word at the end of a line.
+NO_ONE_LETTER_AT_LINE_END = frozenset({"ru", "uk", "be", "bg", "cs", "sk", "pl", "sl", "sr", "hr", "mk"})
+#: How far a space may stretch and shrink, as a share of its width (about TeX's proportions).
+SPACE_STRETCH = 0.6
+SPACE_SHRINK = 0.4
+#: Ragged-right lines: spaces fixed, the line end may fall this many ems short without cost.
+RAGGED_STRETCH_EM = 3.0
+#: The last word of a paragraph keeps this many letters on its line when it is hyphenated.
+LAST_WORD_TAIL = 4
+_FILL = 1e6
+
+_BREAKABLE_SPACE = re.compile("[ \t\n\r]")
+_DASHES = "\u2014\u2013\u2012\u2015"
+_PLAIN_FRAG_ATTRIBUTES = ("cbDefn", "lineBreak", "backColor", "link", "us_lines", "rise")
+
+
+@dataclass
+class Word:
+    """A word: its pieces (frag, text), the frag of the space before it, whether a line may
+    break at that space, and where inside the word a hyphen may go (character offsets)."""
+
+    pieces: list[tuple[Any, str]] = field(default_factory=list)
+    space: Any = None
+    breakable: bool = True
+    hyphens: tuple[int, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return "".join(text for _, text in self.pieces)
+
+
+def can_set(frags: list[Any], style: ParagraphStyle) -> bool:
+    """Whether the paragraph is plain text in a justified or flush-left style (all body text is)."""
+    if style.alignment not in (TA_JUSTIFY, TA_LEFT) or getattr(style, "endDots", None) or style.wordWrap:
+        return False
+    for frag in frags:
+        if not hasattr(frag, "text") or any(getattr(frag, name, None) for name in _PLAIN_FRAG_ATTRIBUTES):
+            return False
+    return bool(frags)
+
+
+def words_of(frags: list[Any], style: ParagraphStyle) -> list[Word]:
+    """The paragraph's words, with the language's no-break rules and hyphenation points."""
+    words: list[Word] = [Word()]
+    for frag in frags:
+        for index, part in enumerate(_BREAKABLE_SPACE.split(frag.text)):
+            if index and words[-1].pieces:
+                words.append(Word(space=frag))
+            if part:
+                words[-1].pieces.append((frag, part))
+    words = [word for word in words if word.pieces]
+    language = str(getattr(style, LANGUAGE_ATTRIBUTE, "") or "").split("-")[0].split("_")[0]
+    hyphenate = style.hyphenationLang if callable(style.hyphenationLang) else None
+    shortest = int(getattr(style, "hyphenationMinWordLength", 5))
+    for index, word in enumerate(words):
+        text = word.text
+        if index:
+            word.breakable = may_break_before(words[index - 1].text, text, language)
+        if hyphenate is not None and len(word.pieces) == 1 and len(text) >= shortest:
+            tail = LAST_WORD_TAIL if index == len(words) - 1 else 0
+            word.hyphens = tuple(
+                sorted(len(head) for head, rest in _pairs(hyphenate, text) if sum(c.isalpha() for c in rest) >= tail)
+            )
+    return words
+
+
+def _pairs(hyphenate: Callable[[str], Iterator[tuple[str, str]]], text: str) -> list[tuple[str, str]]:
+    return [(head, tail) for head, tail in hyphenate(text) if head + tail == text]
+
+
+def may_break_before(previous: str, word: str, language: str) -> bool:
+    """Whether a line may end between two words (no dash opens a line, no number leaves its
+    word, no one-letter word ends a line in the languages that forbid it)."""
+    if word[:1] in _DASHES:
+        return False
+    if word[:1].isdigit() and previous[-1:].isalpha():
+        return False  # "phase 1", "step 3"
+    one_letter = len(previous) == 1 and previous.isalpha()
+    return not (one_letter and language in NO_ONE_LETTER_AT_LINE_END)
+
+
+@dataclass(frozen=True)
+class _Place:
+    """What an item stands for: a word (its index) and, for a hyphen, the character offset."""
+
+    word: int
+    offset: int = 0
+
+
+def _items(words: list[Word], ragged: bool, width_of: WidthOf) -> tuple[Items, list[_Place]]:
+    kinds: list[int] = []
+    widths: list[float] = []
+    stretches: list[float] = []
+    shrinks: list[float] = []
+    penalties: list[float] = []
+    flagged: list[bool] = []
+    places: list[_Place] = []
+
+    def add(kind: int, width: float, stretch: float, shrink: float, penalty: float, flag: bool, place: _Place) -> None:
+        kinds.append(kind)
+        widths.append(width)
+        stretches.append(stretch)
+        shrinks.append(shrink)
+        penalties.append(penalty)
+        flagged.append(flag)
+        places.append(place)
+
+    for index, word in enumerate(words):
+        place = _Place(index)
+        if index:
+            space = _space_width(word.space)
+            if not word.breakable:
+                add(PENALTY, 0.0, 0.0, 0.0, FORBIDDEN, False, place)
+            stretch, shrink = (0.0, 0.0) if ragged else (space * SPACE_STRETCH, space * SPACE_SHRINK)
+            add(GLUE, space, stretch, shrink, 0.0, False, place)
+        if word.hyphens:
+            frag, text = word.pieces[0]
+            hyphen = stringWidth("-", frag.fontName, frag.fontSize)
+            cuts = [0, *word.hyphens, len(text)]
+            for number, (start, end) in enumerate(zip(cuts, cuts[1:], strict=False)):
+                if number:
+                    add(PENALTY, hyphen, 0.0, 0.0, HYPHEN_PENALTY, True, _Place(index, start))
+                add(BOX, stringWidth(text[start:end], frag.fontName, frag.fontSize), 0.0, 0.0, 0.0, False, place)
+        else:
+            add(BOX, width_of(word.pieces), 0.0, 0.0, 0.0, False, place)
+    add(GLUE, 0.0, _FILL, 0.0, 0.0, False, _Place(len(words)))
+    add(PENALTY, 0.0, 0.0, 0.0, FORCED, False, _Place(len(words)))
+    return Items(kinds, widths, stretches, shrinks, penalties, flagged), places
+
+
+def _space_width(frag: Any) -> float:
+    return float(stringWidth(" ", frag.fontName, frag.fontSize))
+
+
+def _pieces_width(pieces: list[tuple[Any, str]]) -> float:
+    return float(sum(stringWidth(text, frag.fontName, frag.fontSize) for frag, text in pieces))
+
+
+@dataclass(frozen=True)
+class SetLines:
+    """A paragraph's lines as ReportLab draws them, and the words each line starts with (for
+    the part of a split paragraph that goes on to the next page)."""
+
+    para_lines: Any
+    #: For each line, the words from its start to the paragraph's end (its first word cut at a hyphen).
+    rests: list[list[Word]]
+
+    def part(self, start: int, stop: int | None = None) -> SetLines:
+        """Lines start to stop, as the part of a paragraph split across pages."""
+        lines = self.para_lines.lines[start:stop]
+        if self.para_lines.kind == 0:
+            para_lines = self.para_lines.clone(lines=lines)
+        else:
+            para_lines = ParaLines(kind=1, lines=lines)
+        return SetLines(para_lines, self.rests[start:stop])
+
+
+#: How wide a word's pieces are drawn, and one line of words as a ReportLab FragLine (for
+#: right-to-left lines, which are measured and drawn shaped and in drawing order).
+WidthOf = Callable[[list[tuple[Any, str]]], float]
+MakeLine = Callable[[list[Word], float], Any]
+
+
+def set_lines(
+    words: list[Word],
+    style: ParagraphStyle,
+    widths: list[float],
+    justify: bool | None = None,
+    width_of: WidthOf | None = None,
+    make_line: MakeLine | None = None,
+) -> SetLines | None:
+    """The paragraph broken into lines of widths[0], then widths[1]...; None if it cannot be
+    (a word wider than the line), and ReportLab's own breaking must do. justify: whether the
+    lines are justified (by default, the style's alignment says)."""
+    if not words:
+        return None
+    ragged = not (style.alignment == TA_JUSTIFY if justify is None else justify)
+    items, places = _items(words, ragged, width_of or _pieces_width)
+    first, rest = widths[0], widths[-1]
+    line_stretch = RAGGED_STRETCH_EM * style.fontSize if ragged else 0.0
+    line_penalty = FEWEST_LINES_PENALTY if getattr(style, FEWEST_LINES_ATTRIBUTE, False) else LINE_PENALTY
+    breaks = knuth_plass(items, first, rest, line_stretch, line_penalty)
+    if breaks is None:
+        return None
+    return _lines(words, places, breaks, items, (first, rest), make_line)
+
+
+def _cut(words: list[Word], start: _Place) -> list[Word]:
+    """The words from a place on (a word begun at a hyphen keeps only its tail)."""
+    if start.word >= len(words):
+        return []
+    head = words[start.word]
+    if not start.offset:
+        return [Word(head.pieces, None, True, head.hyphens), *words[start.word + 1 :]]
+    frag, text = head.pieces[0]
+    tail = Word(
+        [(frag, text[start.offset :])], None, True, tuple(h - start.offset for h in head.hyphens if h > start.offset)
+    )
+    return [tail, *words[start.word + 1 :]]
+
+
+def _lines(
+    words: list[Word],
+    places: list[_Place],
+    breaks: list[Break],
+    items: Items,
+    widths: tuple[float, float],
+    make_line: MakeLine | None,
+) -> SetLines:
+    single = make_line is None and len({id(frag) for word in words for frag, _ in word.pieces}) == 1
+    lines: list[Any] = []
+    rests: list[list[Word]] = []
+    start = _Place(0)
+    for number, found in enumerate(breaks):
+        end = places[found.position]
+        if items.kinds[found.position] == GLUE or items.kinds[found.position] == PENALTY and not found.hyphenated:
+            end = _Place(end.word)
+        line_words = _cut(words, start)[: end.word - start.word + (1 if found.hyphenated else 0)]
+        if found.hyphenated:
+            frag, text = line_words[-1].pieces[0]
+            keep = end.offset - (start.offset if start.word == end.word else 0)
+            line_words[-1] = Word([(frag, text[:keep] + "-")], line_words[-1].space)
+        rests.append(_cut(words, start))
+        width = widths[0] if number == 0 else widths[1]
+        lines.append(make_line(line_words, width) if make_line is not None else _line(line_words, width, single))
+        start = end
+    template = words[0].pieces[0][0]
+    if single:
+        ascent, descent = getAscentDescent(template.fontName, template.fontSize)
+        para_lines = template.clone(kind=0, lines=lines, ascent=ascent, descent=descent, fontSize=template.fontSize)
+    else:
+        para_lines = ParaLines(kind=1, lines=lines)
+    return SetLines(para_lines, rests)
+
+
+def _line(words: list[Word], width: float, single: bool) -> Any:
+    natural = _pieces_width([piece for word in words for piece in word.pieces])
+    natural += sum(_space_width(word.space or word.pieces[0][0]) for word in words[1:])
+    if single:
+        return (width - natural, [word.text for word in words])
+    frags: list[Any] = []
+
+    def put(frag: Any, text: str) -> None:
+        last = frags[-1] if frags else None
+        if last is not None and (last.fontName, last.fontSize, last.textColor) == (
+            frag.fontName,
+            frag.fontSize,
+            frag.textColor,
+        ):
+            last.text += text
+        else:
+            frags.append(frag.clone(text=text))
+
+    for index, word in enumerate(words):
+        if index:
+            put(word.space or word.pieces[0][0], " ")  # the space in the font it was written in
+        for frag, text in word.pieces:
+            put(frag, text)
+    return frag_line(frags, len(words), width - natural, width)
+
+
+def frag_line(frags: list[Any], word_count: int, extra: float, width: float) -> Any:
+    """A ReportLab line of several fragments (extra: the room its spaces share when justified)."""
+    sizes = [frag.fontSize for frag in frags]
+    metrics = [getAscentDescent(frag.fontName, frag.fontSize) for frag in frags]
+    return FragLine(
+        extraSpace=extra,
+        wordCount=word_count,
+        lineBreak=False,
+        words=frags,
+        fontSize=max(sizes),
+        ascent=max(a for a, _ in metrics),
+        descent=min(d for _, d in metrics),
+        maxWidth=width,
+        sFW=0,
+    )
