@@ -73,7 +73,7 @@ class Line:
         return max(g.right for g in self.inked)
 
     def word_gaps(self) -> list[float]:
-        """The gaps between words, in ems of the line's size (from ink to ink across a space)."""
+        """The gaps between words, in ems of the line's size (from one glyph's advance to the next's)."""
         gaps = []
         previous: Glyph | None = None
         spaced = False
@@ -97,7 +97,7 @@ def page_glyphs(page: object, bottom: float, top: float) -> list[Glyph]:
     text_page = page.get_textpage()  # type: ignore[attr-defined]
     raw = text_page.raw
     buffer = ctypes.create_string_buffer(128)
-    left, right, low, high = (ctypes.c_double() for _ in range(4))
+    box = pdfium_c.FS_RECTF()
     x, y = ctypes.c_double(), ctypes.c_double()
     glyphs = []
     try:
@@ -110,12 +110,13 @@ def page_glyphs(page: object, bottom: float, top: float) -> list[Glyph]:
             pdfium_c.FPDFText_GetCharOrigin(raw, index, ctypes.byref(x), ctypes.byref(y))
             if not bottom <= y.value <= top:
                 continue
-            pdfium_c.FPDFText_GetCharBox(raw, index, *(ctypes.byref(v) for v in (left, right, low, high)))
+            # The loose box spans the glyph's advance (as pdfplumber's x0 and x1 do), not its ink.
+            pdfium_c.FPDFText_GetLooseCharBox(raw, index, ctypes.byref(box))
             glyphs.append(
                 Glyph(
                     chr(code),
-                    left.value,
-                    right.value,
+                    box.left,
+                    box.right,
                     round(y.value, 1),
                     pdfium_c.FPDFText_GetFontSize(raw, index),
                     _font_name(raw, index, buffer),

@@ -7,9 +7,10 @@ row, a loose line beside a tight one and a hyphen on the last line but one each 
 So a paragraph is set evenly, with few hyphens, where a first-fit breaker (ReportLab's) fills
 each line as full as it can and leaves the next to cope.
 
-The search runs in passes: first without hyphenation, with lines no looser than a normal
-space's stretch; then with hyphenation and a wider tolerance; then with any looseness. None
-means no way at all (a word wider than the line): the caller falls back on its own breaking.
+The search runs in passes: first with lines no looser than a space may stretch, then with
+any looseness. A hyphen costs as much as a very loose line, so it is taken only where a line
+cannot do without one. None means no way at all (a word wider than the line): the caller
+falls back on its own breaking.
 """
 
 from __future__ import annotations
@@ -31,8 +32,8 @@ ADJACENT_FITNESS_DEMERITS = 10_000.0
 
 #: The passes: (hyphenate, the loosest stretch ratio a line may have). A hyphen costs as much
 #: as a line at ratio 2: one is only taken where no line could do without it.
-#: A ratio of 1.45 opens a space to about 0.49 em (0.55 em from ink to ink): never a hole in the line.
-PASSES: tuple[tuple[bool, float], ...] = ((False, 1.45), (True, 1.45), (True, float("inf")))
+#: A ratio of 1.9 opens a space to about 0.56 em (a space is 0.26 em): never a hole in the line.
+PASSES: tuple[tuple[bool, float], ...] = ((True, 1.9), (True, float("inf")))
 
 
 @dataclass(frozen=True)
@@ -55,9 +56,11 @@ class Break:
     position: int
     ratio: float
     hyphenated: bool
+    #: The line's natural width (its spaces neither stretched nor shrunk).
+    natural: float = 0.0
 
 
-@dataclass
+@dataclass(slots=True)
 class _Node:
     position: int
     line: int
@@ -65,16 +68,9 @@ class _Node:
     demerits: float
     ratio: float
     previous: _Node | None
-
-
-def _fitness(ratio: float) -> int:
-    if ratio < -0.5:
-        return 0
-    if ratio <= 0.5:
-        return 1
-    if ratio <= 1.0:
-        return 2
-    return 3
+    #: Whether this break is at a hyphen, and the natural width of the line it ends.
+    hyphenated: bool = False
+    natural: float = 0.0
 
 
 def break_paragraph(
@@ -116,62 +112,73 @@ def _search(
     starts = _line_starts(kinds, penalties)
     active: list[_Node] = [_Node(0, 0, 1, 0.0, 0.0, None)]
     start_of = {0: 0}
+    infinity = float("inf")
+    strict = tolerance != infinity
     for position in range(count):
         kind = kinds[position]
         if kind == BOX:
             continue
         if kind == GLUE:
-            if position == 0 or kinds[position - 1] != BOX:
+            if kinds[position - 1] != BOX:
                 continue
-            penalty, extra = 0.0, 0.0
+            penalty, extra, flag = 0.0, 0.0, False
         else:
             penalty = penalties[position]
-            if penalty >= FORBIDDEN or (flagged[position] and not hyphenate):
+            flag = flagged[position]
+            if penalty >= FORBIDDEN or (flag and not hyphenate):
                 continue
             extra = widths[position]
         forced = penalty <= FORCED
-        best: dict[int, tuple[float, _Node, float]] = {}
+        best: dict[int, tuple[float, _Node, float, float]] = {}
         survivors = []
+        width_here = total_width[position] + extra
+        stretch_here = total_stretch[position] + line_stretch
+        shrink_here = total_shrink[position]
         for node in active:
-            begin = start_of[node.position] if node.position else 0
-            natural = total_width[position] - total_width[begin] + extra
+            begin = start_of[node.position]
+            natural = width_here - total_width[begin]
             room = first_width if node.line == 0 else width
             if natural < room:
-                stretch = total_stretch[position] - total_stretch[begin] + line_stretch
-                ratio = (room - natural) / stretch if stretch > 0 else float("inf")
+                stretch = stretch_here - total_stretch[begin]
+                ratio = (room - natural) / stretch if stretch > 0 else infinity
             elif natural > room:
-                shrink = total_shrink[position] - total_shrink[begin]
-                ratio = (room - natural) / shrink if shrink > 0 else float("-inf")
+                shrink = shrink_here - total_shrink[begin]
+                ratio = (room - natural) / shrink if shrink > 0 else -infinity
             else:
                 ratio = 0.0
-            if ratio >= -1 and not forced:
-                survivors.append(node)
-            if ratio < -1 or ratio > tolerance:
+            if ratio < -1:
                 continue
-            badness = 100.0 * abs(ratio) ** 3 if ratio != float("inf") else FORBIDDEN
+            if not forced:
+                survivors.append(node)
+            if ratio > tolerance:
+                continue
+            badness = 100.0 * ratio * ratio * abs(ratio) if ratio != infinity else FORBIDDEN
             demerits = (line_penalty + min(badness, FORBIDDEN)) ** 2
             if penalty > 0:
-                demerits += penalty**2
+                demerits += penalty * penalty
             elif penalty > FORCED:
-                demerits -= penalty**2
-            previous_flagged = node.position and kinds[node.position] == PENALTY and flagged[node.position]
-            if previous_flagged and flagged[position]:
-                demerits += DOUBLE_HYPHEN_DEMERITS
-            if previous_flagged and forced:
-                demerits += FINAL_HYPHEN_DEMERITS
-            fitness = _fitness(ratio)
+                demerits -= penalty * penalty
+            if node.hyphenated:
+                if flag:
+                    if strict and node.previous is not None and node.previous.hyphenated:
+                        continue  # never three hyphens in a row while another way is left
+                    demerits += DOUBLE_HYPHEN_DEMERITS
+                if forced:
+                    demerits += FINAL_HYPHEN_DEMERITS
+            fitness = 0 if ratio < -0.5 else 1 if ratio <= 0.5 else 2 if ratio <= 1.0 else 3
             if abs(fitness - node.fitness) > 1:
                 demerits += ADJACENT_FITNESS_DEMERITS
             demerits += node.demerits
-            if fitness not in best or demerits < best[fitness][0]:
-                best[fitness] = (demerits, node, ratio)
+            known = best.get(fitness)
+            if known is None or demerits < known[0]:
+                best[fitness] = (demerits, node, ratio, natural)
         active = survivors
         if best:
             start_of[position] = starts[position]
-            lowest = min(demerits for demerits, _, _ in best.values())
-            for fitness, (demerits, node, ratio) in sorted(best.items()):
+            lowest = min(found[0] for found in best.values())
+            for fitness, (demerits, node, ratio, natural) in sorted(best.items()):
                 if demerits <= lowest + ADJACENT_FITNESS_DEMERITS:
-                    active.append(_Node(position, node.line + 1, fitness, demerits, ratio, node))
+                    active.append(_Node(position, node.line + 1, fitness, demerits, ratio, node, flag, natural))
         if not active:
             return None
     finals = [node for node in active if node.position == count - 1]
@@ -180,8 +187,7 @@ def _search(
     chosen: _Node | None = min(finals, key=lambda n: n.demerits)
     breaks: list[Break] = []
     while chosen is not None and chosen.previous is not None:
-        hyphenated = kinds[chosen.position] == PENALTY and bool(flagged[chosen.position])
-        breaks.append(Break(chosen.position, chosen.ratio, hyphenated))
+        breaks.append(Break(chosen.position, chosen.ratio, chosen.hyphenated, chosen.natural))
         chosen = chosen.previous
     return breaks[::-1]
 

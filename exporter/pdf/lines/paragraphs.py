@@ -252,7 +252,7 @@ def _keep_lines(done: tuple[tuple[float, ...], SetLines], first: Paragraph, rest
     count = len(first.blPara.lines)
     first._set = (key, found.part(0, count))
     rest._set = ((key[-1], key[-1]), found.part(count))
-    rest._words = found.rests[count]
+    rest._words = found.rest(count)
 
 
 def _parsed(markup: str, style: ParagraphStyle) -> tuple[str, list[Any] | None]:

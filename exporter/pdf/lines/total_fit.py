@@ -59,7 +59,7 @@ _DASHES = "\u2014\u2013\u2012\u2015"
 _PLAIN_FRAG_ATTRIBUTES = ("cbDefn", "lineBreak", "backColor", "link", "us_lines", "rise")
 
 
-@dataclass
+@dataclass(slots=True)
 class Word:
     """A word: its pieces (frag, text), the frag of the space before it, whether a line may
     break at that space, and where inside the word a hyphen may go (character offsets)."""
@@ -97,16 +97,33 @@ def words_of(frags: list[Any], style: ParagraphStyle) -> list[Word]:
     language = str(getattr(style, LANGUAGE_ATTRIBUTE, "") or "").split("-")[0].split("_")[0]
     hyphenate = style.hyphenationLang if callable(style.hyphenationLang) else None
     shortest = int(getattr(style, "hyphenationMinWordLength", 5))
+    previous = ""
+    last = len(words) - 1
     for index, word in enumerate(words):
-        text = word.text
+        text = word.pieces[0][1] if len(word.pieces) == 1 else word.text
         if index:
-            word.breakable = may_break_before(words[index - 1].text, text, language)
+            word.breakable = may_break_before(previous, text, language)
+        previous = text
         if hyphenate is not None and len(word.pieces) == 1 and len(text) >= shortest:
-            tail = LAST_WORD_TAIL if index == len(words) - 1 else 0
-            word.hyphens = tuple(
-                sorted(len(head) for head, rest in _pairs(hyphenate, text) if sum(c.isalpha() for c in rest) >= tail)
-            )
+            word.hyphens = _hyphen_offsets(hyphenate, text, LAST_WORD_TAIL if index == last else 0)
     return words
+
+
+_offsets: dict[tuple[int, str, int], tuple[int, ...]] = {}
+
+
+def _hyphen_offsets(hyphenate: Callable[[str], Iterator[tuple[str, str]]], text: str, tail: int) -> tuple[int, ...]:
+    """Where text may take a hyphen, in order, leaving at least tail letters after it."""
+    key = (id(hyphenate), text, tail)
+    found = _offsets.get(key)
+    if found is None:
+        if len(_offsets) > 100_000:
+            _offsets.clear()
+        pairs = _pairs(hyphenate, text)
+        found = _offsets[key] = tuple(
+            sorted(len(head) for head, rest in pairs if not tail or sum(c.isalpha() for c in rest) >= tail)
+        )
+    return found
 
 
 def _pairs(hyphenate: Callable[[str], Iterator[tuple[str, str]]], text: str) -> list[tuple[str, str]]:
@@ -124,12 +141,44 @@ def may_break_before(previous: str, word: str, language: str) -> bool:
     return not (one_letter and language in NO_ONE_LETTER_AT_LINE_END)
 
 
-@dataclass(frozen=True)
-class _Place:
-    """What an item stands for: a word (its index) and, for a hyphen, the character offset."""
+#: What an item stands for: a word (its index) and, for a hyphen, the character offset.
+_Place = tuple[int, int]
 
-    word: int
-    offset: int = 0
+
+#: A word's items (kinds, widths, penalties, flags, character offsets), by its text, font, size
+#: and hyphenation points: a library repeats its words thousands of times.
+_WordItems = tuple[tuple[int, ...], tuple[float, ...], tuple[float, ...], tuple[bool, ...], tuple[int, ...]]
+_word_items: dict[tuple[str, str, float, tuple[int, ...]], _WordItems] = {}
+
+
+def _hyphenated_word_items(text: str, font: str, size: float, hyphens: tuple[int, ...]) -> _WordItems:
+    key = (text, font, size, hyphens)
+    found = _word_items.get(key)
+    if found is None:
+        hyphen = measure("-", font, size)
+        cuts = [0, *hyphens, len(text)]
+        kinds: list[int] = []
+        widths: list[float] = []
+        penalties: list[float] = []
+        flags: list[bool] = []
+        offsets: list[int] = []
+        for number in range(len(cuts) - 1):
+            start = cuts[number]
+            if number:
+                kinds.append(PENALTY)
+                widths.append(hyphen)
+                penalties.append(HYPHEN_PENALTY)
+                flags.append(True)
+                offsets.append(start)
+            kinds.append(BOX)
+            widths.append(measure(text[start : cuts[number + 1]], font, size))
+            penalties.append(0.0)
+            flags.append(False)
+            offsets.append(0)
+        if len(_word_items) > 100_000:
+            _word_items.clear()
+        found = _word_items[key] = (tuple(kinds), tuple(widths), tuple(penalties), tuple(flags), tuple(offsets))
+    return found
 
 
 def _items(words: list[Word], ragged: bool, width_of: WidthOf) -> tuple[Items, list[_Place]]:
@@ -140,45 +189,82 @@ def _items(words: list[Word], ragged: bool, width_of: WidthOf) -> tuple[Items, l
     penalties: list[float] = []
     flagged: list[bool] = []
     places: list[_Place] = []
-
-    def add(kind: int, width: float, stretch: float, shrink: float, penalty: float, flag: bool, place: _Place) -> None:
-        kinds.append(kind)
-        widths.append(width)
-        stretches.append(stretch)
-        shrinks.append(shrink)
-        penalties.append(penalty)
-        flagged.append(flag)
-        places.append(place)
-
+    stretch_share = 0.0 if ragged else SPACE_STRETCH
+    shrink_share = 0.0 if ragged else SPACE_SHRINK
     for index, word in enumerate(words):
-        place = _Place(index)
         if index:
             space = _space_width(word.space)
             if not word.breakable:
-                add(PENALTY, 0.0, 0.0, 0.0, FORBIDDEN, False, place)
-            stretch, shrink = (0.0, 0.0) if ragged else (space * SPACE_STRETCH, space * SPACE_SHRINK)
-            add(GLUE, space, stretch, shrink, 0.0, False, place)
+                kinds.append(PENALTY)
+                widths.append(0.0)
+                stretches.append(0.0)
+                shrinks.append(0.0)
+                penalties.append(FORBIDDEN)
+                flagged.append(False)
+                places.append((index, 0))
+            kinds.append(GLUE)
+            widths.append(space)
+            stretches.append(space * stretch_share)
+            shrinks.append(space * shrink_share)
+            penalties.append(0.0)
+            flagged.append(False)
+            places.append((index, 0))
         if word.hyphens:
             frag, text = word.pieces[0]
-            hyphen = stringWidth("-", frag.fontName, frag.fontSize)
-            cuts = [0, *word.hyphens, len(text)]
-            for number, (start, end) in enumerate(zip(cuts, cuts[1:], strict=False)):
-                if number:
-                    add(PENALTY, hyphen, 0.0, 0.0, HYPHEN_PENALTY, True, _Place(index, start))
-                add(BOX, stringWidth(text[start:end], frag.fontName, frag.fontSize), 0.0, 0.0, 0.0, False, place)
+            word_kinds, word_widths, word_penalties, word_flags, offsets = _hyphenated_word_items(
+                text, frag.fontName, frag.fontSize, word.hyphens
+            )
+            kinds += word_kinds
+            widths += word_widths
+            zeros = [0.0] * len(word_kinds)
+            stretches += zeros
+            shrinks += zeros
+            penalties += word_penalties
+            flagged += word_flags
+            places += [(index, offset) for offset in offsets]
         else:
-            add(BOX, width_of(word.pieces), 0.0, 0.0, 0.0, False, place)
-    add(GLUE, 0.0, _FILL, 0.0, 0.0, False, _Place(len(words)))
-    add(PENALTY, 0.0, 0.0, 0.0, FORCED, False, _Place(len(words)))
+            kinds.append(BOX)
+            widths.append(width_of(word.pieces))
+            stretches.append(0.0)
+            shrinks.append(0.0)
+            penalties.append(0.0)
+            flagged.append(False)
+            places.append((index, 0))
+    # The paragraph's end, as TeX's: no break before the filling space, a forced one after it.
+    end = (len(words), 0)
+    kinds += [PENALTY, GLUE, PENALTY]
+    widths += [0.0, 0.0, 0.0]
+    stretches += [0.0, _FILL, 0.0]
+    shrinks += [0.0, 0.0, 0.0]
+    penalties += [FORBIDDEN, 0.0, FORCED]
+    flagged += [False, False, False]
+    places += [end, end, end]
     return Items(kinds, widths, stretches, shrinks, penalties, flagged), places
 
 
+_measured: dict[tuple[str, float, str], float] = {}
+
+
+def measure(text: str, font: str, size: float) -> float:
+    """stringWidth, remembered: a library repeats its words thousands of times."""
+    key = (font, size, text)
+    found = _measured.get(key)
+    if found is None:
+        if len(_measured) > 200_000:
+            _measured.clear()
+        found = _measured[key] = float(stringWidth(text, font, size))
+    return found
+
+
 def _space_width(frag: Any) -> float:
-    return float(stringWidth(" ", frag.fontName, frag.fontSize))
+    return measure(" ", frag.fontName, frag.fontSize)
 
 
 def _pieces_width(pieces: list[tuple[Any, str]]) -> float:
-    return float(sum(stringWidth(text, frag.fontName, frag.fontSize) for frag, text in pieces))
+    if len(pieces) == 1:
+        frag, text = pieces[0]
+        return measure(text, frag.fontName, frag.fontSize)
+    return sum(measure(text, frag.fontName, frag.fontSize) for frag, text in pieces)
 
 
 @dataclass(frozen=True)
@@ -187,8 +273,9 @@ class SetLines:
     the part of a split paragraph that goes on to the next page)."""
 
     para_lines: Any
-    #: For each line, the words from its start to the paragraph's end (its first word cut at a hyphen).
-    rests: list[list[Word]]
+    words: list[Word]
+    #: Where each line starts (a word, and an offset into it after a hyphen).
+    starts: list[_Place]
 
     def part(self, start: int, stop: int | None = None) -> SetLines:
         """Lines start to stop, as the part of a paragraph split across pages."""
@@ -197,7 +284,11 @@ class SetLines:
             para_lines = self.para_lines.clone(lines=lines)
         else:
             para_lines = ParaLines(kind=1, lines=lines)
-        return SetLines(para_lines, self.rests[start:stop])
+        return SetLines(para_lines, self.words, self.starts[start:stop])
+
+    def rest(self, line: int) -> list[Word]:
+        """The words from the start of a line to the paragraph's end (the first cut at a hyphen)."""
+        return _cut(self.words, self.starts[line])
 
 
 #: How wide a word's pieces are drawn, and one line of words as a ReportLab FragLine (for
@@ -220,54 +311,61 @@ def set_lines(
     if not words:
         return None
     ragged = not (style.alignment == TA_JUSTIFY if justify is None else justify)
-    items, places = _items(words, ragged, width_of or _pieces_width)
     first, rest = widths[0], widths[-1]
+    natural = _natural_width(words)
+    if make_line is None and natural <= first:  # most headings, rows and short items
+        return _lines(words, [(len(words), 0)], [Break(0, 0.0, False, natural)], (first, rest), None)
+    items, places = _items(words, ragged, width_of or _pieces_width)
     line_stretch = RAGGED_STRETCH_EM * style.fontSize if ragged else 0.0
     line_penalty = FEWEST_LINES_PENALTY if getattr(style, FEWEST_LINES_ATTRIBUTE, False) else LINE_PENALTY
     breaks = knuth_plass(items, first, rest, line_stretch, line_penalty)
     if breaks is None:
         return None
-    return _lines(words, places, breaks, items, (first, rest), make_line)
+    return _lines(words, places, breaks, (first, rest), make_line)
 
 
 def _cut(words: list[Word], start: _Place) -> list[Word]:
     """The words from a place on (a word begun at a hyphen keeps only its tail)."""
-    if start.word >= len(words):
+    word, offset = start
+    if word >= len(words):
         return []
-    head = words[start.word]
-    if not start.offset:
-        return [Word(head.pieces, None, True, head.hyphens), *words[start.word + 1 :]]
+    head = words[word]
+    if not offset:
+        return [Word(head.pieces, None, True, head.hyphens), *words[word + 1 :]]
     frag, text = head.pieces[0]
-    tail = Word(
-        [(frag, text[start.offset :])], None, True, tuple(h - start.offset for h in head.hyphens if h > start.offset)
-    )
-    return [tail, *words[start.word + 1 :]]
+    tail = Word([(frag, text[offset:])], None, True, tuple(h - offset for h in head.hyphens if h > offset))
+    return [tail, *words[word + 1 :]]
 
 
 def _lines(
     words: list[Word],
     places: list[_Place],
     breaks: list[Break],
-    items: Items,
     widths: tuple[float, float],
     make_line: MakeLine | None,
 ) -> SetLines:
     single = make_line is None and len({id(frag) for word in words for frag, _ in word.pieces}) == 1
     lines: list[Any] = []
-    rests: list[list[Word]] = []
-    start = _Place(0)
+    starts: list[_Place] = []
+    start: _Place = (0, 0)
     for number, found in enumerate(breaks):
-        end = places[found.position]
-        if items.kinds[found.position] == GLUE or items.kinds[found.position] == PENALTY and not found.hyphenated:
-            end = _Place(end.word)
-        line_words = _cut(words, start)[: end.word - start.word + (1 if found.hyphenated else 0)]
-        if found.hyphenated:
-            frag, text = line_words[-1].pieces[0]
-            keep = end.offset - (start.offset if start.word == end.word else 0)
-            line_words[-1] = Word([(frag, text[:keep] + "-")], line_words[-1].space)
-        rests.append(_cut(words, start))
+        end = places[found.position] if found.hyphenated else (places[found.position][0], 0)
+        first, offset = start
+        line_words = words[first : end[0] + (1 if found.hyphenated else 0)]
+        if offset or found.hyphenated:
+            line_words = list(line_words)
+            if offset:
+                head = line_words[0]
+                line_words[0] = Word([(head.pieces[0][0], head.pieces[0][1][offset:])], None)
+            if found.hyphenated:
+                frag, text = words[end[0]].pieces[0]
+                keep = text[offset if first == end[0] else 0 : end[1]]
+                line_words[-1] = Word([(frag, keep + "-")], line_words[-1].space)
+        starts.append(start)
         width = widths[0] if number == 0 else widths[1]
-        lines.append(make_line(line_words, width) if make_line is not None else _line(line_words, width, single))
+        lines.append(
+            make_line(line_words, width) if make_line is not None else _line(line_words, width, single, found.natural)
+        )
         start = end
     template = words[0].pieces[0][0]
     if single:
@@ -275,12 +373,15 @@ def _lines(
         para_lines = template.clone(kind=0, lines=lines, ascent=ascent, descent=descent, fontSize=template.fontSize)
     else:
         para_lines = ParaLines(kind=1, lines=lines)
-    return SetLines(para_lines, rests)
+    return SetLines(para_lines, words, starts)
 
 
-def _line(words: list[Word], width: float, single: bool) -> Any:
-    natural = _pieces_width([piece for word in words for piece in word.pieces])
-    natural += sum(_space_width(word.space or word.pieces[0][0]) for word in words[1:])
+def _natural_width(words: list[Word]) -> float:
+    natural = sum(_pieces_width(word.pieces) for word in words)
+    return natural + sum(_space_width(word.space or word.pieces[0][0]) for word in words[1:])
+
+
+def _line(words: list[Word], width: float, single: bool, natural: float) -> Any:
     if single:
         return (width - natural, [word.text for word in words])
     frags: list[Any] = []

@@ -94,13 +94,19 @@ class Styles:
     table_cell: ParagraphStyle
     index_group: ParagraphStyle
     index_entry: ParagraphStyle
-    #: Tightness: 0 as designed, 1 tighter spacing, 2 also paragraphs set to as few lines as
-    #: they can be (never a smaller type: a document keeps one body size).
+    #: Tightness: 0 as designed, 1 tighter spacing, 2 and 3 also closer lines and paragraphs set
+    #: in as few lines as they can be (never a smaller type: a document keeps one body size).
     level: int = 0
 
 
-#: Each tightening level: (factor on vertical space, whether paragraphs take as few lines as they can).
-LEVELS: tuple[tuple[float, bool], ...] = ((1.0, False), (0.55, False), (0.45, True))
+#: Each tightening level: (factor on vertical space, points off the leading, whether paragraphs
+#: take as few lines as they can).
+LEVELS: tuple[tuple[float, float, bool], ...] = (
+    (1.0, 0.0, False),
+    (0.55, 0.0, False),
+    (0.45, 0.5, True),
+    (0.35, 1.0, True),
+)
 
 
 @lru_cache(maxsize=32)
@@ -111,9 +117,10 @@ def make_styles(language: str = "en", compact: bool = False, level: int = 0) -> 
     level tightens a chapter that would otherwise leave a few lines on a page of their own.
     """
     register_fonts()
-    space, fewest_lines = LEVELS[level]
+    space, closer, fewest_lines = LEVELS[level]
     size = 10.0 if compact else 10.5
-    leading = round(size * 1.38 * 2) / 2
+    # A handout is set a little closer (one sheet); a chapter fitted to save a page, closer still.
+    leading = round(size * (1.3 if compact else 1.38) * 2) / 2 - closer
     hyphenate = hyphenator(language) or ""
 
     def gap(points: float) -> float:

@@ -108,6 +108,7 @@ class LineSetter:
                 if number:
                     items.add(PENALTY, hyphen, HYPHEN_PENALTY, index, start, flagged=True)
                 items.add(BOX, self.unit_width(word[start:end], face), 0.0, index)
+        items.add(PENALTY, 0.0, FORBIDDEN, len(words))
         items.add(GLUE, 0.0, 0.0, len(words), stretch=1e6)
         items.add(PENALTY, 0.0, FORCED, len(words))
         breaks = break_paragraph(items.items(), room, room, RAGGED_STRETCH_EM)
