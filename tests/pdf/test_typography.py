@@ -36,14 +36,11 @@ HALF_EMPTY_SHARE = 0.10
 GENERATED_DOCUMENTS = ("generated-a4", "generated-letter")
 #: Targets not met yet, by test and document: expected to fail (strict: a target met flips it).
 NOT_YET: dict[str, tuple[str, ...]] = {
-    "test_few_lines_end_in_a_hyphen_and_never_three_in_a_row": (*GENERATED_DOCUMENTS, "ru"),
-    "test_no_paragraph_ends_on_a_short_word_tail": (*GENERATED_DOCUMENTS, "ru"),
-    "test_justified_lines_have_no_wide_word_gaps": (*GENERATED_DOCUMENTS, "ru"),
-    "test_no_one_letter_word_ends_a_russian_line": ("ru",),
-    "test_no_line_starts_with_a_dash": GENERATED_DOCUMENTS,
-    "test_one_body_size_in_the_handbook_and_in_every_handout": (*GENERATED_DOCUMENTS, "ar"),
-    "test_few_chapter_pages_are_less_than_half_full": ("generated-letter",),
-    "test_every_handout_is_one_page_or_two_with_the_second_half_full": GENERATED_DOCUMENTS,
+    # 9.7 % of the generated handbook's lines (8.5 % of the handouts', 9-13 % of the Russian
+    # sample's) end in a hyphen: at a 60-70 character measure, fewer would need looser lines.
+    "test_few_lines_end_in_a_hyphen": (*GENERATED_DOCUMENTS, "ru"),
+    # Russian list items in the narrow measure: a few lines find no break without a wide gap.
+    "test_justified_lines_have_no_wide_word_gaps": ("ru",),
 }
 
 
@@ -137,10 +134,16 @@ def both(document: Measured) -> list[tuple[str, Craft]]:
     return [("handbook", document.handbook), ("handouts", document.handouts)]
 
 
-def test_few_lines_end_in_a_hyphen_and_never_three_in_a_row(document: Measured) -> None:
+def test_few_lines_end_in_a_hyphen(document: Measured) -> None:
     for kind, craft in both(document):
         assert craft.lines > (1000 if document.name.startswith("generated") else 15), (kind, craft.lines)
         assert craft.hyphen_share <= HYPHEN_SHARE, (kind, craft.hyphen_share)
+
+
+def test_never_three_hyphenated_lines_in_a_row(document: Measured) -> None:
+    for kind, craft in both(document):
+        if document.name.startswith("generated"):
+            assert craft.hyphenated > 100, (kind, craft.hyphenated)
         assert craft.longest_hyphen_run <= 2, (kind, craft.longest_hyphen_run)
 
 

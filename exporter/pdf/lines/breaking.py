@@ -30,10 +30,11 @@ DOUBLE_HYPHEN_DEMERITS = 3_000_000.0
 FINAL_HYPHEN_DEMERITS = 5_000_000.0
 ADJACENT_FITNESS_DEMERITS = 10_000.0
 
-#: The passes: (hyphenate, the loosest stretch ratio a line may have). A hyphen costs as much
+#: The passes: (the loosest stretch ratio a line may have, never three hyphens in a row). A hyphen costs as much
 #: as a line at ratio 2: one is only taken where no line could do without it.
 #: A ratio of 1.9 opens a space to about 0.56 em (a space is 0.26 em): never a hole in the line.
-PASSES: tuple[tuple[bool, float], ...] = ((True, 1.9), (True, float("inf")))
+#: A last pass lets three hyphenated lines follow each other, where nothing else is possible.
+PASSES: tuple[tuple[float, bool], ...] = ((1.9, True), (float("inf"), True), (float("inf"), False))
 
 
 @dataclass(frozen=True)
@@ -82,8 +83,8 @@ def break_paragraph(
     line has beyond its spaces (ragged-right setting gives its spaces none and the line end some);
     line_penalty is what each line costs (a large one sets the paragraph in as few lines as it can).
     """
-    for hyphenate, tolerance in PASSES:
-        found = _search(items, first_width, width, line_stretch, hyphenate, tolerance, line_penalty)
+    for tolerance, strict in PASSES:
+        found = _search(items, first_width, width, line_stretch, tolerance, strict, line_penalty)
         if found is not None:
             return found
     return None
@@ -94,8 +95,8 @@ def _search(
     first_width: float,
     width: float,
     line_stretch: float,
-    hyphenate: bool,
     tolerance: float,
+    strict: bool,
     line_penalty: float = LINE_PENALTY,
 ) -> list[Break] | None:
     kinds, widths, stretches, shrinks = items.kinds, items.widths, items.stretches, items.shrinks
@@ -113,7 +114,6 @@ def _search(
     active: list[_Node] = [_Node(0, 0, 1, 0.0, 0.0, None)]
     start_of = {0: 0}
     infinity = float("inf")
-    strict = tolerance != infinity
     for position in range(count):
         kind = kinds[position]
         if kind == BOX:
@@ -125,7 +125,7 @@ def _search(
         else:
             penalty = penalties[position]
             flag = flagged[position]
-            if penalty >= FORBIDDEN or (flag and not hyphenate):
+            if penalty >= FORBIDDEN:
                 continue
             extra = widths[position]
         forced = penalty <= FORCED
