@@ -88,9 +88,33 @@ def _mirrored_padding(padding: Any) -> Any:
 
 
 def _left_to_right(style: ParagraphStyle) -> ParagraphStyle:
-    """The left-to-right style a right-to-left one was made from (rtl_style keeps it as parent)."""
-    parent = getattr(style, "parent", None)
-    return parent if isinstance(parent, ParagraphStyle) and not is_rtl_style(parent) else style
+    """A right-to-left style set back to left to right: the style rtl_style made it from, or,
+    for a style derived from one (a handbook's cited source), that style mirrored back."""
+    made: ParagraphStyle | None = style
+    while made is not None and is_rtl_style(getattr(made, "parent", None) or style):
+        parent = getattr(made, "parent", None)
+        made = parent if isinstance(parent, ParagraphStyle) else None
+    original = getattr(made, "parent", None)
+    if made is None or not isinstance(original, ParagraphStyle):
+        return style
+    if made is style:
+        return original
+    cached = _ltr_styles.get(id(style))
+    if cached is None or cached[0] is not style:
+        ltr = ParagraphStyle(
+            style.name + "-ltr",
+            parent=style,
+            alignment=original.alignment,
+            leftIndent=style.rightIndent + _hanging_indent(style),
+            rightIndent=style.leftIndent,
+            hyphenationLang=original.hyphenationLang,
+            **{RTL_ATTRIBUTE: 0},
+        )
+        cached = _ltr_styles[id(style)] = (style, ltr)
+    return cached[1]
+
+
+_ltr_styles: dict[int, tuple[ParagraphStyle, ParagraphStyle]] = {}
 
 
 def is_rtl_style(style: ParagraphStyle) -> bool:

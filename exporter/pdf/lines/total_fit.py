@@ -86,14 +86,20 @@ def can_set(frags: list[Any], style: ParagraphStyle) -> bool:
 
 def words_of(frags: list[Any], style: ParagraphStyle) -> list[Word]:
     """The paragraph's words, with the language's no-break rules and hyphenation points."""
-    words: list[Word] = [Word()]
-    for frag in frags:
-        for index, part in enumerate(_BREAKABLE_SPACE.split(frag.text)):
-            if index and words[-1].pieces:
-                words.append(Word(space=frag))
-            if part:
-                words[-1].pieces.append((frag, part))
-    words = [word for word in words if word.pieces]
+    if len(frags) == 1:  # most paragraphs: one font throughout
+        frag = frags[0]
+        words = [Word([(frag, part)], frag) for part in _BREAKABLE_SPACE.split(frag.text) if part]
+        if words:
+            words[0].space = None
+    else:
+        words = [Word()]
+        for frag in frags:
+            for index, part in enumerate(_BREAKABLE_SPACE.split(frag.text)):
+                if index and words[-1].pieces:
+                    words.append(Word(space=frag))
+                if part:
+                    words[-1].pieces.append((frag, part))
+        words = [word for word in words if word.pieces]
     language = str(getattr(style, LANGUAGE_ATTRIBUTE, "") or "").split("-")[0].split("_")[0]
     hyphenate = style.hyphenationLang if callable(style.hyphenationLang) else None
     shortest = int(getattr(style, "hyphenationMinWordLength", 5))

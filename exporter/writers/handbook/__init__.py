@@ -29,7 +29,7 @@ from exporter.pdf.pages.fitting import MIN_LAST_LINES, TIGHTEN_BELOW_LINES, Page
 from exporter.pdf.pages.flowables import Anchor, KeepWithNext, PageRefRow, Para
 from exporter.pdf.pages.groups import RowGroup
 from exporter.pdf.pages.pagerefs import PageNumbers
-from exporter.pdf.pages.styles import LEADER, LEVELS, MUTED, Styles, make_styles
+from exporter.pdf.pages.styles import HANDBOOK_LEVELS, LEADER, MUTED, Styles, make_styles
 from exporter.text.collation import collation_key
 from exporter.writers import WriteResult
 from exporter.writers.handbook.finding_aids import has_situations, quick_reference, situation_index
@@ -250,7 +250,7 @@ def chapters(library: Library, layout: _Layout, numbers: PageNumbers) -> None:
             opens = category if position == 0 else None
             run_on = mode == "continuous" and not first
             build = _chapter_builder(library, technique, opens, index, numbers, run_on, aliases[technique.id])
-            layout.part(build, False, len(LEVELS))
+            layout.part(build, False, HANDBOOK_LEVELS)
 
 
 def _chapter_builder(
