@@ -31,6 +31,7 @@ from exporter.pdf.lines.breaking import (
     GLUE,
     HYPHEN_PENALTY,
     LINE_PENALTY,
+    PASSES,
     PENALTY,
     Break,
     Items,
@@ -151,49 +152,38 @@ def may_break_before(previous: str, word: str, language: str) -> bool:
 _Place = tuple[int, int]
 
 
-#: A word's items (kinds, widths, penalties, flags, character offsets), by its text, font, size
-#: and hyphenation points: a library repeats its words thousands of times.
-_WordItems = tuple[tuple[int, ...], tuple[float, ...], tuple[float, ...], tuple[bool, ...], tuple[int, ...]]
-_word_items: dict[tuple[str, str, float, tuple[int, ...]], _WordItems] = {}
+#: One item: kind, width, stretch, shrink, penalty, flagged.
+_Row = tuple[int, float, float, float, float, bool]
+#: A hyphenated word's items and the character offset each stands at, by its text, font, size and
+#: hyphenation points: a library repeats its words thousands of times.
+_word_items: dict[tuple[str, str, float, tuple[int, ...]], tuple[tuple[_Row, ...], tuple[int, ...]]] = {}
 
 
-def _hyphenated_word_items(text: str, font: str, size: float, hyphens: tuple[int, ...]) -> _WordItems:
+def _hyphenated_word_items(
+    text: str, font: str, size: float, hyphens: tuple[int, ...]
+) -> tuple[tuple[_Row, ...], tuple[int, ...]]:
     key = (text, font, size, hyphens)
     found = _word_items.get(key)
     if found is None:
         hyphen = measure("-", font, size)
         cuts = [0, *hyphens, len(text)]
-        kinds: list[int] = []
-        widths: list[float] = []
-        penalties: list[float] = []
-        flags: list[bool] = []
+        rows: list[_Row] = []
         offsets: list[int] = []
         for number in range(len(cuts) - 1):
             start = cuts[number]
             if number:
-                kinds.append(PENALTY)
-                widths.append(hyphen)
-                penalties.append(HYPHEN_PENALTY)
-                flags.append(True)
+                rows.append((PENALTY, hyphen, 0.0, 0.0, HYPHEN_PENALTY, True))
                 offsets.append(start)
-            kinds.append(BOX)
-            widths.append(measure(text[start : cuts[number + 1]], font, size))
-            penalties.append(0.0)
-            flags.append(False)
+            rows.append((BOX, measure(text[start : cuts[number + 1]], font, size), 0.0, 0.0, 0.0, False))
             offsets.append(0)
         if len(_word_items) > 100_000:
             _word_items.clear()
-        found = _word_items[key] = (tuple(kinds), tuple(widths), tuple(penalties), tuple(flags), tuple(offsets))
+        found = _word_items[key] = (tuple(rows), tuple(offsets))
     return found
 
 
-def _items(words: list[Word], ragged: bool, width_of: WidthOf) -> tuple[Items, list[_Place]]:
-    kinds: list[int] = []
-    widths: list[float] = []
-    stretches: list[float] = []
-    shrinks: list[float] = []
-    penalties: list[float] = []
-    flagged: list[bool] = []
+def _items(words: list[Word], ragged: bool, width_of: WidthOf, hyphenate: bool = True) -> tuple[Items, list[_Place]]:
+    rows: list[_Row] = []
     places: list[_Place] = []
     stretch_share = 0.0 if ragged else SPACE_STRETCH
     shrink_share = 0.0 if ragged else SPACE_SHRINK
@@ -201,50 +191,24 @@ def _items(words: list[Word], ragged: bool, width_of: WidthOf) -> tuple[Items, l
         if index:
             space = _space_width(word.space)
             if not word.breakable:
-                kinds.append(PENALTY)
-                widths.append(0.0)
-                stretches.append(0.0)
-                shrinks.append(0.0)
-                penalties.append(FORBIDDEN)
-                flagged.append(False)
+                rows.append((PENALTY, 0.0, 0.0, 0.0, FORBIDDEN, False))
                 places.append((index, 0))
-            kinds.append(GLUE)
-            widths.append(space)
-            stretches.append(space * stretch_share)
-            shrinks.append(space * shrink_share)
-            penalties.append(0.0)
-            flagged.append(False)
+            rows.append((GLUE, space, space * stretch_share, space * shrink_share, 0.0, False))
             places.append((index, 0))
-        if word.hyphens:
+        if word.hyphens and hyphenate:
             frag, text = word.pieces[0]
-            word_kinds, word_widths, word_penalties, word_flags, offsets = _hyphenated_word_items(
-                text, frag.fontName, frag.fontSize, word.hyphens
-            )
-            kinds += word_kinds
-            widths += word_widths
-            zeros = [0.0] * len(word_kinds)
-            stretches += zeros
-            shrinks += zeros
-            penalties += word_penalties
-            flagged += word_flags
+            word_rows, offsets = _hyphenated_word_items(text, frag.fontName, frag.fontSize, word.hyphens)
+            rows += word_rows
             places += [(index, offset) for offset in offsets]
         else:
-            kinds.append(BOX)
-            widths.append(width_of(word.pieces))
-            stretches.append(0.0)
-            shrinks.append(0.0)
-            penalties.append(0.0)
-            flagged.append(False)
+            rows.append((BOX, width_of(word.pieces), 0.0, 0.0, 0.0, False))
             places.append((index, 0))
     # The paragraph's end, as TeX's: no break before the filling space, a forced one after it.
     end = (len(words), 0)
-    kinds += [PENALTY, GLUE, PENALTY]
-    widths += [0.0, 0.0, 0.0]
-    stretches += [0.0, _FILL, 0.0]
-    shrinks += [0.0, 0.0, 0.0]
-    penalties += [FORBIDDEN, 0.0, FORCED]
-    flagged += [False, False, False]
+    rows += [(PENALTY, 0.0, 0.0, 0.0, FORBIDDEN, False), (GLUE, 0.0, _FILL, 0.0, 0.0, False)]
+    rows.append((PENALTY, 0.0, 0.0, 0.0, FORCED, False))
     places += [end, end, end]
+    kinds, widths, stretches, shrinks, penalties, flagged = zip(*rows, strict=True)
     return Items(kinds, widths, stretches, shrinks, penalties, flagged), places
 
 
@@ -321,10 +285,17 @@ def set_lines(
     natural = _natural_width(words)
     if make_line is None and natural <= first:  # most headings, rows and short items
         return _lines(words, [(len(words), 0)], [Break(0, 0.0, False, natural)], (first, rest), None)
-    items, places = _items(words, ragged, width_of or _pieces_width)
     line_stretch = RAGGED_STRETCH_EM * style.fontSize if ragged else 0.0
     line_penalty = FEWEST_LINES_PENALTY if getattr(style, FEWEST_LINES_ATTRIBUTE, False) else LINE_PENALTY
-    breaks = knuth_plass(items, first, rest, line_stretch, line_penalty)
+    # Most paragraphs set well without a hyphen: try that first, on the words alone (a hyphen
+    # would cost more than the loosest line this pass allows, so it would not have been taken).
+    items, places = _items(words, ragged, width_of or _pieces_width, hyphenate=False)
+    breaks = knuth_plass(items, first, rest, line_stretch, line_penalty, PASSES[:1])
+    if breaks is None and any(word.hyphens for word in words):
+        items, places = _items(words, ragged, width_of or _pieces_width)
+        breaks = knuth_plass(items, first, rest, line_stretch, line_penalty)
+    elif breaks is None:
+        breaks = knuth_plass(items, first, rest, line_stretch, line_penalty, PASSES[1:])
     if breaks is None:
         return None
     return _lines(words, places, breaks, (first, rest), make_line)
