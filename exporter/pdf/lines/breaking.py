@@ -134,7 +134,7 @@ def _search(
                 continue
             extra = widths[position]
         forced = penalty <= FORCED
-        best: tuple[float, _Node, float, float, int] | None = None
+        best: dict[int, tuple[float, _Node, float, float]] = {}
         survivors = []
         width_here = total_width[position] + extra
         stretch_here = total_stretch[position] + line_stretch
@@ -174,15 +174,17 @@ def _search(
             if abs(fitness - node.fitness) > 1:
                 demerits += ADJACENT_FITNESS_DEMERITS
             demerits += node.demerits
-            if best is None or demerits < best[0]:
-                best = (demerits, node, ratio, natural, fitness)
+            known = best.get(fitness)
+            if known is None or demerits < known[0]:
+                best[fitness] = (demerits, node, ratio, natural)
         active = survivors
-        if best is not None:
-            # One way to reach each break is kept, the best (Typst keeps one too; TeX one per
-            # fitness class): a quarter of the work, and the same breaks nearly always.
+        if best:
+            # The best way to reach this break in each fitness class, as TeX keeps them.
             start_of[position] = starts[position]
-            demerits, node, ratio, natural, fitness = best
-            active.append(_Node(position, node.line + 1, fitness, demerits, ratio, node, flag, natural))
+            lowest = min(found[0] for found in best.values())
+            for fitness, (demerits, node, ratio, natural) in sorted(best.items()):
+                if demerits <= lowest + ADJACENT_FITNESS_DEMERITS:
+                    active.append(_Node(position, node.line + 1, fitness, demerits, ratio, node, flag, natural))
         if not active:
             return None
     finals = [node for node in active if node.position == count - 1]

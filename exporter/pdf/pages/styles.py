@@ -107,8 +107,8 @@ LEVELS: tuple[tuple[float, float, bool], ...] = (
     (0.45, 0.5, True),
     (0.35, 1.0, True),
 )
-#: The levels a handbook chapter may use (the last one is for handouts, which must fit one sheet).
-HANDBOOK_LEVELS = 3
+#: The levels a handbook chapter may use (all of them: the closest saves a page).
+HANDBOOK_LEVELS = len(LEVELS)
 
 
 @lru_cache(maxsize=32)
