@@ -101,6 +101,15 @@ def words_of(frags: list[Any], style: ParagraphStyle) -> list[Word]:
                 if part:
                     words[-1].pieces.append((frag, part))
         words = [word for word in words if word.pieces]
+        # A space inside a run of a fallback font (between two emoji) is drawn in the
+        # paragraph's own face: the emoji and symbol fonts have no space glyph.
+        spaces: dict[int, Any] = {}
+        for word in words:
+            space = word.space
+            if space is not None and space.fontName != style.fontName:
+                if id(space) not in spaces:
+                    spaces[id(space)] = space.clone(fontName=style.fontName)
+                word.space = spaces[id(space)]
     language = str(getattr(style, LANGUAGE_ATTRIBUTE, "") or "").split("-")[0].split("_")[0]
     hyphenate = style.hyphenationLang if callable(style.hyphenationLang) else None
     shortest = int(getattr(style, "hyphenationMinWordLength", 5))
