@@ -218,6 +218,14 @@ class Paragraph(ReportLabParagraph):  # type: ignore[misc]
                 return found.para_lines
         return super().breakLines(width)
 
+    def _get_split_blParaFunc(self) -> Any:
+        # ReportLab's own function for lines of several fragments adds a space to the last
+        # fragment of every line, in place: ours are kept and drawn (and a space in an emoji
+        # font has no glyph), so the parts get copies.
+        if "_set" in self.__dict__ and self.blPara.kind == 1:
+            return _copied_frags
+        return super()._get_split_blParaFunc()
+
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         done: tuple[tuple[float, ...], SetLines] | None = self.__dict__.get("_set")
         parts: list[Flowable] = super().split(availWidth, availHeight)
@@ -267,6 +275,10 @@ def _visual_line(words: list[Word], width: float, rtl: bool) -> Any:
     frags = _line_frags(words, rtl)
     natural = sum(stringWidth(frag.text, frag.fontName, frag.fontSize) for frag in frags)
     return frag_line(frags, len(words), width - natural, width)
+
+
+def _copied_frags(para_lines: Any, start: int, stop: int) -> list[Any]:
+    return [frag.clone() for line in para_lines.lines[start:stop] for frag in line.words]
 
 
 def _keep_lines(done: tuple[tuple[float, ...], SetLines], first: Paragraph, rest: Paragraph) -> None:

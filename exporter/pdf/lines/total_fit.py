@@ -101,15 +101,7 @@ def words_of(frags: list[Any], style: ParagraphStyle) -> list[Word]:
                 if part:
                     words[-1].pieces.append((frag, part))
         words = [word for word in words if word.pieces]
-        # A space inside a run of a fallback font (between two emoji) is drawn in the
-        # paragraph's own face: the emoji and symbol fonts have no space glyph.
-        spaces: dict[int, Any] = {}
-        for word in words:
-            space = word.space
-            if space is not None and space.fontName != style.fontName:
-                if id(space) not in spaces:
-                    spaces[id(space)] = space.clone(fontName=style.fontName)
-                word.space = spaces[id(space)]
+        _spaces_in_own_face(words, style.fontName)
     language = str(getattr(style, LANGUAGE_ATTRIBUTE, "") or "").split("-")[0].split("_")[0]
     hyphenate = style.hyphenationLang if callable(style.hyphenationLang) else None
     shortest = int(getattr(style, "hyphenationMinWordLength", 5))
@@ -123,6 +115,34 @@ def words_of(frags: list[Any], style: ParagraphStyle) -> list[Word]:
         if hyphenate is not None and len(word.pieces) == 1 and len(text) >= shortest:
             word.hyphens = _hyphen_offsets(hyphenate, text, LAST_WORD_TAIL if index == last else 0)
     return words
+
+
+_NO_BREAK_SPACE = re.compile("(\u00a0)")
+
+
+def _spaces_in_own_face(words: list[Word], face: str) -> None:
+    """Spaces inside a run of a fallback font (between two emoji, a no-break space before a
+    symbol) are drawn in the paragraph's own face: the emoji and symbol fonts have none."""
+    clones: dict[int, Any] = {}
+
+    def own(frag: Any) -> Any:
+        if id(frag) not in clones:
+            clones[id(frag)] = frag.clone(fontName=face)
+        return clones[id(frag)]
+
+    for word in words:
+        if word.space is not None and word.space.fontName != face:
+            word.space = own(word.space)
+        if any(frag.fontName != face and "\u00a0" in text for frag, text in word.pieces):
+            pieces = []
+            for frag, text in word.pieces:
+                if frag.fontName == face or "\u00a0" not in text:
+                    pieces.append((frag, text))
+                    continue
+                for part in _NO_BREAK_SPACE.split(text):
+                    if part:
+                        pieces.append((own(frag) if part == "\u00a0" else frag, part))
+            word.pieces = pieces
 
 
 _offsets: dict[tuple[int, str, int], tuple[int, ...]] = {}
