@@ -238,22 +238,23 @@ def test_a_right_to_left_page_is_mirrored_header_footer_and_page_columns(rtl_bui
             assert digits and all(c["x1"] < page.width * 0.35 for c in digits), number
 
 
-def test_a_right_to_left_source_hangs_from_the_right(rtl_built: tuple[str, Path]) -> None:
-    """A source's first line reaches the right margin and its following lines end 14 pt short of
-    it, as an English source's first line starts at the left margin and the others are indented."""
+def test_an_english_source_in_a_right_to_left_library_hangs_from_the_left(rtl_built: tuple[str, Path]) -> None:
+    """An English source is set as its own script reads (#22): its first line starts at the left
+    margin and its following lines 14 pt in, in a Hebrew or Arabic handbook as in any other."""
     import pdfplumber
+
+    from exporter.pdf.pages.styles import side_margin
 
     _, out = rtl_built
     with pdfplumber.open(out / "handbook.pdf") as pdf:
         page = pdf.pages[-1]  # the sources
         chars = [c for c in page.chars if "Serif" in c["fontname"] and c["text"].strip()]
-        heading = [c for c in page.chars if c["size"] > 15]
     lines: dict[int, float] = {}
     for char in chars:
         top = round(char["top"])
-        lines[top] = max(lines.get(top, 0.0), char["x1"])
-    ends = [lines[top] for top in sorted(lines)]
-    right = max(c["x1"] for c in heading)  # the part's heading is flush with the right margin
-    assert len(ends) >= 2
-    assert abs(ends[0] - right) < 1.5, (ends, right)
-    assert abs(ends[1] - (right - 14)) < 1.5, (ends, right)
+        lines[top] = min(lines.get(top, page.width), char["x0"])
+    starts = [lines[top] for top in sorted(lines)]
+    left = side_margin("a4")
+    assert len(starts) >= 2
+    assert abs(starts[0] - left) < 1.5, (starts, left)
+    assert abs(starts[1] - (left + 14)) < 1.5, (starts, left)

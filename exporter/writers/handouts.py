@@ -16,11 +16,13 @@ from exporter.options import BuildOptions, paper_label
 from exporter.pdf.glyphs.fonts import drawable
 from exporter.pdf.pages.chapter import LevelledBuilder, chapter_flowables, plain_similar_row
 from exporter.pdf.pages.document import OnePassDocument
-from exporter.pdf.pages.fitting import MIN_LAST_LINES, TIGHTEN_BELOW_LINES, fit_part
+from exporter.pdf.pages.fitting import fit_part
 from exporter.pdf.pages.styles import LEVELS, Styles, make_styles
 from exporter.writers import WriteResult
 
 HANDOUTS_DIR = "handouts"
+#: The second page of a handout holds at least this share of a page (a little over half).
+LAST_PAGE_SHARE = 0.55
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,9 @@ def build_handout(library: Library, technique: Technique, target: Path, paper: s
 
     build = LevelledBuilder(make, lambda level: make_styles(library.language, compact=True, level=level))
 
-    leading = float(styles.body.leading)
-    fitted = fit_part(build, document.pager(), MIN_LAST_LINES * leading, TIGHTEN_BELOW_LINES * leading, len(LEVELS))
+    # A handout is one sheet: one page, or two with the second at least half full (a chapter
+    # that would leave less is set tighter, or lines move over until it holds that much).
+    pager = document.pager()
+    least = LAST_PAGE_SHARE * pager.height
+    fitted = fit_part(build, pager, least, least, len(LEVELS))
     return document.build_once(fitted.flowables)

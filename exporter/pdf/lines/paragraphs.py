@@ -10,7 +10,7 @@ paragraph is right-aligned with its bullet (step number, ⚠) at the right.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, fields, is_dataclass, replace
+from dataclasses import fields, is_dataclass, replace
 from typing import Any, TypeVar
 
 from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT, TA_RIGHT
@@ -18,12 +18,13 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 from reportlab.platypus import Paragraph as ReportLabParagraph
-from reportlab.platypus.paragraph import textTransformFrags
+from reportlab.platypus.paragraph import _handleBulletWidth, textTransformFrags
 
 from exporter.pdf.glyphs.fallback import BOLD_MEMBER, REGULAR_MEMBER, member
 from exporter.pdf.lines.bidi import base_is_rtl, has_rtl, visual_pieces, visual_runs
 from exporter.pdf.lines.plain_frags import cleaned, plain_frags
 from exporter.pdf.lines.runs import draw_text, is_bold
+from exporter.pdf.lines.total_fit import SetLines, Word, can_set, frag_line, set_lines, words_of
 
 _FALLBACK_FAMILIES = frozenset(BOLD_MEMBER) | frozenset(REGULAR_MEMBER)
 #: Where a line may break, as ReportLab breaks it (a no-break space joins two words).
@@ -86,6 +87,36 @@ def _mirrored_padding(padding: Any) -> Any:
     return padding
 
 
+def _left_to_right(style: ParagraphStyle) -> ParagraphStyle:
+    """A right-to-left style set back to left to right: the style rtl_style made it from, or,
+    for a style derived from one (a handbook's cited source), that style mirrored back."""
+    made: ParagraphStyle | None = style
+    while made is not None and is_rtl_style(getattr(made, "parent", None) or style):
+        parent = getattr(made, "parent", None)
+        made = parent if isinstance(parent, ParagraphStyle) else None
+    original = getattr(made, "parent", None)
+    if made is None or not isinstance(original, ParagraphStyle):
+        return style
+    if made is style:
+        return original
+    cached = _ltr_styles.get(id(style))
+    if cached is None or cached[0] is not style:
+        ltr = ParagraphStyle(
+            style.name + "-ltr",
+            parent=style,
+            alignment=original.alignment,
+            leftIndent=style.rightIndent + _hanging_indent(style),
+            rightIndent=style.leftIndent,
+            hyphenationLang=original.hyphenationLang,
+            **{RTL_ATTRIBUTE: 0},
+        )
+        cached = _ltr_styles[id(style)] = (style, ltr)
+    return cached[1]
+
+
+_ltr_styles: dict[int, tuple[ParagraphStyle, ParagraphStyle]] = {}
+
+
 def is_rtl_style(style: ParagraphStyle) -> bool:
     """Whether a style is a right-to-left one (rtl_style made it)."""
     return bool(getattr(style, RTL_ATTRIBUTE, 0))
@@ -105,13 +136,18 @@ class Paragraph(ReportLabParagraph):  # type: ignore[misc]
         self._logical: list[Any] | None = None
         self._laid_width: float | None = None
         self._rtl = False
+        #: Whether the lines are justified (a justified style's right-to-left or mixed paragraph).
+        self._justified = False
         if split_part:  # a part of a split paragraph: its lines are laid out already
             return
         parsed: list[Any] = self.frags
         _use_bold_members(parsed, style)
         style_rtl = is_rtl_style(style)
         joined = "".join(getattr(f, "text", "") for f in parsed)
-        if not style_rtl and not has_rtl(joined):
+        if not has_rtl(joined):
+            if style_rtl:
+                # An English source in a Hebrew library: its own script sets it from the left.
+                self.style = _left_to_right(style)
             return
         self._logical = parsed
         # A right-to-left library lays every paragraph out from the right (alignment, indents,
@@ -119,6 +155,7 @@ class Paragraph(ReportLabParagraph):  # type: ignore[misc]
         # letter (even one that opens with "CBT"), left to right without one (an English source).
         # Elsewhere the first strong letter decides both.
         self._rtl = has_rtl(joined) if style_rtl else base_is_rtl(joined)
+        self._justified = _left_to_right(style).alignment == TA_JUSTIFY
         if style_rtl or self._rtl:
             self.style = rtl_style(style)
             if isinstance(bulletText, str):
@@ -128,7 +165,8 @@ class Paragraph(ReportLabParagraph):  # type: ignore[misc]
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         if self._logical is not None and availWidth != self._laid_width:
             first, rest = _line_widths(self, availWidth)
-            self.frags = _visual_lines(self._logical, first, rest, self._rtl)
+            if not (self._justified and self._set_justified(availWidth, first, rest)):
+                self.frags = _visual_lines(self._logical, first, rest, self._rtl)
             self._laid_width = availWidth
             if _hang(self.style):
                 # ReportLab's per-line offsets: lines after the first end the hang short.
@@ -136,8 +174,65 @@ class Paragraph(ReportLabParagraph):  # type: ignore[misc]
         result: tuple[float, float] = super().wrap(availWidth, availHeight)
         return result
 
+    def _set_justified(self, width: float, first: float, rest: float) -> bool:
+        """Break a right-to-left or mixed paragraph all at once into justified lines, each in
+        drawing order; False if it cannot be (ReportLab then gets hard lines, flush right)."""
+        assert self._logical is not None
+        style, rtl = self.style, self._rtl
+        words = words_of(self._logical, style)
+        found = set_lines(
+            words,
+            style,
+            [first, rest],
+            justify=True,
+            width_of=lambda pieces: _width(pieces, rtl),
+            make_line=lambda line, room: _visual_line(line, room, rtl),
+        )
+        if found is None:
+            return False
+        # The widths ReportLab's wrap will ask breakLines for.
+        text_width = width - style.leftIndent - style.rightIndent
+        key: tuple[float, ...] = (text_width - style.firstLineIndent, text_width)
+        self._set = (key, found)
+        return True
+
+    def breakLines(self, width: Any) -> Any:
+        """The paragraph's lines, broken all at once (exporter.pdf.lines.total_fit); ReportLab's
+        first-fit breaking only for what that cannot set (markup it does not know, an
+        overlong word, right-to-left lines)."""
+        widths = [float(w) for w in width] if isinstance(width, (list, tuple)) else [float(width)]
+        key = tuple(widths)
+        done: tuple[tuple[float, ...], SetLines] | None = self.__dict__.get("_set")
+        if done is not None and done[0] == key:
+            return done[1].para_lines
+        words: list[Word] | None = self.__dict__.get("_words")
+        if words is None and self._logical is None and can_set(self.frags, self.style):
+            words = self._words = words_of(self.frags, self.style)
+        if words:
+            _handleBulletWidth(self.bulletText, self.style, widths)
+            found = set_lines(words, self.style, widths)
+            if found is not None:
+                self._set = (key, found)
+                self._width_max = max(widths)
+                self._hyphenations = self._splitLongWordCount = 0
+                return found.para_lines
+        return super().breakLines(width)
+
+    def _get_split_blParaFunc(self) -> Any:
+        # ReportLab's own function for lines of several fragments adds a space to the last
+        # fragment of every line, in place: ours are kept and drawn (and a space in an emoji
+        # font has no glyph), so the parts get copies.
+        if "_set" in self.__dict__ and self.blPara.kind == 1:
+            return _copied_frags
+        return super()._get_split_blParaFunc()
+
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        done: tuple[tuple[float, ...], SetLines] | None = self.__dict__.get("_set")
         parts: list[Flowable] = super().split(availWidth, availHeight)
+        if len(parts) == 2 and done is not None:
+            _keep_lines(done, *parts)
+        for part in parts:
+            part._justified, part._rtl = self._justified, self._rtl
         if parts and self._bidi_bullet:
             parts[0]._bidi_bullet = self._bidi_bullet
         if len(parts) == 2 and _hang(self.style):
@@ -146,9 +241,54 @@ class Paragraph(ReportLabParagraph):  # type: ignore[misc]
         return parts
 
     def draw(self) -> None:
-        super().draw()
+        if self._justified and self._rtl and self.blPara.kind == 1:
+            # ReportLab justifies right-to-left lines (the last one flush right) for a style
+            # with wordWrap RTL, and reverses each line's fragments as it draws: ours are in
+            # drawing order already, so they go to it reversed.
+            for line in self.blPara.lines:
+                line.words = line.words[::-1]
+            style = self.style
+            self.style = _justified_rtl(style)
+            try:
+                super().draw()
+            finally:
+                self.style = style
+        else:
+            super().draw()
         if self._bidi_bullet:
             _draw_right_bullet(self, self._bidi_bullet)
+
+
+def _justified_rtl(style: ParagraphStyle) -> ParagraphStyle:
+    cached = _justified_styles.get(id(style))
+    if cached is None or cached[0] is not style:
+        cached = (style, ParagraphStyle(style.name + "-justified", parent=style, alignment=TA_JUSTIFY, wordWrap="RTL"))
+        _justified_styles[id(style)] = cached
+    return cached[1]
+
+
+_justified_styles: dict[int, tuple[ParagraphStyle, ParagraphStyle]] = {}
+
+
+def _visual_line(words: list[Word], width: float, rtl: bool) -> Any:
+    """One line of words as a ReportLab line in drawing order, with the room its spaces share."""
+    frags = _line_frags(words, rtl)
+    natural = sum(stringWidth(frag.text, frag.fontName, frag.fontSize) for frag in frags)
+    return frag_line(frags, len(words), width - natural, width)
+
+
+def _copied_frags(para_lines: Any, start: int, stop: int) -> list[Any]:
+    return [frag.clone() for line in para_lines.lines[start:stop] for frag in line.words]
+
+
+def _keep_lines(done: tuple[tuple[float, ...], SetLines], first: Paragraph, rest: Paragraph) -> None:
+    """The two parts of a split paragraph keep the lines the whole was broken into; the second
+    can break its own words again at another width."""
+    key, found = done
+    count = len(first.blPara.lines)
+    first._set = (key, found.part(0, count))
+    rest._set = ((key[-1], key[-1]), found.part(count))
+    rest._words = found.rest(count)
 
 
 def _parsed(markup: str, style: ParagraphStyle) -> tuple[str, list[Any] | None]:
@@ -196,24 +336,16 @@ def _line_widths(paragraph: Paragraph, width: float) -> tuple[float, float]:
     return first - 0.01, text_width - 0.01
 
 
-@dataclass
-class _Word:
-    """A word of a paragraph: its pieces (frag, text) and the frag of the space before it."""
-
-    pieces: list[tuple[Any, str]] = field(default_factory=list)
-    space: Any = None
-
-
-def _words(frags: list[Any]) -> list[list[_Word]]:
+def _words(frags: list[Any]) -> list[list[Word]]:
     """Hard lines (split at <br/>) of words."""
-    lines: list[list[_Word]] = [[_Word()]]
+    lines: list[list[Word]] = [[Word()]]
     for frag in frags:
         if getattr(frag, "lineBreak", False):
-            lines.append([_Word()])
+            lines.append([Word()])
             continue
         for index, part in enumerate(_BREAKABLE_SPACE.split(getattr(frag, "text", ""))):
             if index:
-                lines[-1].append(_Word(space=frag))
+                lines[-1].append(Word(space=frag))
             if part:
                 lines[-1][-1].pieces.append((frag, part))
     return [[word for word in line if word.pieces] for line in lines]
@@ -237,7 +369,7 @@ def _visual_lines(frags: list[Any], first: float, rest: float, rtl: bool) -> lis
     for hard_line in _words(frags):
         if result:
             result.append(template.clone(text="", lineBreak=True))
-        lines: list[list[_Word]] = [[]]
+        lines: list[list[Word]] = [[]]
         used = 0.0
         for word in hard_line:
             width = _width(word.pieces, rtl)
@@ -258,7 +390,7 @@ def _visual_lines(frags: list[Any], first: float, rest: float, rtl: bool) -> lis
     return result
 
 
-def _line_frags(line: list[_Word], rtl: bool) -> list[Any]:
+def _line_frags(line: list[Word], rtl: bool) -> list[Any]:
     """One line's words as frags in drawing order (a frag may come back split in pieces)."""
     pieces: list[tuple[int, str]] = []
     frags: dict[int, Any] = {}

@@ -43,7 +43,8 @@ def text_width(text: str, size: float, face: str = REGULAR, rtl: bool | None = N
 
 
 def fit_text(text: str, size: float, max_width: float, face: str = REGULAR) -> str:
-    """text, shortened with an ellipsis if it would be wider than max_width."""
+    """text, shortened with an ellipsis if it would be wider than max_width: at the end of a
+    word ("Embodied Mentalization…", never "Embodi…"), unless not even its first word fits."""
     if text_width(text, size, face) <= max_width:
         return text
     low, high = 0, len(text)
@@ -53,7 +54,10 @@ def fit_text(text: str, size: float, max_width: float, face: str = REGULAR) -> s
             low = middle
         else:
             high = middle - 1
-    return text[:low].rstrip() + ELLIPSIS
+    cut = low if low < len(text) and text[low].isspace() else text.rfind(" ", 0, low)
+    if cut > 0:
+        low = cut
+    return text[:low].rstrip(" ,;:–—-") + ELLIPSIS
 
 
 def draw_text(

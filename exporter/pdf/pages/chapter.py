@@ -103,7 +103,7 @@ class LevelledBuilder:
 
     Level 1 only tightens the spacing, so it re-styles the level-0 flowables in place (their
     line breaks stay valid: same faces, sizes and widths); build(0) sets them back. Level 2
-    has smaller type and is made afresh.
+    breaks paragraphs into as few lines as they can take, so it is made afresh.
     """
 
     def __init__(self, make: Callable[[Styles], list[Flowable]], styles_at: Callable[[int], Styles]) -> None:

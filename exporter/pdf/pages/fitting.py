@@ -7,8 +7,9 @@ so when the document is then really laid out, no paragraph is broken into lines 
 
 `fit_part` uses it to keep a part of the document (a chapter, the contents, an index) from
 leaving three or four lines on a page of their own: first it sets the part a little tighter
-(spacing, then half a point of type); if that does not pull the lines back, it moves a few
-more lines onto the last page, so that page is worth turning to.
+(spacing, then paragraphs in as few lines as they can take; never smaller type); if that does
+not pull the lines back, it moves a few more lines onto the last page, so that page is worth
+turning to.
 """
 
 from __future__ import annotations

@@ -293,7 +293,8 @@ def first_line_drop(style: ParagraphStyle, paragraph: Paragraph | None = None) -
 
 
 class WarningPanel(Flowable):  # type: ignore[misc]
-    """All of a technique's warnings in one tinted panel with a rule down its left side.
+    """All of a technique's warnings in one tinted panel with a rule down its left side (its
+    right side in a right-to-left library).
 
     Split across pages, the part on the next page opens with `continued` ("Warnings,
     continued"), so a reader who turns the page knows they are still reading warnings.
@@ -382,11 +383,18 @@ class WarningPanel(Flowable):  # type: ignore[misc]
         canv.setFillColor(self.tint)
         canv.rect(0, 0, self.width, self.height, stroke=0, fill=1)
         canv.setFillColor(self.bar)
-        canv.rect(0, 0, self.BAR, self.height, stroke=0, fill=1)
+        # In a right-to-left library the rule runs down the side a reader starts from, as on the cards.
+        rtl = self.right_to_left()
+        canv.rect(self.width - self.BAR if rtl else 0, 0, self.BAR, self.height, stroke=0, fill=1)
         canv.restoreState()
         top = self.height - self.PAD_Y
         for part, bottom_offset in self._placed:
-            part.drawOn(canv, self.BAR + self.PAD_X, top - bottom_offset)
+            part.drawOn(canv, self.PAD_X if rtl else self.BAR + self.PAD_X, top - bottom_offset)
+
+    def right_to_left(self) -> bool:
+        """Whether the panel's warnings are set from the right (a right-to-left library's)."""
+        style = getattr(self.continued, "style", None)
+        return style is not None and is_rtl_style(style)
 
     def parts(self) -> list[Flowable]:
         return list(self.items)

@@ -10,8 +10,6 @@ would pull base-14 Helvetica (not embedded, and without Cyrillic or Greek) into 
 
 from __future__ import annotations
 
-import unicodedata
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -23,7 +21,18 @@ from reportlab.lib.units import mm
 from exporter.options import BOOKLET_PAGES, DEFAULT_PAPER, PAPERS
 from exporter.pdf.glyphs.fonts import BOLD, HEADING, HEADING_REGULAR, ICONS, ITALIC, REGULAR, register_fonts
 from exporter.pdf.lines.bidi import is_rtl_language
+from exporter.pdf.lines.hyphenation import (
+    EXTRA_HYPHEN_LETTERS,
+    HYPHEN_LEFT,
+    HYPHEN_RIGHT,
+    HYPHENATE_FROM_LETTERS,
+    hyphenator,
+    word_script,
+)
 from exporter.pdf.lines.paragraphs import right_to_left
+from exporter.pdf.lines.total_fit import FEWEST_LINES_ATTRIBUTE, LANGUAGE_ATTRIBUTE
+
+__all__ = ["EXTRA_HYPHEN_LETTERS", "HYPHEN_LEFT", "HYPHEN_RIGHT", "HYPHENATE_FROM_LETTERS", "hyphenator", "word_script"]
 
 PAPER_SIZES: dict[str, tuple[float, float]] = {name: paper.size_pt for name, paper in PAPERS.items()}
 PAPER_SIZES.update({page.label.lower(): page.size_pt for page in BOOKLET_PAGES.values()})
@@ -46,12 +55,6 @@ WARNING_INK = colors.HexColor("#8a1c12")
 WARNING_TINT = colors.HexColor("#fdecea")
 WARNING_RULE = colors.HexColor("#d9534f")
 
-#: Hyphenation keeps at least this many letters before and after a break.
-HYPHEN_LEFT = 2
-HYPHEN_RIGHT = 3
-#: Shorter words are never hyphenated (they cannot leave 2 + 3 letters and look well).
-HYPHENATE_FROM_LETTERS = 6
-
 
 def paper_size(paper: str) -> tuple[float, float]:
     width, height = PAPER_SIZES.get(paper.lower(), PAPERS[DEFAULT_PAPER].size_pt)
@@ -62,94 +65,6 @@ def side_margin(paper: str) -> float:
     """Left and right margin: the page width less the text block, halved (never under MARGIN)."""
     width, _ = paper_size(paper)
     return float(max(MARGIN, (width - MEASURE) / 2))
-
-
-#: The dictionary for a word in a script other than the library's own (an English source in a
-#: Russian library, a Greek term in an English one).
-SCRIPT_DICTIONARIES = {"Latn": "en", "Cyrl": "ru", "Grek": "el"}
-#: Languages written in Cyrillic or Greek (any other library language is taken as Latin script).
-LANGUAGE_SCRIPTS = {"ru": "Cyrl", "uk": "Cyrl", "bg": "Cyrl", "be": "Cyrl", "mk": "Cyrl", "sr": "Cyrl", "el": "Grek"}
-
-
-def word_script(word: str) -> str | None:
-    """Latn, Cyrl or Grek: the script of a word's first letter (None for any other script)."""
-    for char in word:
-        if not char.isalpha():
-            continue
-        code = ord(char)
-        if code < 0x250 or 0x1E00 <= code < 0x1F00:
-            return "Latn"
-        if 0x400 <= code < 0x530:
-            return "Cyrl"
-        if 0x370 <= code < 0x400 or 0x1F00 <= code < 0x2000:
-            return "Grek"
-        return None
-    return None
-
-
-#: Letters ReportLab may hyphenate a word of, beyond its own list: its list (platypus.paragraph
-#: `_hy_letters`) has Latin and the 64 basic Russian letters only, so without these a Greek word,
-#: or a Russian or Ukrainian one with ё, і, ї, є or ґ, never reaches the dictionary.
-EXTRA_HYPHEN_LETTERS = "\u0300-\u036f\u0370-\u03ff\u0400-\u052f\u1f00-\u1fff"
-
-
-def _let_reportlab_hyphenate_every_script() -> None:
-    import re
-
-    from reportlab.platypus import paragraph
-
-    letters = paragraph._hy_letters + EXTRA_HYPHEN_LETTERS
-    paragraph._hy_letters_pat = re.compile(f"^[{letters}]+$")
-    paragraph._hy_shy_letters_pat = re.compile(f"^[{paragraph._hy_shy}{letters}]+$")
-
-
-_let_reportlab_hyphenate_every_script()
-
-
-@lru_cache(maxsize=8)
-def hyphenator(language: str) -> Callable[[str], Iterator[tuple[str, str]]] | None:
-    """A ReportLab hyphenation callable for the library's language, if pyphen has it.
-
-    Every break leaves at least HYPHEN_LEFT letters before it and HYPHEN_RIGHT after it
-    ("hypoth-esis", never "hypothes-is"). A word in another script than the language's own is
-    broken with that script's dictionary (SCRIPT_DICTIONARIES). The one entry point for every
-    writer (cards too).
-    """
-    import pyphen
-
-    found = pyphen.language_fallback(language.replace("-", "_")) if language else None
-    if not found:
-        return None
-    own_script = LANGUAGE_SCRIPTS.get(found.split("_")[0], "Latn")
-    names = {script: name for script, name in SCRIPT_DICTIONARIES.items() if script != own_script}
-    names[own_script] = found
-    dictionaries: dict[str, pyphen.Pyphen] = {}
-
-    def dictionary_for(script: str) -> pyphen.Pyphen:
-        if script not in dictionaries:
-            dictionaries[script] = pyphen.Pyphen(lang=names[script], left=HYPHEN_LEFT, right=HYPHEN_RIGHT)
-        return dictionaries[script]
-
-    @lru_cache(maxsize=8192)
-    def pairs(word: str) -> tuple[tuple[str, str], ...]:
-        letters = sum(char.isalpha() for char in word)
-        script = word_script(word)
-        if letters < HYPHENATE_FROM_LETTERS or script is None:
-            return ()
-        return tuple(pair for pair in dictionary_for(script).iterate(word) if _keeps_letters(*pair))
-
-    def hyphenate(word: str) -> Iterator[tuple[str, str]]:
-        return iter(pairs(word))
-
-    return hyphenate
-
-
-def _keeps_letters(head: str, tail: str) -> bool:
-    """pyphen counts characters; punctuation stuck to a word ("therapy,") is not a letter, and
-    a break never parts a letter from the accent that follows it (G + U+0327 is one letter)."""
-    if not tail or unicodedata.combining(tail[0]):
-        return False
-    return sum(c.isalpha() for c in head) >= HYPHEN_LEFT and sum(c.isalpha() for c in tail) >= HYPHEN_RIGHT
 
 
 @dataclass(frozen=True)
@@ -180,12 +95,21 @@ class Styles:
     table_cell: ParagraphStyle
     index_group: ParagraphStyle
     index_entry: ParagraphStyle
-    #: Tightness: 0 as designed, 1 tighter spacing, 2 also half a point smaller type.
+    #: Tightness: 0 as designed, 1 tighter spacing, 2 and 3 also closer lines and paragraphs set
+    #: in as few lines as they can be (never a smaller type: a document keeps one body size).
     level: int = 0
 
 
-#: How much each tightening level takes away: (factor on vertical space, points off the type).
-LEVELS: tuple[tuple[float, float], ...] = ((1.0, 0.0), (0.55, 0.0), (0.45, 0.5))
+#: Each tightening level: (factor on vertical space, points off the leading, whether paragraphs
+#: take as few lines as they can).
+LEVELS: tuple[tuple[float, float, bool], ...] = (
+    (1.0, 0.0, False),
+    (0.55, 0.0, False),
+    (0.45, 0.5, True),
+    (0.35, 1.0, True),
+)
+#: The levels a handbook chapter may use (all of them: the closest saves a page).
+HANDBOOK_LEVELS = len(LEVELS)
 
 
 @lru_cache(maxsize=32)
@@ -196,9 +120,10 @@ def make_styles(language: str = "en", compact: bool = False, level: int = 0) -> 
     level tightens a chapter that would otherwise leave a few lines on a page of their own.
     """
     register_fonts()
-    space, smaller = LEVELS[level]
-    size = (10.0 if compact else 10.5) - smaller
-    leading = round(size * 1.38 * 2) / 2
+    space, closer, fewest_lines = LEVELS[level]
+    size = 10.0 if compact else 10.5
+    # A handout is set a little closer (one sheet); a chapter fitted to save a page, closer still.
+    leading = round(size * (1.3 if compact else 1.38) * 2) / 2 - closer
     hyphenate = hyphenator(language) or ""
 
     def gap(points: float) -> float:
@@ -219,6 +144,7 @@ def make_styles(language: str = "en", compact: bool = False, level: int = 0) -> 
         # Never at a hyphen already in the text: "follow-|up" would leave two letters.
         embeddedHyphenation=0,
         bulletFontName=REGULAR,
+        **{LANGUAGE_ATTRIBUTE: language, FEWEST_LINES_ATTRIBUTE: fewest_lines},
     )
 
     def derive(name: str, **changes: object) -> ParagraphStyle:

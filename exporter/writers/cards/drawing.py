@@ -6,6 +6,7 @@ those positions into PDF operators (and draws the calibration sheet).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -167,8 +168,9 @@ def draw_marks(canvas: Canvas, sheet: SheetLayout, slots: tuple[int, ...]) -> No
         canvas.setDash()
 
 
-def draw_legend(canvas: Canvas, sheet: SheetLayout, labels: Labels, note: str) -> None:
-    """The 50 mm ruler and the "print at 100%" line in the band at the bottom of the sheet."""
+def draw_legend(canvas: Canvas, sheet: SheetLayout, labels: Labels, note: str, cut_note: bool = True) -> None:
+    """The 50 mm ruler and the "print at 100%" line in the band at the bottom of the sheet, and
+    "Cut along the marks." where the sheet has marks (not on the calibration sheet)."""
     from reportlab.lib.colors import HexColor
 
     band = sheet.legend
@@ -185,10 +187,12 @@ def draw_legend(canvas: Canvas, sheet: SheetLayout, labels: Labels, note: str) -
     room = band.right - note_width - 3 * MM - start
     setter = LineSetter(labels.language)
     check = list(setter.lines(labels("cards.ruler_check", length=f"{RULER_MM:g}"), REGULAR, NOTE_SIZE, room))
-    cut = labels("cards.cut_along_marks")
-    # The cut note follows the check on its last line, or starts a line of its own.
-    joined = f"{check[-1]} {cut}"
-    lines = (*check[:-1], joined) if setter.width(joined, REGULAR, NOTE_SIZE) <= room else (*check, cut)
+    lines: tuple[str, ...] = tuple(check)
+    if cut_note:
+        cut = labels("cards.cut_along_marks")
+        # The cut note follows the check on its last line, or starts a line of its own.
+        joined = f"{check[-1]} {cut}"
+        lines = (*check[:-1], joined) if setter.width(joined, REGULAR, NOTE_SIZE) <= room else (*check, cut)
     # Two lines fit the band above the ruler's baseline; a longer note is shortened.
     if len(lines) > 2:
         lines = (lines[0], fit_text(" ".join(lines[1:]), NOTE_SIZE, room))
@@ -239,7 +243,7 @@ def draw_calibration_front(canvas: Canvas, sheet: SheetLayout, labels: Labels) -
         canvas.circle(x, y, 2 * MM)
     texts = [labels("cards.calibration_front_title"), labels("cards.calibration_front_text")]
     _draw_paragraphs(canvas, sheet, labels, texts, sheet.printable.top - 3 * MM)
-    draw_legend(canvas, sheet, labels, labels("cards.calibration_front_note"))
+    draw_legend(canvas, sheet, labels, labels("cards.calibration_front_note"), cut_note=False)
 
 
 def draw_calibration_back(
@@ -264,5 +268,15 @@ def draw_calibration_back(
         draw_text(canvas, x + (reach + 2.5) * MM, y - 3, "X", 8, BOLD)
         draw_text(canvas, x - 2, y + (reach + 1) * MM, "Y", 8, BOLD)
     offset = f"{back_offset_mm[0]:g} {back_offset_mm[1]:g}"
-    texts = [labels("cards.calibration_back_title"), labels("cards.calibration_back_text", offset=offset)]
+    text = _options_kept_whole(labels("cards.calibration_back_text", offset=offset))
+    texts = [labels("cards.calibration_back_title"), text]
     _draw_paragraphs(canvas, sheet, labels, texts, sheet.printable.top - 3 * MM)
+
+
+#: A command-line option and its values ("--back-offset 0 0", "--back-offset X Y").
+_OPTION = re.compile(r"--[a-z][a-z-]*(?: (?:[XY]|[-+]?\d+(?:\.\d+)?)\b)*")
+
+
+def _options_kept_whole(text: str) -> str:
+    """text with each option joined to its values by no-break spaces: never split over lines."""
+    return _OPTION.sub(lambda match: match.group(0).replace(" ", "\u00a0"), text)

@@ -155,7 +155,8 @@ class CardFitter:
 
     def _set(self, block: Block, size: float, width: float) -> SetBlock:
         font_size = text_size(block.role, size)
-        face = BOLD if block.role in ("title", "back-title") else FACES.get(block.role, REGULAR)
+        title = block.role in ("title", "back-title")
+        face = BOLD if title else FACES.get(block.role, REGULAR)
         boxed = block.role == "warning"
         bullet_x = (BOX_BAR + BOX_PAD) * font_size if boxed else 0.0
         right = BOX_PAD * font_size if boxed else 0.0
@@ -164,7 +165,7 @@ class CardFitter:
         if room <= 0:
             raise DoesNotFit(block)
         try:
-            lines = self.setter.lines(block.text, face, font_size, room)
+            lines = self.setter.lines(block.text, face, font_size, room, hyphenate=not title)
         except LineTooWide as exc:
             raise DoesNotFit(block) from exc
         icons = self.setter.uses_fallback(f"{block.text} {block.bullet}")

@@ -1,4 +1,5 @@
-"""Breaking pocket-card text into lines: each word measured once, hyphenated in the library's language.
+"""Breaking pocket-card text into lines: each word measured once, hyphenated in the library's language,
+the paragraph broken all at once (exporter.pdf.lines.breaking), with the language's rules.
 
 Cards are small and many, so their text is not laid out by ReportLab's Paragraph (markup parsing
 and a string width per trial line, at every trial size). Widths scale with the type size, so a
@@ -8,13 +9,16 @@ out as plain strings; exporter.pdf.lines.runs.draw_text draws each one with the 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import deque
 from collections.abc import Callable, Iterator
 
 from exporter.pdf.glyphs.fonts import REGULAR, font_runs
+from exporter.pdf.lines.breaking import BOX, FORBIDDEN, FORCED, GLUE, HYPHEN_PENALTY, PENALTY, Items, break_paragraph
+from exporter.pdf.lines.hyphenation import hyphenator
 from exporter.pdf.lines.runs import text_width
-from exporter.pdf.pages.styles import hyphenator
+from exporter.pdf.lines.total_fit import RAGGED_STRETCH_EM, may_break_before
 
 HYPHEN = "-"
 #: Lines are set this much narrower than the room, so rounding never lets one stick out.
@@ -31,9 +35,10 @@ class LineSetter:
     """Greedy line breaking with cached word widths (per face, at 1 pt) for one language."""
 
     def __init__(self, language: str) -> None:
+        self.language = language.split("-")[0].split("_")[0]
         self._hyphenate: Hyphenate | None = hyphenator(language)
         self._widths: dict[str, dict[str, float]] = {}
-        self._lines: dict[tuple[str, str, float, float], tuple[str, ...]] = {}
+        self._lines: dict[tuple[str, str, float, float, bool], tuple[str, ...]] = {}
         self._fallback: dict[str, bool] = {}
 
     def uses_fallback(self, text: str) -> bool:
@@ -61,31 +66,81 @@ class LineSetter:
         return width
 
     def width(self, text: str, face: str, size: float) -> float:
-        words = text.split()
+        words = _words(text)
         if not words:
             return 0.0
         spaces = (len(words) - 1) * self.unit_width(" ", face)
         return (sum(self.unit_width(word, face) for word in words) + spaces) * size
 
-    def lines(self, text: str, face: str, size: float, width: float) -> tuple[str, ...]:
+    def lines(self, text: str, face: str, size: float, width: float, hyphenate: bool = True) -> tuple[str, ...]:
         """text broken into lines no wider than width; measured once per (text, face, size, width).
+        hyphenate=False for a title: it breaks between words only.
 
         Raises LineTooWide if the width cannot hold even a single character.
         """
-        key = (text, face, size, width)
+        key = (text, face, size, width, hyphenate)
         found = self._lines.get(key)
         if found is None:
-            found = self._lines[key] = tuple(self._break(text, face, size, width - WIDTH_SLACK))
+            words = _words(text)
+            room = (width - WIDTH_SLACK) / size
+            best = self._total_fit(words, face, room, hyphenate)
+            found = self._lines[key] = tuple(best or self._break(words, face, size, width - WIDTH_SLACK))
         if not found or found[0] == "":
             raise LineTooWide(text)
         return found
 
-    def _break(self, text: str, face: str, size: float, width: float) -> list[str]:
+    def _total_fit(self, words: list[str], face: str, room: float, hyphenate: bool) -> list[str] | None:
+        """The words set flush left in lines of room (at 1 pt), all at once; None where a word is
+        wider than a line (the first-fit breaker then cuts it)."""
+        if not words:
+            return []
+        items = _ItemList()
+        space = self.unit_width(" ", face)
+        hyphen = self.unit_width(HYPHEN, face)
+        for index, word in enumerate(words):
+            if index:
+                if not may_break_before(words[index - 1], word, self.language):
+                    items.add(PENALTY, 0.0, FORBIDDEN, index)
+                items.add(GLUE, space, 0.0, index)
+            cuts = self._cuts(word) if hyphenate else []
+            edges = [0, *cuts, len(word)]
+            for number, (start, end) in enumerate(zip(edges, edges[1:], strict=False)):
+                if number:
+                    items.add(PENALTY, hyphen, HYPHEN_PENALTY, index, start, flagged=True)
+                items.add(BOX, self.unit_width(word[start:end], face), 0.0, index)
+        items.add(PENALTY, 0.0, FORBIDDEN, len(words))
+        items.add(GLUE, 0.0, 0.0, len(words), stretch=1e6)
+        items.add(PENALTY, 0.0, FORCED, len(words))
+        breaks = break_paragraph(items.items(), room, room, RAGGED_STRETCH_EM)
+        if breaks is None:
+            return None
+        lines: list[str] = []
+        first, skip = 0, 0  # the line's first word, and how much of it went on the line before
+        for found in breaks:
+            last, cut = items.places[found.position]
+            if not found.hyphenated:
+                lines.append(" ".join([words[first][skip:], *words[first + 1 : last]]))
+                first, skip = last, 0
+            elif last == first:
+                lines.append(words[first][skip:cut] + HYPHEN)
+                skip = cut
+            else:
+                lines.append(" ".join([words[first][skip:], *words[first + 1 : last], words[last][:cut] + HYPHEN]))
+                first, skip = last, cut
+        return lines
+
+    def _cuts(self, word: str) -> list[int]:
+        """Where a dictionary lets word be hyphenated (character offsets, in order)."""
+        if self._hyphenate is None or not _is_word(word):
+            return []
+        return sorted(len(head) for head, tail in self._hyphenate(word) if head + tail == word)
+
+    def _break(self, text_words: list[str], face: str, size: float, width: float) -> list[str]:
         # Widths compared at 1 pt (the room scaled down), with the face's width table at hand.
         room = width / size
         space = self.unit_width(" ", face)
         known = self._widths[face]
-        words = deque(text.split())
+        words = deque(text_words)
         lines: list[str] = []
         line: list[str] = []
         used = 0.0
@@ -145,7 +200,49 @@ class LineSetter:
         return word[:low], word[low:]
 
 
+_BREAKABLE_SPACE = re.compile("[ \t\n\r]+")
+
+
+def _words(text: str) -> list[str]:
+    """The words of text: split at spaces a line may break at (a no-break space joins)."""
+    return [word for word in _BREAKABLE_SPACE.split(text) if word]
+
+
+class _ItemList:
+    """A paragraph's items for the breaker, with the (word, character offset) each stands at."""
+
+    def __init__(self) -> None:
+        self.kinds: list[int] = []
+        self.widths: list[float] = []
+        self.stretches: list[float] = []
+        self.penalties: list[float] = []
+        self.flagged: list[bool] = []
+        self.places: list[tuple[int, int]] = []
+
+    def add(
+        self,
+        kind: int,
+        width: float,
+        penalty: float,
+        word: int,
+        offset: int = 0,
+        flagged: bool = False,
+        stretch: float = 0.0,
+    ) -> None:
+        self.kinds.append(kind)
+        self.widths.append(width)
+        self.stretches.append(stretch)
+        self.penalties.append(penalty)
+        self.flagged.append(flagged)
+        self.places.append((word, offset))
+
+    def items(self) -> Items:
+        return Items(self.kinds, self.widths, self.stretches, [0.0] * len(self.kinds), self.penalties, self.flagged)
+
+
 def _is_word(text: str) -> bool:
     """Letters (and hyphens) between punctuation: a word a dictionary can break, not an address."""
     core = text.strip(".,;:!?\"'()[]«»„“”‘’…")
+    if core.startswith("-"):
+        return False  # a command-line option ("--back-offset"): printed as it is typed
     return bool(core) and all(char.isalpha() or char in "-\u00ad" or unicodedata.combining(char) for char in core)

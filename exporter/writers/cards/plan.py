@@ -92,13 +92,9 @@ def plan_cards(library: Library, options: BuildOptions) -> CardPlan:
     """Fit every technique onto cards in handbook order and place the cards on sheets."""
     sheet, fitter = _fitter(library, options)
     regular, compact = BODY_SIZES[options.card_size]
-    cards: list[Card] = []
-    continued: list[str] = []
-    for technique in library.ordered_techniques():
-        technique_cards = fit_technique(fitter, technique, library, options.card_size)
-        if len(technique_cards) > 1:
-            continued.append(f"{technique.id} ({len(technique_cards)} cards)")
-        cards += technique_cards
+    fitted = _one_size_per_sheet(fitter, library, options.card_size, sheet.cards_per_sheet)
+    cards = [card for _, technique_cards in fitted for card in technique_cards]
+    continued = [f"{t.id} ({len(found)} cards)" for t, found in fitted if len(found) > 1]
     warnings = continued_warnings(continued, options.card_size)
     pages = page_plans(sheet, len(cards), options.calibration)
     if options.calibration and not sheet.has_back_page:
@@ -106,6 +102,53 @@ def plan_cards(library: Library, options: BuildOptions) -> CardPlan:
     used = tuple(sorted({card.front.size for card in cards}, reverse=True)) or (regular,)
     assert set(used) <= {regular, compact}
     return CardPlan(sheet, tuple(cards), pages, options.back_offset_mm, tuple(warnings), used)
+
+
+def _one_size_per_sheet(
+    fitter: CardFitter, library: Library, card_size: str, per_sheet: int
+) -> list[tuple[Technique, list[Card]]]:
+    """Every technique's cards, in order, with one type size on each sheet: a technique that
+    needs the compact size sets the others already on its sheet compact too, and a technique
+    landing on a compact sheet is set compact (it never needs more cards for that)."""
+    regular, compact = BODY_SIZES[card_size]
+    fitted: list[tuple[Technique, list[Card]]] = []
+    sheet: list[int] = []  # indexes into fitted of the techniques with a card on the open sheet
+    spilled = False  # whether the sheet's first technique began on the sheet before
+    used = 0  # cards before the open sheet
+    for technique in library.ordered_techniques():
+        cards = fit_technique(fitter, technique, library, card_size)
+        sheet_compact = any(fitted[index][1][-1].front.size == compact for index in sheet)
+        if cards[0].front.size != compact and sheet_compact:
+            cards = _fit_at(fitter, technique, library, compact)
+        elif cards[0].front.size == compact and sheet and not sheet_compact:
+            if spilled:  # its first cards are on a regular sheet already: stay regular if it can
+                cards = _fit_or(fitter, technique, library, regular, cards)
+            else:
+                for index in sheet:
+                    earlier, _ = fitted[index]
+                    fitted[index] = (earlier, _fit_at(fitter, earlier, library, compact))
+        fitted.append((technique, cards))
+        sheet.append(len(fitted) - 1)
+        total = sum(len(found) for _, found in fitted)
+        while total - used >= per_sheet:
+            used += per_sheet
+            # The last technique may run onto the next sheet: it opens that one at its size.
+            sheet, spilled = ([len(fitted) - 1], True) if total > used else ([], False)
+    return fitted
+
+
+def _fit_or(
+    fitter: CardFitter, technique: Technique, library: Library, size: float, fallback: list[Card]
+) -> list[Card]:
+    try:
+        return _fit_at(fitter, technique, library, size)
+    except DoesNotFit:
+        return fallback
+
+
+def _fit_at(fitter: CardFitter, technique: Technique, library: Library, size: float) -> list[Card]:
+    sides = fitter.with_optional(technique, size, fitter.required(technique, size))
+    return fitter.cards(technique, library, size, sides)
 
 
 def continued_warnings(continued: list[str], card_size: str) -> list[str]:

@@ -29,7 +29,7 @@ from exporter.pdf.pages.fitting import PartLayout
 from exporter.pdf.pages.flowables import Anchor, KeepWithNext, PageRefRow, Para
 from exporter.pdf.pages.groups import RowGroup
 from exporter.pdf.pages.pagerefs import PageNumbers
-from exporter.pdf.pages.styles import LEADER, LEVELS, MUTED, Styles, make_styles
+from exporter.pdf.pages.styles import HANDBOOK_LEVELS, LEADER, MUTED, Styles, make_styles
 from exporter.text.collation import collation_key
 from exporter.writers import WriteResult
 from exporter.writers.handbook.finding_aids import has_situations, quick_reference, situation_index
@@ -237,7 +237,7 @@ def _plan_chapter(layout: PartLayout, library: Library, build: Callable[[int], l
         if mode == "right" and layout.pager.page % 2 == 0:
             layout.append(BlankPage())
             layout.break_page()
-    layout.plan_part(build, False, len(LEVELS))
+    layout.plan_part(build, False, HANDBOOK_LEVELS)
 
 
 def _chapter_builder(

@@ -24,7 +24,7 @@ from exporter.pdf.pages.fitting import PartLayout
 from exporter.pdf.pages.flowables import Anchor, KeepWithNext, PageRefRow
 from exporter.pdf.pages.groups import RowGroup
 from exporter.pdf.pages.pagerefs import PageNumbers
-from exporter.pdf.pages.styles import LEADER, LEVELS, Styles, make_styles
+from exporter.pdf.pages.styles import HANDBOOK_LEVELS, LEADER, Styles, make_styles
 from exporter.writers.handbook import (
     CONTENTS_KEY,
     COVER_KEY,
@@ -90,7 +90,7 @@ def build_course_pack(library: Library, course: Course, session_index: int | Non
             opens = session_label(labels, number, session) if position == 0 else None
             layout.new_page()
             build = _chapter_builder(library, library.technique(technique_id), opens, number, numbers)
-            layout.part(build, False, len(LEVELS))
+            layout.part(build, False, HANDBOOK_LEVELS)
     document.outline_entries = pack_outline(library, sessions, labels)
     return document.build_once(layout)
 

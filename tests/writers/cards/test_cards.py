@@ -458,6 +458,49 @@ def test_calibration_sheet_scales_sit_behind_the_front_crosses(builds: dict[str,
     assert "--back-offset" in back.extract_text()
 
 
+@pytest.mark.parametrize("name", ["a7-long", "a6-short"])
+def test_calibration_sheet_prints_the_option_whole_and_mentions_no_cut_marks(
+    builds: dict[str, Build], name: str
+) -> None:
+    build = builds[name]
+    front, back = build.pdf.pages[0], build.pdf.pages[1]
+    offset = " ".join(f"{value:g}" for value in build.options.back_offset_mm)
+    lines = back.extract_text().splitlines()
+    assert any(f"--back-offset {offset}" in line.replace("\u00a0", " ") for line in lines), lines
+    assert not any(line.rstrip().endswith("-") for line in lines), lines
+    assert "Cut along the marks" not in front.extract_text()
+    # The sheets of cards still say it.
+    card_front = next(n for n, p in enumerate(build.plan.pages) if p.kind == "front")
+    assert "Cut along the marks" in build.pdf.pages[card_front].extract_text()
+
+
+def test_card_titles_break_between_words_only() -> None:
+    from exporter.pdf.glyphs.fonts import BOLD, register_fonts
+    from exporter.writers.cards.lines import LineSetter
+
+    register_fonts()
+    setter = LineSetter("en")
+    title = "Embodied Mentalization Practice"
+    assert setter.lines(title, BOLD, 11, 80, hyphenate=False) == ("Embodied", "Mentalization", "Practice")
+    assert any(line.endswith("-") for line in setter.lines("Mentalization " * 3, BOLD, 11, 60))
+
+
+def test_card_lines_keep_the_russian_rules() -> None:
+    from exporter.pdf.glyphs.fonts import REGULAR, register_fonts
+    from exporter.writers.cards.lines import LineSetter
+
+    register_fonts()
+    setter = LineSetter("ru")
+    text = "Спросите о том, что клиент чувствует в данный момент и в теле — не торопитесь с выводом"
+    for width in range(70, 200, 7):
+        lines = setter.lines(text, REGULAR, 8.5, width)
+        assert " ".join(lines).replace("- ", "").replace("-", "") == text.replace("-", ""), lines
+        for line in lines:
+            last = line.split()[-1]
+            assert not (len(last) == 1 and last.isalpha()), lines
+            assert not line.startswith("—"), lines
+
+
 def test_calibration_is_left_out_without_two_sided_printing(library: Library, tmp_path: Path) -> None:
     result = write_cards(library, tmp_path, BuildOptions(duplex="fold", calibration=True))
     assert any("--calibration" in w for w in result.warnings)

@@ -1,0 +1,165 @@
+"""The total-fit line breaker, hyphenation choices, shortened heads and right-to-left panels."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from conftest import FIXTURES
+from pypdf import PdfReader
+
+from exporter.content.techniques import read_library
+from exporter.options import BuildOptions
+from exporter.pdf.glyphs.fonts import HEADING, para_text, register_fonts
+from exporter.pdf.lines.breaking import BOX, FORBIDDEN, FORCED, GLUE, PENALTY, Items, break_paragraph
+from exporter.pdf.lines.paragraphs import Paragraph
+from exporter.pdf.lines.runs import fit_text, text_width
+from exporter.pdf.pages.styles import hyphenator, make_styles, side_margin
+from exporter.writers.handbook import write_handbook
+
+#: Words with the breaks an English dictionary gives them (American usage); the breaker may
+#: use fewer of them, never one that is not here.
+DICTIONARY = {
+    "research": "research",
+    "therapist": "ther-a-pist",
+    "perspective": "per-spec-tive",
+    "interpretation": "in-ter-pre-ta-tion",
+    "client": "client",
+    "together": "to-geth-er",
+    "understanding": "un-der-stand-ing",
+    "relationship": "re-la-tion-ship",
+    "hypothesis": "hy-poth-e-sis",
+    "acknowledge": "ac-knowl-edge",
+    "curiosity": "cu-ri-os-i-ty",
+    "attachment": "at-tach-ment",
+    "misunderstanding": "mis-un-der-stand-ing",
+    "respectful": "re-spect-ful",
+    "tentative": "ten-ta-tive",
+    "experience": "ex-pe-ri-ence",
+    "emotional": "emo-tion-al",
+    "important": "im-por-tant",
+    "different": "dif-fer-ent",
+    "validation": "val-i-da-tion",
+    "mentalizing": "men-tal-iz-ing",
+    "uncertainty": "un-cer-tain-ty",
+    "tolerate": "tol-er-ate",
+    "intention": "in-ten-tion",
+    "situation": "sit-u-a-tion",
+    "behaviour": "be-hav-iour",
+}
+
+
+def test_english_breaks_are_all_in_the_dictionary() -> None:
+    english = hyphenator("en")
+    assert english is not None
+    wrong = []
+    for word, broken in DICTIONARY.items():
+        allowed = {len("".join(broken.split("-")[:n])) for n in range(1, broken.count("-") + 1)}
+        for head, _ in english(word):
+            if len(head) not in allowed:
+                wrong.append(f"{head}-{word[len(head) :]}")
+    assert not wrong
+
+
+def items(widths: list[float], space: float = 1.0) -> Items:
+    """Words of the given widths with stretchable spaces, then the paragraph's end."""
+    kinds, sizes, stretches, shrinks = [], [], [], []
+    for index, width in enumerate(widths):
+        if index:
+            kinds.append(GLUE)
+            sizes.append(space)
+            stretches.append(space * 0.6)
+            shrinks.append(space * 0.4)
+        kinds.append(BOX)
+        sizes.append(width)
+        stretches.append(0.0)
+        shrinks.append(0.0)
+    kinds += [PENALTY, GLUE, PENALTY]
+    sizes += [0.0, 0.0, 0.0]
+    stretches += [0.0, 1e6, 0.0]
+    shrinks += [0.0, 0.0, 0.0]
+    penalties = [0.0] * (len(kinds) - 3) + [FORBIDDEN, 0.0, FORCED]
+    return Items(kinds, sizes, stretches, shrinks, penalties, [False] * len(kinds))
+
+
+def line_ratios(widths: list[float], measure: float) -> list[float]:
+    breaks = break_paragraph(items(widths), measure, measure)
+    assert breaks is not None
+    return [found.ratio for found in breaks]
+
+
+def test_the_paragraph_is_broken_as_a_whole_not_line_by_line() -> None:
+    # First fit fills the first line exactly (6 4 4 = 16) and then can put only 4 4 2 on the
+    # second, 4 short of the measure (its two spaces stretched 3.3 times what they may: a hole).
+    # Total fit moves a word back and sets the second line a little tight instead.
+    ratios = line_ratios([6, 4, 4, 4, 4, 2, 4, 3, 6], 16)
+    assert len(ratios) == 3
+    assert all(-1 <= ratio <= 1.0 for ratio in ratios[:-1]), ratios
+
+
+def test_no_way_at_all_leaves_the_paragraph_to_the_caller() -> None:
+    assert break_paragraph(items([3, 20, 3]), 10, 10) is None
+
+
+def test_running_heads_are_shortened_at_a_word() -> None:
+    register_fonts()
+    title = "Embodied Mentalization in the Consulting Room"
+    width = text_width("Embodied Mentaliz", 8, HEADING)
+    assert fit_text(title, 8, width, HEADING) == "Embodied…"
+
+
+def test_a_justified_paragraph_ends_its_lines_at_the_measure() -> None:
+    register_fonts()
+    text = "Notice the moment the client withdraws and name it gently, without an interpretation. " * 4
+    paragraph = Paragraph(para_text(text), make_styles("en").body)
+    paragraph.wrap(300, 1000)
+    lines = paragraph.blPara.lines
+    assert len(lines) > 3
+    # Every line but the last is set to the measure: its spaces stretch or shrink, a little.
+    space = text_width("x x", 10.5) - 2 * text_width("x", 10.5)
+    for extra, words in lines[:-1]:
+        assert abs(extra) / (len(words) - 1) <= 1.9 * 0.6 * space + 1e-6, (extra, words)
+
+
+@pytest.fixture(scope="module", params=["he", "ar"])
+def rtl_handbook(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    library, _ = read_library(FIXTURES / "libraries" / request.param)
+    out = tmp_path_factory.mktemp(request.param)
+    write_handbook(library, out, BuildOptions(paper="a4"))
+    return out / "handbook.pdf"
+
+
+def test_the_warning_bar_is_on_the_right_in_a_right_to_left_handbook(rtl_handbook: Path) -> None:
+    right = side_margin("a4") + 122 * 72 / 25.4
+    with pdfplumber.open(rtl_handbook) as pdf:
+        bars = [
+            rect
+            for page in pdf.pages
+            for rect in page.rects
+            if rect["width"] < 3 and rect["height"] > 10 and rect.get("non_stroking_color") not in (None, (0,))
+        ]
+    assert bars
+    assert all(abs(bar["x1"] - right) < 0.5 for bar in bars), [(bar["x0"], bar["x1"]) for bar in bars]
+
+
+def test_an_english_source_in_a_right_to_left_chapter_is_set_from_the_left(rtl_handbook: Path) -> None:
+    left = side_margin("a4")
+    reader = PdfReader(rtl_handbook)
+    chapters = {
+        reader.get_destination_page_number(child)
+        for item in reader.outline
+        if isinstance(item, list)
+        for child in item
+        if not isinstance(child, list)
+    }
+    with pdfplumber.open(rtl_handbook) as pdf:
+        found = [
+            line
+            for number, page in enumerate(pdf.pages)
+            if number in chapters
+            for line in page.extract_text_lines()
+            if line["text"][:1].isascii() and line["text"][:1].isalpha() and "(" in line["text"]
+        ]
+    assert found
+    assert all(abs(line["x0"] - left) < 1.0 for line in found), [(line["x0"], line["text"]) for line in found]
