@@ -2,7 +2,8 @@
 language rules, one type size, pages worth turning to.
 
 Built once per module: the generated 200-technique library (A4 and Letter, handbook and every
-handout) and the Russian, Hebrew and Arabic samples (handbook and handouts, A4).
+handout; with the soak tests, `pytest -m soak`) and the Russian, Hebrew and Arabic samples
+(handbook and handouts, A4; in every run).
 """
 
 from __future__ import annotations
@@ -121,7 +122,12 @@ def generated_content(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_synthetic_content(tmp_path_factory.mktemp("synthetic"), GENERATED, 2026)
 
 
-@pytest.fixture(scope="module", params=DOCUMENTS)
+#: The generated library's two builds take most of a minute: they run with the soak tests
+#: (`pytest -m soak`, which .ci/run runs), the samples in every run.
+PARAMS = [pytest.param(name, marks=pytest.mark.soak) if name in GENERATED_DOCUMENTS else name for name in DOCUMENTS]
+
+
+@pytest.fixture(scope="module", params=PARAMS)
 def document(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Measured:
     name = request.param
     content = (
