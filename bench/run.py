@@ -29,6 +29,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from exporter.build.record import RECORD_FILE
+
 BENCH_DIR = Path(__file__).resolve().parent
 REPO = BENCH_DIR.parent
 SEED = 2026
@@ -327,7 +329,12 @@ def bench_size(size: int, work: Path, repeat: int, with_typst: bool) -> SizeResu
     root = work / f"n{size}"
     content = write_synthetic_content(root, size, SEED)
     out = root / "output"
-    common = ["--content", str(content), "--out", str(out / "commands")]
+
+    # Each command in its own folder, and cold: the build record (exporter.build.record) would let a
+    # command skip what an earlier one, or an earlier round, already made.
+    def common(name: str) -> list[str]:
+        return ["--content", str(content), "--out", str(out / "commands" / name)]
+
     commands = {
         "load": in_child("load", content, out / "load"),
         "floor": in_child("floor", content, out / "floor"),
@@ -335,9 +342,9 @@ def bench_size(size: int, work: Path, repeat: int, with_typst: bool) -> SizeResu
         "cards": in_child("cards", content, out / "cards"),
         "typst": in_child("typst", content, out / "typst"),
         "handouts": in_child("handouts", content, out / "handouts"),
-        "handbook_command": [*exporter_command(), "handbook", *common, "--quiet"],
-        "handouts_command": [*exporter_command(), "handouts", *common, "--quiet"],
-        "build_command": [*exporter_command(), "build", *common],
+        "handbook_command": [*exporter_command(), "handbook", *common("handbook"), "--quiet"],
+        "handouts_command": [*exporter_command(), "handouts", *common("handouts"), "--quiet"],
+        "build_command": [*exporter_command(), "build", *common("build")],
     }
     if not with_typst:
         del commands["typst"]
@@ -346,6 +353,8 @@ def bench_size(size: int, work: Path, repeat: int, with_typst: bool) -> SizeResu
     for round_number in range(1, repeat + 1):
         print(f"  N={size}: round {round_number} of {repeat} ...", file=sys.stderr, flush=True)
         for name, argv in commands.items():
+            for record in (out / "commands").glob(f"*/{RECORD_FILE}"):
+                record.unlink()
             run, stdout = measured(argv)
             runs[name].append(run)
             if name == "build_command" and run is not None:

@@ -147,8 +147,11 @@ def run_build(
     arguments = _output_arguments(content_dir, paper, card_size, duplex, back_offset, calibration, booklet, course_ids)
     # A part of the library or a course is built whole, and leaves the full build's record alone.
     incremental = not (technique_ids or category_names) and not any(n in NEVER_SKIPPED for n in names)
+    before: dict[str, str] = {}
     if incremental:
-        unchanged = _all_unchanged(names, content_dir, out_dir, arguments, strict)
+        # Taken before the content is read: an edit saved from here on is not taken as built.
+        before = content_digests(content_dir) if content_dir.is_dir() else {}
+        unchanged = _all_unchanged(names, before, out_dir, arguments, strict)
         if unchanged is not None:
             if not quiet:
                 _print_unchanged(unchanged, time.perf_counter() - started)
@@ -187,7 +190,6 @@ def run_build(
     with stop_signals_raise(), build_lock(out_dir), state_lock:
         _recover_interrupted_build(out_dir)
         record = BuildRecord(out_dir) if incremental else None
-        before = content_digests(content_dir) if record else {}
         skipped = [r for n in names if record and (r := _unchanged_result(record, n, before, arguments, out_dir))]
         to_write = [n for n in names if n not in {r.name for r in skipped}]
         written = _write_outputs(to_write, library, out_dir, options, jobs, quiet) if to_write else []
@@ -245,20 +247,19 @@ def _unchanged_result(
 
 
 def _all_unchanged(
-    names: list[str], content_dir: Path, out_dir: Path, arguments: dict[str, object], strict: bool
+    names: list[str], digests: dict[str, str], out_dir: Path, arguments: dict[str, object], strict: bool
 ) -> list[WriteResult] | None:
     """Every output named, from the build record, if none of them would change; else None.
 
     Decided before the content is even read: a build with nothing to do takes a fraction of a
     second. The content's warnings of the build that made the outputs are printed again."""
-    if not (out_dir / RECORD_FILE).is_file() or not content_dir.is_dir():
+    if not (out_dir / RECORD_FILE).is_file() or not digests:
         return None
     with build_lock(out_dir):
         _recover_interrupted_build(out_dir)
         record = BuildRecord(out_dir)
         if strict and record.warnings:
             return None  # the build itself says why it stops
-        digests = content_digests(content_dir)
         results = [_unchanged_result(record, name, digests, arguments, out_dir) for name in names]
     if any(result is None for result in results):
         return None

@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata
@@ -49,18 +50,19 @@ class Recorded:
     warnings: list[str] = field(default_factory=list)
 
 
-def content_digests(content_dir: Path) -> dict[str, str]:
-    """Every regular file under content_dir (hidden ones aside), by its path and a hash of its bytes."""
-    digests: dict[str, str] = {}
+def content_files(content_dir: Path) -> Iterator[tuple[str, Path]]:
+    """(path relative to content_dir, path) of every regular file under it, hidden ones aside, in order."""
     for folder, subfolders, names in os.walk(content_dir):
         subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
         for name in sorted(names):
             path = Path(folder) / name
-            if name.startswith(".") or not path.is_file():
-                continue
-            relative = path.relative_to(content_dir).as_posix()
-            digests[relative] = _file_digest(path)
-    return digests
+            if not name.startswith(".") and path.is_file():
+                yield path.relative_to(content_dir).as_posix(), path
+
+
+def content_digests(content_dir: Path) -> dict[str, str]:
+    """Every content file (see content_files) by a hash of its bytes."""
+    return {relative: _file_digest(path) for relative, path in content_files(content_dir)}
 
 
 def _file_digest(path: Path) -> str:

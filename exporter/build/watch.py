@@ -9,13 +9,13 @@ build rolls that build back first, as for `exporter build`.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import click
 
+from exporter.build.record import content_files
 from exporter.errors import ContentError
 from exporter.messages import counted
 from exporter.writers import WriteResult
@@ -29,19 +29,14 @@ Stamps = dict[str, tuple[int, int]]
 
 
 def content_stamps(content_dir: Path) -> Stamps:
-    """Size and modification time of every regular file under content_dir (hidden ones aside)."""
+    """Size and modification time of every content file (exporter.build.record.content_files)."""
     stamps: Stamps = {}
-    for folder, subfolders, names in os.walk(content_dir):
-        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
-        for name in names:
-            if name.startswith("."):
-                continue
-            path = Path(folder) / name
-            try:
-                stat = path.stat()
-            except OSError:
-                continue
-            stamps[path.relative_to(content_dir).as_posix()] = (stat.st_size, stat.st_mtime_ns)
+    for relative, path in content_files(content_dir):
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        stamps[relative] = (stat.st_size, stat.st_mtime_ns)
     return stamps
 
 

@@ -71,9 +71,11 @@ def paginate(flowables: list[Flowable], pager: Pager) -> tuple[list[Landing], Pa
     return landings, pager
 
 
-def _measure(flowables: list[Flowable | None], pager: Pager) -> tuple[list[Landing], list[Pager], Pager]:
-    """paginate(), letting go of each flowable once it is placed (and of what placing it cached),
-    and also the position before each one."""
+def _measure(
+    flowables: list[Flowable | None], pager: Pager, release: bool = False
+) -> tuple[list[Landing], list[Pager], Pager]:
+    """paginate(), with the position before each flowable too; with release, each flowable is let
+    go once placed (with what placing it cached)."""
     landings: list[Landing] = []
     positions: list[Pager] = []
     for index, flowable in enumerate(flowables):
@@ -81,7 +83,8 @@ def _measure(flowables: list[Flowable | None], pager: Pager) -> tuple[list[Landi
         positions.append(pager)
         pager, landing = _place(flowable, pager)
         landings.append(landing)
-        flowables[index] = None
+        if release:
+            flowables[index] = None
     return landings, positions, pager
 
 
@@ -142,12 +145,11 @@ def fit_part(
     """
     start = pager
     if levels <= 1:
-        landings, positions, end = _measure(list(build(0)), start)
+        landings, positions, end = _measure(list(build(0)), start, release=True)
         flowables = build(0)
     else:
         flowables = build(0)
-        landings, end = paginate(flowables, start)
-        positions = []
+        landings, positions, end = _measure(list(flowables), start)
         if end.page > start.page and 0 < end.used < tighten_below:
             for level in range(1, levels):
                 tighter = build(level)
@@ -157,18 +159,8 @@ def fit_part(
             flowables = build(0)  # a builder may have respaced the same flowables: set them back
     if _fine(end, start, min_last):
         return Fitted(flowables, end)
-    positions = positions or _positions(flowables, start)
     pulled = _pull_over(flowables, landings, positions, end, min_last)
     return pulled or Fitted(flowables, end)
-
-
-def _positions(flowables: list[Flowable], start: Pager) -> list[Pager]:
-    positions: list[Pager] = []
-    pager = start
-    for flowable in flowables:
-        positions.append(pager)
-        pager, _ = _place(flowable, pager)
-    return positions
 
 
 class PartLayout(list[Flowable]):
