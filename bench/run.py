@@ -29,8 +29,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from exporter.build.record import RECORD_FILE
-
 BENCH_DIR = Path(__file__).resolve().parent
 REPO = BENCH_DIR.parent
 SEED = 2026
@@ -353,6 +351,9 @@ def bench_size(size: int, work: Path, repeat: int, with_typst: bool) -> SizeResu
     for round_number in range(1, repeat + 1):
         print(f"  N={size}: round {round_number} of {repeat} ...", file=sys.stderr, flush=True)
         for name, argv in commands.items():
+            # Imported here: a --deck-against child runs this file with an older exporter.
+            from exporter.build.record import RECORD_FILE
+
             for record in (out / "commands").glob(f"*/{RECORD_FILE}"):
                 record.unlink()
             run, stdout = measured(argv)
