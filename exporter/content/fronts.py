@@ -100,15 +100,16 @@ def key_part(text: str) -> str:
 
 
 def opening_words(texts: list[str], least: int = HINT_WORDS) -> list[str]:
-    """For each text, its first few words: as few as tell it apart from the others."""
+    """For each text, its first few words: about two fifths of it (a cue that points at one
+    phrasing), and more where that does not tell it apart from the others."""
     words = [text.split() for text in texts]
     hints = []
     for index, own in enumerate(words):
-        count = least
+        count = max(least, min(MAX_HINT_WORDS, len(own) * 2 // 5))  # two words of "I can …" fit many phrasings
         others = [w for j, w in enumerate(words) if j != index]
         while count < min(MAX_HINT_WORDS, len(own) - 1) and any(w[:count] == own[:count] for w in others):
             count += 1
-        hints.append(" ".join(own[: max(1, min(count, len(own) - 1))]))
+        hints.append(" ".join(own[: max(1, min(count, len(own) - 1))]).rstrip(" ,;:—–-") or own[0])
     return hints
 
 

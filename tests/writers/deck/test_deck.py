@@ -254,7 +254,7 @@ def test_phrase_and_warning_cards_ask_with_the_cue(scenario: Scenario) -> None:
         == "Something just changed between us. Could you help me understand what happened?"
     )
     key_phrase = note_by_key(col, f"{SEED}/key-phrase/made-a-mistake")
-    assert key_phrase["Prompt"] == "Complete the key phrase: “I think …”"  # no cue: its opening words
+    assert key_phrase["Prompt"] == "Complete the key phrase: “I think I just got …”"  # no cue: two fifths of it
     warning = note_by_key(col, f"{SEED}/warning/no-defending")
     assert warning["Prompt"] == "What is the mistake to avoid here, and why?"
     assert "Situation" in warning["Context"] and "Bateman" in warning["Source"]
