@@ -20,11 +20,11 @@ import pytest
 import uharfbuzz
 from click.testing import CliRunner
 from conftest import LIBRARY, technique, write_content
+from pdf_reading import item_texts
 
 from exporter.cli import main
 from exporter.content.techniques import read_library
 from exporter.pdf.glyphs.fallback import FONT_DIR
-from pdf_reading import item_texts
 
 REPO = Path(__file__).resolve().parents[2]
 TITLE = "Techniques Toward AVID Listening"

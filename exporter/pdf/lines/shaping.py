@@ -43,8 +43,7 @@ def _shaped_word(word: str, font: str) -> str:
         if len(_shaped_words) > _CACHE_LIMIT:
             _shaped_words.clear()
         found = _shaped_words[key] = "".join(
-            part if is_glyph_code(part[0]) or len(part) < 2 else _shape_plain(part, font)
-            for part in _plain_parts(word)
+            part if is_glyph_code(part[0]) or len(part) < 2 else _shape_plain(part, font) for part in _plain_parts(word)
         )
     return found
 
@@ -100,4 +99,3 @@ def _shape_plain(text: str, font: str) -> str:
         else:
             out.append(glyph_char(font, info.codepoint, chars, advance))
     return "".join(out)
-

@@ -206,7 +206,9 @@ def _hyphenated_word_items(
                 offsets.append(start)
             # Each piece as the shaped word's prefix grows: a head ends where it is drawn,
             # kerned and ligated, and the pieces of an unbroken word add up to the word.
-            grown = measure(text[: cuts[number + 1]], font, size) - (measure(text[:start], font, size) if start else 0.0)
+            grown = measure(text[: cuts[number + 1]], font, size) - (
+                measure(text[:start], font, size) if start else 0.0
+            )
             rows.append((BOX, grown, 0.0, 0.0, 0.0, False))
             offsets.append(0)
         if len(_word_items) > 100_000:
@@ -376,7 +378,9 @@ def _lines(
         width = widths[0] if number == 0 else widths[1]
         # A word's tail or a head with its hyphen is shaped on its own: measured as drawn.
         natural = _natural_width(line_words) if offset or found.hyphenated else found.natural
-        lines.append(make_line(line_words, width) if make_line is not None else _line(line_words, width, single, natural))
+        lines.append(
+            make_line(line_words, width) if make_line is not None else _line(line_words, width, single, natural)
+        )
         start = end
     template = words[0].pieces[0][0]
     if single:
