@@ -20,7 +20,10 @@ from exporter.pdf.glyphs.glyphcodes import glyph_advance, glyph_char, harfbuzz_f
 #: The faces whose kerning and ligature tables are kept (tools/cut_fonts.py).
 SHAPED_FACES = frozenset(BODY_FACES)
 
-_shaped_words: dict[tuple[str, str], str] = {}
+#: Shaped text by face: {face: {text: shaped}} (runs with spaces and single words alike).
+_shaped_texts: dict[str, dict[str, str]] = {}
+#: Whether HarfBuzz sets two characters side by side other than at their own advances, by face.
+_active_pairs: dict[str, dict[str, bool]] = {}
 _CACHE_LIMIT = 200_000
 
 
@@ -29,23 +32,64 @@ def shaped(text: str, font: str) -> str:
 
     Text in any other font (emoji, symbols, Hebrew and Arabic, which bidi shapes) comes back as it is.
     """
+    table = _shaped_texts.get(font)
+    if table is None:
+        table = _shaped_texts[font] = {}
+    found = table.get(text)
+    if found is None:
+        found = _shaped_text(text, font, table)
+    return found
+
+
+def shaped_all(texts: list[str], font: str) -> list[str]:
+    """shaped for many texts in one face (a line's words)."""
+    if font not in SHAPED_FACES:
+        return texts
+    table = _shaped_texts.get(font)
+    if table is None:
+        table = _shaped_texts[font] = {}
+    get = table.get
+    return [get(text) or _shaped_text(text, font, table) for text in texts]
+
+
+def _shaped_text(text: str, font: str, table: dict[str, str]) -> str:
+    if len(table) > _CACHE_LIMIT:
+        table.clear()
     if font not in SHAPED_FACES or len(text) < 2:
-        return text
-    if " " not in text:
-        return _shaped_word(text, font)
-    return " ".join(_shaped_word(word, font) if len(word) > 1 else word for word in text.split(" "))
+        found = text
+    elif " " not in text:
+        found = _shaped_word(text, font)
+    else:
+        found = " ".join(shaped(word, font) for word in text.split(" "))
+    table[text] = found
+    return found
 
 
 def _shaped_word(word: str, font: str) -> str:
-    key = (font, word)
-    found = _shaped_words.get(key)
-    if found is None:
-        if len(_shaped_words) > _CACHE_LIMIT:
-            _shaped_words.clear()
-        found = _shaped_words[key] = "".join(
-            part if is_glyph_code(part[0]) or len(part) < 2 else _shape_plain(part, font) for part in _plain_parts(word)
-        )
-    return found
+    return "".join(
+        part if is_glyph_code(part[0]) or not _may_change(part, font) else _shape_plain(part, font)
+        for part in _plain_parts(word)
+    )
+
+
+def _may_change(text: str, font: str) -> bool:
+    """Whether shaping can change text: some pair of neighbours is kerned or ligated.
+
+    Most words are not (seven in eight of a technique library's), and looking their pairs up is
+    far cheaper than shaping them. The faces' kerning is by pairs and their ligatures start with
+    a ligated pair ("ff", "fi", "fl"), so a word without such a pair is set as written.
+    """
+    pairs = _active_pairs.get(font)
+    if pairs is None:
+        pairs = _active_pairs[font] = {}
+    for index in range(len(text) - 1):
+        pair = text[index : index + 2]
+        active = pairs.get(pair)
+        if active is None:
+            active = pairs[pair] = _shape_plain(pair, font) != pair
+        if active:
+            return True
+    return False
 
 
 def _plain_parts(word: str) -> list[str]:

@@ -37,7 +37,7 @@ from exporter.pdf.lines.breaking import (
     Items,
 )
 from exporter.pdf.lines.breaking import break_paragraph as knuth_plass
-from exporter.pdf.lines.shaping import shaped
+from exporter.pdf.lines.shaping import shaped, shaped_all
 
 #: Style attribute naming the library's language (for its line-breaking rules).
 LANGUAGE_ATTRIBUTE = "exporter_language"
@@ -396,10 +396,14 @@ def _natural_width(words: list[Word]) -> float:
     return natural + sum(_space_width(word.space or word.pieces[0][0]) for word in words[1:])
 
 
+def _text(word: Word) -> str:
+    return word.pieces[0][1] if len(word.pieces) == 1 else word.text
+
+
 def _line(words: list[Word], width: float, single: bool, natural: float) -> Any:
     if single:
         font = words[0].pieces[0][0].fontName
-        return (width - natural, [shaped(word.text, font) for word in words])
+        return (width - natural, shaped_all([_text(word) for word in words], font))
     frags: list[Any] = []
 
     def put(frag: Any, text: str) -> None:
