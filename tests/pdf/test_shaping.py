@@ -174,3 +174,19 @@ def test_shaped_text_rebuilds_to_the_same_bytes(built: Path, tmp_path: Path) -> 
     assert result.exit_code == 0, result.output
     for pdf in sorted(built.rglob("*.pdf")):
         assert pdf.read_bytes() == (out / pdf.relative_to(built)).read_bytes(), pdf.name
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["Χ̈", "AV̈", "To\u0301", "e\u0301fi", "office", "Тест", "ΑΥΤΟ", "ffl", "a\u00a0To", "T\u200dV"],
+)
+def test_every_shaped_word_reads_back_as_written(word: str) -> None:
+    from exporter.pdf.glyphs.fonts import REGULAR, register_fonts
+    from exporter.pdf.glyphs.glyphcodes import text_of
+    from exporter.pdf.lines.shaping import shaped
+
+    register_fonts()
+    drawn = shaped(word, REGULAR)
+    # Each drawn character stands for its own text: together they give the word back in order.
+    assert "".join(text_of(ord(char)) or char for char in drawn) == word
+    assert shaped(drawn, REGULAR) == drawn  # shaping twice changes nothing

@@ -120,20 +120,19 @@ def _shape_plain(text: str, font: str) -> str:
     uharfbuzz.shape(hb_font, buffer, {})
     infos = buffer.glyph_infos
     positions = buffer.glyph_positions
-    if any(info.codepoint == 0 for info in infos) or any(p.x_offset or p.y_offset for p in positions):
-        return text  # a character the face lacks, or a mark placed off the pen: drawn as written
+    starts = [info.cluster for info in infos]
+    if 0 in (info.codepoint for info in infos) or len(set(starts)) < len(starts):
+        # A character the face lacks, or a letter with a mark on it (one cluster, two glyphs,
+        # which text extraction would not give back whole): drawn as written.
+        return text
+    if any(p.x_offset or p.y_offset for p in positions):
+        return text  # a glyph placed off the pen, which ReportLab cannot draw
     cmap = pdfmetrics.getFont(font).face.charToGlyph
     scale = 1000.0 / hb_font.face.upem
-    starts = [info.cluster for info in infos]
     out: list[str] = []
     for index, (info, position) in enumerate(zip(infos, positions, strict=True)):
-        start = info.cluster
-        if index and start == starts[index - 1]:
-            # A second glyph of one cluster: it stands for no character of its own.
-            out.append(glyph_char(font, info.codepoint, "", position.x_advance * scale))
-            continue
-        end = next((s for s in starts[index + 1 :] if s != start), len(text))
-        chars = text[start:end]
+        end = starts[index + 1] if index + 1 < len(starts) else len(text)
+        chars = text[info.cluster : end]
         advance = position.x_advance * scale
         if len(chars) == 1 and cmap.get(ord(chars)) == info.codepoint:
             if abs(glyph_advance(font, info.codepoint) - advance) < 0.01:
