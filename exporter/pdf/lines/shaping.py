@@ -15,7 +15,15 @@ idempotent: characters already shaped are left as they are.
 from __future__ import annotations
 
 from exporter.pdf.glyphs.fonts import BODY_FACES
-from exporter.pdf.glyphs.glyphcodes import glyph_advance, glyph_char, harfbuzz_font, is_glyph_code
+from exporter.pdf.glyphs.glyphcodes import (
+    FIRST_CODE,
+    LAST_CODE,
+    glyph_advance,
+    glyph_char,
+    harfbuzz_font,
+    is_glyph_code,
+    text_of,
+)
 
 #: The faces whose kerning and ligature tables are kept (tools/cut_fonts.py).
 SHAPED_FACES = frozenset(BODY_FACES)
@@ -25,6 +33,8 @@ _shaped_texts: dict[str, dict[str, str]] = {}
 #: Whether HarfBuzz sets two characters side by side other than at their own advances, by face.
 _active_pairs: dict[str, dict[str, bool]] = {}
 _CACHE_LIMIT = 200_000
+#: Private codes left to emoji sequences and right-to-left letters once kerning has used the rest.
+_SPARE_CODES = (LAST_CODE - FIRST_CODE) // 4
 
 
 def shaped(text: str, font: str) -> str:
@@ -127,6 +137,8 @@ def _shape_plain(text: str, font: str) -> str:
         return text
     if any(p.x_offset or p.y_offset for p in positions):
         return text  # a glyph placed off the pen, which ReportLab cannot draw
+    if text_of(LAST_CODE - _SPARE_CODES) is not None:
+        return text  # a long-running process has used nearly every private code: kerning yields
     cmap = pdfmetrics.getFont(font).face.charToGlyph
     scale = 1000.0 / hb_font.face.upem
     out: list[str] = []
