@@ -24,6 +24,7 @@ from exporter.pdf.glyphs.fallback import BOLD_MEMBER, REGULAR_MEMBER, member
 from exporter.pdf.lines.bidi import base_is_rtl, has_rtl, visual_pieces, visual_runs
 from exporter.pdf.lines.plain_frags import cleaned, plain_frags
 from exporter.pdf.lines.runs import draw_text, is_bold
+from exporter.pdf.lines.shaping import shaped
 from exporter.pdf.lines.total_fit import SetLines, Word, can_set, frag_line, set_lines, words_of
 
 _FALLBACK_FAMILIES = frozenset(BOLD_MEMBER) | frozenset(REGULAR_MEMBER)
@@ -216,7 +217,13 @@ class Paragraph(ReportLabParagraph):  # type: ignore[misc]
                 self._width_max = max(widths)
                 self._hyphenations = self._splitLongWordCount = 0
                 return found.para_lines
-        return super().breakLines(width)
+        # ReportLab's own breaking measures and draws the frags' text: give it the text shaped.
+        frags = self.frags
+        self.frags = [_shaped_frag(frag) for frag in frags]
+        try:
+            return super().breakLines(width)
+        finally:
+            self.frags = frags
 
     def _get_split_blParaFunc(self) -> Any:
         # ReportLab's own function for lines of several fragments adds a space to the last
@@ -275,6 +282,14 @@ def _visual_line(words: list[Word], width: float, rtl: bool) -> Any:
     frags = _line_frags(words, rtl)
     natural = sum(stringWidth(frag.text, frag.fontName, frag.fontSize) for frag in frags)
     return frag_line(frags, len(words), width - natural, width)
+
+
+def _shaped_frag(frag: Any) -> Any:
+    text = getattr(frag, "text", None)
+    if not text:
+        return frag
+    drawn = shaped(text, frag.fontName)
+    return frag if drawn == text else frag.clone(text=drawn)
 
 
 def _copied_frags(para_lines: Any, start: int, stop: int) -> list[Any]:
@@ -355,7 +370,7 @@ def _width(pieces: list[tuple[Any, str]], rtl: bool) -> float:
     """A word's width as drawn (joined Arabic letters are narrower than the letters alone)."""
     return float(
         sum(
-            stringWidth(run, frag.fontName, frag.fontSize)
+            stringWidth(shaped(run, frag.fontName), frag.fontName, frag.fontSize)
             for frag, text in pieces
             for _, run in visual_runs([(frag.fontName, text)], rtl)
         )
@@ -403,7 +418,7 @@ def _line_frags(line: list[Word], rtl: bool) -> list[Any]:
             frags[id(frag)] = frag
             pieces.append((id(frag), text))
     ordered = visual_pieces(pieces, rtl, lambda key: str(frags[key].fontName))
-    return [frags[key].clone(text=text) for key, text in ordered]
+    return [frags[key].clone(text=shaped(text, frags[key].fontName)) for key, text in ordered]
 
 
 def _draw_right_bullet(paragraph: Paragraph, bullet: str) -> None:

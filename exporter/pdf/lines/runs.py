@@ -11,6 +11,7 @@ from reportlab.pdfgen.canvas import Canvas
 from exporter.pdf.glyphs.fallback import member
 from exporter.pdf.glyphs.fonts import REGULAR, font_runs
 from exporter.pdf.lines.bidi import base_is_rtl, visual_runs
+from exporter.pdf.lines.shaping import shaped
 
 ELLIPSIS = "…"
 
@@ -38,8 +39,13 @@ def line_runs(text: str, face: str = REGULAR, rtl: bool | None = None) -> list[t
     return visual_runs(runs, base_is_rtl(text) if rtl is None else rtl)
 
 
+def drawn_runs(text: str, face: str = REGULAR, rtl: bool | None = None) -> list[tuple[str, str]]:
+    """line_runs as drawn: each run kerned and with its ligatures (exporter.pdf.lines.shaping)."""
+    return [(font, shaped(run, font)) for font, run in line_runs(text, face, rtl)]
+
+
 def text_width(text: str, size: float, face: str = REGULAR, rtl: bool | None = None) -> float:
-    return float(sum(stringWidth(run, font, size) for font, run in line_runs(text, face, rtl)))
+    return float(sum(stringWidth(run, font, size) for font, run in drawn_runs(text, face, rtl)))
 
 
 def fit_text(text: str, size: float, max_width: float, face: str = REGULAR) -> str:
@@ -75,7 +81,7 @@ def draw_text(
     rtl is the line's direction when it is part of a right-to-left (True) or left-to-right
     (False) paragraph; by default the line's own first strong letter decides.
     """
-    runs = line_runs(text, face, rtl)
+    runs = drawn_runs(text, face, rtl)
     width = sum(stringWidth(run, font, size) for font, run in runs)
     if align == "right":
         x -= width
@@ -100,7 +106,7 @@ def draw_left_lines(
     for number, line in enumerate(lines):
         if number:
             text_object.setTextOrigin(x, y - number * leading)
-        for font, run in line_runs(line, face, False):
+        for font, run in drawn_runs(line, face, False):
             if font != current:
                 text_object.setFont(font, size)
                 current = font

@@ -37,6 +37,7 @@ from exporter.pdf.lines.breaking import (
     Items,
 )
 from exporter.pdf.lines.breaking import break_paragraph as knuth_plass
+from exporter.pdf.lines.shaping import shaped, shaped_all
 
 #: Style attribute naming the library's language (for its line-breaking rules).
 LANGUAGE_ATTRIBUTE = "exporter_language"
@@ -203,7 +204,12 @@ def _hyphenated_word_items(
             if number:
                 rows.append((PENALTY, hyphen, 0.0, 0.0, HYPHEN_PENALTY, True))
                 offsets.append(start)
-            rows.append((BOX, measure(text[start : cuts[number + 1]], font, size), 0.0, 0.0, 0.0, False))
+            # Each piece as the shaped word's prefix grows: a head ends where it is drawn,
+            # kerned and ligated, and the pieces of an unbroken word add up to the word.
+            grown = measure(text[: cuts[number + 1]], font, size) - (
+                measure(text[:start], font, size) if start else 0.0
+            )
+            rows.append((BOX, grown, 0.0, 0.0, 0.0, False))
             offsets.append(0)
         if len(_word_items) > 100_000:
             _word_items.clear()
@@ -245,13 +251,14 @@ _measured: dict[tuple[str, float, str], float] = {}
 
 
 def measure(text: str, font: str, size: float) -> float:
-    """stringWidth, remembered: a library repeats its words thousands of times."""
+    """The width of text as drawn (kerned, with ligatures), remembered: a library repeats its
+    words thousands of times."""
     key = (font, size, text)
     found = _measured.get(key)
     if found is None:
         if len(_measured) > 200_000:
             _measured.clear()
-        found = _measured[key] = float(stringWidth(text, font, size))
+        found = _measured[key] = float(stringWidth(shaped(text, font), font, size))
     return found
 
 
@@ -369,8 +376,10 @@ def _lines(
                 line_words[-1] = Word([(frag, keep + "-")], line_words[-1].space)
         starts.append(start)
         width = widths[0] if number == 0 else widths[1]
+        # A word's tail or a head with its hyphen is shaped on its own: measured as drawn.
+        natural = _natural_width(line_words) if offset or found.hyphenated else found.natural
         lines.append(
-            make_line(line_words, width) if make_line is not None else _line(line_words, width, single, found.natural)
+            make_line(line_words, width) if make_line is not None else _line(line_words, width, single, natural)
         )
         start = end
     template = words[0].pieces[0][0]
@@ -387,9 +396,14 @@ def _natural_width(words: list[Word]) -> float:
     return natural + sum(_space_width(word.space or word.pieces[0][0]) for word in words[1:])
 
 
+def _text(word: Word) -> str:
+    return word.pieces[0][1] if len(word.pieces) == 1 else word.text
+
+
 def _line(words: list[Word], width: float, single: bool, natural: float) -> Any:
     if single:
-        return (width - natural, [word.text for word in words])
+        font = words[0].pieces[0][0].fontName
+        return (width - natural, shaped_all([_text(word) for word in words], font))
     frags: list[Any] = []
 
     def put(frag: Any, text: str) -> None:
@@ -407,7 +421,7 @@ def _line(words: list[Word], width: float, single: bool, natural: float) -> Any:
         if index:
             put(word.space or word.pieces[0][0], " ")  # the space in the font it was written in
         for frag, text in word.pieces:
-            put(frag, text)
+            put(frag, shaped(text, frag.fontName))
     return frag_line(frags, len(words), width - natural, width)
 
 

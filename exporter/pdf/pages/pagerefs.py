@@ -17,7 +17,7 @@ from reportlab.pdfbase.pdfdoc import pdfdocEnc
 from reportlab.pdfgen.canvas import Canvas
 
 from exporter.pdf.glyphs.fonts import REGULAR
-from exporter.pdf.lines.runs import draw_text, line_runs, text_width
+from exporter.pdf.lines.runs import draw_text, drawn_runs, text_width
 from exporter.pdf.pages.forms import define_form, end_form
 
 
@@ -81,7 +81,7 @@ class PageNumbers:
         self.total_pages = total_pages
         for spec, name in self._forms.items():
             text = self._text_of(spec)
-            runs = line_runs(text, spec.font_name)
+            runs = drawn_runs(text, spec.font_name)
             width = text_width(text, spec.font_size, spec.font_name)
             start = 0.0 if spec.align == "left" else -width
             box = (start - 1, -spec.font_size, start + width + 1, spec.font_size * 1.5)

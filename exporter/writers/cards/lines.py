@@ -107,7 +107,10 @@ class LineSetter:
             for number, (start, end) in enumerate(zip(edges, edges[1:], strict=False)):
                 if number:
                     items.add(PENALTY, hyphen, HYPHEN_PENALTY, index, start, flagged=True)
-                items.add(BOX, self.unit_width(word[start:end], face), 0.0, index)
+                # The word's shaped prefix as it grows: a head is measured as drawn (kerned,
+                # with its ligatures), and the pieces of an unbroken word add up to the word.
+                before = self.unit_width(word[:start], face) if start else 0.0
+                items.add(BOX, self.unit_width(word[:end], face) - before, 0.0, index)
         items.add(PENALTY, 0.0, FORBIDDEN, len(words))
         items.add(GLUE, 0.0, 0.0, len(words), stretch=1e6)
         items.add(PENALTY, 0.0, FORCED, len(words))
