@@ -14,6 +14,7 @@ The PDF is byte for byte what ReportLab writes for those subsets; only the work 
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Iterable
 
@@ -94,6 +95,13 @@ def _template(formatted: bytes) -> tuple[list[bytes], list[int]]:
     return parts[0::2], [int(index) for index in parts[1::2]]
 
 
+def subset_tag(face_name: bytes, number: int, subset: list[int]) -> bytes:
+    """Six capital letters naming one subset (PDF/UA asks each subset for its own tag):
+    from the face, the subset's number and its characters, so the same subset gets the same tag."""
+    digest = hashlib.sha256(b"%s/%d/%s" % (face_name, number, ",".join(map(str, subset)).encode("ascii"))).digest()
+    return bytes(65 + byte % 26 for byte in digest[:6])
+
+
 class EmbeddedFont(ttfonts.TTFont):  # type: ignore[misc]
     """A TTFont that makes each distinct subset's objects once per process."""
 
@@ -121,9 +129,8 @@ class EmbeddedFont(ttfonts.TTFont):  # type: ignore[misc]
         state.frozen = 1
         for n, subset in enumerate(state.subsets):
             internal_name = self.getSubsetInternalName(n, doc)[1:]
-            base_font_name = (b"".join((ttfonts.SUBSETN(n), b"+", self.face.name, self.face.subfontNameX))).decode(
-                "pdfdoc"
-            )
+            base_font_name = (b"".join((subset_tag(self.face.name, n, subset), b"+", self.face.name,
+                                        self.face.subfontNameX))).decode("pdfdoc")  # fmt: skip
             key = tuple(subset)
 
             def cmap_stream(key: tuple[int, ...] = key, base_font_name: str = base_font_name) -> pdfdoc.PDFStream:
