@@ -1,0 +1,134 @@
+"""Every PDF is tagged (PDF/UA-1 as far as the file goes): every glyph of content is in the
+structure tree, page furniture is an artifact, headings nest, links and figures are described."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from pypdf import PdfReader
+
+from pdf_structure import skipped_heading_levels, walk_pdf
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "libraries"
+BUNDLED = Path(__file__).parent.parent.parent / "content"
+
+
+def build(content: Path, out: Path, *only: str) -> Path:
+    import sys
+
+    args = [sys.executable, "-m", "exporter", "build", "--content", str(content), "--out", str(out), "-j", "1", "-q"]
+    args += ["--only", ",".join(only)]
+    result = subprocess.run(args, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="module", params=["bundled", "ru", "he", "ar", "emoji"])
+def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+    content = BUNDLED if request.param == "bundled" else FIXTURES / request.param
+    out = tmp_path_factory.mktemp(f"tagged-{request.param}")
+    return request.param, build(content, out, "handbook", "handouts", "cards")
+
+
+def pdfs(out: Path) -> list[Path]:
+    return [out / "handbook.pdf", out / "pocket-cards.pdf", *sorted((out / "handouts").glob("*.pdf"))[:2]]
+
+
+def assert_tagged(path: Path) -> None:
+    walk = walk_pdf(path)
+    assert walk.untagged_text == 0, f"{path.name}: text outside marked content"
+    assert walk.marked - walk.referenced == set(), f"{path.name}: marked content no element owns"
+    assert walk.referenced - walk.marked == set(), f"{path.name}: elements pointing at missing content"
+    assert skipped_heading_levels(walk.headings) == []
+    assert walk.link_annotations <= walk.linked_in_tree, f"{path.name}: links not in the tree"
+    assert walk.figures_without_alt == 0
+    catalog = PdfReader(path).trailer["/Root"]
+    assert catalog["/MarkInfo"]["/Marked"]
+    assert catalog["/Lang"]
+    assert b"pdfuaid:part>1<" in catalog["/Metadata"].get_object().get_data()
+
+
+def test_every_pdf_is_tagged_with_every_glyph_in_the_tree(built: tuple[str, Path]) -> None:
+    name, out = built
+    for path in pdfs(out):
+        assert_tagged(path)
+    catalog = PdfReader(out / "handbook.pdf").trailer["/Root"]
+    rtl = catalog.get("/ViewerPreferences", {}).get("/Direction") == "/R2L"
+    assert rtl == (name in ("he", "ar"))
+
+
+def test_subsets_have_distinct_tags(built: tuple[str, Path]) -> None:
+    _, out = built
+    reader = PdfReader(out / "handbook.pdf")
+    names = set()
+    for page in reader.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            names.add(str(font.get_object()["/BaseFont"]))
+    tags = {name.split("+")[0] for name in names}
+    assert len(tags) == len(names) and "/AAAAAA" not in tags
+
+
+def struct_text(path: Path) -> str:
+    if shutil.which("pdfinfo") is None:
+        pytest.skip("pdfinfo (poppler-utils) is not installed")
+    return subprocess.run(["pdfinfo", "-struct-text", str(path)], check=True, capture_output=True, text=True).stdout
+
+
+def test_the_handbook_reads_aloud_in_order_without_furniture(tmp_path: Path) -> None:
+    out = build(BUNDLED, tmp_path, "handbook")
+    info = subprocess.run(["pdfinfo", str(out / "handbook.pdf")], capture_output=True, text=True).stdout
+    assert re.search(r"Tagged:\s+yes", info)
+    text = struct_text(out / "handbook.pdf")
+    order = [
+        'H1 (block)\n      "MentalizationTechniques"',
+        '"Contents"',
+        '"Quick reference"',
+        "TH",
+        '"🔧 PROBLEM PROCESSING"',
+        'H2 (block)\n        "Repair of Therapeutic Rupture"',
+        '"Summary"',
+        'Lbl (block)\n            "1."',
+        '"When to use"',
+        'Div\n        H3 (block)\n          "Warnings"',
+        '"Sources"',
+    ]
+    positions = [text.find(piece) for piece in order]
+    assert -1 not in positions, [p for p, at in zip(order, positions, strict=True) if at < 0]
+    assert positions == sorted(positions)
+    # The running head (the library's title), "page x of y" and dot leaders are artifacts.
+    assert "page 4 of" not in text and "....." not in text
+    assert text.count("Mentalization Techniques") == 0  # only the cover's (broken over lines) heading
+    # pdfplumber's structure reader finds the same tree.
+    with pdfplumber.open(out / "handbook.pdf") as pdf:
+        roles = [element["type"] for element in _elements(pdf.structure_tree)]
+    assert roles[:3] == ["Document", "Sect", "H1"]
+    assert roles.count("Link") >= 10 and "Table" in roles and "Lbl" in roles
+
+
+def _elements(nodes: list) -> list:  # type: ignore[type-arg]
+    found = []
+    for node in nodes:
+        found.append(node)
+        found += _elements(node.get("children", []))
+    return found
+
+
+def test_the_same_input_gives_the_same_bytes(tmp_path: Path) -> None:
+    first = build(BUNDLED, tmp_path / "a", "handbook", "cards")
+    second = build(BUNDLED, tmp_path / "b", "handbook", "cards")
+    for name in ("handbook.pdf", "pocket-cards.pdf"):
+        assert (first / name).read_bytes() == (second / name).read_bytes()
+
+
+@pytest.mark.soak
+def test_the_generated_library_is_tagged(tmp_path: Path) -> None:
+    from exporter.testing.synthetic import write_synthetic_content
+
+    content = write_synthetic_content(tmp_path / "content", 200)
+    out = build(content, tmp_path / "out", "handbook")
+    assert_tagged(out / "handbook.pdf")
