@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
-from pypdf import PdfReader
-
 from pdf_structure import skipped_heading_levels, walk_pdf
+from pypdf import PdfReader
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "libraries"
 BUNDLED = Path(__file__).parent.parent.parent / "content"
