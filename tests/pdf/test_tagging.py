@@ -117,6 +117,26 @@ def _elements(nodes: list) -> list:  # type: ignore[type-arg]
     return found
 
 
+def test_course_packs_and_trainee_copies_are_tagged(tmp_path: Path) -> None:
+    import sys
+    import zipfile
+
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [sys.executable, "-m", "exporter", "course", "first-steps", "--content", str(BUNDLED), "--out", str(out), "-q"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    course = out / "courses" / "first-steps"
+    assert_tagged(course / "course-pack.pdf")
+    # A trainee's copy carries the stamp as an incremental update: still tagged, the stamp an artifact.
+    copies = sorted((course / "trainees").glob("*.zip"))
+    with zipfile.ZipFile(copies[0]) as archive:
+        archive.extract("course-pack.pdf", tmp_path / "copy")
+    assert_tagged(tmp_path / "copy" / "course-pack.pdf")
+
+
 def test_the_same_input_gives_the_same_bytes(tmp_path: Path) -> None:
     first = build(BUNDLED, tmp_path / "a", "handbook", "cards")
     second = build(BUNDLED, tmp_path / "b", "handbook", "cards")
