@@ -117,6 +117,23 @@ def _elements(nodes: list) -> list:  # type: ignore[type-arg]
     return found
 
 
+def mutool_warnings(path: Path) -> list[str]:
+    if shutil.which("mutool") is None:
+        pytest.skip("mutool (mupdf-tools) is not installed")
+    result = subprocess.run(
+        ["mutool", "draw", "-F", "txt", "-o", "/dev/null", str(path)], capture_output=True, text=True, check=True
+    )
+    return [line for line in result.stderr.splitlines() if "cmap" in line]
+
+
+def test_mupdf_reads_the_text_without_cmap_warnings(built: tuple[str, Path]) -> None:
+    name, out = built
+    if name == "emoji":
+        pytest.xfail("MuPDF caps one glyph's text at 8 UTF-16 units; 5 sequences of the sample are longer")
+    for path in pdfs(out):
+        assert mutool_warnings(path) == []
+
+
 def test_course_packs_and_trainee_copies_are_tagged(tmp_path: Path) -> None:
     import sys
     import zipfile
