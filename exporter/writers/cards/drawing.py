@@ -97,7 +97,9 @@ def draw_card_side(canvas: Canvas, plan: CardPlan, placement: Placement, section
     rtl = base_is_rtl(card.title)
     if side.title is not None:
         canvas.setFillColor(HexColor("#000000"))
-        with content(canvas, None if section is None else section.child("H1")):
+        # The back repeats the front's title: read once, with the front.
+        title = None if section is None or placement.side == "back" else section.child("H1")
+        with content(canvas, title) if title is not None else artifact(canvas):
             draw_lines(canvas, side.title, safe.x, top, safe.width)
         top -= side.title.height
     if side.meta_row:

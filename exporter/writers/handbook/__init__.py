@@ -197,9 +197,12 @@ def contents(library: Library, labels: Labels, styles: Styles, numbers: PageNumb
     destinations = category_destinations(library)
     for category, members in listings(library):
         label = f"{category.icon} {category.name}".strip()
-        row = link_row(PageRefRow(label, styles.toc_category, numbers, destinations[category.name]), rows)
+        # A category is an item of the contents whose body holds the list of its chapters.
+        item = (*rows, (f"contents-{category.name}", "LI"), (f"contents-{category.name}-body", "LBody"))
+        row = with_tag(PageRefRow(label, styles.toc_category, numbers, destinations[category.name]), "Link", item)
+        chapters = list_path(item, f"contents-{category.name}-chapters")
         entries: list[Flowable] = [
-            link_row(_leader_row(t.title, styles.toc_entry, numbers, technique_key(t)), rows) for t in members
+            link_row(_leader_row(t.title, styles.toc_entry, numbers, technique_key(t)), chapters) for t in members
         ]
         continued = Para(para_text(labels("handbook.continued", section=label)), styles.toc_category)
         flowables.append(RowGroup(row, entries, with_tag(continued, "Artifact"), min_rows=3))
