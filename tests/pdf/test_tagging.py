@@ -117,6 +117,21 @@ def _elements(nodes: list) -> list:  # type: ignore[type-arg]
     return found
 
 
+@pytest.mark.parametrize("language", ["he", "ar"])
+def test_right_to_left_text_reads_in_logical_order(language: str, tmp_path: Path) -> None:
+    """Right-to-left lines are drawn in visual order; their elements carry the text as written."""
+    out = build(FIXTURES / language, tmp_path, "handbook")
+    written = " ".join(
+        " ".join(path.read_text(encoding="utf-8").split()) for path in (FIXTURES / language).rglob("*.yaml")
+    )
+    with pdfplumber.open(out / "handbook.pdf") as pdf:
+        elements = _elements(pdf.structure_tree)
+    bodies = [e["actual_text"] for e in elements if e["type"] in ("LBody", "H2") and e.get("actual_text")]
+    assert len(bodies) >= 10
+    missing = [text for text in bodies if text not in written]
+    assert missing == []
+
+
 def mutool_warnings(path: Path) -> list[str]:
     if shutil.which("mutool") is None:
         pytest.skip("mutool (mupdf-tools) is not installed")

@@ -83,11 +83,12 @@ def artifact(canv: Canvas) -> Iterator[None]:
 
 
 @contextmanager
-def tagged(canv: Canvas, tag: Tag | None, bullet_first: bool = False) -> Iterator[None]:
+def tagged(canv: Canvas, tag: Tag | None, bullet_first: bool = False, actual_text: str = "") -> Iterator[None]:
     """What a flowable draws, as its tag's element (a plain paragraph where it has no tag).
 
     A list item's drawing starts as its label when bullet_first (its bullet is drawn before
-    its text), else as its body; the bullet hook switches between the two.
+    its text), else as its body; the bullet hook switches between the two. actual_text is
+    the text in reading order when the glyphs are drawn in another (right-to-left lines).
     """
     tree = tree_of(canv)
     if tree is None or getattr(canv, _OPEN, None) is not None:
@@ -95,12 +96,15 @@ def tagged(canv: Canvas, tag: Tag | None, bullet_first: bool = False) -> Iterato
         return
     if tag is None:
         tag = Tag("P")
-        tag.element = tree.current().child("P")
+        tag.element = tree.current().child("P", actual_text=actual_text)
     if tag.role == "Artifact":
         with artifact(canv):
             yield
         return
     element = tree.element_of(tag)
+    if actual_text:
+        holder = _item_part(element, "LBody") if tag.list_item else element
+        holder.actual_text = holder.actual_text or actual_text
     if not tag.list_item:
         with content(canv, element):
             yield
@@ -173,6 +177,15 @@ def _install_bullet_hook() -> None:
 
 
 FlowableT = TypeVar("FlowableT")
+
+
+def reading_order(flowable: Any) -> str:
+    """A paragraph's text in reading order when its lines are drawn in another (it has
+    right-to-left text), else ""."""
+    logical = getattr(flowable, "_logical", None)
+    if not logical:
+        return ""
+    return " ".join("".join(getattr(frag, "text", "") for frag in logical).split())
 
 
 def with_tag(flowable: FlowableT, role: str, path: tuple[Container, ...] = (), **options: Any) -> FlowableT:

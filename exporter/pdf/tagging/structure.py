@@ -26,9 +26,12 @@ class Element:
     lang: str = ""
     alt: str = ""
     kids: list[Element | MarkedContent | AnnotationRef] = field(default_factory=list)
+    #: The text in reading order, for an element whose glyphs are drawn in another order
+    #: (right-to-left lines are drawn in visual order).
+    actual_text: str = ""
 
-    def child(self, role: str, lang: str = "", alt: str = "") -> Element:
-        made = Element(role, self, lang, alt)
+    def child(self, role: str, lang: str = "", alt: str = "", actual_text: str = "") -> Element:
+        made = Element(role, self, lang, alt, actual_text=actual_text)
         self.kids.append(made)
         return made
 

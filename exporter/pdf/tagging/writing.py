@@ -68,7 +68,7 @@ class _StructElem(PDFObject):  # type: ignore[misc]
         if first_page is not None:
             parts.append(b"/Pg " + ref(self.pages[first_page]))
         parts.append(b"/K [ " + b" ".join(kids) + b" ]")
-        for key, text in (("Lang", element.lang), ("Alt", element.alt)):
+        for key, text in (("Lang", element.lang), ("Alt", element.alt), ("ActualText", element.actual_text)):
             if text:
                 parts.append(b"/%s %s" % (key.encode("ascii"), bytes(pdfdoc.format(pdfdoc.PDFString(text), document))))
         return b" ".join(parts) + b" >>"

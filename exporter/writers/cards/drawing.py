@@ -99,6 +99,8 @@ def draw_card_side(canvas: Canvas, plan: CardPlan, placement: Placement, section
         canvas.setFillColor(HexColor("#000000"))
         # The back repeats the front's title: read once, with the front.
         title = None if section is None or placement.side == "back" else section.child("H1")
+        if title is not None and rtl:
+            title.actual_text = card.title
         with content(canvas, title) if title is not None else artifact(canvas):
             draw_lines(canvas, side.title, safe.x, top, safe.width)
         top -= side.title.height
@@ -132,6 +134,9 @@ def draw_columns(canvas: Canvas, side: CardSide, left: float, top: float, sectio
         for placed in column:
             role = "H2" if placed.set_block.block.role == "heading" else "P"
             element = None if section is None else section.child(role)
+            block = placed.set_block.block
+            if element is not None and base_is_rtl(block.text):
+                element.actual_text = " ".join(f"{block.bullet or ''} {block.text}".split())
             draw_block(canvas, placed.set_block, x, top - placed.top, side.column_width, element)
 
 

@@ -16,6 +16,7 @@ from reportlab.platypus import Flowable
 from exporter.labels import Labels
 from exporter.model import Library, Technique
 from exporter.pdf.glyphs.fonts import para_text
+from exporter.pdf.lines.bidi import has_rtl
 from exporter.pdf.lines.paragraphs import is_rtl_style
 from exporter.pdf.lines.runs import draw_text, fit_text, text_width
 from exporter.pdf.pages.chapter import situation_key, technique_key
@@ -126,7 +127,7 @@ class QuickRow(Flowable):  # type: ignore[misc]
         rtl = is_rtl_style(style)
         start, align = (self.width, "right") if rtl else (0.0, "left")
         canv.setFillColor(style.textColor)
-        with content(canv, cell_element()):
+        with content(canv, described(cell_element(), self.title)):
             if self.title_paragraph is None:
                 draw_text(canv, start, first, self.title, style.fontSize, style.fontName, align=align)
             else:
@@ -134,14 +135,14 @@ class QuickRow(Flowable):  # type: ignore[misc]
                 self.title_paragraph.drawOn(canv, self.width - column if rtl else 0, below_title)
         canv.setFillColor(note.textColor)
         beside = self.width - column - COLUMN_GAP if rtl else column + COLUMN_GAP
-        with content(canv, cell_element()):
+        with content(canv, described(cell_element(), " ".join(self._category_lines))):
             for number, line in enumerate(self._category_lines):
                 draw_text(canv, beside, first - number * note.leading, line, note.fontSize, note.fontName, align=align)
         # The head row names the second line in the heads' own small grey face, not as a row.
         second_style = note if self.head else cell
         canv.setFillColor(second_style.textColor)
         second = self.PAD + cell.leading - cell.fontSize
-        with content(canv, cell_element()):
+        with content(canv, described(cell_element(), purpose)):
             draw_text(canv, start, second, purpose, second_style.fontSize, second_style.fontName, align=align)
         with artifact(canv):
             canv.saveState()
@@ -150,7 +151,7 @@ class QuickRow(Flowable):  # type: ignore[misc]
             canv.line(0, 0, self.width, 0)
             canv.restoreState()
         page_x, page_align = (0.0, "left") if rtl else (self.width, "right")
-        page_cell = cell_element()
+        page_cell = described(cell_element(), self.page_heading)
         if self.page_heading:
             canv.setFillColor(style.textColor)
             with content(canv, page_cell):
@@ -168,6 +169,13 @@ class QuickRow(Flowable):  # type: ignore[misc]
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         return []
+
+
+def described(element: Element | None, text: str) -> Element | None:
+    """element, with text as what it reads (right-to-left text is drawn in visual order)."""
+    if element is not None and has_rtl(text):
+        element.actual_text = " ".join(text.split())
+    return element
 
 
 def _joined_lines(names: list[str], style: ParagraphStyle, width: float) -> list[str]:
