@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 Container = tuple[str, str]
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Element:
     """One structure element: its role, attributes, and kids in reading order."""
 
@@ -36,7 +36,7 @@ class Element:
         return made
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MarkedContent:
     """A marked-content sequence: the page (0-based) and its id there."""
 

@@ -13,7 +13,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.pdfbase import pdfdoc
-from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFObject, PDFObjectReference, PDFStream
+from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFName, PDFObject, PDFObjectReference, PDFStream
 from reportlab.pdfgen.canvas import Canvas
 
 from exporter.pdf.tagging.marking import tree_of
@@ -46,11 +46,12 @@ class _StructElem(PDFObject):  # type: ignore[misc]
 
     def format(self, document: Any) -> bytes:
         element = self.element
+        numbers = document.idToObjectNumberAndVersion
 
         def ref(name: str) -> bytes:
-            return bytes(pdfdoc.format(PDFObjectReference(name), document))
+            return b"%d 0 R" % numbers[name][0]
 
-        parent = self.names.get(id(element.parent)) if element.parent is not None else "StructTreeRoot"
+        parent = self.names[id(element.parent)] if element.parent is not None else "StructTreeRoot"
         first_page = next((kid.page for kid in element.kids if isinstance(kid, MarkedContent)), None)
         kids: list[bytes] = []
         for kid in element.kids:
@@ -64,14 +65,34 @@ class _StructElem(PDFObject):  # type: ignore[misc]
                     kids.append(b"<< /Type /MCR /Pg %s /MCID %d >>" % (ref(self.pages[kid.page]), kid.mcid))
             else:
                 kids.append(b"<< /Type /OBJR /Obj %s >>" % ref(kid.name))
-        parts = [b"<< /Type /StructElem /S /%s /P %s" % (element.role.encode("ascii"), ref(parent or ""))]
+        parts = [b"<< /Type /StructElem /S /%s /P %s" % (element.role.encode("ascii"), ref(parent))]
         if first_page is not None:
             parts.append(b"/Pg " + ref(self.pages[first_page]))
         parts.append(b"/K [ " + b" ".join(kids) + b" ]")
-        for key, text in (("Lang", element.lang), ("Alt", element.alt), ("ActualText", element.actual_text)):
+        for key, text in ((b"Lang", element.lang), (b"Alt", element.alt), (b"ActualText", element.actual_text)):
             if text:
-                parts.append(b"/%s %s" % (key.encode("ascii"), bytes(pdfdoc.format(pdfdoc.PDFString(text), document))))
+                parts.append(b"/%s %s" % (key, bytes(pdfdoc.format(pdfdoc.PDFString(text), document))))
         return b" ".join(parts) + b" >>"
+
+
+class _ParentTree(PDFObject):  # type: ignore[misc]
+    """The parent tree's one node: each key with the element (or, for a page, the elements by
+    marked-content id) it maps to."""
+
+    __RefOnly__ = 1
+
+    def __init__(self, entries: list[tuple[int, str | list[str]]]) -> None:
+        self.entries = entries
+
+    def format(self, document: Any) -> bytes:
+        numbers = document.idToObjectNumberAndVersion
+        pieces: list[bytes] = []
+        for key, target in self.entries:
+            if isinstance(target, str):
+                pieces.append(b"%d %d 0 R" % (key, numbers[target][0]))
+            else:
+                pieces.append(b"%d [ %s ]" % (key, b" ".join(b"%d 0 R" % numbers[name][0] for name in target)))
+        return b"<< /Nums [ " + b"\n".join(pieces) + b" ] >>"
 
 
 def _has_content(element: Element, memo: dict[int, bool]) -> bool:
@@ -106,10 +127,7 @@ def finish_document(canv: Canvas, title: str) -> None:
     names = {id(element): f"StructElem{index}" for index, element in enumerate(elements)}
     for element in elements:
         doc.Reference(_StructElem(element, names, tree.page_names), names[id(element)])
-    numbers: list[Any] = []
-    for key, contents in _parent_entries(tree, names):
-        numbers += [key, contents]
-    parent_tree = doc.Reference(PDFDictionary({"Nums": PDFArray(numbers)}), "ParentTree")
+    parent_tree = doc.Reference(_ParentTree(_parent_entries(tree, names)), "ParentTree")
     root = PDFDictionary(
         {
             "Type": PDFName("StructTreeRoot"),
@@ -124,13 +142,12 @@ def finish_document(canv: Canvas, title: str) -> None:
     catalog.Metadata = doc.Reference(_metadata(canv, title, tree.lang), "Metadata")
 
 
-def _parent_entries(tree: StructureTree, names: dict[int, str]) -> list[tuple[int, Any]]:
+def _parent_entries(tree: StructureTree, names: dict[int, str]) -> list[tuple[int, str | list[str]]]:
     """(key, what it maps to) in key order: a page's elements by marked-content id, or a link's element."""
-    entries: list[tuple[int, Any]] = []
-    for page, key in enumerate(tree.page_keys):
-        refs = [PDFObjectReference(names[id(element)]) for element in tree.page_contents[page]]
-        entries.append((key, PDFArray(refs)))
-    entries += [(key, PDFObjectReference(names[id(element)])) for key, element in tree.annotations]
+    entries: list[tuple[int, str | list[str]]] = [
+        (key, [names[id(element)] for element in tree.page_contents[page]]) for page, key in enumerate(tree.page_keys)
+    ]
+    entries += [(key, names[id(element)]) for key, element in tree.annotations]
     return sorted(entries, key=lambda entry: entry[0])
 
 
