@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pdfplumber
@@ -130,6 +131,27 @@ def test_right_to_left_text_reads_in_logical_order(language: str, tmp_path: Path
     assert len(bodies) >= 10
     missing = [text for text in bodies if text not in written]
     assert missing == []
+
+
+def test_a_paragraph_in_another_language_has_its_own_lang(make_content: Callable[..., Path], tmp_path: Path) -> None:
+    from conftest import technique
+
+    content = make_content(
+        techniques=[
+            technique(
+                "alpha",
+                key_phrases=["Давайте остановимся на минуту.", "Let us stop for a minute."],
+                sources=["אנו עוצרים לרגע כדי לחשוב.", "Author, A. (2020). A Book. Publisher."],
+            )
+        ]
+    )
+    out = build(content, tmp_path / "out", "handbook")
+    with pdfplumber.open(out / "handbook.pdf") as pdf:
+        elements = _elements(pdf.structure_tree)
+    languages = {e.get("lang") for e in elements if e["type"] in ("LBody", "P")}
+    assert {"ru", "he"} <= languages
+    english = [e for e in elements if e["type"] == "H2"]
+    assert english and all(not e.get("lang") for e in english)
 
 
 def mutool_warnings(path: Path) -> list[str]:

@@ -12,7 +12,7 @@ from exporter.pdf.lines.paragraphs import Paragraph, is_rtl_style
 from exporter.pdf.lines.runs import draw_text, text_width
 from exporter.pdf.pages.links import link_box
 from exporter.pdf.pages.pagerefs import PageNumbers
-from exporter.pdf.tagging.marking import artifact, link_annotation, open_element, reading_order, tagged
+from exporter.pdf.tagging.marking import artifact, link_annotation, open_element, plain_text, reading_order, tagged
 from exporter.pdf.tagging.structure import Tag
 
 
@@ -34,7 +34,7 @@ class Para(Paragraph):
     tag: Tag | None = None
 
     def drawOn(self, canvas: object, x: float, y: float, _sW: float = 0) -> None:
-        with tagged(canvas, self.tag, bool(self.bulletText), reading_order(self)):
+        with tagged(canvas, self.tag, bool(self.bulletText), reading_order(self), plain_text(self)):
             super().drawOn(canvas, x, y, _sW)
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
@@ -203,7 +203,7 @@ class PageRefRow(Flowable):  # type: ignore[misc]
         self.tag: Tag | None = None
 
     def drawOn(self, canvas: object, x: float, y: float, _sW: float = 0) -> None:
-        with tagged(canvas, self.tag, actual_text=self.text if has_rtl(self.text) else ""):
+        with tagged(canvas, self.tag, actual_text=self.text if has_rtl(self.text) else "", text=self.text):
             super().drawOn(canvas, x, y, _sW)
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:

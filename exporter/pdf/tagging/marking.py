@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from reportlab.pdfgen.canvas import Canvas
 
+from exporter.pdf.tagging.languages import language_of
 from exporter.pdf.tagging.structure import Container, Element, StructureTree, Tag
 
 _TREE = "_exporter_structure"
@@ -83,12 +84,16 @@ def artifact(canv: Canvas) -> Iterator[None]:
 
 
 @contextmanager
-def tagged(canv: Canvas, tag: Tag | None, bullet_first: bool = False, actual_text: str = "") -> Iterator[None]:
+def tagged(
+    canv: Canvas, tag: Tag | None, bullet_first: bool = False, actual_text: str = "", text: str = ""
+) -> Iterator[None]:
     """What a flowable draws, as its tag's element (a plain paragraph where it has no tag).
 
     A list item's drawing starts as its label when bullet_first (its bullet is drawn before
     its text), else as its body; the bullet hook switches between the two. actual_text is
-    the text in reading order when the glyphs are drawn in another (right-to-left lines).
+    the text in reading order when the glyphs are drawn in another (right-to-left lines);
+    text, what the flowable says, gives its element a language of its own when its letters
+    are another language's (exporter.pdf.tagging.languages).
     """
     tree = tree_of(canv)
     if tree is None or getattr(canv, _OPEN, None) is not None:
@@ -96,15 +101,16 @@ def tagged(canv: Canvas, tag: Tag | None, bullet_first: bool = False, actual_tex
         return
     if tag is None:
         tag = Tag("P")
-        tag.element = tree.current().child("P", actual_text=actual_text)
+        tag.element = tree.current().child("P", language_of(text, tree.lang), actual_text=actual_text)
     if tag.role == "Artifact":
         with artifact(canv):
             yield
         return
     element = tree.element_of(tag)
-    if actual_text:
+    if actual_text or text:
         holder = _item_part(element, "LBody") if tag.list_item else element
         holder.actual_text = holder.actual_text or actual_text
+        holder.lang = holder.lang or language_of(text, tree.lang)
     if not tag.list_item:
         with content(canv, element):
             yield
@@ -177,6 +183,11 @@ def _install_bullet_hook() -> None:
 
 
 FlowableT = TypeVar("FlowableT")
+
+
+def plain_text(flowable: Any) -> str:
+    """What a paragraph says (its fragments' text)."""
+    return "".join(getattr(frag, "text", "") for frag in getattr(flowable, "frags", None) or ())
 
 
 def reading_order(flowable: Any) -> str:
