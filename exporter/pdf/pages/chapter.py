@@ -238,7 +238,8 @@ class _Placing:
             if getattr(item, "key", "") and not isinstance(item, Para):
                 item.tag = Tag("Link", inside, within=("LI", "LBody"))
             else:
-                item.tag = Tag("LI", inside, list_item=True)
+                # A step's number and a warning's sign are read; a bullet or an arrow is not.
+                item.tag = Tag("LI", inside, list_item=True, label=name in ("steps", "warnings"))
         return items
 
 

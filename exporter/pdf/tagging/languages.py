@@ -9,11 +9,14 @@ nothing in its letters tells English from German.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
 _SCRIPTS = {"HEBREW": "he", "ARABIC": "ar", "CYRILLIC": "ru"}
 _UKRAINIAN_LETTERS = frozenset("іїєґІЇЄҐ")
+#: Any letter of those scripts (most text has none, and needs no closer look).
+_GUESSED = re.compile("[\u0400-\u052f\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\ufb1d-\ufdff\ufe70-\ufefc]")
 
 
 @lru_cache(maxsize=4096)
@@ -25,6 +28,8 @@ def _script(character: str) -> str:
 def language_of(text: str, document_language: str) -> str:
     """text's language when all its letters are in one script that names a language other
     than the document's; else "" (the document's language holds)."""
+    if not _GUESSED.search(text):
+        return ""
     scripts = {_script(character) for character in text if character.isalpha()}
     if len(scripts) != 1:
         return ""

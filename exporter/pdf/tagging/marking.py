@@ -21,8 +21,8 @@ from exporter.pdf.tagging.languages import language_of
 from exporter.pdf.tagging.structure import Container, Element, StructureTree, Tag
 
 _TREE = "_exporter_structure"
-#: The marked content open on a canvas: (its element, the list item it is part of or None);
-#: (None, None) inside an artifact.
+#: The marked content open on a canvas: (its element, the list item it is part of or None,
+#: whether that item's bullet is its label); its element is None inside an artifact.
 _OPEN = "_exporter_open_content"
 
 
@@ -53,7 +53,7 @@ def content(canv: Canvas, element: Element | None) -> Iterator[None]:
         yield
         return
     _begin(canv, tree, element)
-    setattr(canv, _OPEN, (element, None))
+    setattr(canv, _OPEN, (element, None, True))
     try:
         yield
     finally:
@@ -73,7 +73,7 @@ def artifact(canv: Canvas) -> Iterator[None]:
     if state is not None:
         canv._code.append("EMC")
     canv._code.append("/Artifact BMC")
-    setattr(canv, _OPEN, (None, None))
+    setattr(canv, _OPEN, (None, None, True))
     try:
         yield
     finally:
@@ -115,9 +115,7 @@ def tagged(
         with content(canv, element):
             yield
         return
-    part = _item_part(element, "Lbl" if bullet_first else "LBody")
-    _begin(canv, tree, part)
-    setattr(canv, _OPEN, (part, element))
+    setattr(canv, _OPEN, _begin_part(canv, tree, element, "Lbl" if bullet_first else "LBody", tag.label))
     try:
         yield
     finally:
@@ -138,16 +136,29 @@ def _item_part(item: Element, role: str) -> Element:
     return made
 
 
+def _begin_part(
+    canv: Canvas, tree: StructureTree, item: Element, role: str, label: bool
+) -> tuple[Element | None, Element, bool]:
+    """Begin the item's label or body; a bullet that is not a label (•) is an artifact."""
+    if role == "Lbl" and not label:
+        canv._code.append("/Artifact BMC")
+        return (None, item, label)
+    part = _item_part(item, role)
+    _begin(canv, tree, part)
+    return (part, item, label)
+
+
 def switch_item_part(canv: Canvas, role: str) -> None:
     """Inside a list item's drawing: what follows is its label ("Lbl") or its body ("LBody")."""
     tree = tree_of(canv)
     state = getattr(canv, _OPEN, None)
-    if tree is None or state is None or state[1] is None or state[0].role == role:
+    if tree is None or state is None or state[1] is None:
         return
-    part = _item_part(state[1], role)
+    current = state[0]
+    if (current.role if current is not None else "Lbl") == role:
+        return
     canv._code.append("EMC")
-    _begin(canv, tree, part)
-    setattr(canv, _OPEN, (part, state[1]))
+    setattr(canv, _OPEN, _begin_part(canv, tree, state[1], role, state[2]))
 
 
 def link_annotation(canv: Canvas, element: Element | None, description: str) -> None:

@@ -56,7 +56,8 @@ class AnnotationRef:
 class Tag:
     """What a flowable is in the structure: its role under the containers of its path.
 
-    `list_item` makes it an LI whose bullet (when drawn) is the Lbl and the rest the LBody;
+    `list_item` makes it an LI whose bullet (when drawn) is the Lbl and the rest the LBody
+    (with `label` False, a bullet that says nothing, •, is an artifact);
     `within` are roles of elements of its own between its path and it (a contents row is
     an LI holding an LBody holding the Link).
     """
@@ -67,6 +68,7 @@ class Tag:
     lang: str = ""
     alt: str = ""
     list_item: bool = False
+    label: bool = True
     element: Element | None = None
 
 
