@@ -95,10 +95,12 @@ def _template(formatted: bytes) -> tuple[list[bytes], list[int]]:
     return parts[0::2], [int(index) for index in parts[1::2]]
 
 
-def subset_tag(face_name: bytes, number: int, subset: list[int]) -> bytes:
-    """Six capital letters naming one subset (PDF/UA asks each subset for its own tag):
-    from the face, the subset's number and its characters, so the same subset gets the same tag."""
-    digest = hashlib.sha256(b"%s/%d/%s" % (face_name, number, ",".join(map(str, subset)).encode("ascii"))).digest()
+def subset_tag(face_name: bytes, number: int, program: bytes) -> bytes:
+    """Six capital letters naming one subset (PDF/UA asks each subset for its own tag): from
+    the face, the subset's number and its font program, so the same subset gets the same tag
+    in every process (the characters' codes may not: glyphcodes numbers shaped glyphs as they
+    come)."""
+    digest = hashlib.sha256(b"%s/%d/" % (face_name, number) + program).digest()
     return bytes(65 + byte % 26 for byte in digest[:6])
 
 
@@ -108,6 +110,7 @@ class EmbeddedFont(ttfonts.TTFont):  # type: ignore[misc]
     def __init__(self, name: str, filename: str, shapable: bool = True) -> None:
         super().__init__(name, filename, shapable=shapable)
         self._subsets: dict[tuple[int, ...], tuple[bytes, bytes]] = {}
+        self._tags: dict[tuple[int, tuple[int, ...]], bytes] = {}
         self._cut_subset = self.face.makeSubset
         self.face.makeSubset = lambda subset: self._parts(tuple(subset))[0]
 
@@ -129,7 +132,10 @@ class EmbeddedFont(ttfonts.TTFont):  # type: ignore[misc]
         state.frozen = 1
         for n, subset in enumerate(state.subsets):
             internal_name = self.getSubsetInternalName(n, doc)[1:]
-            base_font_name = (b"".join((subset_tag(self.face.name, n, subset), b"+", self.face.name,
+            tag = self._tags.get((n, tuple(subset)))
+            if tag is None:
+                tag = self._tags[(n, tuple(subset))] = subset_tag(self.face.name, n, self._parts(tuple(subset))[0])
+            base_font_name = (b"".join((tag, b"+", self.face.name,
                                         self.face.subfontNameX))).decode("pdfdoc")  # fmt: skip
             key = tuple(subset)
 
