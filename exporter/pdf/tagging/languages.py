@@ -15,6 +15,7 @@ from functools import lru_cache
 
 _SCRIPTS = {"HEBREW": "he", "ARABIC": "ar", "CYRILLIC": "ru"}
 _UKRAINIAN_LETTERS = frozenset("іїєґІЇЄҐ")
+_LATIN = re.compile("[A-Za-z\u00c0-\u024f]")
 #: Any letter of those scripts (most text has none, and needs no closer look).
 _GUESSED = re.compile("[\u0400-\u052f\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\ufb1d-\ufdff\ufe70-\ufefc]")
 
@@ -28,8 +29,9 @@ def _script(character: str) -> str:
 def language_of(text: str, document_language: str) -> str:
     """text's language when all its letters are in one script that names a language other
     than the document's; else "" (the document's language holds)."""
-    if not _GUESSED.search(text):
-        return ""
+    if not _GUESSED.search(text) or _LATIN.search(text):
+        return ""  # none of those letters, or Latin ones beside them: no one script
+
     scripts = {_script(character) for character in text if character.isalpha()}
     if len(scripts) != 1:
         return ""

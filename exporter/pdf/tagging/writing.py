@@ -74,6 +74,9 @@ class _StructElem(PDFObject):  # type: ignore[misc]
                 parts.append(b"/%s %s" % (key, bytes(pdfdoc.format(pdfdoc.PDFString(text), document))))
         return b" ".join(parts) + b" >>"
 
+    #: How exporter.pdf.pages.saving writes it straight out.
+    formatted_object = format
+
 
 class _ParentTree(PDFObject):  # type: ignore[misc]
     """The parent tree's one node: each key with the element (or, for a page, the elements by
@@ -93,6 +96,16 @@ class _ParentTree(PDFObject):  # type: ignore[misc]
             else:
                 pieces.append(b"%d [ %s ]" % (key, b" ".join(b"%d 0 R" % numbers[name][0] for name in target)))
         return b"<< /Nums [ " + b"\n".join(pieces) + b" ] >>"
+
+
+def _register(doc: Any, obj: PDFObject, name: str) -> None:
+    """doc.Reference(obj, name) for a new object and name, without its checks (a large
+    handbook has a hundred thousand structure elements)."""
+    doc.objectcounter += 1
+    doc.idToObjectNumberAndVersion[name] = (doc.objectcounter, 0)
+    doc.numberToId[doc.objectcounter] = name
+    doc.idToObject[name] = obj
+    obj.__InternalName__ = name
 
 
 def _has_content(element: Element, memo: dict[int, bool]) -> bool:
@@ -126,7 +139,7 @@ def finish_document(canv: Canvas, title: str) -> None:
     elements = _elements(tree.root)
     names = {id(element): f"StructElem{index}" for index, element in enumerate(elements)}
     for element in elements:
-        doc.Reference(_StructElem(element, names, tree.page_names), names[id(element)])
+        _register(doc, _StructElem(element, names, tree.page_names), names[id(element)])
     parent_tree = doc.Reference(_ParentTree(_parent_entries(tree, names)), "ParentTree")
     root = PDFDictionary(
         {
