@@ -14,6 +14,7 @@ The PDF is byte for byte what ReportLab writes for those subsets; only the work 
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Iterable
 
@@ -94,12 +95,22 @@ def _template(formatted: bytes) -> tuple[list[bytes], list[int]]:
     return parts[0::2], [int(index) for index in parts[1::2]]
 
 
+def subset_tag(face_name: bytes, number: int, program: bytes) -> bytes:
+    """Six capital letters naming one subset (PDF/UA asks each subset for its own tag): from
+    the face, the subset's number and its font program, so the same subset gets the same tag
+    in every process (the characters' codes may not: glyphcodes numbers shaped glyphs as they
+    come)."""
+    digest = hashlib.sha256(b"%s/%d/" % (face_name, number) + program).digest()
+    return bytes(65 + byte % 26 for byte in digest[:6])
+
+
 class EmbeddedFont(ttfonts.TTFont):  # type: ignore[misc]
     """A TTFont that makes each distinct subset's objects once per process."""
 
     def __init__(self, name: str, filename: str, shapable: bool = True) -> None:
         super().__init__(name, filename, shapable=shapable)
         self._subsets: dict[tuple[int, ...], tuple[bytes, bytes]] = {}
+        self._tags: dict[tuple[int, tuple[int, ...]], bytes] = {}
         self._cut_subset = self.face.makeSubset
         self.face.makeSubset = lambda subset: self._parts(tuple(subset))[0]
 
@@ -121,9 +132,11 @@ class EmbeddedFont(ttfonts.TTFont):  # type: ignore[misc]
         state.frozen = 1
         for n, subset in enumerate(state.subsets):
             internal_name = self.getSubsetInternalName(n, doc)[1:]
-            base_font_name = (b"".join((ttfonts.SUBSETN(n), b"+", self.face.name, self.face.subfontNameX))).decode(
-                "pdfdoc"
-            )
+            tag = self._tags.get((n, tuple(subset)))
+            if tag is None:
+                tag = self._tags[(n, tuple(subset))] = subset_tag(self.face.name, n, self._parts(tuple(subset))[0])
+            base_font_name = (b"".join((tag, b"+", self.face.name,
+                                        self.face.subfontNameX))).decode("pdfdoc")  # fmt: skip
             key = tuple(subset)
 
             def cmap_stream(key: tuple[int, ...] = key, base_font_name: str = base_font_name) -> pdfdoc.PDFStream:

@@ -26,6 +26,7 @@ from exporter.pdf.lines.plain_frags import cleaned, plain_frags
 from exporter.pdf.lines.runs import draw_text, is_bold
 from exporter.pdf.lines.shaping import shaped
 from exporter.pdf.lines.total_fit import SetLines, Word, can_set, frag_line, set_lines, words_of
+from exporter.pdf.tagging.marking import switch_item_part
 
 _FALLBACK_FAMILIES = frozenset(BOLD_MEMBER) | frozenset(REGULAR_MEMBER)
 #: Where a line may break, as ReportLab breaks it (a no-break space joins two words).
@@ -430,6 +431,7 @@ def _draw_right_bullet(paragraph: Paragraph, bullet: str) -> None:
     from reportlab import rl_config
 
     drop = font_size if rl_config.paraFontSizeHeightOffset else ascent
+    switch_item_part(canv, "Lbl")  # in a tagged PDF the bullet drawn after the text is the item's label
     canv.saveState()
     canv.setFillColor(getattr(style, "bulletColor", None) or style.textColor)
     right = paragraph.width - style.bulletIndent

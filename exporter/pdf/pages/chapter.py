@@ -17,6 +17,8 @@ from exporter.pdf.lines.runs import draw_text, text_width
 from exporter.pdf.pages.flowables import Anchor, KeepWithNext, Para, WarningPanel, marked
 from exporter.pdf.pages.forms import end_form
 from exporter.pdf.pages.styles import WARNING_RULE, WARNING_TINT, Styles
+from exporter.pdf.tagging.marking import artifact, content, tree_of
+from exporter.pdf.tagging.structure import Container, Tag
 
 WARNING_SIGN = "⚠"
 
@@ -46,6 +48,9 @@ class CategoryChips(Flowable):  # type: ignore[misc]
     def __init__(self, categories: list[Category]) -> None:
         super().__init__()
         self.labels = [(f"{c.icon} {c.name}".strip(), colors.HexColor(c.colour)) for c in categories]
+        #: Each chip is a Figure whose Alt is the category's name (its icon is not read aloud).
+        self.names = {label: c.name for label, c in zip((lbl for lbl, _ in self.labels), categories, strict=True)}
+        self.tag_path: tuple[Container, ...] = ()
         self.rows: list[list[tuple[str, colors.Color, float]]] = []
         self.width = 0.0
         self.height = 0.0
@@ -75,24 +80,32 @@ class CategoryChips(Flowable):  # type: ignore[misc]
             y = self.height - (row_index + 1) * self.HEIGHT - row_index * self.GAP
             x = self.width - sum(w for _, _, w in row) - self.GAP * (len(row) - 1) if from_right else 0.0
             for label, colour, width in reversed(row) if from_right else row:
-                # Each distinct chip is drawn once as a form and reused on every chapter's page.
+                # Each distinct chip is drawn once as two forms (its box, an artifact, and its
+                # label) and reused on every chapter's page.
                 name = f"chip{zlib.crc32(f'{label}{colour.hexval()}{width}'.encode()):08x}"
                 if not canv.hasForm(name):
                     self._define_chip(name, label, colour, width)
                 canv.saveState()
                 canv.translate(x, y)
-                canv.doForm(name)
+                with artifact(canv):
+                    canv.doForm(name + "box")
+                tree = tree_of(canv)
+                figure = None if tree is None else tree.container(self.tag_path).child("Figure", alt=self.names[label])
+                with content(canv, figure):
+                    canv.doForm(name)
                 canv.restoreState()
                 x += width + self.GAP
 
     def _define_chip(self, name: str, label: str, colour: colors.Color, width: float) -> None:
         canv = self.canv
-        canv.beginForm(name, -1, -1, width + 1, self.HEIGHT + 1)
+        canv.beginForm(name + "box", -1, -1, width + 1, self.HEIGHT + 1)
         tint = colors.Color(*(1 - 0.15 * (1 - c) for c in colour.rgb()))
         canv.setFillColor(tint)
         canv.setStrokeColor(colour)
         canv.setLineWidth(0.6)
         canv.roundRect(0, 0, width, self.HEIGHT, 4, stroke=1, fill=1)
+        end_form(canv)
+        canv.beginForm(name, -1, -1, width + 1, self.HEIGHT + 1)
         canv.setFillColor(colors.black)
         draw_text(canv, self.PAD_X, 4, label, self.FONT_SIZE, HEADING_REGULAR)
         end_form(canv)
@@ -170,6 +183,8 @@ def chapter_flowables(
     styles: Styles,
     similar_row: SimilarRow,
     mark_situations: bool = False,
+    path: tuple[Container, ...] = (),
+    level: int = 1,
 ) -> list[Flowable]:
     """Title, category chips, summary and every non-empty section of one technique.
 
@@ -178,38 +193,68 @@ def chapter_flowables(
     the page of each "When to use" item, for the handbook's situation index.
     """
     labels = library.labels()
+    place = _Placing((*path, (technique_key(technique), "Sect")), level + 1)
     title = Anchor(
         para_text(technique.title),
         styles.title,
         key=technique_key(technique),
         header=technique.title,
     )
-    summary = KeepWithNext(_heading("summary", labels, styles), Para(para_text(technique.summary), styles.body))
+    title.tag = Tag(f"H{level}", place.path)
+    summary_text = Para(para_text(technique.summary), styles.body)
+    summary_text.tag = Tag("P", place.path)
+    summary = KeepWithNext(place.heading(_heading("summary", labels, styles)), summary_text)
     chips = CategoryChips([library.category(name) for name in technique.categories])
+    chips.tag_path = place.path
     flowables: list[Flowable] = [KeepWithNext(title, KeepWithNext(chips, summary))]
-    flowables += _items_section("steps", technique, labels, styles, False)
+    flowables += _items_section("steps", technique, labels, styles, False, place)
     for name in ("when_to_use", "key_phrases", "follow_up_questions", "alternative_phrasings"):
-        flowables += _items_section(name, technique, labels, styles, mark_situations and name == "when_to_use")
-    flowables += _warnings_section(technique.warnings, labels, styles)
+        flowables += _items_section(name, technique, labels, styles, mark_situations and name == "when_to_use", place)
+    flowables += _warnings_section(technique.warnings, labels, styles, place)
     if technique.sources:
         rows = [Para(para_text(source), styles.source) for source in technique.sources]
-        flowables += _kept("sources", rows, labels, styles)
+        flowables += _kept("sources", place.listed("sources", rows), labels, styles, place)
     similar = [similar_row(library.technique(other)) for other in technique.similar]
     if similar:
-        flowables += _kept("similar", similar, labels, styles)
+        flowables += _kept("similar", place.listed("similar", similar), labels, styles, place)
     return flowables
+
+
+class _Placing:
+    """Where a chapter's flowables go in the structure tree: its section, its headings' level."""
+
+    def __init__(self, path: tuple[Container, ...], level: int) -> None:
+        self.path = path
+        self.level = level
+
+    def heading(self, flowable: Flowable, path: tuple[Container, ...] | None = None) -> Flowable:
+        flowable.tag = Tag(f"H{self.level}", self.path if path is None else path)
+        return flowable
+
+    def listed(self, name: str, items: list[Flowable], path: tuple[Container, ...] | None = None) -> list[Flowable]:
+        """items as the items of one list (a row that links is a Link inside its item)."""
+        inside = (*(self.path if path is None else path), (f"{self.path[-1][0]}-{name}", "L"))
+        for item in items:
+            if getattr(item, "key", "") and not isinstance(item, Para):
+                item.tag = Tag("Link", inside, within=("LI", "LBody"))
+            else:
+                # A step's number and a warning's sign are read; a bullet or an arrow is not.
+                item.tag = Tag("LI", inside, list_item=True, label=name in ("steps", "warnings"))
+        return items
 
 
 def _heading(name: str, labels: Labels, styles: Styles) -> Flowable:
     return Para(para_text(section_title(labels, name)), styles.section)
 
 
-def _kept(name: str, body: list[Flowable], labels: Labels, styles: Styles) -> list[Flowable]:
+def _kept(name: str, body: list[Flowable], labels: Labels, styles: Styles, place: _Placing) -> list[Flowable]:
     """The section's heading held to its first entry, then the other entries."""
-    return [KeepWithNext(_heading(name, labels, styles), body[0]), *body[1:]]
+    return [KeepWithNext(place.heading(_heading(name, labels, styles)), body[0]), *body[1:]]
 
 
-def _items_section(name: str, technique: Technique, labels: Labels, styles: Styles, mark: bool) -> list[Flowable]:
+def _items_section(
+    name: str, technique: Technique, labels: Labels, styles: Styles, mark: bool, place: _Placing
+) -> list[Flowable]:
     items = technique.items(name)
     if not items:
         return []
@@ -224,16 +269,19 @@ def _items_section(name: str, technique: Technique, labels: Labels, styles: Styl
     else:
         style = styles.phrase if name in PHRASE_FIELDS else styles.bullet
         body = [Para(para_text(item.text), style, bulletText=BULLET) for item in items]
-    return _kept(name, body, labels, styles)
+    return _kept(name, place.listed(name, body), labels, styles, place)
 
 
-def _warnings_section(items: tuple[Item, ...], labels: Labels, styles: Styles) -> list[Flowable]:
-    """All warnings in one panel; the part on a following page says it continues."""
+def _warnings_section(items: tuple[Item, ...], labels: Labels, styles: Styles, place: _Placing) -> list[Flowable]:
+    """All warnings in one panel; the part on a following page says it continues. In the
+    structure tree the panel is a group (Div) of its heading and the list of warnings."""
     if not items:
         return []
     warnings: list[Flowable] = [Para(para_text(item.text), styles.warning, bulletText=WARNING_SIGN) for item in items]
+    group = (*place.path, (f"{place.path[-1][0]}-warnings", "Div"))
     continued = Para(
         para_text(labels("handbook.continued", section=section_title(labels, "warnings"))), styles.warning_label
     )
-    panel = WarningPanel(warnings, WARNING_TINT, WARNING_RULE, continued)
-    return [KeepWithNext(_heading("warnings", labels, styles), panel)]
+    continued.tag = Tag("Artifact")
+    panel = WarningPanel(place.listed("warnings", warnings, group), WARNING_TINT, WARNING_RULE, continued)
+    return [KeepWithNext(place.heading(_heading("warnings", labels, styles), group), panel)]

@@ -36,6 +36,8 @@ from exporter.pdf.pages.styles import (
     paper_size,
     side_margin,
 )
+from exporter.pdf.tagging.marking import artifact, start_tagging
+from exporter.pdf.tagging.writing import finish_document, finish_page
 
 COVER = "cover"
 BODY = "body"
@@ -171,6 +173,7 @@ class OnePassDocument(BaseDocTemplate):  # type: ignore[misc]
             for title, key, level in self.outline_entries:
                 self.canv.addOutlineEntry(title, key, level=level)
             self.canv.showOutline()
+        finish_document(self.canv, self.title)
         # ASCII85 only makes compressed streams a quarter bigger (and costs time to encode).
         saved_a85 = rl_config.useA85
         rl_config.useA85 = 0
@@ -182,7 +185,16 @@ class OnePassDocument(BaseDocTemplate):  # type: ignore[misc]
 
     def beforeDocument(self) -> None:
         self.spool = PageSpool(Path(self.filename).parent)
-        self.canv.setPageCallBack(lambda number: self.spool.page_finished(self.canv))
+        start_tagging(self.canv, self.library.language or "en")
+        if self.rtl:
+            self.canv.setViewerPreference("Direction", "R2L")
+
+        def page_finished(number: int) -> None:
+            finish_page(self.canv)
+            if self.spool is not None:
+                self.spool.page_finished(self.canv)
+
+        self.canv.setPageCallBack(page_finished)
         if self.seed_characters:
             from exporter.pdf.glyphs.embedding import seed_subsets
             from exporter.pdf.glyphs.fonts import BODY_FACES
@@ -217,10 +229,15 @@ class OnePassDocument(BaseDocTemplate):  # type: ignore[misc]
         self.page_header = self.header
 
     def decorate_page(self, canv: Canvas, doc: BaseDocTemplate) -> None:
-        """Running header and footer, drawn when the page is complete (its header is known)."""
+        """Running header and footer, drawn when the page is complete (its header is known):
+        page furniture, an artifact, never read as content."""
         if self.blank_page:
             self.blank_page = False
             return
+        with artifact(canv):
+            self._decorate(canv)
+
+    def _decorate(self, canv: Canvas) -> None:
         if not canv.hasForm(PAGE_FRAME_FORM):
             self._define_page_frame(canv)
         canv.doForm(PAGE_FRAME_FORM)

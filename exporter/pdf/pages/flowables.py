@@ -7,10 +7,13 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable
 
 from exporter.pdf.glyphs.fonts import para_text
+from exporter.pdf.lines.bidi import has_rtl
 from exporter.pdf.lines.paragraphs import Paragraph, is_rtl_style
 from exporter.pdf.lines.runs import draw_text, text_width
 from exporter.pdf.pages.links import link_box
 from exporter.pdf.pages.pagerefs import PageNumbers
+from exporter.pdf.tagging.marking import artifact, link_annotation, open_element, plain_text, reading_order, tagged
+from exporter.pdf.tagging.structure import Tag
 
 
 def frame_gap(before: Flowable, after: Flowable) -> float:
@@ -27,6 +30,12 @@ class Para(Paragraph):
     """
 
     _wrapped_at: float | None = None
+    #: What the paragraph is in the structure tree (a plain P where the document is tagged).
+    tag: Tag | None = None
+
+    def drawOn(self, canvas: object, x: float, y: float, _sW: float = 0) -> None:
+        with tagged(canvas, self.tag, bool(self.bulletText), reading_order(self), plain_text(self)):
+            super().drawOn(canvas, x, y, _sW)
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         if self._wrapped_at == availWidth and "blPara" in self.__dict__:
@@ -46,6 +55,8 @@ class Para(Paragraph):
         parts: list[Flowable] = super().split(availWidth, availHeight)
         if lines is not None and "blPara" not in self.__dict__:
             self.blPara = lines  # a refused split forgets the lines; they are still right
+        for part in parts:
+            part.tag = self.tag
         done[key] = parts
         return list(parts)
 
@@ -188,6 +199,12 @@ class PageRefRow(Flowable):  # type: ignore[misc]
         self.last_baseline = 0.0
         self.text_end = 0.0
         self.text_start = 0.0
+        #: A Link element (the row's text and page number, and its link annotation).
+        self.tag: Tag | None = None
+
+    def drawOn(self, canvas: object, x: float, y: float, _sW: float = 0) -> None:
+        with tagged(canvas, self.tag, actual_text=self.text if has_rtl(self.text) else "", text=self.text):
+            super().drawOn(canvas, x, y, _sW)
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         if self.width == availWidth and self.height:
@@ -243,7 +260,8 @@ class PageRefRow(Flowable):  # type: ignore[misc]
         else:
             self.paragraph.drawOn(canv, self.number_width if rtl else 0, 0)
         if self.leaders:
-            self._draw_leaders(rtl)
+            with artifact(canv):
+                self._draw_leaders(rtl)
         self.numbers.draw_right(
             canv,
             0.0 if rtl else self.width,
@@ -256,6 +274,7 @@ class PageRefRow(Flowable):  # type: ignore[misc]
             align="left" if rtl else "right",
         )
         link_box(canv, self.key, self.width, self.height)
+        link_annotation(canv, open_element(canv), self.text)
 
     def _draw_leaders(self, rtl: bool = False) -> None:
         """Dots on a fixed grid (so they line up row under row), from the text to the number
@@ -379,14 +398,15 @@ class WarningPanel(Flowable):  # type: ignore[misc]
 
     def draw(self) -> None:
         canv = self.canv
-        canv.saveState()
-        canv.setFillColor(self.tint)
-        canv.rect(0, 0, self.width, self.height, stroke=0, fill=1)
-        canv.setFillColor(self.bar)
         # In a right-to-left library the rule runs down the side a reader starts from, as on the cards.
         rtl = self.right_to_left()
-        canv.rect(self.width - self.BAR if rtl else 0, 0, self.BAR, self.height, stroke=0, fill=1)
-        canv.restoreState()
+        with artifact(canv):
+            canv.saveState()
+            canv.setFillColor(self.tint)
+            canv.rect(0, 0, self.width, self.height, stroke=0, fill=1)
+            canv.setFillColor(self.bar)
+            canv.rect(self.width - self.BAR if rtl else 0, 0, self.BAR, self.height, stroke=0, fill=1)
+            canv.restoreState()
         top = self.height - self.PAD_Y
         for part, bottom_offset in self._placed:
             part.drawOn(canv, self.PAD_X if rtl else self.BAR + self.PAD_X, top - bottom_offset)

@@ -15,17 +15,27 @@ from reportlab.pdfgen.canvas import Canvas
 
 
 class Link(PDFObject):  # type: ignore[misc]
-    """A link annotation to a named destination, with no visible border."""
+    """A link annotation to a named destination, with no visible border.
 
-    __slots__ = ("rect", "destination", "__InternalName__")
+    In a tagged PDF it also has a description (`contents`) and its key in the parent tree
+    (`struct_parent`, exporter.pdf.tagging.marking.link_annotation).
+    """
+
+    __slots__ = ("rect", "destination", "contents", "struct_parent", "__InternalName__")
 
     def __init__(self, rect: tuple[float, float, float, float], destination: Any) -> None:
         self.rect = rect
         self.destination = destination
+        self.contents = ""
+        self.struct_parent: int | None = None
 
     def format(self, document: Any) -> bytes:
-        annotation = LinkAnnotation(self.rect, "", self.destination, Border=PDFArray([0, 0, 0]))
-        return bytes(annotation.format(document))
+        annotation = LinkAnnotation(self.rect, self.contents, self.destination, Border=PDFArray([0, 0, 0]))
+        if self.struct_parent is None:
+            return bytes(annotation.format(document))
+        entries = annotation.Dict()
+        entries.dict["StructParent"] = self.struct_parent
+        return bytes(entries.format(document))
 
 
 def link_box(canv: Canvas, key: str, width: float, height: float) -> None:

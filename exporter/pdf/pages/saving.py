@@ -71,6 +71,13 @@ class _ReleasedOnceWritten(pdfdoc.PDFIndirectObject):  # type: ignore[misc]
     makes while writing the page and writes at the end. Every object is written exactly once."""
 
     def format(self, document: Any) -> bytes:
+        direct = getattr(self.content, "formatted_object", None)
+        if direct is not None and isinstance(document.encrypt, pdfdoc.NoEncryption):
+            # A plain dictionary by the hundred thousand (structure elements): written as
+            # PDFIndirectObject writes it, without its generic dispatch.
+            number = document.idToObjectNumberAndVersion[self.name][0]
+            document.idToObject[self.name] = None
+            return b"%d 0 obj\n%s\nendobj\n" % (number, direct(document))
         formatted = bytes(super().format(document))
         if isinstance(self.content, pdfdoc.PDFPage):
             self.content.Resources = None

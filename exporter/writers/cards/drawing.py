@@ -16,6 +16,9 @@ from exporter.pdf.glyphs.fonts import BOLD, REGULAR, register_fonts
 from exporter.pdf.lines.bidi import base_is_rtl
 from exporter.pdf.lines.runs import draw_left_lines, draw_text, fit_text
 from exporter.pdf.pages.styles import MUTED, WARNING_INK, WARNING_RULE, WARNING_TINT
+from exporter.pdf.tagging.marking import artifact, content, start_tagging
+from exporter.pdf.tagging.structure import Element
+from exporter.pdf.tagging.writing import finish_document, finish_page
 from exporter.writers.cards.blocks import BOX_BAR, MIN_SIZE, CardSide, SetBlock, meta_height, rule_gap, small_size
 from exporter.writers.cards.lines import LineSetter
 from exporter.writers.cards.plan import CardPlan, Placement
@@ -34,6 +37,7 @@ LEGEND_LEADING = 8.0
 
 
 def draw_plan(plan: CardPlan, library: Library, path: Path) -> None:
+    from reportlab.pdfbase import pdfdoc
     from reportlab.pdfgen.canvas import Canvas
 
     register_fonts()
@@ -52,24 +56,34 @@ def draw_plan(plan: CardPlan, library: Library, path: Path) -> None:
     canvas.setSubject(labels("cards.document_subject"))
     canvas.setCreator("exporter")
     canvas.setViewerPreference("PrintScaling", "None")
+    canvas.setViewerPreference("DisplayDocTitle", "true")
+    canvas._doc.Catalog.Lang = pdfdoc.PDFString(library.language or "en")
+    tree = start_tagging(canvas, library.language or "en")
+    canvas.setPageCallBack(lambda number: finish_page(canvas))
+    # One section per card, in the cards' order; its front's content comes before its back's.
+    sections = [tree.root.child("Sect") for _ in plan.cards]
     canvas.setViewerPreference("Duplex", DUPLEX_PREFERENCE.get(sheet.duplex, "Simplex"))
     sheets = max((page.sheet_number for page in plan.pages), default=0)
     for page in plan.pages:
         if page.kind == "calibration-front":
-            draw_calibration_front(canvas, sheet, labels)
+            with artifact(canvas):
+                draw_calibration_front(canvas, sheet, labels)
         elif page.kind == "calibration-back":
-            draw_calibration_back(canvas, sheet, plan.back_offset, labels)
+            with artifact(canvas):
+                draw_calibration_back(canvas, sheet, plan.back_offset, labels)
         else:
             for placement in page.placements:
-                draw_card_side(canvas, plan, placement)
+                draw_card_side(canvas, plan, placement, sections[placement.card])
             if page.kind in ("front", "fold"):
-                draw_marks(canvas, sheet, page.slots)
-                draw_legend(canvas, sheet, labels, labels("cards.sheet", number=page.sheet_number, total=sheets))
+                with artifact(canvas):
+                    draw_marks(canvas, sheet, page.slots)
+                    draw_legend(canvas, sheet, labels, labels("cards.sheet", number=page.sheet_number, total=sheets))
         canvas.showPage()
+    finish_document(canvas, labels("cards.document_title", library=library.title))
     canvas.save()
 
 
-def draw_card_side(canvas: Canvas, plan: CardPlan, placement: Placement) -> None:
+def draw_card_side(canvas: Canvas, plan: CardPlan, placement: Placement, section: Element | None = None) -> None:
     from reportlab.lib.colors import HexColor
 
     card = plan.cards[placement.card]
@@ -83,34 +97,52 @@ def draw_card_side(canvas: Canvas, plan: CardPlan, placement: Placement) -> None
     rtl = base_is_rtl(card.title)
     if side.title is not None:
         canvas.setFillColor(HexColor("#000000"))
-        draw_lines(canvas, side.title, safe.x, top, safe.width)
+        # The back repeats the front's title: read once, with the front.
+        title = None if section is None or placement.side == "back" else section.child("H1")
+        if title is not None and rtl:
+            title.actual_text = card.title
+        with content(canvas, title) if title is not None else artifact(canvas):
+            draw_lines(canvas, side.title, safe.x, top, safe.width)
         top -= side.title.height
     if side.meta_row:
         baseline = top - meta_height(size) + 0.35 * size
         if placement.side == "front" and card.icons:
             canvas.setFillColor(HexColor(card.colour))
             icons = " ".join(card.icons)
-            draw_text(canvas, safe.right if rtl else safe.x, baseline, icons, size, align="right" if rtl else "left")
+            # The icons repeat the categories the card's chapter names: decoration here.
+            with artifact(canvas):
+                draw_text(
+                    canvas, safe.right if rtl else safe.x, baseline, icons, size, align="right" if rtl else "left"
+                )
         if card.marker:
             canvas.setFillColor(MUTED)
             marker_x, marker_align = (safe.x, "left") if rtl else (safe.right, "right")
-            draw_text(canvas, marker_x, baseline, card.marker, small_size(size), BOLD, align=marker_align)
+            with artifact(canvas):
+                draw_text(canvas, marker_x, baseline, card.marker, small_size(size), BOLD, align=marker_align)
         top -= meta_height(size)
-    canvas.setStrokeColor(HexColor(card.colour))
-    canvas.setLineWidth(0.8)
-    canvas.line(safe.x, top - 0.15 * size, safe.right, top - 0.15 * size)
+    with artifact(canvas):
+        canvas.setStrokeColor(HexColor(card.colour))
+        canvas.setLineWidth(0.8)
+        canvas.line(safe.x, top - 0.15 * size, safe.right, top - 0.15 * size)
     top -= rule_gap(size)
-    draw_columns(canvas, side, safe.x, top)
+    draw_columns(canvas, side, safe.x, top, section)
 
 
-def draw_columns(canvas: Canvas, side: CardSide, left: float, top: float) -> None:
+def draw_columns(canvas: Canvas, side: CardSide, left: float, top: float, section: Element | None = None) -> None:
     for number, column in enumerate(side.columns):
         x = left + number * (side.column_width + side.column_gap)
         for placed in column:
-            draw_block(canvas, placed.set_block, x, top - placed.top, side.column_width)
+            role = "H2" if placed.set_block.block.role == "heading" else "P"
+            element = None if section is None else section.child(role)
+            block = placed.set_block.block
+            if element is not None and base_is_rtl(block.text):
+                element.actual_text = " ".join(f"{block.bullet or ''} {block.text}".split())
+            draw_block(canvas, placed.set_block, x, top - placed.top, side.column_width, element)
 
 
-def draw_block(canvas: Canvas, set_block: SetBlock, x: float, top: float, width: float) -> None:
+def draw_block(
+    canvas: Canvas, set_block: SetBlock, x: float, top: float, width: float, element: Element | None = None
+) -> None:
     from reportlab.lib.colors import HexColor
 
     role = set_block.block.role
@@ -118,13 +150,20 @@ def draw_block(canvas: Canvas, set_block: SetBlock, x: float, top: float, width:
     rtl = base_is_rtl(set_block.block.text)
     if set_block.box_width:
         box_bottom = top - set_block.height
-        canvas.setFillColor(WARNING_TINT)
-        canvas.rect(x, box_bottom, set_block.box_width, set_block.height, stroke=0, fill=1)
-        canvas.setFillColor(WARNING_RULE)
-        bar = BOX_BAR * set_block.size
-        canvas.rect(x + width - bar if rtl else x, box_bottom, bar, set_block.height, stroke=0, fill=1)
+        with artifact(canvas):
+            canvas.setFillColor(WARNING_TINT)
+            canvas.rect(x, box_bottom, set_block.box_width, set_block.height, stroke=0, fill=1)
+            canvas.setFillColor(WARNING_RULE)
+            bar = BOX_BAR * set_block.size
+            canvas.rect(x + width - bar if rtl else x, box_bottom, bar, set_block.height, stroke=0, fill=1)
     colour = WARNING_INK if role == "warning" else MUTED if role in ("heading", "source") else HexColor("#000000")
     canvas.setFillColor(colour)
+    with content(canvas, element):
+        _draw_block_text(canvas, set_block, x, top, width, rtl)
+
+
+def _draw_block_text(canvas: Canvas, set_block: SetBlock, x: float, top: float, width: float, rtl: bool) -> None:
+    role = set_block.block.role
     if set_block.block.bullet:
         face = BOLD if role == "step" else REGULAR
         baseline = top - set_block.first_baseline

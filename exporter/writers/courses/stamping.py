@@ -145,6 +145,8 @@ def prepare(pdf: bytes, sheet: StampSheet, origins: tuple[float, ...] = (0.0,)) 
     form.set_data(MARKER + b" " * (length - len(MARKER) - 1) + b"\n")
     form_ref = update.put(update.new(), form)
     draws = b"".join(b"q 1 0 0 1 %.2f %.2f cm %s Do Q\n" % (x, STAMP_BOTTOM, FORM_NAME.encode()) for x in origins)
+    # The stamp is page furniture in a tagged PDF: an artifact, outside the structure tree.
+    draws = b"/Artifact BMC\n" + draws + b"EMC\n"
     before = update.put(update.new(), _stream(b"q\n"))
     after = update.put(update.new(), _stream(b"Q\n" + draws))
     for page in reader.pages:

@@ -30,6 +30,8 @@ from exporter.pdf.pages.flowables import Anchor, KeepWithNext, PageRefRow, Para
 from exporter.pdf.pages.groups import RowGroup
 from exporter.pdf.pages.pagerefs import PageNumbers
 from exporter.pdf.pages.styles import HANDBOOK_LEVELS, LEADER, MUTED, Styles, make_styles
+from exporter.pdf.tagging.marking import link_row, list_path, with_tag
+from exporter.pdf.tagging.structure import Container
 from exporter.text.collation import collation_key
 from exporter.writers import WriteResult
 from exporter.writers.handbook.finding_aids import has_situations, quick_reference, situation_index
@@ -40,6 +42,10 @@ CONTENTS_KEY = "contents"
 QUICK_REFERENCE_KEY = "quick-reference"
 SITUATIONS_KEY = "situations"
 SOURCES_KEY = "sources"
+
+#: The cover and the contents in the structure tree (each a section of the document).
+COVER_PATH: tuple[Container, ...] = ((COVER_KEY, "Sect"),)
+CONTENTS_PATH: tuple[Container, ...] = ((CONTENTS_KEY, "Sect"),)
 
 RUN_ON_GAP = 30.0
 #: Space above the title on the cover (less when the cover's texts need it).
@@ -106,7 +112,7 @@ def cover(library: Library, labels: Labels, styles: Styles, width: float, height
     the foot: all on one page. A long title is set smaller (at most four lines), and the space
     above the title gives way to long texts."""
     title = Anchor(para_text(library.title), cover_title_style(library.title, styles, width), key=COVER_KEY)
-    flowables: list[Flowable] = [title]
+    flowables: list[Flowable] = [with_tag(title, "H1", COVER_PATH)]
     count = labels("handbook.technique_count", count=len(library.techniques))
     for text, style in (
         (library.subtitle, styles.cover_subtitle),
@@ -115,11 +121,12 @@ def cover(library: Library, labels: Labels, styles: Styles, width: float, height
         (count, styles.cover_line),
     ):
         if text:
-            flowables.append(Paragraph(para_text(text), style))
+            flowables.append(with_tag(Para(para_text(text), style), "P", COVER_PATH))
     note = ParagraphStyle("cover_note", parent=styles.source, leftIndent=0, firstLineIndent=0)
-    disclaimer = Paragraph(
+    disclaimer = Para(
         f"<b>{para_text(labels('handbook.disclaimer'), bold=True)}</b><br/>{para_text(library.disclaimer)}", note
     )
+    with_tag(disclaimer, "P", COVER_PATH)
     used = sum(f.wrap(width, height)[1] + f.getSpaceAfter() for f in [*flowables, disclaimer])
     # TopPadder sets one flowable at the foot of the cover, so heading and text are one paragraph.
     return [Spacer(1, max(0.0, min(COVER_TOP_SPACE, height - used - 40))), *flowables, TopPadder(disclaimer),
@@ -180,23 +187,31 @@ def chapter_aliases(library: Library) -> dict[str, tuple[str, ...]]:
 def contents(library: Library, labels: Labels, styles: Styles, numbers: PageNumbers) -> list[Flowable]:
     """One linked row per category and per technique under it (a technique under each of its
     categories), dot leaders to the page numbers, which are filled in after the last page."""
+    rows = list_path(CONTENTS_PATH, "contents-rows")
     flowables: list[Flowable] = [
-        part_heading(labels("handbook.contents"), CONTENTS_KEY, styles),
-        PageRefRow(labels("handbook.quick_reference"), styles.toc_category, numbers, QUICK_REFERENCE_KEY),
+        with_tag(part_heading(labels("handbook.contents"), CONTENTS_KEY, styles), "H1", CONTENTS_PATH),
+        link_row(
+            PageRefRow(labels("handbook.quick_reference"), styles.toc_category, numbers, QUICK_REFERENCE_KEY), rows
+        ),
     ]
     destinations = category_destinations(library)
     for category, members in listings(library):
         label = f"{category.icon} {category.name}".strip()
-        row = PageRefRow(label, styles.toc_category, numbers, destinations[category.name])
-        entries: list[Flowable] = [_leader_row(t.title, styles.toc_entry, numbers, technique_key(t)) for t in members]
+        # A category is an item of the contents whose body holds the list of its chapters.
+        item = (*rows, (f"contents-{category.name}", "LI"), (f"contents-{category.name}-body", "LBody"))
+        row = with_tag(PageRefRow(label, styles.toc_category, numbers, destinations[category.name]), "Link", item)
+        chapters = list_path(item, f"contents-{category.name}-chapters")
+        entries: list[Flowable] = [
+            link_row(_leader_row(t.title, styles.toc_entry, numbers, technique_key(t)), chapters) for t in members
+        ]
         continued = Para(para_text(labels("handbook.continued", section=label)), styles.toc_category)
-        flowables.append(RowGroup(row, entries, continued, min_rows=3))
+        flowables.append(RowGroup(row, entries, with_tag(continued, "Artifact"), min_rows=3))
     for key, label, present in (
         (SITUATIONS_KEY, "handbook.situations", has_situations(library)),
         (SOURCES_KEY, "handbook.sources", bool(cited_sources(library))),
     ):
         if present:
-            flowables.append(PageRefRow(labels(label), styles.toc_category, numbers, key))
+            flowables.append(link_row(PageRefRow(labels(label), styles.toc_category, numbers, key), rows))
     flowables[0:2] = [KeepWithNext(flowables[0], flowables[1])]
     return flowables
 
@@ -250,14 +265,16 @@ def _chapter_builder(
     aliases: tuple[str, ...],
 ) -> Callable[[int], list[Flowable]]:
     def make(styles: Styles) -> list[Flowable]:
-        flowables = chapter_flowables(technique, library, styles, linked_similar_row(library, styles, numbers), True)
+        part: tuple[Container, ...] = ((category_key(index), "Part"),)
+        similar = linked_similar_row(library, styles, numbers)
+        flowables = chapter_flowables(technique, library, styles, similar, True, path=part, level=2)
         title = flowables[0].heading
         assert isinstance(title, Anchor)
         title.aliases = aliases
         if opens is not None:
             label = f"{opens.icon} {opens.name}".strip()
             anchor = Anchor(para_text(label.upper()), styles.category, key=category_key(index))
-            flowables[0] = KeepWithNext(anchor, flowables[0])
+            flowables[0] = KeepWithNext(with_tag(anchor, "H1", part), flowables[0])
         return flowables
 
     return LevelledBuilder(make, lambda level: _chapter_styles(library.language, level, run_on))
@@ -312,10 +329,17 @@ def sources(library: Library, labels: Labels, styles: Styles, numbers: PageNumbe
         indents = {"leftIndent": source.leftIndent, "rightIndent": source.rightIndent}
     small = {"fontSize": source.fontSize - 1, "leading": source.leading - 1.5, "textColor": MUTED}
     citing = ParagraphStyle("citing", parent=styles.index_entry, **indents, **small)
-    for text, techniques in cited_sources(library):
-        rows = [_leader_row(t.title, citing, numbers, technique_key(t)) for t in techniques]
-        flowables += [KeepWithNext(Para(para_text(text), cited), rows[0]), *rows[1:]]
-    heading = part_heading(labels("handbook.sources"), SOURCES_KEY, styles)
+    path: tuple[Container, ...] = ((SOURCES_KEY, "Sect"),)
+    for number, (text, techniques) in enumerate(cited_sources(library)):
+        # Each source is an item of the list of sources, with the list of its citing chapters.
+        item = (*path, ("sources-list", "L"), (f"source-{number}", "LI"), (f"source-{number}-body", "LBody"))
+        rows = [
+            link_row(_leader_row(t.title, citing, numbers, technique_key(t)), list_path(item, f"citing-{number}"))
+            for t in techniques
+        ]
+        source = with_tag(Para(para_text(text), cited), "P", item)
+        flowables += [KeepWithNext(source, rows[0]), *rows[1:]]
+    heading = with_tag(part_heading(labels("handbook.sources"), SOURCES_KEY, styles), "H1", path)
     return [KeepWithNext(heading, flowables[0]), *flowables[1:]]
 
 

@@ -17,17 +17,20 @@ from reportlab.platypus import Flowable, NextPageTemplate, Spacer, TopPadder
 from exporter.labels import Labels
 from exporter.model import Course, Library, Session, Technique
 from exporter.pdf.glyphs.fonts import para_text
-from exporter.pdf.lines.paragraphs import Paragraph
 from exporter.pdf.pages.chapter import LevelledBuilder, chapter_flowables, technique_key
 from exporter.pdf.pages.document import BODY, OnePassDocument, OutlineEntry
 from exporter.pdf.pages.fitting import PartLayout
-from exporter.pdf.pages.flowables import Anchor, KeepWithNext, PageRefRow
+from exporter.pdf.pages.flowables import Anchor, KeepWithNext, PageRefRow, Para
 from exporter.pdf.pages.groups import RowGroup
 from exporter.pdf.pages.pagerefs import PageNumbers
 from exporter.pdf.pages.styles import HANDBOOK_LEVELS, LEADER, Styles, make_styles
+from exporter.pdf.tagging.marking import link_row, list_path, with_tag
+from exporter.pdf.tagging.structure import Container
 from exporter.writers.handbook import (
     CONTENTS_KEY,
+    CONTENTS_PATH,
     COVER_KEY,
+    COVER_PATH,
     COVER_TOP_SPACE,
     cover_title_style,
     linked_similar_row,
@@ -108,7 +111,9 @@ def pack_cover(
     group, the library it comes from; the disclaimer at the foot."""
     labels = library.labels()
     title_style = cover_title_style(course.title, styles, width)
-    flowables: list[Flowable] = [Anchor(para_text(course.title), title_style, key=COVER_KEY)]
+    flowables: list[Flowable] = [
+        with_tag(Anchor(para_text(course.title), title_style, key=COVER_KEY), "H1", COVER_PATH)
+    ]
     dates = [session.date for _, session in sessions if session.date]
     when = " – ".join(dict.fromkeys(long_date(d, library.language) for d in (dates[0], dates[-1]))) if dates else ""
     count = labels("courses.session_count", count=len(sessions)) if len(sessions) > 1 else ""
@@ -121,11 +126,12 @@ def pack_cover(
         (library.title, styles.cover_line),
     ):
         if text:
-            flowables.append(Paragraph(para_text(text), style))
+            flowables.append(with_tag(Para(para_text(text), style), "P", COVER_PATH))
     note = ParagraphStyle("cover_note", parent=styles.source, leftIndent=0, firstLineIndent=0)
-    disclaimer = Paragraph(
+    disclaimer = Para(
         f"<b>{para_text(labels('handbook.disclaimer'), bold=True)}</b><br/>{para_text(library.disclaimer)}", note
     )
+    with_tag(disclaimer, "P", COVER_PATH)
     used = sum(f.wrap(width, height)[1] + f.getSpaceAfter() for f in [*flowables, disclaimer])
     top = max(0.0, min(COVER_TOP_SPACE, height - used - 40))
     return [Spacer(1, top), *flowables, TopPadder(disclaimer), NextPageTemplate(BODY)]
@@ -135,23 +141,29 @@ def pack_contents(
     library: Library, sessions: list[tuple[int, Session]], labels: Labels, styles: Styles, numbers: PageNumbers
 ) -> list[Flowable]:
     """One linked row per session and one per technique under it, with their page numbers."""
-    flowables: list[Flowable] = [part_heading(labels("handbook.contents"), CONTENTS_KEY, styles)]
+    heading = part_heading(labels("handbook.contents"), CONTENTS_KEY, styles)
+    flowables: list[Flowable] = [with_tag(heading, "H1", CONTENTS_PATH)]
+    rows = list_path(CONTENTS_PATH, "contents-rows")
     for number, session in sessions:
         label = session_label(labels, number, session)
-        row = PageRefRow(label, styles.toc_category, numbers, session_key(number))
+        row = link_row(PageRefRow(label, styles.toc_category, numbers, session_key(number)), rows)
         entries: list[Flowable] = [
-            PageRefRow(
-                library.technique(technique_id).title,
-                styles.toc_entry,
-                numbers,
-                technique_key(library.technique(technique_id)),
-                number_width=30,
-                leaders=True,
-                leader_colour=LEADER,
+            link_row(
+                PageRefRow(
+                    library.technique(technique_id).title,
+                    styles.toc_entry,
+                    numbers,
+                    technique_key(library.technique(technique_id)),
+                    number_width=30,
+                    leaders=True,
+                    leader_colour=LEADER,
+                ),
+                rows,
             )  # fmt: skip
             for technique_id in session.techniques
         ]
-        continued = Paragraph(para_text(labels("handbook.continued", section=label)), styles.toc_category)
+        continued = with_tag(Para(para_text(labels("handbook.continued", section=label)), styles.toc_category),
+                             "Artifact")  # fmt: skip
         flowables.append(RowGroup(row, entries, continued, min_rows=3))
     flowables[0:2] = [KeepWithNext(flowables[0], flowables[1])]
     return flowables
@@ -161,10 +173,12 @@ def _chapter_builder(
     library: Library, technique: Technique, opens: str | None, number: int, numbers: PageNumbers
 ) -> Callable[[int], list[Flowable]]:
     def make(styles: Styles) -> list[Flowable]:
-        flowables = chapter_flowables(technique, library, styles, linked_similar_row(library, styles, numbers), True)
+        part: tuple[Container, ...] = ((session_key(number), "Part"),)
+        similar = linked_similar_row(library, styles, numbers)
+        flowables = chapter_flowables(technique, library, styles, similar, True, path=part, level=2)
         if opens is not None:
             anchor = Anchor(para_text(opens.upper()), styles.category, key=session_key(number))
-            flowables[0] = KeepWithNext(anchor, flowables[0])
+            flowables[0] = KeepWithNext(with_tag(anchor, "H1", part), flowables[0])
         return flowables
 
     return LevelledBuilder(make, lambda level: make_styles(library.language, level=level))

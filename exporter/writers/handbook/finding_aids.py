@@ -8,6 +8,7 @@ technique in one row (name, categories, what it is for, page).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable
@@ -15,6 +16,7 @@ from reportlab.platypus import Flowable
 from exporter.labels import Labels
 from exporter.model import Library, Technique
 from exporter.pdf.glyphs.fonts import para_text
+from exporter.pdf.lines.bidi import has_rtl
 from exporter.pdf.lines.paragraphs import is_rtl_style
 from exporter.pdf.lines.runs import draw_text, fit_text, text_width
 from exporter.pdf.pages.chapter import situation_key, technique_key
@@ -23,12 +25,18 @@ from exporter.pdf.pages.groups import RowGroup
 from exporter.pdf.pages.links import link_box
 from exporter.pdf.pages.pagerefs import PageNumbers
 from exporter.pdf.pages.styles import LEADER, RULE, Styles
+from exporter.pdf.tagging.marking import artifact, content, link_annotation, link_row, list_path, tree_of, with_tag
+from exporter.pdf.tagging.structure import Container, Element, Tag
 from exporter.text.collation import collation_key
 
 #: Share of the quick-reference row for the title (the categories take the rest); the page is fixed.
 COLUMNS = (0.55,)
 PAGE_COLUMN = 26.0
 COLUMN_GAP = 8.0
+
+#: The quick reference's and the situation index's sections in the structure tree.
+QUICK_REFERENCE_PART = "quick-reference-part"
+SITUATIONS_PART = "situations-part"
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s")
 
@@ -65,6 +73,8 @@ class QuickRow(Flowable):  # type: ignore[misc]
         self.key = key
         self.head = head
         self.title_paragraph: Para | None = None
+        #: The row (TR) in the table: its cells are TH in the head row, TD in the others.
+        self.tag: Tag | None = None
         self.width = 0.0
         self.height = 0.0
         self._shown = ""
@@ -95,6 +105,19 @@ class QuickRow(Flowable):  # type: ignore[misc]
         return availWidth, self.height
 
     def draw(self) -> None:
+        tree = tree_of(self.canv)
+        if tree is None or self.tag is None:
+            self._draw_cells(lambda: None)
+        elif self.tag.element is not None:
+            # The column heads repeated at the top of a following page are page furniture.
+            with artifact(self.canv):
+                self._draw_cells(lambda: None)
+        else:
+            row = tree.element_of(self.tag)
+            self._draw_cells(lambda: row.child("TH" if self.head else "TD"))
+
+    def _draw_cells(self, cell_element: Callable[[], Element | None]) -> None:
+        """The row's cells (title, categories, purpose, page), each its own cell element."""
         canv = self.canv
         style, note, cell = self._title_style(), self.styles.table_note, self.styles.table_cell
         column = (self.width - PAGE_COLUMN) * COLUMNS[0]
@@ -104,39 +127,55 @@ class QuickRow(Flowable):  # type: ignore[misc]
         rtl = is_rtl_style(style)
         start, align = (self.width, "right") if rtl else (0.0, "left")
         canv.setFillColor(style.textColor)
-        if self.title_paragraph is None:
-            draw_text(canv, start, first, self.title, style.fontSize, style.fontName, align=align)
-        else:
-            below_title = self.height - self.PAD - self._title_height
-            self.title_paragraph.drawOn(canv, self.width - column if rtl else 0, below_title)
+        with content(canv, described(cell_element(), self.title)):
+            if self.title_paragraph is None:
+                draw_text(canv, start, first, self.title, style.fontSize, style.fontName, align=align)
+            else:
+                below_title = self.height - self.PAD - self._title_height
+                self.title_paragraph.drawOn(canv, self.width - column if rtl else 0, below_title)
         canv.setFillColor(note.textColor)
         beside = self.width - column - COLUMN_GAP if rtl else column + COLUMN_GAP
-        for number, line in enumerate(self._category_lines):
-            draw_text(canv, beside, first - number * note.leading, line, note.fontSize, note.fontName, align=align)
+        with content(canv, described(cell_element(), " ".join(self._category_lines))):
+            for number, line in enumerate(self._category_lines):
+                draw_text(canv, beside, first - number * note.leading, line, note.fontSize, note.fontName, align=align)
         # The head row names the second line in the heads' own small grey face, not as a row.
         second_style = note if self.head else cell
         canv.setFillColor(second_style.textColor)
         second = self.PAD + cell.leading - cell.fontSize
-        draw_text(canv, start, second, purpose, second_style.fontSize, second_style.fontName, align=align)
-        canv.saveState()
-        canv.setStrokeColor(RULE)
-        canv.setLineWidth(0.4)
-        canv.line(0, 0, self.width, 0)
-        canv.restoreState()
+        with content(canv, described(cell_element(), purpose)):
+            draw_text(canv, start, second, purpose, second_style.fontSize, second_style.fontName, align=align)
+        with artifact(canv):
+            canv.saveState()
+            canv.setStrokeColor(RULE)
+            canv.setLineWidth(0.4)
+            canv.line(0, 0, self.width, 0)
+            canv.restoreState()
         page_x, page_align = (0.0, "left") if rtl else (self.width, "right")
+        page_cell = described(cell_element(), self.page_heading)
         if self.page_heading:
             canv.setFillColor(style.textColor)
-            draw_text(canv, page_x, first, self.page_heading, style.fontSize, style.fontName, align=page_align)
+            with content(canv, page_cell):
+                draw_text(canv, page_x, first, self.page_heading, style.fontSize, style.fontName, align=page_align)
         if self.numbers is None:
             return
-        self.numbers.draw_right(
-            canv, page_x, first, "{page}", font_name=style.fontName, font_size=style.fontSize,
-            colour=style.textColor, key=self.key, align=page_align,
-        )  # fmt: skip
+        link = None if page_cell is None else page_cell.child("Link")
+        with content(canv, link):
+            self.numbers.draw_right(
+                canv, page_x, first, "{page}", font_name=style.fontName, font_size=style.fontSize,
+                colour=style.textColor, key=self.key, align=page_align,
+            )  # fmt: skip
         link_box(canv, self.key, self.width, self.height)
+        link_annotation(canv, link, self.title)
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         return []
+
+
+def described(element: Element | None, text: str) -> Element | None:
+    """element, with text as what it reads (right-to-left text is drawn in visual order)."""
+    if element is not None and has_rtl(text):
+        element.actual_text = " ".join(text.split())
+    return element
 
 
 def _joined_lines(names: list[str], style: ParagraphStyle, width: float) -> list[str]:
@@ -170,18 +209,26 @@ def quick_reference(
         column["technique"], [column["categories"]], column["purpose"], styles, head=True,
         page_heading=labels("handbook.column_page"),
     )  # fmt: skip
-    intro = Para(para_text(labels("handbook.quick_reference_intro")), styles.body)
+    path: tuple[Container, ...] = ((QUICK_REFERENCE_PART, "Sect"),)
+    table: tuple[Container, ...] = (*path, ("quick-reference-table", "Table"))
+    with_tag(heading, "H1", path)
+    with_tag(head, "TR", table)
+    intro = with_tag(Para(para_text(labels("handbook.quick_reference_intro")), styles.body), "P", path)
     rows: list[Flowable] = []
     by_title = collation_key(library.language)
     for technique in sorted(library.techniques, key=lambda t: (by_title(t.title), t.id)):
         rows.append(
-            QuickRow(
-                technique.title,
-                list(technique.categories),
-                purpose(technique),
-                styles,
-                numbers,
-                technique_key(technique),
+            with_tag(
+                QuickRow(
+                    technique.title,
+                    list(technique.categories),
+                    purpose(technique),
+                    styles,
+                    numbers,
+                    technique_key(technique),
+                ),
+                "TR",
+                table,
             )  # fmt: skip
         )
     # The column heads again at the top of every page; a last page holds three rows or more.
@@ -193,25 +240,32 @@ def situation_index(
 ) -> list[Flowable]:
     """Every "When to use" item under its technique's name (by title), each with its page."""
     by_title = collation_key(library.language)
-    intro = Para(para_text(labels("handbook.situations_intro")), styles.body)
+    path: tuple[Container, ...] = ((SITUATIONS_PART, "Sect"),)
+    with_tag(heading, "H1", path)
+    intro = with_tag(Para(para_text(labels("handbook.situations_intro")), styles.body), "P", path)
     flowables: list[Flowable] = []
     for technique in sorted(library.techniques, key=lambda t: (by_title(t.title), t.id)):
         if not technique.when_to_use:
             continue
+        group_path = (*path, (f"situations-{technique.id}", "Sect"))
         entries = [
-            PageRefRow(
-                item.text,
-                styles.index_entry,
-                numbers,
-                situation_key(technique, index),
-                number_width=30,
-                leaders=True,
-                leader_colour=LEADER,
+            link_row(
+                PageRefRow(
+                    item.text,
+                    styles.index_entry,
+                    numbers,
+                    situation_key(technique, index),
+                    number_width=30,
+                    leaders=True,
+                    leader_colour=LEADER,
+                ),
+                list_path(group_path, f"situations-{technique.id}-list"),
             )
             for index, item in enumerate(technique.when_to_use)
         ]
-        group = Para(para_text(technique.title), styles.index_group)
+        group = with_tag(Para(para_text(technique.title), styles.index_group), "H2", group_path)
         continued = Para(para_text(labels("handbook.continued", section=technique.title)), styles.index_group)
+        with_tag(continued, "Artifact")
         flowables.append(RowGroup(group, list(entries), continued))
     if not flowables:
         return []
