@@ -25,6 +25,7 @@ from exporter.pdf.lines.bidi import base_is_rtl, has_rtl, visual_pieces, visual_
 from exporter.pdf.lines.plain_frags import cleaned, plain_frags
 from exporter.pdf.lines.runs import draw_text, is_bold
 from exporter.pdf.lines.total_fit import SetLines, Word, can_set, frag_line, set_lines, words_of
+from exporter.pdf.lines.tracking import TrackedText
 
 _FALLBACK_FAMILIES = frozenset(BOLD_MEMBER) | frozenset(REGULAR_MEMBER)
 #: Where a line may break, as ReportLab breaks it (a no-break space joins two words).
@@ -217,6 +218,12 @@ class Paragraph(ReportLabParagraph):  # type: ignore[misc]
                 self._hyphenations = self._splitLongWordCount = 0
                 return found.para_lines
         return super().breakLines(width)
+
+    def beginText(self, x: float, y: float) -> Any:  # noqa: N802 (ReportLab's name)
+        lines = self.blPara.lines if self.blPara.kind == 0 else ()
+        if any(len(line) > 2 for line in lines):
+            return TrackedText(self.canv, x, y, [line[2] if len(line) > 2 else 0.0 for line in lines])
+        return super().beginText(x, y)
 
     def _get_split_blParaFunc(self) -> Any:
         # ReportLab's own function for lines of several fragments adds a space to the last

@@ -37,6 +37,9 @@ from exporter.pdf.lines.breaking import (
     Items,
 )
 from exporter.pdf.lines.breaking import break_paragraph as knuth_plass
+from exporter.pdf.lines.first_fit import Slack, even_lines
+from exporter.pdf.lines.tracking import PASSES as TRACKED_PASSES
+from exporter.pdf.lines.tracking import SHRINK_EM, STRETCH_EM, line_tracking
 
 #: Style attribute naming the library's language (for its line-breaking rules).
 LANGUAGE_ATTRIBUTE = "exporter_language"
@@ -183,15 +186,26 @@ _Place = tuple[int, int]
 
 #: One item: kind, width, stretch, shrink, penalty, flagged.
 _Row = tuple[int, float, float, float, float, bool]
-#: A hyphenated word's items and the character offset each stands at, by its text, font, size and
-#: hyphenation points: a library repeats its words thousands of times.
-_word_items: dict[tuple[str, str, float, tuple[int, ...]], tuple[tuple[_Row, ...], tuple[int, ...]]] = {}
+#: A hyphenated word's items and the character offset each stands at, by its text, font, size,
+#: hyphenation points and letter slack: a library repeats its words thousands of times.
+_word_items: dict[tuple[str, str, float, tuple[int, ...], Letters], tuple[tuple[_Row, ...], tuple[int, ...]]] = {}
+
+
+@dataclass(frozen=True)
+class Letters:
+    """How far each character of a tracked line may open and close (points; 0 for untracked lines)."""
+
+    stretch: float = 0.0
+    shrink: float = 0.0
+
+
+UNTRACKED = Letters()
 
 
 def _hyphenated_word_items(
-    text: str, font: str, size: float, hyphens: tuple[int, ...]
+    text: str, font: str, size: float, hyphens: tuple[int, ...], letters: Letters
 ) -> tuple[tuple[_Row, ...], tuple[int, ...]]:
-    key = (text, font, size, hyphens)
+    key = (text, font, size, hyphens, letters)
     found = _word_items.get(key)
     if found is None:
         hyphen = measure("-", font, size)
@@ -199,11 +213,13 @@ def _hyphenated_word_items(
         rows: list[_Row] = []
         offsets: list[int] = []
         for number in range(len(cuts) - 1):
-            start = cuts[number]
+            start, stop = cuts[number], cuts[number + 1]
             if number:
                 rows.append((PENALTY, hyphen, 0.0, 0.0, HYPHEN_PENALTY, True))
                 offsets.append(start)
-            rows.append((BOX, measure(text[start : cuts[number + 1]], font, size), 0.0, 0.0, 0.0, False))
+            length = stop - start
+            piece = measure(text[start:stop], font, size)
+            rows.append((BOX, piece, length * letters.stretch, length * letters.shrink, 0.0, False))
             offsets.append(0)
         if len(_word_items) > 100_000:
             _word_items.clear()
@@ -211,34 +227,82 @@ def _hyphenated_word_items(
     return found
 
 
-def _items(words: list[Word], ragged: bool, width_of: WidthOf, hyphenate: bool = True) -> tuple[Items, list[_Place]]:
-    rows: list[_Row] = []
+def _items(
+    words: list[Word], measured: _Measured, ragged: bool, letters: Letters, hyphenate: bool = True
+) -> tuple[Items, list[_Place]]:
+    kinds: list[int] = []
+    widths: list[float] = []
+    stretches: list[float] = []
+    shrinks: list[float] = []
+    penalties: list[float] = []
+    flagged: list[bool] = []
     places: list[_Place] = []
-    stretch_share = 0.0 if ragged else SPACE_STRETCH
-    shrink_share = 0.0 if ragged else SPACE_SHRINK
+
+    def add(row: _Row, place: _Place) -> None:
+        kinds.append(row[0])
+        widths.append(row[1])
+        stretches.append(row[2])
+        shrinks.append(row[3])
+        penalties.append(row[4])
+        flagged.append(row[5])
+        places.append(place)
+
     for index, word in enumerate(words):
         if index:
-            space = _space_width(word.space)
             if not word.breakable:
-                rows.append((PENALTY, 0.0, 0.0, 0.0, FORBIDDEN, False))
-                places.append((index, 0))
-            rows.append((GLUE, space, space * stretch_share, space * shrink_share, 0.0, False))
-            places.append((index, 0))
+                add((PENALTY, 0.0, 0.0, 0.0, FORBIDDEN, False), (index, 0))
+            add(
+                (GLUE, measured.spaces[index], measured.space_stretch[index], measured.space_shrink[index], 0.0, False),
+                (index, 0),
+            )
         if word.hyphens and hyphenate:
             frag, text = word.pieces[0]
-            word_rows, offsets = _hyphenated_word_items(text, frag.fontName, frag.fontSize, word.hyphens)
-            rows += word_rows
-            places += [(index, offset) for offset in offsets]
+            word_rows, offsets = _hyphenated_word_items(text, frag.fontName, frag.fontSize, word.hyphens, letters)
+            for row, offset in zip(word_rows, offsets, strict=True):
+                add(row, (index, offset))
         else:
-            rows.append((BOX, width_of(word.pieces), 0.0, 0.0, 0.0, False))
-            places.append((index, 0))
+            add(
+                (BOX, measured.widths[index], measured.word_stretch[index], measured.word_shrink[index], 0.0, False),
+                (index, 0),
+            )
     # The paragraph's end, as TeX's: no break before the filling space, a forced one after it.
     end = (len(words), 0)
-    rows += [(PENALTY, 0.0, 0.0, 0.0, FORBIDDEN, False), (GLUE, 0.0, _FILL, 0.0, 0.0, False)]
-    rows.append((PENALTY, 0.0, 0.0, 0.0, FORCED, False))
-    places += [end, end, end]
-    kinds, widths, stretches, shrinks, penalties, flagged = zip(*rows, strict=True)
+    add((PENALTY, 0.0, 0.0, 0.0, FORBIDDEN, False), end)
+    add((GLUE, 0.0, _FILL, 0.0, 0.0, False), end)
+    add((PENALTY, 0.0, 0.0, 0.0, FORCED, False), end)
     return Items(kinds, widths, stretches, shrinks, penalties, flagged), places
+
+
+@dataclass(frozen=True)
+class _Measured:
+    """A paragraph's words measured once: each word's width and the space before it, and how
+    far each may stretch and shrink."""
+
+    widths: list[float]
+    spaces: list[float]
+    word_stretch: list[float]
+    word_shrink: list[float]
+    space_stretch: list[float]
+    space_shrink: list[float]
+
+    @property
+    def natural(self) -> float:
+        return sum(self.widths) + sum(self.spaces)
+
+
+def _measured_words(words: list[Word], width_of: WidthOf, ragged: bool, letters: Letters) -> _Measured:
+    widths = [width_of(word.pieces) for word in words]
+    spaces = [0.0, *(_space_width(word.space or word.pieces[0][0]) for word in words[1:])]
+    stretch_share, shrink_share = (0.0, 0.0) if ragged else (SPACE_STRETCH, SPACE_SHRINK)
+    if letters.stretch or letters.shrink:
+        lengths = [len(word.pieces[0][1]) for word in words]
+        word_stretch = [length * letters.stretch for length in lengths]
+        word_shrink = [length * letters.shrink for length in lengths]
+    else:
+        word_stretch = word_shrink = [0.0] * len(words)
+    space_stretch = [space * stretch_share + letters.stretch for space in spaces]
+    space_shrink = [space * shrink_share + letters.shrink for space in spaces]
+    return _Measured(widths, spaces, word_stretch, word_shrink, space_stretch, space_shrink)
 
 
 _measured: dict[tuple[str, float, str], float] = {}
@@ -306,28 +370,91 @@ def set_lines(
 ) -> SetLines | None:
     """The paragraph broken into lines of widths[0], then widths[1]...; None if it cannot be
     (a word wider than the line), and ReportLab's own breaking must do. justify: whether the
-    lines are justified (by default, the style's alignment says)."""
+    lines are justified (by default, the style's alignment says). A justified paragraph of one
+    font, drawn by ReportLab, may track its lines a little (exporter.pdf.lines.tracking)."""
     if not words:
         return None
     ragged = not (style.alignment == TA_JUSTIFY if justify is None else justify)
     first, rest = widths[0], widths[-1]
-    natural = _natural_width(words)
-    if make_line is None and natural <= first:  # most headings, rows and short items
-        return _lines(words, [(len(words), 0)], [Break(0, 0.0, False, natural)], (first, rest), None)
-    line_stretch = RAGGED_STRETCH_EM * style.fontSize if ragged else 0.0
     line_penalty = FEWEST_LINES_PENALTY if getattr(style, FEWEST_LINES_ATTRIBUTE, False) else LINE_PENALTY
+    frag = _one_frag(words) if make_line is None and width_of is None else None
+    letters = UNTRACKED
+    if frag is not None and not ragged:
+        letters = Letters(STRETCH_EM * frag.fontSize, SHRINK_EM * frag.fontSize)
+    key = None
+    if frag is not None:
+        signature = tuple((word.pieces[0][1], word.breakable, word.hyphens) for word in words)
+        key = (frag.fontName, frag.fontSize, ragged, line_penalty, first, rest, signature)
+    found = _breaks_made.get(key) if key is not None else None
+    if found is None:
+        found = _breaks(words, style, (first, rest), (ragged, line_penalty), width_of or _pieces_width, letters)
+        if key is not None:
+            if len(_breaks_made) > 20_000:
+                _breaks_made.clear()
+            _breaks_made[key] = found
+    if found is False:
+        return None
+    return _lines(words, found[0], found[1], (first, rest), make_line if frag is None else None, letters)
+
+
+#: A paragraph's breaks, by its words, font and measure: a handbook sets the same paragraph
+#: again as it fits a chapter, and for its handouts.
+_breaks_made: dict[tuple[Any, ...], tuple[list[_Place], list[Break]] | bool] = {}
+
+
+def _one_frag(words: list[Word]) -> Any:
+    """The one frag every word and space of a paragraph is in; None for a paragraph of several."""
+    frag = words[0].pieces[0][0]
+    for word in words:
+        if len(word.pieces) != 1 or word.pieces[0][0] is not frag:
+            return None
+        if word.space is not None and word.space is not frag:
+            return None
+    return frag
+
+
+def _breaks(
+    words: list[Word],
+    style: ParagraphStyle,
+    widths: tuple[float, float],
+    setting: tuple[bool, float],
+    width_of: WidthOf,
+    letters: Letters,
+) -> tuple[list[_Place], list[Break]] | bool:
+    """Where the paragraph's lines end (False: nowhere, a word is wider than a line).
+    setting: whether the lines are ragged right, and what each line costs."""
+    ragged, line_penalty = setting
+    first, rest = widths
+    measured = _measured_words(words, width_of, ragged, letters)
+    natural = measured.natural
+    if natural <= first:  # most headings, rows and short items
+        return [(len(words), 0)], [Break(0, 0.0, False, natural)]
+    line_stretch = RAGGED_STRETCH_EM * style.fontSize if ragged else 0.0
+    if line_penalty == LINE_PENALTY and len(words) < len(_WORD_PLACES):
+        slack = Slack(
+            measured.word_stretch, measured.word_shrink, measured.space_stretch, measured.space_shrink, line_stretch
+        )
+        breakable = [word.breakable for word in words]
+        even = even_lines(measured.widths, measured.spaces, breakable, first, rest, slack)
+        if even is not None:
+            return _WORD_PLACES[: len(words) + 1], even
     # Most paragraphs set well without a hyphen: try that first, on the words alone (a hyphen
     # would cost more than the loosest line this pass allows, so it would not have been taken).
-    items, places = _items(words, ragged, width_of or _pieces_width, hyphenate=False)
-    breaks = knuth_plass(items, first, rest, line_stretch, line_penalty, PASSES[:1])
+    passes = TRACKED_PASSES if letters.stretch else PASSES
+    items, places = _items(words, measured, ragged, letters, hyphenate=False)
+    breaks = knuth_plass(items, first, rest, line_stretch, line_penalty, passes[:1])
     if breaks is None and any(word.hyphens for word in words):
-        items, places = _items(words, ragged, width_of or _pieces_width)
-        breaks = knuth_plass(items, first, rest, line_stretch, line_penalty)
+        items, places = _items(words, measured, ragged, letters)
+        breaks = knuth_plass(items, first, rest, line_stretch, line_penalty, passes)
     elif breaks is None:
-        breaks = knuth_plass(items, first, rest, line_stretch, line_penalty, PASSES[1:])
+        breaks = knuth_plass(items, first, rest, line_stretch, line_penalty, passes[1:])
     if breaks is None:
-        return None
-    return _lines(words, places, breaks, (first, rest), make_line)
+        return False
+    return places, breaks
+
+
+#: Places of a paragraph broken only between words: a break at i starts the next line at word i.
+_WORD_PLACES: list[_Place] = [(index, 0) for index in range(5000)]
 
 
 def _cut(words: list[Word], start: _Place) -> list[Word]:
@@ -349,11 +476,15 @@ def _lines(
     breaks: list[Break],
     widths: tuple[float, float],
     make_line: MakeLine | None,
+    letters: Letters,
 ) -> SetLines:
     single = make_line is None and len({id(frag) for word in words for frag, _ in word.pieces}) == 1
+    tracked = single and (letters.stretch or letters.shrink)
+    size = words[0].pieces[0][0].fontSize
     lines: list[Any] = []
     starts: list[_Place] = []
     start: _Place = (0, 0)
+    last = len(breaks) - 1
     for number, found in enumerate(breaks):
         end = places[found.position] if found.hyphenated else (places[found.position][0], 0)
         first, offset = start
@@ -369,9 +500,16 @@ def _lines(
                 line_words[-1] = Word([(frag, keep + "-")], line_words[-1].space)
         starts.append(start)
         width = widths[0] if number == 0 else widths[1]
-        lines.append(
-            make_line(line_words, width) if make_line is not None else _line(line_words, width, single, found.natural)
-        )
+        if make_line is not None:
+            lines.append(make_line(line_words, width))
+        elif single:
+            # The last line is set at its natural width unless it had to shrink.
+            ratio = found.ratio if number < last or found.ratio < 0 else 0.0
+            lines.append(
+                _one_font_line(line_words, width, found.natural, line_tracking(ratio, size) if tracked else 0.0)
+            )
+        else:
+            lines.append(_line(line_words, width, found.natural))
         start = end
     template = words[0].pieces[0][0]
     if single:
@@ -382,14 +520,17 @@ def _lines(
     return SetLines(para_lines, words, starts)
 
 
-def _natural_width(words: list[Word]) -> float:
-    natural = sum(_pieces_width(word.pieces) for word in words)
-    return natural + sum(_space_width(word.space or word.pieces[0][0]) for word in words[1:])
+def _one_font_line(words: list[Word], width: float, natural: float, tracking: float) -> Any:
+    """A line of a one-font paragraph as ReportLab draws it: (the room its spaces share, its
+    words), and its character spacing when it is tracked (TrackedText draws it)."""
+    texts = [word.text for word in words]
+    if not tracking:
+        return (width - natural, texts)
+    characters = sum(len(text) for text in texts) + len(texts) - 1
+    return (width - natural - tracking * (characters - 1), texts, tracking)
 
 
-def _line(words: list[Word], width: float, single: bool, natural: float) -> Any:
-    if single:
-        return (width - natural, [word.text for word in words])
+def _line(words: list[Word], width: float, natural: float) -> Any:
     frags: list[Any] = []
 
     def put(frag: Any, text: str) -> None:
