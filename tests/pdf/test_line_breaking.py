@@ -116,10 +116,21 @@ def test_a_justified_paragraph_ends_its_lines_at_the_measure() -> None:
     paragraph.wrap(300, 1000)
     lines = paragraph.blPara.lines
     assert len(lines) > 3
-    # Every line but the last is set to the measure: its spaces stretch or shrink, a little.
+    # Every line but the last is set to the measure: its spaces stretch or shrink, a little, and
+    # its letters may open or close by at most 0.02 em; no word gap (tracking on both sides of
+    # the space included) opens past 0.6 em.
     space = text_width("x x", 10.5) - 2 * text_width("x", 10.5)
-    for extra, words in lines[:-1]:
-        assert abs(extra) / (len(words) - 1) <= 1.9 * 0.6 * space + 1e-6, (extra, words)
+    tracked = 0
+    for extra, words, *tracking in lines[:-1]:
+        letter = tracking[0] if tracking else 0.0
+        tracked += bool(letter)
+        assert abs(letter) <= 0.02 * 10.5 + 1e-9, (letter, words)
+        gap = space + extra / (len(words) - 1) + 2 * letter
+        assert 0.15 * 10.5 <= gap <= 0.6 * 10.5, (gap, words)
+        characters = sum(map(len, words)) + len(words) - 1
+        drawn = text_width(" ".join(words), 10.5) + extra + letter * (characters - 1)
+        assert drawn == pytest.approx(300, abs=0.05)
+    assert tracked
 
 
 @pytest.fixture(scope="module", params=["he", "ar"])

@@ -102,7 +102,7 @@ def words_of(frags: list[Any], style: ParagraphStyle) -> list[Word]:
                 if index and words[-1].pieces:
                     words.append(Word(space=frag))
                 if part:
-                    words[-1].pieces.append((frag, part))
+                    _add_piece(words[-1], frag, part)
         words = [word for word in words if word.pieces]
         _spaces_in_own_face(words, style.fontName)
     language = str(getattr(style, LANGUAGE_ATTRIBUTE, "") or "").split("-")[0].split("_")[0]
@@ -118,6 +118,21 @@ def words_of(frags: list[Any], style: ParagraphStyle) -> list[Word]:
         if hyphenate is not None and len(word.pieces) == 1 and len(text) >= shortest:
             word.hyphens = _hyphen_offsets(hyphenate, text, LAST_WORD_TAIL if index == last else 0)
     return words
+
+
+def _add_piece(word: Word, frag: Any, text: str) -> None:
+    """Text in a frag added to a word: joined to the word's last piece when that is in the same
+    font, size and colour (ReportLab's parser leaves "R&D" in three frags)."""
+    if word.pieces:
+        last, before = word.pieces[-1]
+        if last is frag or _look(last) == _look(frag):
+            word.pieces[-1] = (last, before + text)
+            return
+    word.pieces.append((frag, text))
+
+
+def _look(frag: Any) -> tuple[Any, ...]:
+    return (frag.fontName, frag.fontSize, frag.textColor)
 
 
 _NO_BREAK_SPACE = re.compile("(\u00a0)")
@@ -385,31 +400,35 @@ def set_lines(
     if frag is not None:
         signature = tuple((word.pieces[0][1], word.breakable, word.hyphens) for word in words)
         key = (frag.fontName, frag.fontSize, ragged, line_penalty, first, rest, signature)
-    found = _breaks_made.get(key) if key is not None else None
-    if found is None:
+    if key is not None and key in _breaks_made:
+        found = _breaks_made[key]
+    else:
         found = _breaks(words, style, (first, rest), (ragged, line_penalty), width_of or _pieces_width, letters)
         if key is not None:
             if len(_breaks_made) > 20_000:
                 _breaks_made.clear()
             _breaks_made[key] = found
-    if found is False:
+    if found is None:
         return None
     return _lines(words, found[0], found[1], (first, rest), make_line if frag is None else None, letters)
 
 
 #: A paragraph's breaks, by its words, font and measure: a handbook sets the same paragraph
 #: again as it fits a chapter, and for its handouts.
-_breaks_made: dict[tuple[Any, ...], tuple[list[_Place], list[Break]] | bool] = {}
+_breaks_made: dict[tuple[Any, ...], tuple[list[_Place], list[Break]] | None] = {}
 
 
 def _one_frag(words: list[Word]) -> Any:
-    """The one frag every word and space of a paragraph is in; None for a paragraph of several."""
+    """The frag a paragraph is set in, when every word and space is in one font, size and colour
+    (ReportLab's parser may leave such a paragraph in several frags); None otherwise."""
     frag = words[0].pieces[0][0]
+    look = _look(frag)
     for word in words:
-        if len(word.pieces) != 1 or word.pieces[0][0] is not frag:
+        if len(word.pieces) != 1:
             return None
-        if word.space is not None and word.space is not frag:
-            return None
+        for other in (word.pieces[0][0], word.space):
+            if other is not None and other is not frag and _look(other) != look:
+                return None
     return frag
 
 
@@ -420,8 +439,8 @@ def _breaks(
     setting: tuple[bool, float],
     width_of: WidthOf,
     letters: Letters,
-) -> tuple[list[_Place], list[Break]] | bool:
-    """Where the paragraph's lines end (False: nowhere, a word is wider than a line).
+) -> tuple[list[_Place], list[Break]] | None:
+    """Where the paragraph's lines end (None: nowhere, a word is wider than a line).
     setting: whether the lines are ragged right, and what each line costs."""
     ragged, line_penalty = setting
     first, rest = widths
@@ -449,7 +468,7 @@ def _breaks(
     elif breaks is None:
         breaks = knuth_plass(items, first, rest, line_stretch, line_penalty, passes[1:])
     if breaks is None:
-        return False
+        return None
     return places, breaks
 
 
@@ -478,7 +497,7 @@ def _lines(
     make_line: MakeLine | None,
     letters: Letters,
 ) -> SetLines:
-    single = make_line is None and len({id(frag) for word in words for frag, _ in word.pieces}) == 1
+    single = make_line is None and _one_frag(words) is not None
     tracked = single and (letters.stretch or letters.shrink)
     size = words[0].pieces[0][0].fontSize
     lines: list[Any] = []
