@@ -24,7 +24,7 @@ from exporter.pdf.glyphs.fallback import BOLD_MEMBER, REGULAR_MEMBER, member
 from exporter.pdf.lines.bidi import base_is_rtl, has_rtl, visual_pieces, visual_runs
 from exporter.pdf.lines.plain_frags import cleaned, plain_frags
 from exporter.pdf.lines.runs import draw_text, is_bold
-from exporter.pdf.lines.total_fit import SetLines, Word, can_set, frag_line, set_lines, words_of
+from exporter.pdf.lines.total_fit import SetLines, Word, can_set, frag_line, set_lines, set_paragraph, words_of
 from exporter.pdf.lines.tracking import TrackedText
 
 _FALLBACK_FAMILIES = frozenset(BOLD_MEMBER) | frozenset(REGULAR_MEMBER)
@@ -207,11 +207,10 @@ class Paragraph(ReportLabParagraph):  # type: ignore[misc]
         if done is not None and done[0] == key:
             return done[1].para_lines
         words: list[Word] | None = self.__dict__.get("_words")
-        if words is None and self._logical is None and can_set(self.frags, self.style):
-            words = self._words = words_of(self.frags, self.style)
-        if words:
+        whole = words is None and self._logical is None and can_set(self.frags, self.style)
+        if words or whole:
             _handleBulletWidth(self.bulletText, self.style, widths)
-            found = set_lines(words, self.style, widths)
+            found = set_lines(words, self.style, widths) if words else set_paragraph(self.frags, self.style, widths)
             if found is not None:
                 self._set = (key, found)
                 self._width_max = max(widths)

@@ -90,24 +90,59 @@ def can_set(frags: list[Any], style: ParagraphStyle) -> bool:
 
 def words_of(frags: list[Any], style: ParagraphStyle) -> list[Word]:
     """The paragraph's words, with the language's no-break rules and hyphenation points."""
-    if len(frags) == 1:  # most paragraphs: one font throughout
-        frag = frags[0]
-        words = [Word([(frag, part)], frag) for part in _BREAKABLE_SPACE.split(frag.text) if part]
-        if words:
-            words[0].space = None
-    else:
-        words = [Word()]
-        for frag in frags:
-            for index, part in enumerate(_BREAKABLE_SPACE.split(frag.text)):
-                if index and words[-1].pieces:
-                    words.append(Word(space=frag))
-                if part:
-                    _add_piece(words[-1], frag, part)
-        words = [word for word in words if word.pieces]
-        _spaces_in_own_face(words, style.fontName)
     language = str(getattr(style, LANGUAGE_ATTRIBUTE, "") or "").split("-")[0].split("_")[0]
     hyphenate = style.hyphenationLang if callable(style.hyphenationLang) else None
     shortest = int(getattr(style, "hyphenationMinWordLength", 5))
+    if len(frags) == 1:  # most paragraphs: one font throughout
+        frag = frags[0]
+        skeleton = _skeleton(frag.text, language, hyphenate, shortest)
+        words = [Word([(frag, text)], frag, breakable, hyphens) for text, breakable, hyphens in skeleton]
+        if words:
+            words[0].space = None
+        return words
+    words = [Word()]
+    for frag in frags:
+        for index, part in enumerate(_BREAKABLE_SPACE.split(frag.text)):
+            if index and words[-1].pieces:
+                words.append(Word(space=frag))
+            if part:
+                _add_piece(words[-1], frag, part)
+    words = [word for word in words if word.pieces]
+    _spaces_in_own_face(words, style.fontName)
+    _rules(words, language, hyphenate, shortest)
+    return words
+
+
+#: A one-frag paragraph's words (text, whether a line may end before it, hyphenation points),
+#: by its text and language: a handbook sets a technique's text again for its handout.
+_skeletons: dict[tuple[Any, ...], list[tuple[str, bool, tuple[int, ...]]]] = {}
+
+
+def _skeleton(
+    text: str, language: str, hyphenate: Callable[[str], Iterator[tuple[str, str]]] | None, shortest: int
+) -> list[tuple[str, bool, tuple[int, ...]]]:
+    key = (text, language, id(hyphenate), shortest)
+    found = _skeletons.get(key)
+    if found is None:
+        parts = [part for part in _BREAKABLE_SPACE.split(text) if part]
+        last = len(parts) - 1
+        found = []
+        for index, part in enumerate(parts):
+            breakable = not index or may_break_before(parts[index - 1], part, language)
+            hyphens: tuple[int, ...] = ()
+            if hyphenate is not None and len(part) >= shortest:
+                hyphens = _hyphen_offsets(hyphenate, part, LAST_WORD_TAIL if index == last else 0)
+            found.append((part, breakable, hyphens))
+        if len(_skeletons) > 20_000:
+            _skeletons.clear()
+        _skeletons[key] = found
+    return found
+
+
+def _rules(
+    words: list[Word], language: str, hyphenate: Callable[[str], Iterator[tuple[str, str]]] | None, shortest: int
+) -> None:
+    """Where a line may end before each word, and where each may be hyphenated."""
     previous = ""
     last = len(words) - 1
     for index, word in enumerate(words):
@@ -117,7 +152,6 @@ def words_of(frags: list[Any], style: ParagraphStyle) -> list[Word]:
         previous = text
         if hyphenate is not None and len(word.pieces) == 1 and len(text) >= shortest:
             word.hyphens = _hyphen_offsets(hyphenate, text, LAST_WORD_TAIL if index == last else 0)
-    return words
 
 
 def _add_piece(word: Word, frag: Any, text: str) -> None:
@@ -305,9 +339,18 @@ class _Measured:
         return sum(self.widths) + sum(self.spaces)
 
 
-def _measured_words(words: list[Word], width_of: WidthOf, ragged: bool, letters: Letters) -> _Measured:
-    widths = [width_of(word.pieces) for word in words]
-    spaces = [0.0, *(_space_width(word.space or word.pieces[0][0]) for word in words[1:])]
+def _measured_words(
+    words: list[Word], width_of: WidthOf, ragged: bool, letters: Letters, frag: Any = None
+) -> _Measured:
+    """frag: the one frag the paragraph is in, if it is (its words are measured from one table)."""
+    if frag is not None and width_of is _pieces_width:
+        table = _width_table(frag.fontName, frag.fontSize)
+        texts = [word.pieces[0][1] for word in words]
+        widths = [table[text] if text in table else measure(text, frag.fontName, frag.fontSize) for text in texts]
+        spaces = [0.0] + [_space_width(frag)] * (len(words) - 1)
+    else:
+        widths = [width_of(word.pieces) for word in words]
+        spaces = [0.0, *(_space_width(word.space or word.pieces[0][0]) for word in words[1:])]
     stretch_share, shrink_share = (0.0, 0.0) if ragged else (SPACE_STRETCH, SPACE_SHRINK)
     if letters.stretch or letters.shrink:
         lengths = [len(word.pieces[0][1]) for word in words]
@@ -320,17 +363,24 @@ def _measured_words(words: list[Word], width_of: WidthOf, ragged: bool, letters:
     return _Measured(widths, spaces, word_stretch, word_shrink, space_stretch, space_shrink)
 
 
-_measured: dict[tuple[str, float, str], float] = {}
+_measured: dict[tuple[str, float], dict[str, float]] = {}
+
+
+def _width_table(font: str, size: float) -> dict[str, float]:
+    table = _measured.get((font, size))
+    if table is None:
+        table = _measured[(font, size)] = {}
+    return table
 
 
 def measure(text: str, font: str, size: float) -> float:
     """stringWidth, remembered: a library repeats its words thousands of times."""
-    key = (font, size, text)
-    found = _measured.get(key)
+    table = _width_table(font, size)
+    found = table.get(text)
     if found is None:
-        if len(_measured) > 200_000:
-            _measured.clear()
-        found = _measured[key] = float(stringWidth(text, font, size))
+        if len(table) > 100_000:
+            table.clear()
+        found = table[text] = float(stringWidth(text, font, size))
     return found
 
 
@@ -351,7 +401,8 @@ class SetLines:
     the part of a split paragraph that goes on to the next page)."""
 
     para_lines: Any
-    words: list[Word]
+    #: The paragraph's words, or how to make them (a paragraph set before, from the cache).
+    words: list[Word] | Callable[[], list[Word]]
     #: Where each line starts (a word, and an offset into it after a hyphen).
     starts: list[_Place]
 
@@ -366,13 +417,43 @@ class SetLines:
 
     def rest(self, line: int) -> list[Word]:
         """The words from the start of a line to the paragraph's end (the first cut at a hyphen)."""
-        return _cut(self.words, self.starts[line])
+        words = self.words if isinstance(self.words, list) else self.words()
+        return _cut(words, self.starts[line])
 
 
 #: How wide a word's pieces are drawn, and one line of words as a ReportLab FragLine (for
 #: right-to-left lines, which are measured and drawn shaped and in drawing order).
 WidthOf = Callable[[list[tuple[Any, str]]], float]
 MakeLine = Callable[[list[Word], float], Any]
+
+
+def set_paragraph(frags: list[Any], style: ParagraphStyle, widths: list[float]) -> SetLines | None:
+    """set_lines for a paragraph's frags (can_set says it may be); a paragraph of one frag set
+    before in the same style and measure (a chapter set again to fit it, its handout) is not
+    broken again."""
+    if len(frags) != 1:
+        return set_lines(words_of(frags, style), style, widths)
+    frag = frags[0]
+    key = (frag.text, frag.fontName, frag.fontSize, frag.textColor, id(style), tuple(widths))
+    known = _paragraphs_set.get(key)
+    if known is not None and known[0] is style:
+        lines, starts = known[1], known[2]
+        if not lines:
+            return None
+        ascent, descent = getAscentDescent(frag.fontName, frag.fontSize)
+        para_lines = frag.clone(kind=0, lines=list(lines), ascent=ascent, descent=descent, fontSize=frag.fontSize)
+        return SetLines(para_lines, lambda: words_of(frags, style), starts)
+    found = set_lines(words_of(frags, style), style, widths)
+    if found is None or found.para_lines.kind == 0:
+        if len(_paragraphs_set) > 20_000:
+            _paragraphs_set.clear()
+        lines = tuple(found.para_lines.lines) if found is not None else ()
+        _paragraphs_set[key] = (style, lines, found.starts if found is not None else [])
+    return found
+
+
+#: A one-frag paragraph's lines and where each starts, by its text, look, style and measure.
+_paragraphs_set: dict[tuple[Any, ...], tuple[ParagraphStyle, tuple[Any, ...], list[_Place]]] = {}
 
 
 def set_lines(
@@ -403,14 +484,14 @@ def set_lines(
     if key is not None and key in _breaks_made:
         found = _breaks_made[key]
     else:
-        found = _breaks(words, style, (first, rest), (ragged, line_penalty), width_of or _pieces_width, letters)
+        found = _breaks(words, style, (first, rest), (ragged, line_penalty), width_of or _pieces_width, (letters, frag))
         if key is not None:
             if len(_breaks_made) > 20_000:
                 _breaks_made.clear()
             _breaks_made[key] = found
     if found is None:
         return None
-    return _lines(words, found[0], found[1], (first, rest), make_line if frag is None else None, letters)
+    return _lines(words, found[0], found[1], (first, rest), make_line, (letters, frag))
 
 
 #: A paragraph's breaks, by its words, font and measure: a handbook sets the same paragraph
@@ -438,13 +519,15 @@ def _breaks(
     widths: tuple[float, float],
     setting: tuple[bool, float],
     width_of: WidthOf,
-    letters: Letters,
+    font: tuple[Letters, Any],
 ) -> tuple[list[_Place], list[Break]] | None:
     """Where the paragraph's lines end (None: nowhere, a word is wider than a line).
-    setting: whether the lines are ragged right, and what each line costs."""
+    setting: whether the lines are ragged right, and what each line costs; font: how far letters
+    may be tracked, and the one frag of the paragraph (None if it has several)."""
     ragged, line_penalty = setting
+    letters, frag = font
     first, rest = widths
-    measured = _measured_words(words, width_of, ragged, letters)
+    measured = _measured_words(words, width_of, ragged, letters, frag)
     natural = measured.natural
     if natural <= first:  # most headings, rows and short items
         return [(len(words), 0)], [Break(0, 0.0, False, natural)]
@@ -495,9 +578,10 @@ def _lines(
     breaks: list[Break],
     widths: tuple[float, float],
     make_line: MakeLine | None,
-    letters: Letters,
+    font: tuple[Letters, Any],
 ) -> SetLines:
-    single = make_line is None and _one_frag(words) is not None
+    letters, frag = font
+    single = make_line is None and frag is not None
     tracked = single and (letters.stretch or letters.shrink)
     size = words[0].pieces[0][0].fontSize
     lines: list[Any] = []
@@ -542,7 +626,7 @@ def _lines(
 def _one_font_line(words: list[Word], width: float, natural: float, tracking: float) -> Any:
     """A line of a one-font paragraph as ReportLab draws it: (the room its spaces share, its
     words), and its character spacing when it is tracked (TrackedText draws it)."""
-    texts = [word.text for word in words]
+    texts = [word.pieces[0][1] for word in words]
     if not tracking:
         return (width - natural, texts)
     characters = sum(len(text) for text in texts) + len(texts) - 1
