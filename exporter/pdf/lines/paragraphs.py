@@ -22,9 +22,10 @@ from reportlab.platypus.paragraph import _handleBulletWidth, textTransformFrags
 
 from exporter.pdf.glyphs.fallback import BOLD_MEMBER, REGULAR_MEMBER, member
 from exporter.pdf.lines.bidi import base_is_rtl, has_rtl, visual_pieces, visual_runs
+from exporter.pdf.lines.one_font import set_paragraph
 from exporter.pdf.lines.plain_frags import cleaned, plain_frags
 from exporter.pdf.lines.runs import draw_text, is_bold
-from exporter.pdf.lines.total_fit import SetLines, Word, can_set, frag_line, set_lines, set_paragraph, words_of
+from exporter.pdf.lines.total_fit import SetLines, Word, can_set, frag_line, set_lines, words_of
 from exporter.pdf.lines.tracking import TrackedText
 
 _FALLBACK_FAMILIES = frozenset(BOLD_MEMBER) | frozenset(REGULAR_MEMBER)

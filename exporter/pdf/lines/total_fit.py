@@ -90,12 +90,10 @@ def can_set(frags: list[Any], style: ParagraphStyle) -> bool:
 
 def words_of(frags: list[Any], style: ParagraphStyle) -> list[Word]:
     """The paragraph's words, with the language's no-break rules and hyphenation points."""
-    language = str(getattr(style, LANGUAGE_ATTRIBUTE, "") or "").split("-")[0].split("_")[0]
-    hyphenate = style.hyphenationLang if callable(style.hyphenationLang) else None
-    shortest = int(getattr(style, "hyphenationMinWordLength", 5))
+    language, hyphenate, shortest = word_rules(style)
     if len(frags) == 1:  # most paragraphs: one font throughout
         frag = frags[0]
-        skeleton = _skeleton(frag.text, language, hyphenate, shortest)
+        skeleton = skeleton_of(frag.text, language, hyphenate, shortest)
         words = [Word([(frag, text)], frag, breakable, hyphens) for text, breakable, hyphens in skeleton]
         if words:
             words[0].space = None
@@ -113,14 +111,25 @@ def words_of(frags: list[Any], style: ParagraphStyle) -> list[Word]:
     return words
 
 
+Hyphenate = Callable[[str], Iterator[tuple[str, str]]]
+
+
+def word_rules(style: ParagraphStyle) -> tuple[str, Hyphenate | None, int]:
+    """The style's language (for its no-break rules), hyphenator and shortest hyphenated word."""
+    language = str(getattr(style, LANGUAGE_ATTRIBUTE, "") or "").split("-")[0].split("_")[0]
+    hyphenate = style.hyphenationLang if callable(style.hyphenationLang) else None
+    return language, hyphenate, int(getattr(style, "hyphenationMinWordLength", 5))
+
+
 #: A one-frag paragraph's words (text, whether a line may end before it, hyphenation points),
 #: by its text and language: a handbook sets a technique's text again for its handout.
 _skeletons: dict[tuple[Any, ...], list[tuple[str, bool, tuple[int, ...]]]] = {}
 
 
-def _skeleton(
-    text: str, language: str, hyphenate: Callable[[str], Iterator[tuple[str, str]]] | None, shortest: int
+def skeleton_of(
+    text: str, language: str, hyphenate: Hyphenate | None, shortest: int
 ) -> list[tuple[str, bool, tuple[int, ...]]]:
+    """A one-frag paragraph's words: (text, whether a line may end before it, hyphenation points)."""
     key = (text, language, id(hyphenate), shortest)
     found = _skeletons.get(key)
     if found is None:
@@ -344,7 +353,7 @@ def _measured_words(
 ) -> _Measured:
     """frag: the one frag the paragraph is in, if it is (its words are measured from one table)."""
     if frag is not None and width_of is _pieces_width:
-        table = _width_table(frag.fontName, frag.fontSize)
+        table = width_table(frag.fontName, frag.fontSize)
         texts = [word.pieces[0][1] for word in words]
         widths = [table[text] if text in table else measure(text, frag.fontName, frag.fontSize) for text in texts]
         spaces = [0.0] + [_space_width(frag)] * (len(words) - 1)
@@ -366,7 +375,7 @@ def _measured_words(
 _measured: dict[tuple[str, float], dict[str, float]] = {}
 
 
-def _width_table(font: str, size: float) -> dict[str, float]:
+def width_table(font: str, size: float) -> dict[str, float]:
     table = _measured.get((font, size))
     if table is None:
         table = _measured[(font, size)] = {}
@@ -375,7 +384,7 @@ def _width_table(font: str, size: float) -> dict[str, float]:
 
 def measure(text: str, font: str, size: float) -> float:
     """stringWidth, remembered: a library repeats its words thousands of times."""
-    table = _width_table(font, size)
+    table = width_table(font, size)
     found = table.get(text)
     if found is None:
         if len(table) > 100_000:
@@ -425,35 +434,6 @@ class SetLines:
 #: right-to-left lines, which are measured and drawn shaped and in drawing order).
 WidthOf = Callable[[list[tuple[Any, str]]], float]
 MakeLine = Callable[[list[Word], float], Any]
-
-
-def set_paragraph(frags: list[Any], style: ParagraphStyle, widths: list[float]) -> SetLines | None:
-    """set_lines for a paragraph's frags (can_set says it may be); a paragraph of one frag set
-    before in the same style and measure (a chapter set again to fit it, its handout) is not
-    broken again."""
-    if len(frags) != 1:
-        return set_lines(words_of(frags, style), style, widths)
-    frag = frags[0]
-    key = (frag.text, frag.fontName, frag.fontSize, frag.textColor, id(style), tuple(widths))
-    known = _paragraphs_set.get(key)
-    if known is not None and known[0] is style:
-        lines, starts = known[1], known[2]
-        if not lines:
-            return None
-        ascent, descent = getAscentDescent(frag.fontName, frag.fontSize)
-        para_lines = frag.clone(kind=0, lines=list(lines), ascent=ascent, descent=descent, fontSize=frag.fontSize)
-        return SetLines(para_lines, lambda: words_of(frags, style), starts)
-    found = set_lines(words_of(frags, style), style, widths)
-    if found is None or found.para_lines.kind == 0:
-        if len(_paragraphs_set) > 20_000:
-            _paragraphs_set.clear()
-        lines = tuple(found.para_lines.lines) if found is not None else ()
-        _paragraphs_set[key] = (style, lines, found.starts if found is not None else [])
-    return found
-
-
-#: A one-frag paragraph's lines and where each starts, by its text, look, style and measure.
-_paragraphs_set: dict[tuple[Any, ...], tuple[ParagraphStyle, tuple[Any, ...], list[_Place]]] = {}
 
 
 def set_lines(
@@ -624,9 +604,12 @@ def _lines(
 
 
 def _one_font_line(words: list[Word], width: float, natural: float, tracking: float) -> Any:
+    return one_font_line([word.pieces[0][1] for word in words], width, natural, tracking)
+
+
+def one_font_line(texts: list[str], width: float, natural: float, tracking: float) -> Any:
     """A line of a one-font paragraph as ReportLab draws it: (the room its spaces share, its
     words), and its character spacing when it is tracked (TrackedText draws it)."""
-    texts = [word.pieces[0][1] for word in words]
     if not tracking:
         return (width - natural, texts)
     characters = sum(len(text) for text in texts) + len(texts) - 1
