@@ -12,6 +12,7 @@ for the letters and word spacing (Tw) for what is left to the spaces.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from reportlab.pdfgen.textobject import PDFTextObject
@@ -26,6 +27,17 @@ SHRINK_EM = 0.012
 PASSES: tuple[tuple[float, bool], ...] = ((1.7, True), (float("inf"), True), (float("inf"), False))
 #: Less tracking than this (points) is drawn as none.
 NEGLIGIBLE = 0.001
+
+
+@dataclass(frozen=True)
+class Letters:
+    """How far each character of a tracked line may open and close (points; 0 for untracked lines)."""
+
+    stretch: float = 0.0
+    shrink: float = 0.0
+
+
+UNTRACKED = Letters()
 
 
 def line_tracking(ratio: float, size: float) -> float:
