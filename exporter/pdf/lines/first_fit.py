@@ -40,13 +40,14 @@ def even_lines(
     first: float,
     rest: float,
     slack: Slack,
+    loosest: float = LOOSEST,
 ) -> list[Break] | None:
     """Breaks before word indexes (Break.position: the first word of the next line, the word
     count for the last line), each line's ratio and natural width; None when a line would be
     set looser than LOOSEST or tighter than TIGHTEST (or a word is wider than a line).
 
     widths[i] is word i's width, spaces[i] the space before it (spaces[0] unused), breakable[i]
-    whether a line may end before it.
+    whether a line may end before it; loosest: the loosest ratio taken.
     """
     count = len(widths)
     word_stretch, word_shrink = slack.word_stretch, slack.word_shrink
@@ -85,7 +86,7 @@ def even_lines(
         if chosen is None:
             return None
         ratio, start, natural = chosen
-        if not TIGHTEST <= ratio <= LOOSEST:
+        if not TIGHTEST <= ratio <= loosest:
             return None
         breaks.append(Break(start, ratio, False, natural))
         room = rest

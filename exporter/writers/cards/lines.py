@@ -22,6 +22,9 @@ from exporter.pdf.lines.runs import text_width
 from exporter.pdf.lines.total_fit import RAGGED_STRETCH_EM, may_break_before
 
 HYPHEN = "-"
+#: The loosest line (its end this share of 3 ems short) a card sets without the search: below
+#: the ratio at which the search would rather take a hyphen.
+RAGGED_LOOSEST = 1.9
 #: Lines are set this much narrower than the room, so rounding never lets one stick out.
 WIDTH_SLACK = 0.01
 
@@ -41,6 +44,8 @@ class LineSetter:
         self._widths: dict[str, dict[str, float]] = {}
         self._lines: dict[tuple[str, str, float, float, bool], tuple[str, ...]] = {}
         self._fallback: dict[str, bool] = {}
+        #: A text's word widths (at 1 pt) and spaces, where a line may end, its slack, by text and face.
+        self._measured: dict[tuple[str, str], tuple[list[float], list[float], list[bool], Slack]] = {}
 
     def uses_fallback(self, text: str) -> bool:
         """Whether any word of text is drawn (partly) in a fallback font such as the icons."""
@@ -95,12 +100,18 @@ class LineSetter:
         short (first_fit): the total-fit search would set them so too, at many times the cost."""
         if not words:
             return None
-        widths = [self.unit_width(word, face) for word in words]
-        space = self.unit_width(" ", face)
-        spaces = [0.0] + [space] * (len(words) - 1)
-        zeros = [0.0] * len(words)
-        breakable = self._breakable(words)
-        breaks = even_lines(widths, spaces, breakable, room, room, Slack(zeros, zeros, zeros, zeros, RAGGED_STRETCH_EM))
+        key = (" ".join(words), face)
+        measured = self._measured.get(key)
+        if measured is None:
+            zeros = [0.0] * len(words)
+            space = self.unit_width(" ", face)
+            measured = self._measured[key] = (
+                [self.unit_width(word, face) for word in words],
+                [0.0] + [space] * (len(words) - 1),
+                self._breakable(words),
+                Slack(zeros, zeros, zeros, zeros, RAGGED_STRETCH_EM),
+            )
+        breaks = even_lines(measured[0], measured[1], measured[2], room, room, measured[3], RAGGED_LOOSEST)
         if breaks is None:
             return None
         lines, start = [], 0
