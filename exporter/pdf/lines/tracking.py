@@ -21,7 +21,7 @@ from reportlab.pdfgen.textobject import PDFTextObject
 #: at a shrink ratio of -1 (in ems of the type size).
 STRETCH_EM = 0.012
 MOST_EM = 0.02
-SHRINK_EM = 0.012
+SHRINK_EM = 0.008
 #: The breaker's passes for a tracked paragraph (see breaking.PASSES): lines no looser than a
 #: ratio of 1.7 (a word gap, tracking included, of about 0.57 em), then any looseness.
 PASSES: tuple[tuple[float, bool], ...] = ((1.7, True), (float("inf"), True), (float("inf"), False))
