@@ -72,12 +72,11 @@ def _even(
     hyphen, and where each starts; None for any other (the search breaks it)."""
     if getattr(style, FEWEST_LINES_ATTRIBUTE, False):
         return None
-    skeleton = skeleton_of(frag.text, *word_rules(style))
-    count = len(skeleton)
+    texts, breakable = skeleton_of(frag.text, word_rules(style)[0])
+    count = len(texts)
     if not count or count > MOST_WORDS:
         return None
     font, size = frag.fontName, frag.fontSize
-    texts = [text for text, _, _ in skeleton]
     table = width_table(font, size)
     word_widths = [table[text] if text in table else measure(text, font, size) for text in texts]
     space = measure(" ", font, size)
@@ -99,7 +98,7 @@ def _even(
             [0.0] + [space * SPACE_STRETCH + letter_stretch] * (count - 1),
             [0.0] + [space * SPACE_SHRINK + letter_shrink] * (count - 1),
         )
-    breaks = even_lines(word_widths, spaces, [breakable for _, breakable, _ in skeleton], first, rest, slack)
+    breaks = even_lines(word_widths, spaces, breakable, first, rest, slack)
     if breaks is None:
         return None
     lines = []

@@ -62,10 +62,15 @@ def words_of(frags: list[Any], style: ParagraphStyle) -> list[Word]:
     language, hyphenate, shortest = word_rules(style)
     if len(frags) == 1:  # most paragraphs: one font throughout
         frag = frags[0]
-        skeleton = skeleton_of(frag.text, language, hyphenate, shortest)
-        words = [Word([(frag, text)], frag, breakable, hyphens) for text, breakable, hyphens in skeleton]
+        texts, breakables = skeleton_of(frag.text, language)
+        words = [Word([(frag, text)], frag, breakable) for text, breakable in zip(texts, breakables, strict=True)]
         if words:
             words[0].space = None
+        if hyphenate is not None:
+            last = len(words) - 1
+            for index, word in enumerate(words):
+                if len(texts[index]) >= shortest:
+                    word.hyphens = _hyphen_offsets(hyphenate, texts[index], LAST_WORD_TAIL if index == last else 0)
         return words
     words = [Word()]
     for frag in frags:
@@ -92,28 +97,22 @@ def word_rules(style: ParagraphStyle) -> tuple[str, Hyphenate | None, int]:
 
 #: A one-frag paragraph's words (text, whether a line may end before it, hyphenation points),
 #: by its text and language: a handbook sets a technique's text again for its handout.
-_skeletons: dict[tuple[Any, ...], list[tuple[str, bool, tuple[int, ...]]]] = {}
+_skeletons: dict[tuple[str, str], tuple[list[str], list[bool]]] = {}
 
 
-def skeleton_of(
-    text: str, language: str, hyphenate: Hyphenate | None, shortest: int
-) -> list[tuple[str, bool, tuple[int, ...]]]:
-    """A one-frag paragraph's words: (text, whether a line may end before it, hyphenation points)."""
-    key = (text, language, id(hyphenate), shortest)
+def skeleton_of(text: str, language: str) -> tuple[list[str], list[bool]]:
+    """A one-frag paragraph's words and whether a line may end before each (hyphenation points
+    are looked up only where a paragraph needs them: the search)."""
+    key = (text, language)
     found = _skeletons.get(key)
     if found is None:
         parts = [part for part in _BREAKABLE_SPACE.split(text) if part]
-        last = len(parts) - 1
-        found = []
-        for index, part in enumerate(parts):
-            breakable = not index or may_break_before(parts[index - 1], part, language)
-            hyphens: tuple[int, ...] = ()
-            if hyphenate is not None and len(part) >= shortest:
-                hyphens = _hyphen_offsets(hyphenate, part, LAST_WORD_TAIL if index == last else 0)
-            found.append((part, breakable, hyphens))
+        breakable = [
+            not index or may_break_before(parts[index - 1], part, language) for index, part in enumerate(parts)
+        ]
         if len(_skeletons) > 20_000:
             _skeletons.clear()
-        _skeletons[key] = found
+        found = _skeletons[key] = (parts, breakable)
     return found
 
 
