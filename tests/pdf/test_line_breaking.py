@@ -116,10 +116,21 @@ def test_a_justified_paragraph_ends_its_lines_at_the_measure() -> None:
     paragraph.wrap(300, 1000)
     lines = paragraph.blPara.lines
     assert len(lines) > 3
-    # Every line but the last is set to the measure: its spaces stretch or shrink, a little.
+    # Every line but the last is set to the measure: its spaces stretch or shrink, a little, and
+    # its letters may open or close by at most 0.02 em; no word gap (tracking on both sides of
+    # the space included) opens past 0.6 em.
     space = text_width("x x", 10.5) - 2 * text_width("x", 10.5)
-    for extra, words in lines[:-1]:
-        assert abs(extra) / (len(words) - 1) <= 1.9 * 0.6 * space + 1e-6, (extra, words)
+    tracked = 0
+    for extra, words, *tracking in lines[:-1]:
+        letter = tracking[0] if tracking else 0.0
+        tracked += bool(letter)
+        assert abs(letter) <= 0.02 * 10.5 + 1e-9, (letter, words)
+        gap = space + extra / (len(words) - 1) + 2 * letter
+        assert 0.15 * 10.5 <= gap <= 0.6 * 10.5, (gap, words)
+        characters = sum(map(len, words)) + len(words) - 1
+        drawn = text_width(" ".join(words), 10.5) + extra + letter * (characters - 1)
+        assert drawn == pytest.approx(300, abs=0.05)
+    assert tracked
 
 
 @pytest.fixture(scope="module", params=["he", "ar"])
@@ -163,3 +174,36 @@ def test_an_english_source_in_a_right_to_left_chapter_is_set_from_the_left(rtl_h
         ]
     assert found
     assert all(abs(line["x0"] - left) < 1.0 for line in found), [(line["x0"], line["text"]) for line in found]
+
+
+def test_tracked_lines_reach_the_measure_and_read_back_as_their_words(tmp_path: Path) -> None:
+    from reportlab.pdfgen.canvas import Canvas
+
+    register_fonts()
+    text = "Notice the moment the client withdraws and name it gently, without an interpretation. " * 4
+    paragraph = Paragraph(para_text(text), make_styles("en").body)
+    _, height = paragraph.wrap(300, 1000)
+    tracked = [line for line in paragraph.blPara.lines if len(line) > 2 and line[2]]
+    assert tracked
+    pdf = tmp_path / "tracked.pdf"
+    canvas = Canvas(str(pdf), pagesize=(400, 400))
+    paragraph.drawOn(canvas, 50, 350 - height)
+    canvas.save()
+    with pdfplumber.open(pdf) as document:
+        page = document.pages[0]
+        assert " ".join(page.extract_text().split()) == " ".join(text.split())
+        lines: dict[float, list[dict[str, float]]] = {}
+        for char in page.chars:
+            lines.setdefault(round(char["top"], 1), []).append(char)
+    rows = [sorted(chars, key=lambda c: c["x0"]) for _, chars in sorted(lines.items())]
+    for row in rows[:-1]:  # every line but the last ends at the measure
+        assert row[-1]["x1"] == pytest.approx(350, abs=0.3)
+    # A tracked line's letters stand apart by its tracking, at most 0.02 em.
+    spacings = [
+        b["x0"] - a["x1"]
+        for row in rows
+        for a, b in zip(row, row[1:], strict=False)
+        if a["text"].isalpha() and b["text"].isalpha()
+    ]
+    assert max(spacings) > 0.001
+    assert max(spacings) <= 0.02 * 10.5 + 0.01

@@ -113,8 +113,9 @@ def _search(
     total_shrink = [0.0] * (count + 1)
     for index in range(count):
         total_width[index + 1] = total_width[index] + (widths[index] if kinds[index] != PENALTY else 0.0)
-        total_stretch[index + 1] = total_stretch[index] + (stretches[index] if kinds[index] == GLUE else 0.0)
-        total_shrink[index + 1] = total_shrink[index] + (shrinks[index] if kinds[index] == GLUE else 0.0)
+        # Boxes may stretch too: a tracked line's letters (exporter.pdf.lines.tracking).
+        total_stretch[index + 1] = total_stretch[index] + (stretches[index] if kinds[index] != PENALTY else 0.0)
+        total_shrink[index + 1] = total_shrink[index] + (shrinks[index] if kinds[index] != PENALTY else 0.0)
     starts = _line_starts(kinds, penalties)
     active: list[_Node] = [_Node(0, 0, 1, 0.0, 0.0, None)]
     start_of = {0: 0}

@@ -22,10 +22,12 @@ from reportlab.platypus.paragraph import _handleBulletWidth, textTransformFrags
 
 from exporter.pdf.glyphs.fallback import BOLD_MEMBER, REGULAR_MEMBER, member
 from exporter.pdf.lines.bidi import base_is_rtl, has_rtl, visual_pieces, visual_runs
+from exporter.pdf.lines.one_font import set_paragraph
 from exporter.pdf.lines.plain_frags import cleaned, plain_frags
 from exporter.pdf.lines.runs import draw_text, is_bold
 from exporter.pdf.lines.shaping import shaped
 from exporter.pdf.lines.total_fit import SetLines, Word, can_set, frag_line, set_lines, words_of
+from exporter.pdf.lines.tracking import TrackedText
 from exporter.pdf.tagging.marking import switch_item_part
 
 _FALLBACK_FAMILIES = frozenset(BOLD_MEMBER) | frozenset(REGULAR_MEMBER)
@@ -208,11 +210,10 @@ class Paragraph(ReportLabParagraph):  # type: ignore[misc]
         if done is not None and done[0] == key:
             return done[1].para_lines
         words: list[Word] | None = self.__dict__.get("_words")
-        if words is None and self._logical is None and can_set(self.frags, self.style):
-            words = self._words = words_of(self.frags, self.style)
-        if words:
+        whole = words is None and self._logical is None and can_set(self.frags, self.style)
+        if words or whole:
             _handleBulletWidth(self.bulletText, self.style, widths)
-            found = set_lines(words, self.style, widths)
+            found = set_lines(words, self.style, widths) if words else set_paragraph(self.frags, self.style, widths)
             if found is not None:
                 self._set = (key, found)
                 self._width_max = max(widths)
@@ -225,6 +226,12 @@ class Paragraph(ReportLabParagraph):  # type: ignore[misc]
             return super().breakLines(width)
         finally:
             self.frags = frags
+
+    def beginText(self, x: float, y: float) -> Any:  # noqa: N802 (ReportLab's name)
+        lines = self.blPara.lines if self.blPara.kind == 0 else ()
+        if any(len(line) > 2 for line in lines):
+            return TrackedText(self.canv, x, y, [line[2] if len(line) > 2 else 0.0 for line in lines])
+        return super().beginText(x, y)
 
     def _get_split_blParaFunc(self) -> Any:
         # ReportLab's own function for lines of several fragments adds a space to the last

@@ -16,11 +16,15 @@ from collections.abc import Callable, Iterator
 
 from exporter.pdf.glyphs.fonts import REGULAR, font_runs
 from exporter.pdf.lines.breaking import BOX, FORBIDDEN, FORCED, GLUE, HYPHEN_PENALTY, PENALTY, Items, break_paragraph
+from exporter.pdf.lines.first_fit import Slack, even_lines
 from exporter.pdf.lines.hyphenation import hyphenator
 from exporter.pdf.lines.runs import text_width
 from exporter.pdf.lines.total_fit import RAGGED_STRETCH_EM, may_break_before
 
 HYPHEN = "-"
+#: The loosest line (its end this share of 3 ems short) a card sets without the search: below
+#: the ratio at which the search would rather take a hyphen.
+RAGGED_LOOSEST = 1.9
 #: Lines are set this much narrower than the room, so rounding never lets one stick out.
 WIDTH_SLACK = 0.01
 
@@ -40,6 +44,8 @@ class LineSetter:
         self._widths: dict[str, dict[str, float]] = {}
         self._lines: dict[tuple[str, str, float, float, bool], tuple[str, ...]] = {}
         self._fallback: dict[str, bool] = {}
+        #: A text's word widths (at 1 pt) and spaces, where a line may end, its slack, by text and face.
+        self._measured: dict[tuple[str, str], tuple[list[float], list[float], list[bool], Slack]] = {}
 
     def uses_fallback(self, text: str) -> bool:
         """Whether any word of text is drawn (partly) in a fallback font such as the icons."""
@@ -83,11 +89,42 @@ class LineSetter:
         if found is None:
             words = _words(text)
             room = (width - WIDTH_SLACK) / size
-            best = self._total_fit(words, face, room, hyphenate)
+            best = self._even(words, face, room) or self._total_fit(words, face, room, hyphenate)
             found = self._lines[key] = tuple(best or self._break(words, face, size, width - WIDTH_SLACK))
         if not found or found[0] == "":
             raise LineTooWide(text)
         return found
+
+    def _even(self, words: list[str], face: str, room: float) -> list[str] | None:
+        """The words set line by line, each line as full as it can be, when no line falls far
+        short (first_fit): the total-fit search would set them so too, at many times the cost."""
+        if not words:
+            return None
+        key = (" ".join(words), face)
+        measured = self._measured.get(key)
+        if measured is None:
+            zeros = [0.0] * len(words)
+            space = self.unit_width(" ", face)
+            measured = self._measured[key] = (
+                [self.unit_width(word, face) for word in words],
+                [0.0] + [space] * (len(words) - 1),
+                self._breakable(words),
+                Slack(zeros, zeros, zeros, zeros, RAGGED_STRETCH_EM),
+            )
+        breaks = even_lines(measured[0], measured[1], measured[2], room, room, measured[3], RAGGED_LOOSEST)
+        if breaks is None:
+            return None
+        lines, start = [], 0
+        for found in breaks:
+            lines.append(" ".join(words[start : found.position]))
+            start = found.position
+        return lines
+
+    def _breakable(self, words: list[str]) -> list[bool]:
+        """Whether a line may end before each word (the language's rules)."""
+        return [
+            not index or may_break_before(words[index - 1], word, self.language) for index, word in enumerate(words)
+        ]
 
     def _total_fit(self, words: list[str], face: str, room: float, hyphenate: bool) -> list[str] | None:
         """The words set flush left in lines of room (at 1 pt), all at once; None where a word is
