@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from exporter.cli import main
@@ -33,8 +34,13 @@ def stamps(folder: Path) -> dict[str, int]:
 
 
 def edit_first_step(path: Path) -> None:
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("\nsteps:\n- ", "\nsteps:\n- Breathe out slowly. ", 1), encoding="utf-8")
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    step = data["steps"][0]
+    if isinstance(step, dict):
+        step["text"] = "Breathe out slowly. " + step["text"]
+    else:
+        data["steps"][0] = "Breathe out slowly. " + step
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
 def test_an_edit_rewrites_only_its_own_handout_with_the_same_summary(library: Path, tmp_path: Path) -> None:
@@ -70,3 +76,40 @@ def test_a_handout_changed_by_hand_or_a_deleted_cache_gives_the_built_bytes_agai
     edit_first_step(sorted((library / "techniques").glob("*.yaml"))[0])
     build_handouts(library, out)
     assert handouts[-1].read_bytes() != b"" and json.loads(damaged.read_text(encoding="utf-8"))["version"] == 1
+
+
+@pytest.mark.usefixtures("fakes")
+def test_a_build_rolled_back_after_the_handouts_leaves_a_cache_that_gives_the_right_bytes(
+    library: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    build_handouts(library, out)
+    edited = sorted((library / "techniques").glob("*.yaml"))[1]
+    handout = out / "handouts" / f"{edited.stem}.pdf"
+    old = handout.read_bytes()
+    edit_first_step(edited)
+    failed = CliRunner().invoke(
+        main, ["build", "--content", str(library), "--out", str(out), "--jobs", "1", "--only", "handouts,failing"]
+    )
+    assert failed.exit_code == 1 and "gave up halfway" in failed.output
+    assert handout.read_bytes() == old  # rolled back, while the cache remembers the new handout
+    build_handouts(library, out)
+    cold = tmp_path / "cold"
+    build_handouts(library, cold)
+    assert handout.read_bytes() == (cold / "handouts" / handout.name).read_bytes() != old
+
+
+def test_handouts_divided_between_workers_share_one_cache(library: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    arguments = ["handouts", "--content", str(library), "--out", str(out), "--jobs", "2"]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("exporter.build.workers.SHARE_FROM_TECHNIQUES", 2)
+        assert CliRunner().invoke(main, arguments).exit_code == 0
+        before = stamps(out / "handouts")
+        edited = sorted((library / "techniques").glob("*.yaml"))[4]
+        edit_first_step(edited)
+        assert CliRunner().invoke(main, arguments).exit_code == 0
+    after = stamps(out / "handouts")
+    assert sorted(name for name in after if after[name] != before[name]) == [f"{edited.stem}.pdf"]
+    entries = json.loads((out / CACHE_DIR / "handouts.json").read_text(encoding="utf-8"))["entries"]
+    assert sorted(entry[0] for entry in entries.values()) == sorted(f"handouts/{name}" for name in after)
