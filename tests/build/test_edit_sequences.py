@@ -1,7 +1,7 @@
 """Builds into the same folder after random edits give the bytes of a cold build, output by output.
 
 A seeded sequence of the edits a maintainer makes (a step changed, a warning added, a title
-renamed, a technique deleted or added, a setting changed); after each, the build into the
+renamed, a technique deleted or added, a setting or the disclaimer changed); after each, the build into the
 folder that keeps its record and caches is compared with a build of the same content into an
 empty folder, file by file.
 """
@@ -71,7 +71,8 @@ def change_a_step(content: Path, rng: random.Random) -> str:
 def add_a_warning(content: Path, rng: random.Random) -> str:
     path = rng.choice(_techniques(content))
     data = _load(path)
-    data.setdefault("warnings", []).append(f"Stop when the client says it is too much ({rng.randint(1, 99)}).")
+    # "ß" is used nowhere else in the library: every PDF's font subsets change with it.
+    data.setdefault("warnings", []).append(f"Stop when the client says it is too much (Maß {rng.randint(1, 99)}).")
     _save(path, data)
     return f"warning in {path.stem}"
 
@@ -114,6 +115,14 @@ def change_a_setting(content: Path, rng: random.Random) -> str:
     return f"paper {data['settings']['paper']}"
 
 
+def reword_the_disclaimer(content: Path, rng: random.Random) -> str:
+    path = content / "library.yaml"
+    data = _load(path)
+    data["disclaimer"] = f"Reworded {rng.randint(1, 99)} times: {data['disclaimer']}"
+    _save(path, data)
+    return "disclaimer"
+
+
 EDITS: list[Callable[[Path, random.Random], str]] = [
     change_a_step,
     add_a_warning,
@@ -121,6 +130,7 @@ EDITS: list[Callable[[Path, random.Random], str]] = [
     delete_a_technique,
     add_a_technique,
     change_a_setting,
+    reword_the_disclaimer,
 ]
 
 
