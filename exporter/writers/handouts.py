@@ -35,6 +35,8 @@ class HandoutShare:
     #: The output folder and the cache entries this share used (see exporter.files.output_cache).
     out_dir: Path | None = None
     cache_entries: dict[str, list[str]] = field(default_factory=dict)
+    #: How many of paths were left as the last build wrote them.
+    kept: int = 0
 
 
 def write_handouts(library: Library, out_dir: Path, options: BuildOptions) -> WriteResult:
@@ -47,7 +49,7 @@ def write_handout_share(
     """Write the handouts of techniques share, share + shares, ... (exporter.build.workers divides
     the handouts between its workers this way; each handout's bytes do not depend on the others)."""
     paths = []
-    pages = 0
+    pages = kept = 0
     seed = _seed_for(library)
     cache = OutputCache(out_dir, HANDOUTS_DIR, options.cache_salt)
     shared = _shared_key(library, seed, options.paper) if cache.enabled else ""
@@ -56,13 +58,14 @@ def write_handout_share(
         key = cache.key(shared, *_own_parts(library, technique)) if cache.enabled else ""
         if cache.reusable(key, target):
             pages += int(cache.note(key))
+            kept += 1
         else:
             with atomic_output(target) as temporary:
                 made = build_handout(library, technique, temporary, options.paper, seed)
             cache.made(key, target, str(made))
             pages += made
         paths.append(target)
-    return HandoutShare(tuple(paths), pages, out_dir, cache.used)
+    return HandoutShare(tuple(paths), pages, out_dir, cache.used, kept)
 
 
 def joined_result(shares: list[HandoutShare], options: BuildOptions) -> WriteResult:
@@ -77,8 +80,14 @@ def joined_result(shares: list[HandoutShare], options: BuildOptions) -> WriteRes
     return WriteResult(
         name="handouts",
         paths=paths,
-        summary=f"{counted(len(paths), 'handout')}, {counted(pages, 'page')}, {paper_label(options.paper)}",
+        summary=f"{counted(len(paths), 'handout')}, {counted(pages, 'page')}, {paper_label(options.paper)}"
+        + _kept_note(len(paths), sum(s.kept for s in shares)),
     )
+
+
+def _kept_note(count: int, kept: int) -> str:
+    """How many handouts this build made, when it left the others as they were."""
+    return f"; {count - kept} made again, the others unchanged" if kept else ""
 
 
 def _shared_key(library: Library, seed: str, paper: str) -> str:

@@ -55,7 +55,8 @@ def test_an_edit_rewrites_only_its_own_handout_with_the_same_summary(library: Pa
     assert changed == [f"{edited.stem}.pdf"]
     # The summary still counts every handout's pages, those kept as well as the one made again.
     summary = [line for line in first.splitlines() if "handouts/" in line][0].rsplit(" s  ", 1)[1]
-    assert summary in second
+    assert f"{summary}; 1 made again, the others unchanged" in second
+    assert "made again" not in first
     entries = json.loads((out / CACHE_DIR / "handouts.json").read_text(encoding="utf-8"))["entries"]
     assert len(entries) == 5  # the edited handout's old entry is gone
 
