@@ -114,3 +114,17 @@ def test_handouts_divided_between_workers_share_one_cache(library: Path, tmp_pat
     assert sorted(name for name in after if after[name] != before[name]) == [f"{edited.stem}.pdf"]
     entries = json.loads((out / CACHE_DIR / "handouts.json").read_text(encoding="utf-8"))["entries"]
     assert sorted(entry[0] for entry in entries.values()) == sorted(f"handouts/{name}" for name in after)
+
+
+def test_another_source_date_epoch_makes_every_handout_again(
+    library: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    build_handouts(library, out)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(EPOCH) + 86_400 * 30))
+    said = build_handouts(library, out)
+    assert "made again" not in said  # every one was made again
+    cold = tmp_path / "cold"
+    build_handouts(library, cold)
+    for handout in sorted((out / "handouts").glob("*.pdf")):
+        assert handout.read_bytes() == (cold / "handouts" / handout.name).read_bytes()
