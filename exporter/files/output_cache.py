@@ -19,7 +19,9 @@ import contextlib
 import hashlib
 import json
 import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 CACHE_DIR = ".exporter-cache"
 CACHE_VERSION = 1
@@ -84,20 +86,26 @@ class OutputCache:
         return target.relative_to(self.out_dir).as_posix()
 
     def _read(self) -> dict[str, list[str]]:
-        try:
-            if not self.path.is_file() or self.path.stat().st_size > _READ_LIMIT:
-                return {}
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            if data.get("version") != CACHE_VERSION:
-                return {}
-            return {
-                str(key): [str(part) for part in entry[:3]] for key, entry in data["entries"].items() if len(entry) == 3
-            }
-        except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
-            return {}  # a damaged cache is no cache
+        entries = read_entries(self.out_dir, self.path.stem).items()
+        return {
+            key: [str(part) for part in entry] for key, entry in entries if isinstance(entry, list) and len(entry) == 3
+        }
 
 
-def save_entries(out_dir: Path, writer: str, entries: dict[str, list[str]]) -> None:
+def read_entries(out_dir: Path, writer: str) -> dict[str, Any]:
+    """writer's saved entries; none when the file is missing, damaged or of another version."""
+    path = out_dir / CACHE_DIR / f"{writer}.json"
+    try:
+        if not path.is_file() or path.stat().st_size > _READ_LIMIT:
+            return {}
+        data = json.loads(path.read_text(encoding="utf-8"))
+        entries = data["entries"] if data.get("version") == CACHE_VERSION else {}
+        return {str(key): entry for key, entry in entries.items()} if isinstance(entries, dict) else {}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return {}  # a damaged cache is no cache
+
+
+def save_entries(out_dir: Path, writer: str, entries: Mapping[str, object]) -> None:
     """Replace writer's cache with entries (the ones this build used), atomically; a failure
     only costs the next build its reuse."""
     path = out_dir / CACHE_DIR / f"{writer}.json"
@@ -105,7 +113,7 @@ def save_entries(out_dir: Path, writer: str, entries: dict[str, list[str]]) -> N
     try:
         path.parent.mkdir(exist_ok=True)
         data = {"version": CACHE_VERSION, "entries": dict(sorted(entries.items()))}
-        temporary.write_text(json.dumps(data, indent=0, sort_keys=True), encoding="utf-8")
+        temporary.write_text(json.dumps(data, separators=(",", ":"), sort_keys=True), encoding="utf-8")
         os.replace(temporary, path)
     except OSError:
         with contextlib.suppress(OSError):
