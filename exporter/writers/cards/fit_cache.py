@@ -17,7 +17,7 @@ import types
 import typing
 from collections.abc import Callable
 from dataclasses import replace
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -49,10 +49,11 @@ class FittedCards:
         if stored is not None:
             try:
                 cards = [decode(Card, card) for card in stored]
+                self.used[key] = stored
+                return cards
             except (TypeError, ValueError, KeyError):
-                cards = make()  # a damaged entry is no entry
-        else:
-            cards = make()
+                pass  # a damaged entry is no entry
+        cards = make()
         self.used[key] = [encode(card) for card in cards]
         return cards
 
@@ -72,30 +73,44 @@ def encode(value: Any) -> Any:
 
 def decode(kind: Any, data: Any) -> Any:
     """encode's data back as kind (a dataclass, tuple[X, ...], X | None, str, float, int, bool)."""
+    return _decoder(kind)(data)
+
+
+@cache
+def _decoder(kind: Any) -> Callable[[Any], Any]:
+    """A function that turns data back into kind, made once per type (decoding is most of a
+    cached build's fitting time)."""
     origin = typing.get_origin(kind)
     if origin is types.UnionType or origin is typing.Union:
-        if data is None:
-            return None
         (inner,) = [arg for arg in typing.get_args(kind) if arg is not type(None)]
-        return decode(inner, data)
+        inner_decoder = _decoder(inner)
+        return lambda data: None if data is None else inner_decoder(data)
     if origin is tuple:
-        if not isinstance(data, list):
-            raise TypeError(f"expected a list for {kind}")
-        item = typing.get_args(kind)[0]
-        return tuple(decode(item, entry) for entry in data)
+        item_decoder = _decoder(typing.get_args(kind)[0])
+
+        def items(data: Any) -> tuple[Any, ...]:
+            if not isinstance(data, list):
+                raise TypeError(f"expected a list for {kind}")
+            return tuple(map(item_decoder, data))
+
+        return items
     if dataclasses.is_dataclass(kind):
-        if not isinstance(data, dict):
-            raise TypeError(f"expected an object for {kind}")
         record: Any = kind
-        hints = _hints(record)
-        return record(**{name: decode(hints[name], value) for name, value in data.items()})
+        hints = typing.get_type_hints(record)
+        fields = {field.name: _decoder(hints[field.name]) for field in dataclasses.fields(record)}
+
+        def instance(data: Any) -> Any:
+            if not isinstance(data, dict):
+                raise TypeError(f"expected an object for {kind}")
+            return record(**{name: fields[name](value) for name, value in data.items()})
+
+        return instance
+    return partial(_plain, kind)
+
+
+def _plain(kind: type, data: Any) -> Any:
     if kind is float and isinstance(data, (int, float)) and not isinstance(data, bool):
         return data  # an int stays an int, as it was made (JSON tells 8 from 8.0)
     if isinstance(data, kind) and not (kind is int and isinstance(data, bool)):
         return data
     raise TypeError(f"expected {kind}, found {type(data).__name__}")
-
-
-@cache
-def _hints(kind: Any) -> dict[str, Any]:
-    return typing.get_type_hints(kind)
