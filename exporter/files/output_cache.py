@@ -1,5 +1,8 @@
 """The per-item cache of a writer that writes one file per piece (a handout per technique).
 
+(`read_entries` and `save_entries` also keep a writer's data that is not a file: the pocket
+cards' fitted cards, exporter.writers.cards.fit_cache.)
+
 `<out>/.exporter-cache/<writer>.json` maps a key — a hash of everything that decides one file's
 bytes — to that file (relative to the output folder), a hash of the bytes it had when written and
 a short note the writer keeps for its summary (a handout's page count).
