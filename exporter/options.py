@@ -150,3 +150,7 @@ class BuildOptions:
     courses: tuple[str, ...] = ()
     #: Course packs and handouts as booklets: set at half the paper, imposed for saddle-stitching.
     booklet: bool = False
+    #: What decides the outputs' bytes besides the content and these options (the exporter's
+    #: code, the drawing libraries, SOURCE_DATE_EPOCH), for the per-item caches beside the
+    #: output (exporter.files.output_cache). Empty: no cache is read or written.
+    cache_salt: str = ""

@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from exporter.build.record import NEVER_SKIPPED, RECORD_FILE, BuildRecord, content_digests, without_state
+from exporter.build.record import (
+    NEVER_SKIPPED,
+    RECORD_FILE,
+    BuildRecord,
+    cache_salt,
+    content_digests,
+    without_state,
+)
 from exporter.content.techniques import read_library
 from exporter.errors import ContentError, ExporterError, Problem
 from exporter.files.atomic import build_journal, prepare_out_dir, remove_output
@@ -177,7 +184,11 @@ def run_build(
         _refuse_replacing_the_full_outputs(out_dir)
     options = resolve_options(library, content_dir, paper, card_size, duplex, back_offset, calibration)
     options = replace(
-        options, partial=bool(technique_ids or category_names), booklet=booklet, courses=tuple(course_ids)
+        options,
+        partial=bool(technique_ids or category_names),
+        booklet=booklet,
+        courses=tuple(course_ids),
+        cache_salt=cache_salt() if incremental else "",
     )
     prepare_out_dir(out_dir)
     print_problems(warnings)

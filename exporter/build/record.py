@@ -93,6 +93,11 @@ def code_fingerprint() -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
+def cache_salt() -> str:
+    """What the per-item caches beside the output add to every key (BuildOptions.cache_salt)."""
+    return hashlib.sha256(f"{code_fingerprint()}:{os.environ.get('SOURCE_DATE_EPOCH', '')}".encode()).hexdigest()
+
+
 def state_files() -> set[str]:
     return {spec.state_file for spec in WRITERS.values() if spec.state_file}
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import zip_longest
 from pathlib import Path
@@ -10,6 +10,7 @@ from pathlib import Path
 from reportlab.platypus import Flowable
 
 from exporter.files.atomic import atomic_output
+from exporter.files.output_cache import OutputCache, save_entries
 from exporter.messages import counted
 from exporter.model import Library, Technique
 from exporter.options import BuildOptions, paper_label
@@ -31,6 +32,11 @@ class HandoutShare:
 
     paths: tuple[Path, ...]
     pages: int
+    #: The output folder and the cache entries this share used (see exporter.files.output_cache).
+    out_dir: Path | None = None
+    cache_entries: dict[str, list[str]] = field(default_factory=dict)
+    #: How many of paths were left as the last build wrote them.
+    kept: int = 0
 
 
 def write_handouts(library: Library, out_dir: Path, options: BuildOptions) -> WriteResult:
@@ -43,25 +49,57 @@ def write_handout_share(
     """Write the handouts of techniques share, share + shares, ... (exporter.build.workers divides
     the handouts between its workers this way; each handout's bytes do not depend on the others)."""
     paths = []
-    pages = 0
+    pages = kept = 0
     seed = _seed_for(library)
+    cache = OutputCache(out_dir, HANDOUTS_DIR, options.cache_salt)
+    shared = _shared_key(library, seed, options.paper) if cache.enabled else ""
     for technique in library.ordered_techniques()[share::shares]:
         target = out_dir / HANDOUTS_DIR / f"{technique.id}.pdf"
-        with atomic_output(target) as temporary:
-            pages += build_handout(library, technique, temporary, options.paper, seed)
+        key = cache.key(shared, *_own_parts(library, technique)) if cache.enabled else ""
+        if cache.reusable(key, target):
+            pages += int(cache.note(key))
+            kept += 1
+        else:
+            with atomic_output(target) as temporary:
+                made = build_handout(library, technique, temporary, options.paper, seed)
+            cache.made(key, target, str(made))
+            pages += made
         paths.append(target)
-    return HandoutShare(tuple(paths), pages)
+    return HandoutShare(tuple(paths), pages, out_dir, cache.used, kept)
 
 
 def joined_result(shares: list[HandoutShare], options: BuildOptions) -> WriteResult:
     """One result from the shares, in order of share index; paths back in technique order."""
     paths = tuple(path for group in zip_longest(*(s.paths for s in shares)) for path in group if path is not None)
     pages = sum(s.pages for s in shares)
+    out_dirs = {s.out_dir for s in shares if s.out_dir is not None and s.cache_entries}
+    for out_dir in out_dirs:
+        save_entries(
+            out_dir, HANDOUTS_DIR, {k: v for s in shares if s.out_dir == out_dir for k, v in s.cache_entries.items()}
+        )
     return WriteResult(
         name="handouts",
         paths=paths,
-        summary=f"{counted(len(paths), 'handout')}, {counted(pages, 'page')}, {paper_label(options.paper)}",
+        summary=f"{counted(len(paths), 'handout')}, {counted(pages, 'page')}, {paper_label(options.paper)}"
+        + _kept_note(len(paths), sum(s.kept for s in shares)),
     )
+
+
+def _kept_note(count: int, kept: int) -> str:
+    """How many handouts this build made, when it left the others as they were."""
+    return f"; {count - kept} made again, the others unchanged" if kept else ""
+
+
+def _shared_key(library: Library, seed: str, paper: str) -> str:
+    """What every handout is made from besides its technique: the library's own fields and
+    settings (its techniques and courses aside), the font subsets' seed, the paper."""
+    return repr((replace(library, techniques=(), courses=()), seed, paper))
+
+
+def _own_parts(library: Library, technique: Technique) -> tuple[str, ...]:
+    """A handout's technique, and the titles of the techniques its "similar" row names
+    (plain_similar_row shows nothing else of them)."""
+    return (repr(technique), *(library.technique(other).title for other in technique.similar))
 
 
 @lru_cache(maxsize=1)

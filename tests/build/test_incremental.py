@@ -18,6 +18,7 @@ from click.testing import CliRunner
 
 from exporter.build.record import RECORD_FILE
 from exporter.cli import main
+from exporter.files.output_cache import CACHE_DIR
 from exporter.testing.synthetic import write_synthetic_content
 
 EPOCH = "1796541000"
@@ -27,7 +28,7 @@ def outputs(out_dir: Path) -> dict[str, bytes]:
     return {
         p.relative_to(out_dir).as_posix(): p.read_bytes()
         for p in sorted(out_dir.rglob("*"))
-        if p.is_file() and p.name != RECORD_FILE
+        if p.is_file() and p.name != RECORD_FILE and CACHE_DIR not in p.relative_to(out_dir).parts
     }
 
 

@@ -20,7 +20,7 @@ FILE_NAME = "pocket-cards.pdf"
 
 
 def write_cards(library: Library, out_dir: Path, options: BuildOptions) -> WriteResult:
-    plan = plan_cards(library, options)
+    plan = plan_cards(library, options, out_dir)
     target = out_dir / FILE_NAME
     with atomic_output(target) as temporary:
         draw_plan(plan, library, temporary)

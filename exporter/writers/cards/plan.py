@@ -8,13 +8,17 @@ here draws: exporter.writers.cards.drawing puts the plan on paper.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
 
 from exporter.errors import ExporterError, Problem
 from exporter.model import Library, Technique
 from exporter.options import CARD_SIZES, BuildOptions
 from exporter.pdf.glyphs.fonts import register_fonts
 from exporter.writers.cards.blocks import MIN_SIZE, Block, Card, CardSide, DoesNotFit, SetBlock, Side
+from exporter.writers.cards.fit_cache import FittedCards
 from exporter.writers.cards.fitting import CardFitter
 from exporter.writers.cards.lines import LineSetter
 from exporter.writers.cards.sheet import MM, SAFE_INSET_MM, Rect, SheetLayout, layout_sheet
@@ -88,11 +92,14 @@ def texts_too_long_for_a_card(library: Library, options: BuildOptions) -> list[P
     return problems
 
 
-def plan_cards(library: Library, options: BuildOptions) -> CardPlan:
-    """Fit every technique onto cards in handbook order and place the cards on sheets."""
+def plan_cards(library: Library, options: BuildOptions, out_dir: Path | None = None) -> CardPlan:
+    """Fit every technique onto cards in handbook order and place the cards on sheets (the
+    cards of techniques unchanged since the last build into out_dir are taken from its cache)."""
     sheet, fitter = _fitter(library, options)
     regular, compact = BODY_SIZES[options.card_size]
-    fitted = _one_size_per_sheet(fitter, library, options.card_size, sheet.cards_per_sheet)
+    remembered = FittedCards(library, options, out_dir)
+    fitted = _one_size_per_sheet(fitter, library, options.card_size, sheet.cards_per_sheet, remembered)
+    remembered.save()
     cards = [card for _, technique_cards in fitted for card in technique_cards]
     continued = [f"{t.id} ({len(found)} cards)" for t, found in fitted if len(found) > 1]
     warnings = continued_warnings(continued, options.card_size)
@@ -105,7 +112,7 @@ def plan_cards(library: Library, options: BuildOptions) -> CardPlan:
 
 
 def _one_size_per_sheet(
-    fitter: CardFitter, library: Library, card_size: str, per_sheet: int
+    fitter: CardFitter, library: Library, card_size: str, per_sheet: int, remembered: FittedCards
 ) -> list[tuple[Technique, list[Card]]]:
     """Every technique's cards, in order, with one type size on each sheet: a technique that
     needs the compact size sets the others already on its sheet compact too, and a technique
@@ -115,18 +122,22 @@ def _one_size_per_sheet(
     sheet: list[int] = []  # indexes into fitted of the techniques with a card on the open sheet
     spilled = False  # whether the sheet's first technique began on the sheet before
     used = 0  # cards before the open sheet
+
+    def at(technique: Technique, size: float) -> list[Card]:
+        return remembered.get(technique, size, lambda: _fit_at(fitter, technique, library, size))
+
     for technique in library.ordered_techniques():
-        cards = fit_technique(fitter, technique, library, card_size)
+        cards = remembered.get(technique, None, partial(fit_technique, fitter, technique, library, card_size))
         sheet_compact = any(fitted[index][1][-1].front.size == compact for index in sheet)
         if cards[0].front.size != compact and sheet_compact:
-            cards = _fit_at(fitter, technique, library, compact)
+            cards = at(technique, compact)
         elif cards[0].front.size == compact and sheet and not sheet_compact:
             if spilled:  # its first cards are on a regular sheet already: stay regular if it can
-                cards = _fit_or(fitter, technique, library, regular, cards)
+                cards = _fit_or(at, technique, regular, cards)
             else:
                 for index in sheet:
                     earlier, _ = fitted[index]
-                    fitted[index] = (earlier, _fit_at(fitter, earlier, library, compact))
+                    fitted[index] = (earlier, at(earlier, compact))
         fitted.append((technique, cards))
         sheet.append(len(fitted) - 1)
         total = sum(len(found) for _, found in fitted)
@@ -138,10 +149,10 @@ def _one_size_per_sheet(
 
 
 def _fit_or(
-    fitter: CardFitter, technique: Technique, library: Library, size: float, fallback: list[Card]
+    at: Callable[[Technique, float], list[Card]], technique: Technique, size: float, fallback: list[Card]
 ) -> list[Card]:
     try:
-        return _fit_at(fitter, technique, library, size)
+        return at(technique, size)
     except DoesNotFit:
         return fallback
 

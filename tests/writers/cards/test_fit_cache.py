@@ -1,0 +1,77 @@
+"""The pocket cards' fitted cards kept beside the output: an edit refits only its technique,
+and what is kept never changes the PDF's bytes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from exporter.cli import main
+from exporter.files.output_cache import CACHE_DIR
+from exporter.testing.synthetic import write_synthetic_content
+
+EPOCH = "1796541000"
+
+
+@pytest.fixture
+def library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    return write_synthetic_content(tmp_path / "lib", 8, seed=5)
+
+
+def build_cards(content: Path, out: Path) -> None:
+    result = CliRunner().invoke(main, ["cards", "--content", str(content), "--out", str(out), "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+
+
+def add_warning(path: Path, text: str) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data.setdefault("warnings", []).append(text)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def cold_cards(content: Path, folder: Path) -> bytes:
+    shutil.copytree(content, folder / "content")
+    build_cards(folder / "content", folder / "out")
+    return (folder / "out" / "pocket-cards.pdf").read_bytes()
+
+
+def kept(out: Path) -> dict[str, object]:
+    entries: dict[str, object] = json.loads((out / CACHE_DIR / "cards.json").read_text(encoding="utf-8"))["entries"]
+    return entries
+
+
+def test_an_edit_refits_only_its_technique_and_gives_a_cold_builds_bytes(library: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build_cards(library, out)
+    before = kept(out)
+    assert len(before) >= 8  # every technique's cards, and some at a second size
+    add_warning(sorted((library / "techniques").glob("*.yaml"))[3], "Stop if the client & you <both> feel rushed.")
+    build_cards(library, out)
+    after = kept(out)
+    assert len(set(after) - set(before)) >= 1  # the edited technique's new cards
+    assert len(set(before) - set(after)) == len(set(after) - set(before))  # its old ones are gone
+    assert (out / "pocket-cards.pdf").read_bytes() == cold_cards(library, tmp_path / "cold")
+
+
+def test_a_damaged_cache_only_costs_the_fitting(library: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build_cards(library, out)
+    cache = out / CACHE_DIR / "cards.json"
+    data = json.loads(cache.read_text(encoding="utf-8"))
+    first = sorted(data["entries"])[0]
+    data["entries"][first] = [{"technique_id": 3}]
+    cache.write_text(json.dumps(data), encoding="utf-8")
+    add_warning(sorted((library / "techniques").glob("*.yaml"))[0], "Slow down.")
+    build_cards(library, out)
+    assert (out / "pocket-cards.pdf").read_bytes() == cold_cards(library, tmp_path / "cold")
+    cache.write_text("{not json", encoding="utf-8")
+    add_warning(sorted((library / "techniques").glob("*.yaml"))[1], "Slow down again.")
+    build_cards(library, out)
+    assert (out / "pocket-cards.pdf").read_bytes() == cold_cards(library, tmp_path / "cold-again")
+    assert len(kept(out)) >= 8
