@@ -248,3 +248,23 @@ def test_a_word_in_another_language_is_a_span_with_its_own_lang(
         spans = _span_texts(path)
         assert ("ru", "привет") in spans and ("he", "שלום") in spans, spans
         assert {lang for lang, _ in spans} == {"ru", "he"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "pieces"),
+    [
+        ("say привет now", "en", [("", "say "), ("ru", "привет"), ("", " now")]),
+        ("скажи слово «привіт» тут", "en", [("uk", "скажи слово «привіт» тут")]),
+        ("כמו CBT ועוד", "he", [("", "כמו "), ("en", "CBT"), ("", " ועוד")]),
+        ("a β-blocker", "en", [("", "a β-blocker")]),
+        ("plain English", "en", [("", "plain English")]),
+        ("Слово English слово", "ru", [("", "Слово "), ("en", "English"), ("", " слово")]),
+    ],
+)
+def test_words_in_another_script_are_cut_out_with_their_language(
+    text: str, language: str, pieces: list[tuple[str, str]]
+) -> None:
+    from exporter.pdf.tagging.languages import foreign_runs
+
+    assert foreign_runs(text, language) == pieces
+    assert "".join(piece for _, piece in foreign_runs(text, language)) == text
