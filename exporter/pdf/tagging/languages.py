@@ -54,8 +54,18 @@ _DOCUMENT_SCRIPTS = {
 #: The language a word in another script is guessed to be in (Latin: English, the one Latin
 #: language of the label catalogue that a library in another script quotes).
 _SPAN_LANGUAGES = {"LATIN": "en", "CYRILLIC": "ru", "HEBREW": "he", "ARABIC": "ar", "GREEK": "el"}
-#: Any letter of a script other than Latin (a Latin library's text mostly has none).
-_NON_LATIN = re.compile("[\u0370-\u03ff\u0400-\u052f\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\ufb1d-\ufdff\ufe70-\ufefc]")
+_LETTER_RANGES = {
+    "LATIN": "A-Za-z\u00c0-\u024f",
+    "GREEK": "\u0370-\u03ff",
+    "CYRILLIC": "\u0400-\u052f",
+    "HEBREW": "\u0590-\u05ff\ufb1d-\ufb4f",
+    "ARABIC": "\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufefc",
+}
+#: Per document script: any letter of the other scripts (most text has none, and needs no closer look).
+_OTHER_LETTERS = {
+    own: re.compile("[" + "".join(ranges for script, ranges in _LETTER_RANGES.items() if script != own) + "]")
+    for own in _LETTER_RANGES
+}
 
 
 def _document_script(document_language: str) -> str:
@@ -75,7 +85,7 @@ def foreign_runs(text: str, document_language: str) -> list[tuple[str, str]]:
     Pieces joined give text back, so drawing them one after another moves no glyph.
     """
     own = _document_script(document_language)
-    if own == "LATIN" and not _NON_LATIN.search(text):
+    if not _OTHER_LETTERS[own].search(text):
         return [("", text)]
     marks: list[tuple[int, int, str]] = []  # (start, end, script) of each run of one foreign script
     for index, character in enumerate(text):
