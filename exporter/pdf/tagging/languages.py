@@ -56,7 +56,7 @@ _DOCUMENT_SCRIPTS = {
 _SPAN_LANGUAGES = {"LATIN": "en", "CYRILLIC": "ru", "HEBREW": "he", "ARABIC": "ar", "GREEK": "el"}
 _LETTER_RANGES = {
     "LATIN": "A-Za-z\u00c0-\u024f",
-    "GREEK": "\u0370-\u03ff",
+    "GREEK": "\u0370-\u03ff\u1f00-\u1fff",
     "CYRILLIC": "\u0400-\u052f",
     "HEBREW": "\u0590-\u05ff\ufb1d-\ufb4f",
     "ARABIC": "\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufefc",

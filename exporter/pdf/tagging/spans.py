@@ -9,12 +9,16 @@ are shown one after another with the same operators, so no glyph moves.
 
 from __future__ import annotations
 
+import re
+
 from reportlab.pdfgen.textobject import PDFTextObject
 
-from exporter.pdf.glyphs.glyphcodes import is_glyph_code, text_of
+from exporter.pdf.glyphs.glyphcodes import FIRST_CODE, text_of
 from exporter.pdf.tagging.languages import foreign_runs, is_right_to_left
 from exporter.pdf.tagging.marking import open_element, tree_of
 from exporter.pdf.tagging.structure import Element
+
+_GLYPH_CODE = re.compile(f"[{chr(FIRST_CODE)}-\U0010ffff]")
 
 
 class LanguageSpans(PDFTextObject):  # type: ignore[misc]
@@ -58,11 +62,12 @@ def _language_of(element: Element, document_language: str) -> str:
 def _letters(text: str) -> str:
     """text with each shaped glyph (a private code) as the first character it stands for, so
     its script shows (same length, character for character)."""
-    if not any(is_glyph_code(character) for character in text):
-        return text
-    return "".join(
-        (text_of(ord(character)) or character)[:1] if is_glyph_code(character) else character for character in text
-    )
+    return _GLYPH_CODE.sub(_first_letter, text)
+
+
+def _first_letter(match: re.Match[str]) -> str:
+    code = match.group()
+    return (text_of(ord(code)) or code)[:1]
 
 
 def _reading_order(piece: str) -> str:
