@@ -212,3 +212,59 @@ def test_the_generated_library_is_tagged(tmp_path: Path) -> None:
     content = write_synthetic_content(tmp_path / "content", 200)
     out = build(content, tmp_path / "out", "handbook")
     assert_tagged(out / "handbook.pdf")
+
+
+def _span_texts(path: Path) -> list[tuple[str, str]]:
+    """(lang, text) of every Span element: its ActualText, else the characters of its marked content."""
+    found = []
+    with pdfplumber.open(path) as pdf:
+        spans = [e for e in _elements(pdf.structure_tree) if e["type"] == "Span"]
+        for span in spans:
+            text = span.get("actual_text")
+            if not text:
+                page = pdf.pages[span["page_number"] - 1]
+                text = "".join(c["text"] for c in page.chars if c.get("mcid") in span["mcids"])
+            found.append((span.get("lang", ""), text))
+    return found
+
+
+def test_a_word_in_another_language_is_a_span_with_its_own_lang(
+    make_content: Callable[..., Path], tmp_path: Path
+) -> None:
+    from conftest import technique
+
+    content = make_content(
+        techniques=[
+            technique(
+                "alpha",
+                summary="Ask the client to say привет to the group, then wait.",
+                key_phrases=["Say shalom, which is שלום in the prayer book, and pause."],
+            )
+        ]
+    )
+    out = build(content, tmp_path / "out", "handbook", "handouts")
+    for path in (out / "handbook.pdf", out / "handouts" / "alpha.pdf"):
+        assert_tagged(path)
+        spans = _span_texts(path)
+        assert ("ru", "привет") in spans and ("he", "שלום") in spans, spans
+        assert {lang for lang, _ in spans} == {"ru", "he"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "pieces"),
+    [
+        ("say привет now", "en", [("", "say "), ("ru", "привет"), ("", " now")]),
+        ("скажи слово «привіт» тут", "en", [("uk", "скажи слово «привіт» тут")]),
+        ("כמו CBT ועוד", "he", [("", "כמו "), ("en", "CBT"), ("", " ועוד")]),
+        ("a β-blocker", "en", [("", "a β-blocker")]),
+        ("plain English", "en", [("", "plain English")]),
+        ("Слово English слово", "ru", [("", "Слово "), ("en", "English"), ("", " слово")]),
+    ],
+)
+def test_words_in_another_script_are_cut_out_with_their_language(
+    text: str, language: str, pieces: list[tuple[str, str]]
+) -> None:
+    from exporter.pdf.tagging.languages import foreign_runs
+
+    assert foreign_runs(text, language) == pieces
+    assert "".join(piece for _, piece in foreign_runs(text, language)) == text

@@ -29,6 +29,7 @@ from exporter.pdf.lines.shaping import shaped
 from exporter.pdf.lines.total_fit import SetLines, Word, can_set, frag_line, set_lines, words_of
 from exporter.pdf.lines.tracking import TrackedText
 from exporter.pdf.tagging.marking import switch_item_part
+from exporter.pdf.tagging.spans import LanguageSpans
 
 _FALLBACK_FAMILIES = frozenset(BOLD_MEMBER) | frozenset(REGULAR_MEMBER)
 #: Where a line may break, as ReportLab breaks it (a no-break space joins two words).
@@ -231,7 +232,7 @@ class Paragraph(ReportLabParagraph):  # type: ignore[misc]
         lines = self.blPara.lines if self.blPara.kind == 0 else ()
         if any(len(line) > 2 for line in lines):
             return TrackedText(self.canv, x, y, [line[2] if len(line) > 2 else 0.0 for line in lines])
-        return super().beginText(x, y)
+        return LanguageSpans(self.canv, x, y)
 
     def _get_split_blParaFunc(self) -> Any:
         # ReportLab's own function for lines of several fragments adds a space to the last

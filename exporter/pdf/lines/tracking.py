@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from reportlab.pdfgen.textobject import PDFTextObject
+from exporter.pdf.tagging.spans import LanguageSpans
 
 #: How far each character may open at a stretch ratio of 1, and at most; how far it may close
 #: at a shrink ratio of -1 (in ems of the type size).
@@ -49,8 +49,9 @@ def line_tracking(ratio: float, size: float) -> float:
     return tracking if abs(tracking) >= NEGLIGIBLE else 0.0
 
 
-class TrackedText(PDFTextObject):  # type: ignore[misc]
-    """A text object that draws each line of a paragraph with its own character spacing.
+class TrackedText(LanguageSpans):
+    """A text object that draws each line of a paragraph with its own character spacing (and
+    words in another language as Spans, as every paragraph's text object does).
 
     ReportLab's paragraph drawing puts out one line of a one-font paragraph with one `_textOut`
     call; the trackings come in line order.

@@ -4,7 +4,8 @@ Per course (content/courses/<id>.yaml): a pack for the whole course and one per 
 handbook's course packs), each session's handouts, the course's pocket cards, its deck (the
 library deck's own notes, tagged by session), and with a roster one zip per trainee of the
 packs and handouts, each page stamped with who it was prepared for. With --booklet, packs and
-handouts are set at half the paper and imposed for saddle-stitching (booklet.py).
+handouts are set at half the paper and each is written twice: as it reads (the tagged copy)
+and imposed for saddle-stitching beside it, as <name>-booklet.pdf (booklet.py).
 
 The other outputs lend their parts through the table (WriterSpec.course_part), so this home
 never imports theirs: the packs are the handbook's, a handout the handouts', the deck the
@@ -32,6 +33,7 @@ from exporter.writers.courses.plan import (
     COURSES_DIR,
     DECK_FILE,
     Piece,
+    booklet_path,
     course_pieces,
     trainee_zips,
 )
@@ -63,12 +65,21 @@ def write_course(
     page = booklet_page(options.paper) if options.booklet else options.paper
     sheet = _booklet_sheet(options.paper) if options.booklet else None
     pdfs: dict[str, bytes] = {}
+    #: The left edges of the pages on a sheet side of each PDF (two on a booklet's).
+    origins: dict[str, tuple[float, ...]] = {}
+    width, _ = paper_size(page)
     pages = 0
     for piece in course_pieces(course):
-        data, count = _lay_out(library, course, piece, page, sheet)
+        data, count = _lay_out(library, course, piece, page)
         write_bytes_atomic(folder / piece.path, data)
-        pdfs[str(piece.path)] = data
+        pdfs[str(piece.path)], origins[str(piece.path)] = data, (0.0,)
         pages += count
+        if sheet:
+            # The booklet is for printing; the pack beside it, in reading order, is the tagged copy.
+            booklet = impose_booklet(data, sheet, _booklet_title(library))
+            name = str(booklet_path(piece.path))
+            write_bytes_atomic(folder / name, booklet)
+            pdfs[name], origins[name] = booklet, page_origins(sheet[0], width)
     paths = [folder / name for name in pdfs]
     subset = library.subset(set(course.technique_ids()), None)
     cards = get_writer("cards")(subset, folder, replace(options, partial=True))
@@ -77,8 +88,7 @@ def write_course(
         library, course, folder / DECK_FILE, options, out_dir / DECK_FILE
     )
     paths += [folder / CARDS_FILE, folder / DECK_FILE]
-    width, _ = paper_size(page)
-    zips = _trainee_copies(library, course, folder, pdfs, page_origins(sheet[0], width) if sheet else (0.0,), width)
+    zips = _trainee_copies(library, course, folder, pdfs, origins, width)
     removed = remove_earlier_files(folder, paths + zips)
     layout = f"{paper_label(page)} booklets on {paper_label(options.paper)}" if options.booklet else paper_label(page)
     parts = [counted(len(pdfs), "PDF"), counted(pages, "page"), layout, deck_summary]
@@ -120,10 +130,14 @@ def _booklet_sheet(paper: str) -> tuple[float, float]:
     return height, width
 
 
-def _lay_out(
-    library: Library, course: Course, piece: Piece, page: str, sheet: tuple[float, float] | None
-) -> tuple[bytes, int]:
-    """One pack or handout as PDF bytes (imposed when booklet), and its page count (before imposing)."""
+def _booklet_title(library: Library) -> Callable[[str], str]:
+    """A booklet's title: its pack's, saying it is the print booklet."""
+    labels = library.labels()
+    return lambda title: labels("courses.booklet_title", title=title)
+
+
+def _lay_out(library: Library, course: Course, piece: Piece, page: str) -> tuple[bytes, int]:
+    """One pack or handout as PDF bytes, and its page count."""
     with tempfile.TemporaryDirectory(prefix="exporter-course-") as scratch:
         target = Path(scratch) / "piece.pdf"
         if piece.technique is None:
@@ -133,7 +147,7 @@ def _lay_out(
             build_handout: Callable[..., int] = resolve(_part("handouts"))
             count = build_handout(library, library.technique(piece.technique), target, page)
         data = target.read_bytes()
-    return (impose_booklet(data, sheet) if sheet else data), count
+    return data, count
 
 
 def stamp_texts(library: Library, course: Course) -> list[str]:
@@ -151,14 +165,19 @@ def stamp_texts(library: Library, course: Course) -> list[str]:
 
 
 def _trainee_copies(
-    library: Library, course: Course, folder: Path, pdfs: dict[str, bytes], origins: tuple[float, ...], width: float
+    library: Library,
+    course: Course,
+    folder: Path,
+    pdfs: dict[str, bytes],
+    origins: dict[str, tuple[float, ...]],
+    width: float,
 ) -> list[Path]:
     """One zip per trainee of their stamped packs and handouts; each PDF is prepared once.
-    origins are the left edges of the pages on a sheet side, width a page's width."""
+    origins are each PDF's left edges of the pages on a sheet side, width a page's width."""
     if not course.roster:
         return []
     sheet = draw_stamp_sheet(stamp_texts(library, course), width, is_rtl_language(library.language))
-    prepared = {name: prepare(data, sheet, origins) for name, data in pdfs.items()}
+    prepared = {name: prepare(data, sheet, origins[name]) for name, data in pdfs.items()}
     targets = []
     # One trainee's copies at a time: memory holds the prepared PDFs and one zip's worth.
     for stamp, name in zip(sheet.contents, trainee_zips(course), strict=True):

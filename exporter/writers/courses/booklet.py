@@ -5,13 +5,20 @@ With N pages padded with blanks at the end to a multiple of four, sheet s (from 
 its front pages N-2s (left) and 2s+1 (right), on its back 2s+2 (left) and N-2s-1 (right),
 counting pages from 1: fold the stack in the middle and the pages read in order. Pages are
 placed at their own size, never scaled, so the type stays the size it was set at.
+
+A booklet is a print imposition: its page order is the sheets', not the reading order, and
+its pages are another file's pages placed on sheets, so it makes no claim to be tagged (no
+structure tree, no /MarkInfo); its title says it is the print booklet. The accessible copy is
+the unimposed pack written beside it (see exporter.writers.courses).
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 from pypdf import PdfReader, PdfWriter, Transformation
+from pypdf.generic import BooleanObject, NameObject, TextStringObject
 
 from exporter.writers.courses.stamping import fixed_id
 
@@ -39,8 +46,9 @@ def page_origins(sheet_width: float, page_width: float) -> tuple[float, float]:
     return middle - page_width, middle
 
 
-def impose_booklet(pdf: bytes, sheet: tuple[float, float]) -> bytes:
-    """The PDF's pages imposed as a saddle-stitched booklet on sheets of this (landscape) size."""
+def impose_booklet(pdf: bytes, sheet: tuple[float, float], title_of: Callable[[str], str] = str) -> bytes:
+    """The PDF's pages imposed as a saddle-stitched booklet on sheets of this (landscape) size,
+    titled title_of(the PDF's title), in the PDF's language."""
     reader = PdfReader(io.BytesIO(pdf))
     origins = page_origins(sheet[0], float(reader.pages[0].mediabox.width))
     writer = PdfWriter()
@@ -49,7 +57,19 @@ def impose_booklet(pdf: bytes, sheet: tuple[float, float]) -> bytes:
         for number, shift in zip((left, right), origins, strict=True):
             if number <= len(reader.pages):
                 side.merge_transformed_page(reader.pages[number - 1], Transformation().translate(shift, 0))
+    _describe(writer, reader, title_of)
     writer._ID = fixed_id(pdf)
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
+
+
+def _describe(writer: PdfWriter, reader: PdfReader, title_of: Callable[[str], str]) -> None:
+    """The booklet's title (shown instead of its file name) and language, from the PDF's."""
+    title = reader.metadata.title if reader.metadata is not None else None
+    if title:
+        writer.add_metadata({"/Title": title_of(str(title))})
+        writer.create_viewer_preferences()[NameObject("/DisplayDocTitle")] = BooleanObject(True)
+    language = reader.root_object.get("/Lang")
+    if language:
+        writer._root_object[NameObject("/Lang")] = TextStringObject(str(language))

@@ -3,6 +3,7 @@
     <out>/courses/<id>/course-pack.pdf                      the whole course
     <out>/courses/<id>/session-1-opening-moves/pack.pdf     one session's pack
     <out>/courses/<id>/session-1-opening-moves/01-<technique-id>.pdf   its handouts, in teaching order
+    <out>/courses/<id>/course-pack-booklet.pdf              with --booklet: beside each pack and handout, imposed
     <out>/courses/<id>/pocket-cards.pdf, deck.apkg
     <out>/courses/<id>/trainees/01-<name>.zip               each trainee's stamped copies
 
@@ -65,6 +66,11 @@ def course_pieces(course: Course) -> list[Piece]:
         for position, technique_id in enumerate(session.techniques, start=1):
             pieces.append(Piece(folder / f"{position:0{width}d}-{technique_id}.pdf", index, technique_id))
     return pieces
+
+
+def booklet_path(path: PurePosixPath) -> PurePosixPath:
+    """Where a pack's or handout's print booklet goes: beside it, named for it."""
+    return path.with_name(f"{path.stem}-booklet{path.suffix}")
 
 
 def trainee_zips(course: Course) -> list[PurePosixPath]:

@@ -97,10 +97,41 @@ def test_a_course_booklet_is_set_at_a5_with_the_packs_own_type_sizes(tmp_path: P
         )
         assert result.exit_code == 0, result.output
     flat = tmp_path / "flat/courses/first-steps/course-pack.pdf"
-    booklet = tmp_path / "booklet/courses/first-steps/course-pack.pdf"
+    booklet = tmp_path / "booklet/courses/first-steps/course-pack-booklet.pdf"
     assert "A5 booklets on A4" in result.output
     with pdfplumber.open(booklet) as document:
         assert len(document.pages) % 2 == 0
         assert all(round(p.width) == 842 and round(p.height) == 595 for p in document.pages)
     assert min(body_sizes(booklet)) >= 7
     assert body_sizes(booklet) <= body_sizes(flat) | {7.5}
+
+
+def test_a_booklet_has_its_pack_in_reading_order_beside_it_and_claims_no_tags(tmp_path: Path) -> None:
+    """A folded booklet's pages are in sheet order: the tagged copy a screen reader reads is the
+    unimposed A5 pack written beside it; the booklet's title says it is for printing."""
+    from pdf_structure import walk_pdf
+    from pypdf import PdfReader
+
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main, ["course", "first-steps", "--booklet", "--content", str(BUNDLED_CONTENT), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    folder = out / "courses/first-steps"
+    handouts = sorted(folder.glob("session-1-*/0*.pdf"))
+    assert [p.name for p in handouts] == [
+        "01-not-knowing-stance-booklet.pdf",
+        "01-not-knowing-stance.pdf",
+        "02-stop-rewind-explore-booklet.pdf",
+        "02-stop-rewind-explore.pdf",
+    ]
+    pack, booklet = PdfReader(folder / "course-pack.pdf"), PdfReader(folder / "course-pack-booklet.pdf")
+    assert all(p.mediabox.width == pytest.approx(A5[0]) for p in pack.pages)
+    assert pack.root_object["/MarkInfo"]["/Marked"]
+    walk = walk_pdf(folder / "course-pack.pdf")
+    assert walk.untagged_text == 0 and walk.marked == walk.referenced
+    assert "/MarkInfo" not in booklet.root_object and "/StructTreeRoot" not in booklet.root_object
+    assert booklet.metadata is not None and pack.metadata is not None
+    assert booklet.metadata.title == f"{pack.metadata.title} (print booklet, pages in sheet order)"
+    assert booklet.root_object["/Lang"] == pack.root_object["/Lang"] == "en"
+    assert len(booklet.pages) == -(-len(pack.pages) // 4) * 2

@@ -94,7 +94,11 @@ def test_each_half_of_a_booklet_sheet_is_stamped(tmp_path: Path) -> None:
     content = small_content(tmp_path, NAMES[2:])
     build_course(content, tmp_path / "out", "--booklet", "--paper", "letter")
     with zipfile.ZipFile(tmp_path / "out/courses/small/trainees/01-олена-коваленко.zip") as archive:
-        data = archive.read("course-pack.pdf")
+        data = archive.read("course-pack-booklet.pdf")
+        reading_copy = archive.read("course-pack.pdf")
+    with pdfplumber.open(io.BytesIO(reading_copy)) as document:  # half-letter pages, stamped once each
+        assert all((page.width, page.height) == (396, 612) for page in document.pages)
+        assert all(len([w for w in p.extract_words() if w["text"] == "Коваленко"]) == 1 for p in document.pages)
     with pdfplumber.open(io.BytesIO(data)) as document:
         assert all((page.width, page.height) == (792, 612) for page in document.pages)
         for page in document.pages:
