@@ -31,6 +31,7 @@ from exporter.pdf.lines.total_fit import (
     words_of,
 )
 from exporter.pdf.lines.tracking import SHRINK_EM, STRETCH_EM, line_tracking
+from exporter.pdf.lines.words import PARAGRAPHS_KEPT
 
 #: Paragraphs of more words than this always go to the general path.
 MOST_WORDS = 5000
@@ -51,7 +52,7 @@ def set_paragraph(frags: list[Any], style: ParagraphStyle, widths: list[float]) 
             if found is not None and found.para_lines.kind != 0:
                 return found
             lines = (tuple(found.para_lines.lines), found.starts) if found is not None else ((), [])
-        if len(_set_before) > 20_000:
+        if len(_set_before) > PARAGRAPHS_KEPT:
             _set_before.clear()
         known = _set_before[key] = (style, *lines)
     if not known[1]:

@@ -38,6 +38,7 @@ from exporter.pdf.lines.tracking import PASSES as TRACKED_PASSES
 from exporter.pdf.lines.tracking import SHRINK_EM, STRETCH_EM, UNTRACKED, Letters
 from exporter.pdf.lines.words import (
     LANGUAGE_ATTRIBUTE,
+    PARAGRAPHS_KEPT,
     Word,
     can_set,
     look,
@@ -263,7 +264,7 @@ def set_lines(
     else:
         found = _breaks(words, style, (first, rest), (ragged, line_penalty), width_of or _pieces_width, (letters, frag))
         if key is not None:
-            if len(_breaks_made) > 20_000:
+            if len(_breaks_made) > PARAGRAPHS_KEPT:
                 _breaks_made.clear()
             _breaks_made[key] = found
     if found is None:

@@ -97,6 +97,9 @@ def word_rules(style: ParagraphStyle) -> tuple[str, Hyphenate | None, int]:
 
 #: A one-frag paragraph's words (text, whether a line may end before it, hyphenation points),
 #: by its text and language: a handbook sets a technique's text again for its handout.
+#: How many paragraphs each paragraph cache keeps: enough for a chapter set again to fit its
+#: pages; more only holds memory (a 5,000-technique handbook has a quarter of a million).
+PARAGRAPHS_KEPT = 2_000
 _skeletons: dict[tuple[str, str], tuple[list[str], list[bool]]] = {}
 
 
@@ -110,7 +113,7 @@ def skeleton_of(text: str, language: str) -> tuple[list[str], list[bool]]:
         breakable = [
             not index or may_break_before(parts[index - 1], part, language) for index, part in enumerate(parts)
         ]
-        if len(_skeletons) > 20_000:
+        if len(_skeletons) > PARAGRAPHS_KEPT:
             _skeletons.clear()
         found = _skeletons[key] = (parts, breakable)
     return found
