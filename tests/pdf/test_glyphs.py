@@ -66,7 +66,7 @@ def emoji_glyphs(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
     carriers drawn after it (the rest of a sequence one ToUnicode entry cannot hold)."""
     glyphs: list[dict[str, Any]] = []
     for char in chars:
-        if "NotoEmoji" not in char["fontname"]:
+        if "NotoEmoji" not in char["fontname"] or char["text"] == " ":  # a space after a line (line_ends)
             continue
         if glyphs and char["x1"] - char["x0"] < 0.01 and abs(char["x0"] - glyphs[-1]["x1"]) < 0.01:
             glyphs[-1] = {**glyphs[-1], "text": glyphs[-1]["text"] + char["text"]}

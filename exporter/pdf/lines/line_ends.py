@@ -1,0 +1,69 @@
+"""A space at the end of each line of a paragraph that wraps at a space, for the text layer.
+
+A wrapped line's last word and the next line's first have nothing between them in the content,
+so readers that join a paragraph's lines (poppler's structure text, read-aloud) glue them
+("publishedresearch"). The space is drawn after the line's last glyph, where nothing follows
+it: word spacing (Tw) and character spacing (Tc) move only what comes after a glyph, so no
+visible glyph moves. A line that ends in a hyphen gets none (no space in the middle of a word).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfgen.textobject import PDFTextObject
+
+#: What a line may end with where it breaks inside a word (an added or a written hyphen).
+_WORD_BREAKS = ("-", "\u00ad", "\u2010")
+
+
+def ends_at_space(paragraph: Any) -> list[bool]:
+    """For each line of a laid-out paragraph, whether it ends where a space was.
+
+    Not the paragraph's last line, unless what remains of it goes on in the next frame; not a
+    right-to-left paragraph's lines (drawn in visual order; their element carries the text in
+    reading order as ActualText).
+    """
+    if getattr(paragraph, "_rtl", False):
+        return []
+    para = paragraph.blPara
+    texts = [_last_text(line, para.kind) for line in para.lines]
+    ends = [bool(text) and not text.endswith(_WORD_BREAKS) for text in texts]
+    if ends and not getattr(paragraph, "_continues", False):
+        ends[-1] = False
+    return ends
+
+
+def _last_text(line: Any, kind: int) -> str:
+    """The text a line ends with ("" when it ends with a space already or has no text)."""
+    if kind == 0:
+        words = line[1]
+        text = words[-1] if words else ""
+    else:
+        text = next((word.text for word in reversed(line.words) if getattr(word, "text", "")), "")
+    return "" if text[-1:].isspace() else text
+
+
+class LineEndText(PDFTextObject):  # type: ignore[misc]
+    """A text object that draws a space after each line that ends at one.
+
+    ReportLab's paragraph drawing puts out the last piece of each line with T* (its TStar); the
+    lines come in order.
+    """
+
+    def __init__(self, canvas: Any, x: float, y: float, ends: Iterable[bool]) -> None:
+        super().__init__(canvas, x, y)
+        self._ends = iter(ends)
+
+    def _textOut(self, text: str, TStar: int = 0) -> None:  # noqa: N802, N803 (ReportLab's names)
+        if TStar and next(self._ends, False) and _has_space(self._fontname):
+            text += " "
+        super()._textOut(text, TStar)
+
+
+def _has_space(font_name: str) -> bool:
+    """Whether the font draws a space (a missing glyph would be drawn as a box)."""
+    face = getattr(pdfmetrics.getFont(font_name), "face", None)
+    return face is None or 32 in getattr(face, "charToGlyph", {32: 0})
