@@ -15,8 +15,9 @@ from typing import Any
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.textobject import PDFTextObject
 
-#: What a line may end with where it breaks inside a word (an added or a written hyphen).
-_WORD_BREAKS = ("-", "\u00ad", "\u2010")
+#: What a line ends with where it breaks inside a word: a hyphen (added or written) or a dash
+#: that is part of the word ("1990–"; a dash standing alone between spaces is a word).
+_WORD_BREAKS = ("-", "\u00ad", "\u2010", "\u2013", "\u2014", "/")
 
 
 def ends_at_space(paragraph: Any) -> list[bool]:
@@ -30,10 +31,15 @@ def ends_at_space(paragraph: Any) -> list[bool]:
         return []
     para = paragraph.blPara
     texts = [_last_text(line, para.kind) for line in para.lines]
-    ends = [bool(text) and not text.endswith(_WORD_BREAKS) for text in texts]
+    ends = [wraps_at_space(text) for text in texts]
     if ends and not getattr(paragraph, "_continues", False):
         ends[-1] = False
     return ends
+
+
+def wraps_at_space(text: str) -> bool:
+    """Whether a line that ends with text (not the last) ended where a space was."""
+    return bool(text) and not text[-1].isspace() and (len(text) == 1 or not text.endswith(_WORD_BREAKS))
 
 
 def _last_text(line: Any, kind: int) -> str:
@@ -58,12 +64,12 @@ class LineEndText(PDFTextObject):  # type: ignore[misc]
         self._ends = iter(ends)
 
     def _textOut(self, text: str, TStar: int = 0) -> None:  # noqa: N802, N803 (ReportLab's names)
-        if TStar and next(self._ends, False) and _has_space(self._fontname):
+        if TStar and next(self._ends, False) and has_space(self._fontname):
             text += " "
         super()._textOut(text, TStar)
 
 
-def _has_space(font_name: str) -> bool:
+def has_space(font_name: str) -> bool:
     """Whether the font draws a space (a missing glyph would be drawn as a box)."""
     face = getattr(pdfmetrics.getFont(font_name), "face", None)
     return face is None or 32 in getattr(face, "charToGlyph", {32: 0})
