@@ -52,11 +52,11 @@ def glyph_char(font_name: str, glyph: int, text: str, width: float | None = None
         pieces = entry_pieces(text)
         _texts[code] = pieces[0]
         if len(pieces) > 1:
-            _tails[code] = _drawn_as(font_name, glyph, pieces)
+            _tails[code] = _drawn_as(font_name, glyph, pieces, width)
     return chr(code)
 
 
-def _drawn_as(font_name: str, glyph: int, pieces: list[str]) -> str:
+def _drawn_as(font_name: str, glyph: int, pieces: list[str], width: float) -> str:
     """The glyph with the first piece of its text, then a carrier for each other piece.
 
     A carrier is a blank glyph that has no advance in the font either: MuPDF moves on by the
@@ -66,7 +66,7 @@ def _drawn_as(font_name: str, glyph: int, pieces: list[str]) -> str:
     """
     blank = _blank_glyph(font_name)
     carriers = "".join(glyph_char(font_name, blank, piece, width=0.0) for piece in pieces[1:])
-    return glyph_char(font_name, glyph, pieces[0]) + carriers
+    return glyph_char(font_name, glyph, pieces[0], width) + carriers
 
 
 @lru_cache(maxsize=8)

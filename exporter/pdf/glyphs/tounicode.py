@@ -4,9 +4,9 @@ ReportLab writes each glyph's Unicode value as `<%04X>`, which for a character b
 Basic Multilingual Plane (every category emoji: 🔧 is U+1F527) gives five hex digits — not
 valid UTF-16, so readers drop the icon from extracted or copied text and pypdf warns.
 Glyphs drawn through a private code (emoji sequences, joined Arabic letters: see
-exporter.pdf.glyphs.glyphcodes) are written as the characters they stand for; a text longer
-than one entry may hold (a family emoji, a Welsh flag) goes on in zero-width carriers that the
-text object draws right after the glyph.
+exporter.pdf.glyphs.glyphcodes) are written as the characters they stand for; a text one entry
+cannot hold for every reader (an emoji sequence: glyphcodes.entry_pieces) goes on in zero-width
+carriers that the text object draws right after the glyph.
 """
 
 from __future__ import annotations

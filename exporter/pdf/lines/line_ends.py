@@ -2,9 +2,10 @@
 
 A wrapped line's last word and the next line's first have nothing between them in the content,
 so readers that join a paragraph's lines (poppler's structure text, read-aloud) glue them
-("publishedresearch"). The space is drawn after the line's last glyph, where nothing follows
-it: word spacing (Tw) and character spacing (Tc) move only what comes after a glyph, so no
-visible glyph moves. A line that ends in a hyphen gets none (no space in the middle of a word).
+("publishedresearch"). The space is drawn after the line's last glyph as a blank glyph of no
+width that stands for a space (glyphcodes.carrier_char): nothing follows it on the line and
+it takes no room, so no visible glyph moves and nothing reaches past the measure. A line that
+ends in a hyphen gets none (no space in the middle of a word).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from typing import Any
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.textobject import PDFTextObject
+
+from exporter.pdf.glyphs.glyphcodes import carrier_char
 
 #: What a line ends with where it breaks inside a word: a hyphen (added or written) or a dash
 #: that is part of the word ("1990–"; a dash standing alone between spaces is a word).
@@ -64,12 +67,14 @@ class LineEndText(PDFTextObject):  # type: ignore[misc]
         self._ends = iter(ends)
 
     def _textOut(self, text: str, TStar: int = 0) -> None:  # noqa: N802, N803 (ReportLab's names)
-        if TStar and next(self._ends, False) and has_space(self._fontname):
-            text += " "
+        if TStar and next(self._ends, False):
+            text += line_end_space(self._fontname)
         super()._textOut(text, TStar)
 
 
-def has_space(font_name: str) -> bool:
-    """Whether the font draws a space (a missing glyph would be drawn as a box)."""
+def line_end_space(font_name: str) -> str:
+    """A character that draws nothing, takes no room and reads as a space, in font_name."""
     face = getattr(pdfmetrics.getFont(font_name), "face", None)
-    return face is None or 32 in getattr(face, "charToGlyph", {32: 0})
+    if not hasattr(face, "charToGlyph"):  # a standard font: its own space
+        return " "
+    return carrier_char(font_name, " ")

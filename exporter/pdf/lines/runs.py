@@ -11,7 +11,7 @@ from reportlab.pdfgen.canvas import Canvas
 from exporter.pdf.glyphs.fallback import member
 from exporter.pdf.glyphs.fonts import REGULAR, font_runs
 from exporter.pdf.lines.bidi import base_is_rtl, visual_runs
-from exporter.pdf.lines.line_ends import has_space, wraps_at_space
+from exporter.pdf.lines.line_ends import line_end_space, wraps_at_space
 from exporter.pdf.lines.shaping import shaped
 
 ELLIPSIS = "…"
@@ -114,6 +114,6 @@ def draw_left_lines(
                 text_object.setFont(font, size)
                 current = font
             text_object.textOut(run)
-        if number < len(lines) - 1 and wraps_at_space(line.rstrip()) and current and has_space(current):
-            text_object.textOut(" ")
+        if number < len(lines) - 1 and wraps_at_space(line.rstrip()) and current:
+            text_object.textOut(line_end_space(current))
     canv.drawText(text_object)
