@@ -12,6 +12,7 @@ import subprocess
 import unicodedata
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pdfplumber
 import pytest
@@ -23,7 +24,7 @@ from conftest import FIXTURES, technique, write_content
 from exporter.cli import main
 from exporter.pdf.glyphs.fallback import ARABIC, EMOJI, FALLBACK_FILES, FONT_DIR
 from exporter.pdf.glyphs.fonts import drawable, font_runs, missing_characters, register_fonts
-from exporter.pdf.glyphs.glyphcodes import text_of
+from exporter.pdf.glyphs.glyphcodes import MOST_UNITS, as_drawn, text_of
 from exporter.pdf.pages.styles import side_margin
 from exporter.text.emoji_sequences import emoji_sequences
 
@@ -60,14 +61,26 @@ def library_icons(name: str) -> list[str]:
     return [category["icon"] for category in data["categories"]]
 
 
+def emoji_glyphs(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The visible glyphs of the emoji font among chars, each with the text of the zero-width
+    carriers drawn after it (the rest of a sequence one ToUnicode entry cannot hold)."""
+    glyphs: list[dict[str, Any]] = []
+    for char in chars:
+        if "NotoEmoji" not in char["fontname"] or char["text"] == " ":  # a space after a line (line_ends)
+            continue
+        if glyphs and char["x1"] - char["x0"] < 0.01 and abs(char["x0"] - glyphs[-1]["x1"]) < 0.01:
+            glyphs[-1] = {**glyphs[-1], "text": glyphs[-1]["text"] + char["text"]}
+        else:
+            glyphs.append(char)
+    return glyphs
+
+
 def emoji_glyph_texts(pdf: Path) -> Counter[str]:
     """The text of every glyph drawn in the emoji font, as the PDF's text layer gives it."""
     texts: Counter[str] = Counter()
     with pdfplumber.open(pdf) as document:
         for page in document.pages:
-            for char in page.chars:
-                if "NotoEmoji" in char["fontname"]:
-                    texts[char["text"]] += 1
+            texts.update(glyph["text"] for glyph in emoji_glyphs(page.chars))
     return texts
 
 
@@ -89,7 +102,11 @@ def test_every_emoji_up_to_emoji_17_is_one_glyph_of_the_emoji_font() -> None:
         runs = list(font_runs(sequence))
         assert len(runs) == 1 and runs[0][0] == EMOJI and len(runs[0][1]) == 1, sequence
         char = runs[0][1]
-        assert text_of(ord(char)) in (None, sequence)
+        # The text layer: the glyph's own entry, then its carriers' (see glyphcodes.entry_pieces).
+        entries = [text_of(ord(c)) or c for c in as_drawn(char)]
+        assert "".join(entries) == sequence
+        # Entries MuPDF reads: one character, or up to MOST_UNITS of the Basic Multilingual Plane.
+        assert all(len(e) == 1 or (len(e) <= MOST_UNITS and max(e) <= "\uffff") for e in entries), sequence
         buffer = uharfbuzz.Buffer()
         buffer.add_str(sequence)
         buffer.guess_segment_properties()
@@ -130,7 +147,7 @@ def test_each_icon_is_drawn_as_one_glyph_whose_text_is_the_whole_emoji(emoji_bui
 def test_a_chip_draws_its_icon_once_with_one_glyph(emoji_build: Path) -> None:
     with pdfplumber.open(emoji_build / "handouts" / "icon-sampler-1.pdf") as document:
         page = document.pages[0]
-        emoji_chars = [c for c in page.chars if "NotoEmoji" in c["fontname"]]
+        emoji_chars = emoji_glyphs(page.chars)
     icons = library_icons("emoji")[:10]
     chip_glyphs = Counter(c["text"] for c in emoji_chars if c["size"] < 9)
     assert chip_glyphs == Counter(icons)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import struct
 from collections.abc import Callable, Iterable
 
 from reportlab.pdfbase import pdfdoc, ttfonts
@@ -109,6 +110,7 @@ class EmbeddedFont(ttfonts.TTFont):  # type: ignore[misc]
 
     def __init__(self, name: str, filename: str, shapable: bool = True) -> None:
         super().__init__(name, filename, shapable=shapable)
+        _unscale_trailing_advances(self.face)
         self._subsets: dict[tuple[int, ...], tuple[bytes, bytes]] = {}
         self._tags: dict[tuple[int, tuple[int, ...]], bytes] = {}
         self._cut_subset = self.face.makeSubset
@@ -219,6 +221,19 @@ class EmbeddedFont(ttfonts.TTFont):  # type: ignore[misc]
 
 #: A font's subset state right after seeding, per (font, characters): assignments, subsets, next code.
 _SEEDED: dict[tuple[str, str], tuple[dict[int, int], list[list[int]], int] | None] = {}
+
+
+def _unscale_trailing_advances(face: ttfonts.TTFontFace) -> None:
+    """Give the glyphs after the font's last full metric their advance in font units again.
+
+    ReportLab reads those (most emoji of the emoji font) with the last advance already scaled to
+    thousandths of an em and writes that into each subset's hmtx; MuPDF then takes the emoji for
+    half as wide as drawn and reads a space after one that is not followed by one.
+    """
+    full = struct.unpack(">H", face.get_table("hhea")[34:36])[0]
+    if 0 < full < len(face.hmetrics):
+        advance = face.hmetrics[full - 1][0]
+        face.hmetrics[full:] = [(advance, lsb) for _, lsb in face.hmetrics[full:]]
 
 
 def seed_subsets(fonts: Iterable[str], characters: str, doc: pdfdoc.PDFDocument) -> None:

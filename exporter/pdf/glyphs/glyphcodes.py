@@ -18,8 +18,15 @@ from typing import Any
 FIRST_CODE = 0xF0000
 LAST_CODE = 0xFFFFD
 
+#: The most UTF-16 units one glyph's ToUnicode entry may stand for: MuPDF ignores a longer one
+#: ("ignoring one to many mapping in cmap") and reads nothing for the glyph (see entry_pieces).
+MOST_UNITS = 8
+
 _codes: dict[tuple[str, int, str, float | None], int] = {}
 _texts: dict[int, str] = {}
+#: Glyph code -> what draws it: the same glyph, then invisible zero-width carriers with the rest
+#: of a text one ToUnicode entry cannot hold (an emoji sequence: see entry_pieces).
+_tails: dict[int, str] = {}
 
 
 def glyph_char(font_name: str, glyph: int, text: str, width: float | None = None) -> str:
@@ -42,8 +49,63 @@ def glyph_char(font_name: str, glyph: int, text: str, width: float | None = None
             width = glyph_advance(font_name, glyph)
         face.charWidths[code] = width
         _codes[key] = code
-        _texts[code] = text
+        pieces = entry_pieces(text)
+        _texts[code] = pieces[0]
+        if len(pieces) > 1:
+            _tails[code] = _drawn_as(font_name, glyph, pieces, width)
     return chr(code)
+
+
+def _drawn_as(font_name: str, glyph: int, pieces: list[str], width: float) -> str:
+    """The glyph with the first piece of its text, then a carrier for each other piece.
+
+    A carrier is a blank glyph that has no advance in the font either: MuPDF moves on by the
+    font's own advance and starts a new line when the next glyph comes back from there.
+    (poppler still drops a carrier that repeats an earlier one, as a fake-bold copy: it reads
+    🧑‍🧑‍🧒‍🧒 as 🧑‍🧑‍🧒; moving the repeat back or forth puts it out of order instead.)
+    """
+    blank = _blank_glyph(font_name)
+    carriers = "".join(glyph_char(font_name, blank, piece, width=0.0) for piece in pieces[1:])
+    return glyph_char(font_name, glyph, pieces[0], width) + carriers
+
+
+@lru_cache(maxsize=8)
+def _blank_glyph(font_name: str) -> int:
+    """A glyph of font_name with neither ink nor advance (the joiner's, in the emoji font)."""
+    font = harfbuzz_font(font_name)
+    for char in (0x200D, *_EMPTY_CHARACTERS):
+        glyph = font.get_nominal_glyph(char)
+        if glyph and font.get_glyph_h_advance(glyph) == 0 and font.get_glyph_extents(glyph).width == 0:
+            return int(glyph)
+    return 0
+
+
+def entry_pieces(text: str) -> list[str]:
+    """text cut into the pieces every reader takes from one ToUnicode entry.
+
+    MuPDF decodes a surrogate pair only when it is an entry's whole text (in a longer one each
+    half comes out alone, as invalid text) and ignores an entry of more than MOST_UNITS units:
+    a character beyond the Basic Multilingual Plane is a piece of its own, others go in runs.
+    """
+    pieces: list[str] = []
+    for char in text:
+        if ord(char) > 0xFFFF or not pieces or ord(pieces[-1][-1]) > 0xFFFF or len(pieces[-1]) == MOST_UNITS:
+            pieces.append(char)
+        else:
+            pieces[-1] += char
+    return pieces or [""]
+
+
+def as_drawn(text: str) -> str:
+    """text with each glyph code whose text one ToUnicode entry cannot hold replaced by what
+    draws it (see _drawn_as): its glyph and zero-width carriers, as wide as it.
+
+    Character spacing (Tc) would move each carrier, but only a line of one font is tracked, and
+    no line of the emoji font alone is long enough to be.
+    """
+    if not _tails or max(text, default=" ") < chr(FIRST_CODE):
+        return text
+    return "".join(_tails.get(ord(char), char) for char in text)
 
 
 #: Characters whose glyph is empty (some fonts draw a visible mark for ZWJ): a zero-width copy

@@ -4,14 +4,17 @@ ReportLab writes each glyph's Unicode value as `<%04X>`, which for a character b
 Basic Multilingual Plane (every category emoji: 🔧 is U+1F527) gives five hex digits — not
 valid UTF-16, so readers drop the icon from extracted or copied text and pypdf warns.
 Glyphs drawn through a private code (emoji sequences, joined Arabic letters: see
-exporter.pdf.glyphs.glyphcodes) are written as the characters they stand for.
+exporter.pdf.glyphs.glyphcodes) are written as the characters they stand for; a text one entry
+cannot hold for every reader (an emoji sequence: glyphcodes.entry_pieces) goes on in zero-width
+carriers that the text object draws right after the glyph.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
-from exporter.pdf.glyphs.glyphcodes import text_of
+from exporter.pdf.glyphs.glyphcodes import as_drawn, text_of
 
 
 def _utf16_hex(text: str) -> str:
@@ -45,3 +48,17 @@ def install_utf16_to_unicode_cmap() -> None:
         return cmap
 
     ttfonts.makeToUnicodeCMap = make_to_unicode_cmap
+    _install_carrier_drawing()
+
+
+def _install_carrier_drawing() -> None:
+    """Every text object draws a long-text glyph as its glyph and carriers (as_drawn): as wide
+    as the glyph, so the cursor, moved by the text's measured width, stays right."""
+    from reportlab.pdfgen.textobject import PDFTextObject
+
+    original = PDFTextObject._formatText
+
+    def format_text(self: Any, text: str) -> str:
+        return str(original(self, as_drawn(text) if isinstance(text, str) else text))
+
+    PDFTextObject._formatText = format_text

@@ -22,6 +22,7 @@ from reportlab.platypus.paragraph import _handleBulletWidth, textTransformFrags
 
 from exporter.pdf.glyphs.fallback import BOLD_MEMBER, REGULAR_MEMBER, member
 from exporter.pdf.lines.bidi import base_is_rtl, has_rtl, visual_pieces, visual_runs
+from exporter.pdf.lines.line_ends import LineEndText, ends_at_space
 from exporter.pdf.lines.one_font import set_paragraph
 from exporter.pdf.lines.plain_frags import cleaned, plain_frags
 from exporter.pdf.lines.runs import draw_text, is_bold
@@ -29,7 +30,6 @@ from exporter.pdf.lines.shaping import shaped
 from exporter.pdf.lines.total_fit import SetLines, Word, can_set, frag_line, set_lines, words_of
 from exporter.pdf.lines.tracking import TrackedText
 from exporter.pdf.tagging.marking import switch_item_part
-from exporter.pdf.tagging.spans import LanguageSpans
 
 _FALLBACK_FAMILIES = frozenset(BOLD_MEMBER) | frozenset(REGULAR_MEMBER)
 #: Where a line may break, as ReportLab breaks it (a no-break space joins two words).
@@ -229,10 +229,10 @@ class Paragraph(ReportLabParagraph):  # type: ignore[misc]
             self.frags = frags
 
     def beginText(self, x: float, y: float) -> Any:  # noqa: N802 (ReportLab's name)
-        lines = self.blPara.lines if self.blPara.kind == 0 else ()
+        lines, ends = self.blPara.lines if self.blPara.kind == 0 else (), ends_at_space(self)
         if any(len(line) > 2 for line in lines):
-            return TrackedText(self.canv, x, y, [line[2] if len(line) > 2 else 0.0 for line in lines])
-        return LanguageSpans(self.canv, x, y)
+            return TrackedText(self.canv, x, y, [line[2] if len(line) > 2 else 0.0 for line in lines], ends)
+        return LineEndText(self.canv, x, y, ends)
 
     def _get_split_blParaFunc(self) -> Any:
         # ReportLab's own function for lines of several fragments adds a space to the last
@@ -248,7 +248,7 @@ class Paragraph(ReportLabParagraph):  # type: ignore[misc]
         if len(parts) == 2 and done is not None:
             _keep_lines(done, *parts)
         for part in parts:
-            part._justified, part._rtl = self._justified, self._rtl
+            part._justified, part._rtl, part._continues = self._justified, self._rtl, part is not parts[-1]
         if parts and self._bidi_bullet:
             parts[0]._bidi_bullet = self._bidi_bullet
         if len(parts) == 2 and _hang(self.style):

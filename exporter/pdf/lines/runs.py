@@ -11,6 +11,7 @@ from reportlab.pdfgen.canvas import Canvas
 from exporter.pdf.glyphs.fallback import member
 from exporter.pdf.glyphs.fonts import REGULAR, font_runs
 from exporter.pdf.lines.bidi import base_is_rtl, visual_runs
+from exporter.pdf.lines.line_ends import line_end_space, wraps_at_space
 from exporter.pdf.lines.shaping import shaped
 
 ELLIPSIS = "…"
@@ -99,8 +100,10 @@ def draw_text(
 def draw_left_lines(
     canv: Canvas, x: float, y: float, lines: Sequence[str], size: float, leading: float, face: str = REGULAR
 ) -> None:
-    """Left-to-right lines flush left at x, the first on baseline y, in one text object (a
-    card holds thousands of lines: one object per line would cost a third of the drawing)."""
+    """Left-to-right lines of one text flush left at x, the first on baseline y, in one text object (a
+    card holds thousands of lines: one object per line would cost a third of the drawing).
+
+    A line that wraps at a space ends with one, unseen, for the text layer (see line_ends)."""
     text_object = canv.beginText(x, y)
     current = ""
     for number, line in enumerate(lines):
@@ -111,4 +114,6 @@ def draw_left_lines(
                 text_object.setFont(font, size)
                 current = font
             text_object.textOut(run)
+        if number < len(lines) - 1 and wraps_at_space(line.rstrip()) and current:
+            text_object.textOut(line_end_space(current))
     canv.drawText(text_object)

@@ -12,10 +12,11 @@ for the letters and word spacing (Tw) for what is left to the spaces.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from exporter.pdf.tagging.spans import LanguageSpans
+from exporter.pdf.lines.line_ends import LineEndText
 
 #: How far each character may open at a stretch ratio of 1, and at most; how far it may close
 #: at a shrink ratio of -1 (in ems of the type size).
@@ -49,16 +50,17 @@ def line_tracking(ratio: float, size: float) -> float:
     return tracking if abs(tracking) >= NEGLIGIBLE else 0.0
 
 
-class TrackedText(LanguageSpans):
-    """A text object that draws each line of a paragraph with its own character spacing (and
-    words in another language as Spans, as every paragraph's text object does).
+class TrackedText(LineEndText):
+    """A text object that draws each line of a paragraph with its own character spacing (and,
+    as every paragraph's text object does, a space after each line that ends at one and words in
+    another language as Spans: LineEndText).
 
     ReportLab's paragraph drawing puts out one line of a one-font paragraph with one `_textOut`
     call; the trackings come in line order.
     """
 
-    def __init__(self, canvas: Any, x: float, y: float, trackings: list[float]) -> None:
-        super().__init__(canvas, x, y)
+    def __init__(self, canvas: Any, x: float, y: float, trackings: list[float], ends: Iterable[bool] = ()) -> None:
+        super().__init__(canvas, x, y, ends)
         self._trackings = iter(trackings)
         self._tracking = 0.0
 
