@@ -12,6 +12,7 @@ import html
 import os
 import re
 import tempfile
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -118,8 +119,11 @@ def page_index(reader: PdfReader, entry: Any) -> int:
 
 def printed(text: str) -> str:
     """Content text as a PDF's text layer gives it back, squashed: without the invisible emoji
-    selectors (U+FE0F) that only choose how the character before them looks."""
-    return squash(drawable(text))
+    selectors (U+FE0F) that only choose how the character before them looks, and without marks
+    that open it with no letter of their own (squashed, they join whatever letter the page
+    puts before them: "Sources" then "\u0327x" reads "Sourceş" + "x")."""
+    squashed = squash(drawable(text))
+    return squashed.lstrip("".join({c for c in squashed[:4] if unicodedata.combining(c)}))
 
 
 def shown_or_shortened(title: str, squashed_text: str) -> bool:
