@@ -146,13 +146,13 @@ def chapter_starts(built: Built) -> dict[str, int]:
     starts = built.starts
     first_category = built.library.chapters()[0][0]
     opening = squash(f"{first_category.icon} {first_category.name}".upper())
-    first_chapter = next(n for n, body in enumerate(built.bodies, 1) if squash(body).startswith(opening))
+    texts = [squash(body) for body in built.bodies]  # each page squashed once, not once per technique
+    first_chapter = next(n for n, text in enumerate(texts, 1) if text.startswith(opening))
     for technique_ in built.library.ordered_techniques():
         category = built.library.category(technique_.categories[0])
         chip = built.library.category(technique_.categories[0])
         heading = squash(technique_.title + chip.icon + chip.name)  # the title, then its category chips
-        for number, body in enumerate(built.bodies, 1):
-            text = squash(body)
+        for number, text in enumerate(texts, 1):
             for prefix in ("", squash(f"{category.icon} {category.name}".upper())):
                 if text.startswith(prefix + heading) and number >= first_chapter:
                     starts.setdefault(technique_.id, number)
