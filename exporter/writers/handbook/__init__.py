@@ -112,25 +112,35 @@ def cover(library: Library, labels: Labels, styles: Styles, width: float, height
     the foot: all on one page. A long title is set smaller (at most four lines), and the space
     above the title gives way to long texts."""
     title = Anchor(para_text(library.title), cover_title_style(library.title, styles, width), key=COVER_KEY)
-    flowables: list[Flowable] = [with_tag(title, "H1", COVER_PATH)]
     count = labels("handbook.technique_count", count=len(library.techniques))
-    for text, style in (
+    lines = [
         (library.subtitle, styles.cover_subtitle),
         (library.organisation, styles.cover_line),
         (library.edition, styles.cover_line),
         (count, styles.cover_line),
-    ):
-        if text:
-            flowables.append(with_tag(Para(para_text(text), style), "P", COVER_PATH))
+    ]
+    return cover_page(title, lines, library, styles, width, height)
+
+
+def cover_page(
+    title: Flowable,
+    lines: list[tuple[str, ParagraphStyle]],
+    library: Library,
+    styles: Styles,
+    width: float,
+    height: float,
+) -> list[Flowable]:
+    """A cover: the title, the lines that have text, and the library's disclaimer at the foot
+    (TopPadder sets one flowable there, so its heading and text are one paragraph); the space
+    above the title gives way to long texts."""
+    flowables: list[Flowable] = [with_tag(title, "H1", COVER_PATH)]
+    flowables += [with_tag(Para(para_text(text), style), "P", COVER_PATH) for text, style in lines if text]
     note = ParagraphStyle("cover_note", parent=styles.source, leftIndent=0, firstLineIndent=0)
-    disclaimer = Para(
-        f"<b>{para_text(labels('handbook.disclaimer'), bold=True)}</b><br/>{para_text(library.disclaimer)}", note
-    )
-    with_tag(disclaimer, "P", COVER_PATH)
+    heading = para_text(library.labels()("handbook.disclaimer"), bold=True)
+    disclaimer = with_tag(Para(f"<b>{heading}</b><br/>{para_text(library.disclaimer)}", note), "P", COVER_PATH)
     used = sum(f.wrap(width, height)[1] + f.getSpaceAfter() for f in [*flowables, disclaimer])
-    # TopPadder sets one flowable at the foot of the cover, so heading and text are one paragraph.
-    return [Spacer(1, max(0.0, min(COVER_TOP_SPACE, height - used - 40))), *flowables, TopPadder(disclaimer),
-            NextPageTemplate(BODY)]  # fmt: skip
+    top = max(0.0, min(COVER_TOP_SPACE, height - used - 40))
+    return [Spacer(1, top), *flowables, TopPadder(disclaimer), NextPageTemplate(BODY)]
 
 
 def cover_title_style(title: str, styles: Styles, width: float) -> ParagraphStyle:

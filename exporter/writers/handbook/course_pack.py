@@ -11,14 +11,13 @@ import datetime
 from collections.abc import Callable
 from pathlib import Path
 
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, NextPageTemplate, Spacer, TopPadder
+from reportlab.platypus import Flowable
 
 from exporter.labels import Labels
 from exporter.model import Course, Library, Session, Technique
 from exporter.pdf.glyphs.fonts import para_text
 from exporter.pdf.pages.chapter import LevelledBuilder, chapter_flowables, technique_key
-from exporter.pdf.pages.document import BODY, OnePassDocument, OutlineEntry
+from exporter.pdf.pages.document import OnePassDocument, OutlineEntry
 from exporter.pdf.pages.fitting import PartLayout
 from exporter.pdf.pages.flowables import Anchor, KeepWithNext, PageRefRow, Para
 from exporter.pdf.pages.groups import RowGroup
@@ -30,8 +29,7 @@ from exporter.writers.handbook import (
     CONTENTS_KEY,
     CONTENTS_PATH,
     COVER_KEY,
-    COVER_PATH,
-    COVER_TOP_SPACE,
+    cover_page,
     cover_title_style,
     linked_similar_row,
     part_heading,
@@ -110,31 +108,19 @@ def pack_cover(
     """The course's title, the session (or "the whole course"), its date, the trainer and the
     group, the library it comes from; the disclaimer at the foot."""
     labels = library.labels()
-    title_style = cover_title_style(course.title, styles, width)
-    flowables: list[Flowable] = [
-        with_tag(Anchor(para_text(course.title), title_style, key=COVER_KEY), "H1", COVER_PATH)
-    ]
+    title = Anchor(para_text(course.title), cover_title_style(course.title, styles, width), key=COVER_KEY)
     dates = [session.date for _, session in sessions if session.date]
     when = " – ".join(dict.fromkeys(long_date(d, library.language) for d in (dates[0], dates[-1]))) if dates else ""
     count = labels("courses.session_count", count=len(sessions)) if len(sessions) > 1 else ""
-    for text, style in (
+    lines = [
         (heading, styles.cover_subtitle),
         (when, styles.cover_line),
         (count, styles.cover_line),
         (labels("courses.trainer", name=course.trainer), styles.cover_line),
         (labels("courses.group", name=course.group), styles.cover_line),
         (library.title, styles.cover_line),
-    ):
-        if text:
-            flowables.append(with_tag(Para(para_text(text), style), "P", COVER_PATH))
-    note = ParagraphStyle("cover_note", parent=styles.source, leftIndent=0, firstLineIndent=0)
-    disclaimer = Para(
-        f"<b>{para_text(labels('handbook.disclaimer'), bold=True)}</b><br/>{para_text(library.disclaimer)}", note
-    )
-    with_tag(disclaimer, "P", COVER_PATH)
-    used = sum(f.wrap(width, height)[1] + f.getSpaceAfter() for f in [*flowables, disclaimer])
-    top = max(0.0, min(COVER_TOP_SPACE, height - used - 40))
-    return [Spacer(1, top), *flowables, TopPadder(disclaimer), NextPageTemplate(BODY)]
+    ]
+    return cover_page(title, lines, library, styles, width, height)
 
 
 def pack_contents(
