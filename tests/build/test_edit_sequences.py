@@ -16,23 +16,11 @@ from typing import Any
 
 import pytest
 import yaml
+from build_outputs import EPOCH, outputs
 from click.testing import CliRunner
 
-from exporter.build.record import RECORD_FILE
 from exporter.cli import main
-from exporter.files.output_cache import CACHE_DIR
 from exporter.testing.synthetic import write_synthetic_content
-
-EPOCH = "1796541000"
-
-
-def outputs(out_dir: Path) -> dict[str, bytes]:
-    """Every file a user gets (the record and the caches aside)."""
-    return {
-        p.relative_to(out_dir).as_posix(): p.read_bytes()
-        for p in sorted(out_dir.rglob("*"))
-        if p.is_file() and p.name != RECORD_FILE and CACHE_DIR not in p.relative_to(out_dir).parts
-    }
 
 
 def build(content: Path, out: Path) -> str:

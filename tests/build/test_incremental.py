@@ -8,28 +8,17 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from build_outputs import EPOCH, outputs, read_line
 from click.testing import CliRunner
 
 from exporter.build.record import RECORD_FILE
 from exporter.cli import main
-from exporter.files.output_cache import CACHE_DIR
 from exporter.testing.synthetic import write_synthetic_content
-
-EPOCH = "1796541000"
-
-
-def outputs(out_dir: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(out_dir).as_posix(): p.read_bytes()
-        for p in sorted(out_dir.rglob("*"))
-        if p.is_file() and p.name != RECORD_FILE and CACHE_DIR not in p.relative_to(out_dir).parts
-    }
 
 
 def stamps(out_dir: Path) -> dict[str, int]:
@@ -147,18 +136,6 @@ def test_a_subset_build_never_uses_or_changes_the_record(library: Path, tmp_path
     build(library, part, "--technique", first_id)
     assert not (part / RECORD_FILE).exists()
     assert (out / RECORD_FILE).read_bytes() == record
-
-
-def read_line(process: subprocess.Popen[str], wanted: str, seconds: float) -> str:
-    deadline = time.monotonic() + seconds
-    assert process.stdout is not None
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if wanted in line:
-            return line
-        if not line and process.poll() is not None:
-            break
-    raise AssertionError(f"no line with {wanted!r} within {seconds} s")
 
 
 def test_watch_rebuilds_a_saved_edit_shows_problems_and_stops_on_ctrl_c(library: Path, tmp_path: Path) -> None:

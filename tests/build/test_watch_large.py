@@ -14,24 +14,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from build_outputs import EPOCH, read_line
 
 from exporter.testing.synthetic import write_synthetic_content
 
-EPOCH = "1796541000"
 #: Issue #26: a saved edit rebuilt within this many seconds at N=500.
 TARGET_SECONDS = 3.0
-
-
-def read_line(process: subprocess.Popen[str], wanted: str, seconds: float) -> str:
-    deadline = time.monotonic() + seconds
-    assert process.stdout is not None
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if wanted in line:
-            return line
-        if not line and process.poll() is not None:
-            break
-    raise AssertionError(f"no line with {wanted!r} within {seconds} s")
 
 
 @pytest.mark.soak

@@ -9,13 +9,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from build_outputs import EPOCH
 from click.testing import CliRunner
 
 from exporter.cli import main
 from exporter.files.output_cache import CACHE_DIR
 from exporter.testing.synthetic import write_synthetic_content
-
-EPOCH = "1796541000"
 
 
 @pytest.fixture
