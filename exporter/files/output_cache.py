@@ -21,10 +21,12 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+from exporter.errors import ExporterError
+from exporter.files.atomic import atomic_output
 
 CACHE_DIR = ".exporter-cache"
 CACHE_VERSION = 1
@@ -109,15 +111,10 @@ def read_entries(out_dir: Path, writer: str) -> dict[str, Any]:
 
 
 def save_entries(out_dir: Path, writer: str, entries: Mapping[str, object]) -> None:
-    """Replace writer's cache with entries (the ones this build used), atomically; a failure
-    only costs the next build its reuse."""
+    """Replace writer's cache with entries (the ones this build used), atomically and inside the
+    build's journal (a build rolled back leaves the cache it found); a failure only costs the next
+    build its reuse."""
     path = out_dir / CACHE_DIR / f"{writer}.json"
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(exist_ok=True)
-        data = {"version": CACHE_VERSION, "entries": dict(sorted(entries.items()))}
+    data = {"version": CACHE_VERSION, "entries": dict(sorted(entries.items()))}
+    with contextlib.suppress(OSError, ExporterError), atomic_output(path) as temporary:
         temporary.write_text(json.dumps(data, separators=(",", ":"), sort_keys=True), encoding="utf-8")
-        os.replace(temporary, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
