@@ -23,6 +23,17 @@ def outputs(out_dir: Path) -> dict[str, bytes]:
     }
 
 
+def leftovers(*folders: Path) -> list[str]:
+    """Hidden files and folders a build may leave only while it runs (temporary files, journal, lock):
+    every hidden entry but the build record and the cache, which a finished build keeps."""
+    return sorted(
+        str(p)
+        for folder in folders
+        for p in folder.rglob(".*")
+        if p.name not in (RECORD_FILE, CACHE_DIR) and CACHE_DIR not in p.relative_to(folder).parts
+    )
+
+
 def read_line(process: subprocess.Popen[str], wanted: str, seconds: float) -> str:
     """The first line the process prints containing wanted, within seconds."""
     deadline = time.monotonic() + seconds

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from build_outputs import outputs
 from click.testing import CliRunner
 from conftest import TESTS, technique
 from fake_writers import DRIVER
@@ -27,10 +28,6 @@ from exporter.testing.synthetic import write_synthetic_content
 from exporter.writers import WRITERS
 
 REAL_WRITERS = ("handbook", "cards", "deck", "handouts")
-
-
-def files_under(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def real_writers_present() -> list[str]:
@@ -60,7 +57,7 @@ def test_parallel_and_in_process_builds_write_the_same_bytes(
         pytest.skip("no writer modules yet")
     run_build(names, synthetic_content, tmp_path / "serial", quiet=True, jobs=1)
     run_build(names, synthetic_content, tmp_path / "parallel", quiet=True, jobs=4)
-    serial, parallel = files_under(tmp_path / "serial"), files_under(tmp_path / "parallel")
+    serial, parallel = outputs(tmp_path / "serial"), outputs(tmp_path / "parallel")
     assert len(serial) >= len(names)
     assert serial.keys() == parallel.keys()
     differing = [name for name in serial if serial[name] != parallel[name]]
@@ -155,7 +152,7 @@ def test_a_failing_writer_leaves_every_output_as_it_was(
     assert isinstance(result.exception, SystemExit)  # a handled error, not a crash
     assert result.output.strip().splitlines()[-1] == "Error: the failing writer gave up halfway"
     assert "Traceback" not in result.output and "Built" not in result.output
-    assert files_under(out) == before
+    assert outputs(out) == before
 
 
 @pytest.mark.usefixtures("fakes")
@@ -171,7 +168,7 @@ def test_a_content_error_raised_in_a_worker_lists_its_problem(
     assert isinstance(result.exception, SystemExit)
     assert "alpha.yaml:" in result.output and ": steps[0]: too long for a card" in result.output
     assert "Error: 1 problem in the content" in result.output
-    assert files_under(tmp_path / "out") == {}
+    assert outputs(tmp_path / "out") == {}
 
 
 def test_a_writer_error_from_a_worker_process_is_a_clean_message_in_a_real_run(
@@ -215,7 +212,7 @@ def test_a_glyph_problem_stops_the_build_before_anything_is_written(
     with pytest.raises(ContentError) as raised:
         run_build(["handbook"], content, out, quiet=True)
     assert any("U+6F22" in problem.message and problem.field == "steps[0]" for problem in raised.value.problems)
-    assert files_under(out) == {"titles.txt": b"previous"}
+    assert outputs(out) == {"titles.txt": b"previous"}
 
 
 @pytest.mark.parametrize(
@@ -265,7 +262,7 @@ def test_ctrl_c_stops_the_writers_and_leaves_no_temporary_files(
     assert "Aborted!" in stderr and "Traceback" not in stderr
     for marker in markers:
         assert _gone(int(marker.read_text())), f"worker {marker.name} still running"
-    assert files_under(out) == {}
+    assert outputs(out) == {}
 
 
 def _env(tmp_path: Path) -> dict[str, Any]:
@@ -305,8 +302,8 @@ def test_the_synthetic_library_is_deterministic_valid_and_realistic(tmp_path: Pa
     first = write_synthetic_content(tmp_path / "first", 30, seed=11)
     again = write_synthetic_content(tmp_path / "again", 30, seed=11)
     other = write_synthetic_content(tmp_path / "other", 30, seed=12)
-    assert files_under(first) == files_under(again)
-    assert files_under(first) != files_under(other)
+    assert outputs(first) == outputs(again)
+    assert outputs(first) != outputs(other)
     library, warnings = load_checked(first, strict=True, pdf=True)
     assert warnings == [] and len(library.techniques) == 30
     for each in library.techniques:
@@ -356,7 +353,7 @@ def test_the_handout_of_a_removed_technique_is_removed_and_comes_back_on_rollbac
     (out / "handouts" / "notes.txt").write_bytes(b"the trainer's own notes")
     first = CliRunner().invoke(main, ["build", "--content", str(content), "--out", str(out), "--only", "handouts"])
     assert first.exit_code == 0, first.output
-    before = files_under(out)
+    before = outputs(out)
     assert {"handouts/alpha.pdf", "handouts/beta.pdf"} <= before.keys()
     (content / "techniques" / "beta.yaml").unlink()
 
@@ -364,7 +361,7 @@ def test_the_handout_of_a_removed_technique_is_removed_and_comes_back_on_rollbac
         main, ["build", "--content", str(content), "--out", str(out), "--only", "handouts,failing", "-j", "1"]
     )
     assert failed.exit_code == 1
-    assert files_under(out) == before  # beta's handout is back, with its bytes
+    assert outputs(out) == before  # beta's handout is back, with its bytes
 
     partial = CliRunner().invoke(
         main, ["build", "--content", str(content), "--out", str(out), "--only", "handouts", "--technique", "alpha"]

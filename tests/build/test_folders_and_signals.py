@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from build_outputs import leftovers
 from click.testing import CliRunner, Result
 from conftest import FIXTURES, TESTS, technique, write_content
 
@@ -203,7 +204,7 @@ def test_an_immutable_output_is_named_and_blocks_no_later_build(tmp_path: Path) 
             "in use or immutable); the previous file was kept"
         )
         assert {p.name: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
-        assert not list(out.glob(".exporter-*"))
+        assert leftovers(out) == []
     finally:
         subprocess.run(["chattr", "-i", str(protected)], capture_output=True)
     assert run("build", "--content", content, "--out", out, "-j", "1").exit_code == 0

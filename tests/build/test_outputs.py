@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from build_outputs import leftovers, outputs
 from click.testing import CliRunner, Result
 from conftest import technique
 
@@ -96,10 +97,6 @@ def out(tmp_path: Path) -> Path:
     return folder
 
 
-def files_under(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
 def everything_under(folder: Path) -> list[str]:
     return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*"))
 
@@ -158,7 +155,7 @@ def test_an_unwritable_out_is_refused_before_any_writer_runs(
     assert_one_clear_error(
         result, f"{out}: cannot write to the output folder: permission denied (the folder is not writable)"
     )
-    assert files_under(out) == PREVIOUS
+    assert outputs(out) == PREVIOUS
 
 
 def mount(*args: str) -> bool:
@@ -179,7 +176,7 @@ def read_only(out: Path) -> Iterator[Path]:
 def test_a_read_only_out_is_refused_for_real(make_content: MakeContent, read_only: Path) -> None:
     result = build(make_content(), read_only, "one")
     assert_one_clear_error(result, f"{read_only}: cannot write to the output folder: the disk is read-only")
-    assert files_under(read_only) == PREVIOUS
+    assert outputs(read_only) == PREVIOUS
 
 
 @contextlib.contextmanager
@@ -208,7 +205,7 @@ def test_a_really_full_disk_keeps_the_previous_outputs(make_content: MakeContent
     assert_one_clear_error(
         result, f"{tiny_disk / 'two.txt'}: cannot write: the disk is full; the previous file was kept"
     )
-    assert files_under(tiny_disk) == PREVIOUS
+    assert outputs(tiny_disk) == PREVIOUS
     assert everything_under(tiny_disk) == ["one.txt", "sub", "sub/three.txt", "two.txt"]
 
 
@@ -222,7 +219,7 @@ def test_a_full_disk_in_one_writer_undoes_what_the_others_wrote(
     result = build(make_content(), out, "one,full", jobs)
     assert_one_clear_error(result, f"{out / 'two.txt'}: cannot write: the disk is full; the previous file was kept")
     assert "every output file was left as it was before" in result.output
-    assert files_under(out) == PREVIOUS
+    assert outputs(out) == PREVIOUS
     assert everything_under(out) == ["one.txt", "sub", "sub/three.txt", "two.txt"]  # no temp, journal or new folder
 
 
@@ -232,14 +229,14 @@ def test_a_permission_error_while_writing_is_one_clear_line(make_content: MakeCo
         result,
         f"{out / 'two.txt'}: cannot write: permission denied (the folder is not writable); the previous file was kept",
     )
-    assert files_under(out) == PREVIOUS
+    assert outputs(out) == PREVIOUS
 
 
 def test_ctrl_c_in_a_writer_leaves_every_output_as_it_was(make_content: MakeContent, out: Path) -> None:
     result = build(make_content(), out, "one,interrupted")
     assert result.exit_code == 1
     assert "Aborted!" in result.output and "Traceback" not in result.output
-    assert files_under(out) == PREVIOUS
+    assert outputs(out) == PREVIOUS
     assert everything_under(out) == ["one.txt", "sub", "sub/three.txt", "two.txt"]
 
 
@@ -247,19 +244,19 @@ def test_a_content_error_touches_no_output(make_content: MakeContent, out: Path)
     content = make_content(techniques=[technique("alpha", steps="not a list")])
     result = build(content, out, "one")
     assert_one_clear_error(result, "1 problem in the content; nothing was written")
-    assert files_under(out) == PREVIOUS
+    assert outputs(out) == PREVIOUS
 
 
 def test_a_successful_build_replaces_and_cleans_up(make_content: MakeContent, out: Path) -> None:
     result = build(make_content(), out, "one")
     assert result.exit_code == 0, result.output
-    assert files_under(out) == {
+    assert outputs(out) == {
         "one.txt": b"new bytes",
         "two.txt": PREVIOUS["two.txt"],
         "sub/new.txt": b"new bytes",
         "fresh/new.txt": b"new bytes",
     }
-    assert not [p for p in everything_under(out) if p.split("/")[-1].startswith(".")]
+    assert leftovers(out) == []
     assert JOURNAL_ENV not in os.environ
 
 
@@ -298,7 +295,7 @@ def test_the_journal_undoes_replacements_additions_and_removals(tmp_path: Path, 
         write_one(Library("t", "d", (), ()), out, BuildOptions())
         write_bytes_atomic(out / "one.txt", b"written twice")
         raise ExporterError("a later writer failed")
-    assert files_under(out) == PREVIOUS
+    assert outputs(out) == PREVIOUS
     assert everything_under(out) == ["one.txt", "sub", "sub/three.txt", "two.txt"]
     assert JOURNAL_ENV not in os.environ
 
@@ -328,7 +325,7 @@ def test_the_journal_covers_writers_in_worker_processes(out: Path, method: str) 
         assert worker.exitcode == 0
         assert (out / "two.txt").read_bytes() == b"from a worker process"
         raise ExporterError("another writer failed")
-    assert files_under(out) == PREVIOUS
+    assert outputs(out) == PREVIOUS
 
 
 def test_prepare_out_dir_creates_missing_folders(tmp_path: Path) -> None:
@@ -354,7 +351,7 @@ def check_full_disk_build(content: Path, tiny_disk: Path) -> None:
         "the previous file was kept" if failed.relative_to(tiny_disk).as_posix() in PREVIOUS else "nothing was written"
     )
     assert last.endswith(expected), last
-    assert files_under(tiny_disk) == PREVIOUS
+    assert outputs(tiny_disk) == PREVIOUS
     assert everything_under(tiny_disk) == ["one.txt", "sub", "sub/three.txt", "two.txt"]
 
 
@@ -379,7 +376,7 @@ def test_a_failed_build_into_another_disk_puts_the_deck_state_back(make_content:
     first = build(content, ram_out, "deck")
     assert first.exit_code == 0, first.output
     state = content / "deck-state.json"
-    state_before, outputs_before = state.read_bytes(), files_under(ram_out)
+    state_before, outputs_before = state.read_bytes(), outputs(ram_out)
     assert os.stat(state).st_dev != os.stat(ram_out).st_dev
     edited = (content / "techniques" / "alpha.yaml").read_text(encoding="utf-8").replace("step two", "step 2")
     (content / "techniques" / "alpha.yaml").write_text(edited, encoding="utf-8")
@@ -389,9 +386,9 @@ def test_a_failed_build_into_another_disk_puts_the_deck_state_back(make_content:
     assert_one_clear_error(result, "the failing writer gave up halfway")
     assert "every output file was left as it was before" in result.output
     assert state.read_bytes() == state_before
-    assert files_under(ram_out) == outputs_before
+    assert outputs(ram_out) == outputs_before
     assert [p.name for p in content.iterdir() if p.name.startswith(".")] == []
-    assert [p.name for p in ram_out.iterdir() if p.name.startswith(".")] == []
+    assert leftovers(ram_out) == []
 
 
 @pytest.mark.usefixtures("fakes")
@@ -427,7 +424,7 @@ def test_a_previous_copy_that_cannot_be_put_back_is_kept_until_the_next_build(
     assert again.exit_code == 0, again.output
     assert "Put back the previous outputs of a build that was stopped" in again.output
     assert state.read_bytes() == state_before
-    assert [p.name for p in out_dir.iterdir() if p.name.startswith(".")] == []
+    assert leftovers(out_dir) == []
 
 
 def test_a_rename_across_disks_is_a_copy_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -499,5 +496,5 @@ def test_a_nearly_full_output_disk_never_blames_the_deck_state(tmp_path: Path) -
         result = build(content, out, "deck")
         assert result.exit_code == 0, result.output
         assert (content / "deck-state.json").read_bytes() == (scratch / "content" / "deck-state.json").read_bytes()
-        assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
+        assert leftovers(out) == []
     assert [p.name for p in content.iterdir() if p.name.startswith(".")] == []

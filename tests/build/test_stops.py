@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from build_outputs import leftovers, outputs
 from conftest import TESTS, technique
 from fake_writers import DRIVER
 
@@ -26,17 +27,8 @@ PREVIOUS = {"replaced.txt": b"from the last good build", "late.txt": b"late, fro
 
 
 def digests(folder: Path) -> dict[str, str]:
-    """Every file under folder (hidden ones too) by its SHA-256."""
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
-
-
-def leftovers(*folders: Path) -> list[str]:
-    """Hidden files and folders a build may only leave while it runs (temporary files, journal, lock)."""
-    return sorted(str(p) for folder in folders for p in folder.rglob(".*"))
+    """Every file a user gets under folder (the record and the caches aside) by its SHA-256."""
+    return {name: hashlib.sha256(data).hexdigest() for name, data in outputs(folder).items()}
 
 
 @pytest.fixture
