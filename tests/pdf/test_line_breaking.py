@@ -8,6 +8,7 @@ import pdfplumber
 import pytest
 from conftest import FIXTURES
 from pypdf import PdfReader
+from reportlab.lib.styles import ParagraphStyle
 
 from exporter.content.techniques import read_library
 from exporter.options import BuildOptions
@@ -15,7 +16,7 @@ from exporter.pdf.glyphs.fonts import HEADING, para_text, register_fonts
 from exporter.pdf.lines.breaking import BOX, FORBIDDEN, FORCED, GLUE, PENALTY, Items, break_paragraph
 from exporter.pdf.lines.paragraphs import Paragraph
 from exporter.pdf.lines.runs import fit_text, text_width
-from exporter.pdf.pages.styles import hyphenator, make_styles, side_margin
+from exporter.pdf.pages.styles import MEASURE, hyphenator, make_styles, side_margin
 from exporter.writers.handbook import write_handbook
 
 #: Words with the breaks an English dictionary gives them (American usage); the breaker may
@@ -209,3 +210,50 @@ def test_tracked_lines_reach_the_measure_and_read_back_as_their_words(tmp_path: 
     ]
     assert max(spacings) > 0.001
     assert max(spacings) <= 0.02 * 10.5 + 0.01
+
+
+def _lines(text: str, style: ParagraphStyle, width: float) -> list[tuple[float, str, float]]:
+    """Each line of a paragraph: the room its spaces share, its words, its letter spacing."""
+    paragraph = Paragraph(para_text(text), style)
+    paragraph.wrap(width, 1000)
+    return [(line[0], " ".join(line[1]), line[2] if len(line) > 2 else 0.0) for line in paragraph.blPara.lines]
+
+
+def test_a_list_item_has_the_lines_justified_text_would_but_never_stretches_them() -> None:
+    register_fonts()
+    styles = make_styles("en")
+    # The body style with the step's indent: the same measure, justified.
+    justified = ParagraphStyle("justified", parent=styles.body, leftIndent=styles.step.leftIndent)
+    text = "Notice the moment the client withdraws and name it gently, without an interpretation. " * 4
+    item, body = _lines(text, styles.step, 300), _lines(text, justified, 300)
+    assert [words for _, words, _ in item] == [words for _, words, _ in body]
+    assert any(extra > 1 for extra, _, _ in item[:-1])  # a loose line, left short of the measure
+    for (extra, words, letters), (body_extra, _, body_letters) in zip(item, body, strict=True):
+        if extra < 0:  # a tight line shrinks to the measure as the justified one does
+            assert (extra, letters) == pytest.approx((body_extra, body_letters))
+        else:  # a loose one keeps its natural spaces and letters
+            assert letters == 0.0, words
+
+
+def test_a_two_line_list_item_needs_no_hyphen_where_justified_text_would(tmp_path: Path) -> None:
+    from reportlab.pdfgen.canvas import Canvas
+
+    register_fonts()
+    styles = make_styles("ru")
+    justified = ParagraphStyle("justified", parent=styles.body, leftIndent=styles.step.leftIndent)
+    text = "Используйте сам разрыв как материал для совместной ментализации."
+    assert _lines(text, justified, MEASURE)[0][1].endswith("мен-")
+    paragraph = Paragraph(para_text(text), styles.step, bulletText="6.")
+    _, height = paragraph.wrap(MEASURE, 1000)
+    pdf = tmp_path / "item.pdf"
+    canvas = Canvas(str(pdf), pagesize=(MEASURE + 100, 200))
+    paragraph.drawOn(canvas, 50, 150 - height)
+    canvas.save()
+    with pdfplumber.open(pdf) as document:
+        page = document.pages[0]
+        lines = page.extract_text().splitlines()
+        right = max(
+            char["x1"] for char in page.chars if char["text"].strip() and char["top"] < page.chars[0]["top"] + 5
+        )
+    assert lines == ["6. Используйте сам разрыв как материал для совместной", "ментализации."]
+    assert right < 50 + MEASURE - 10  # the first line ends short of the measure, its spaces unstretched

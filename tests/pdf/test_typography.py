@@ -36,12 +36,7 @@ HALF_EMPTY_SHARE = 0.10
 
 GENERATED_DOCUMENTS = ("generated-a4", "generated-letter")
 #: Targets not met yet, by test and document: expected to fail (strict: a target met flips it).
-NOT_YET: dict[str, tuple[str, ...]] = {
-    # 7.4 % of the Russian sample's handbook lines (8 of 108; 6.9 % of its handouts') end in a
-    # hyphen: most are two-line list items whose first line has no word boundary within what
-    # its spaces and letters may take up without a gap over 0.6 em.
-    "test_few_lines_end_in_a_hyphen": ("ru",),
-}
+NOT_YET: dict[str, tuple[str, ...]] = {}
 
 
 @pytest.fixture(autouse=True)
@@ -148,7 +143,8 @@ def test_few_lines_end_in_a_hyphen(document: Measured) -> None:
 def test_never_three_hyphenated_lines_in_a_row(document: Measured) -> None:
     for kind, craft in both(document):
         if document.name.startswith("generated"):
-            assert craft.hyphenated > 100, (kind, craft.hyphenated)
+            # Enough hyphenated lines that a run of three could have occurred (73 in the handouts).
+            assert craft.hyphenated > 50, (kind, craft.hyphenated)
         assert craft.longest_hyphen_run <= 2, (kind, craft.longest_hyphen_run)
 
 

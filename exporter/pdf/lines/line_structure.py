@@ -70,10 +70,13 @@ def lines_of(
     widths: tuple[float, float],
     make_line: MakeLine | None,
     font: tuple[Letters, Any],
+    stretched: bool = True,
 ) -> SetLines:
     """The paragraph's lines ending at breaks (places: the word and offset each item stands
     at); make_line makes each line (right-to-left ones), else a one-font paragraph's lines are
-    ReportLab's simple lines, tracked as their ratios say, and any other's FragLines."""
+    ReportLab's simple lines, tracked as their ratios say, and any other's FragLines.
+    stretched: whether a loose line is stretched (justified) or left at its natural spacing
+    (a flush-left paragraph broken as a justified one; a tight line is shrunk either way)."""
     letters, frag = font
     single = make_line is None and frag is not None
     tracked = single and (letters.stretch or letters.shrink)
@@ -103,7 +106,7 @@ def lines_of(
             lines.append(make_line(line_words, width))
         elif single:
             # The last line is set at its natural width unless it had to shrink.
-            ratio = found.ratio if number < last or found.ratio < 0 else 0.0
+            ratio = found.ratio if (number < last and stretched) or found.ratio < 0 else 0.0
             lines.append(_one_font_line(line_words, width, natural, line_tracking(ratio, size) if tracked else 0.0))
         else:
             lines.append(_line(line_words, width, natural))

@@ -22,6 +22,7 @@ from exporter.pdf.lines.total_fit import (
     SPACE_SHRINK,
     SPACE_STRETCH,
     SetLines,
+    broken_as_justified,
     measure,
     one_font_line,
     set_lines,
@@ -85,7 +86,9 @@ def _even(
     natural = sum(word_widths) + space * (count - 1)
     if natural <= first:
         return (one_font_line(texts, font, first, natural, 0.0),), [(0, 0)]
-    ragged = style.alignment != TA_JUSTIFY
+    # A flush-left paragraph broken as a justified one has a justified one's lines, unstretched.
+    unstretched = broken_as_justified(style)
+    ragged = style.alignment != TA_JUSTIFY and not unstretched
     spaces = [0.0] + [space] * (count - 1)
     if ragged:
         zeros = [0.0] * count
@@ -107,7 +110,7 @@ def _even(
     start = 0
     last = len(breaks) - 1
     for number, found in enumerate(breaks):
-        ratio = found.ratio if number < last or found.ratio < 0 else 0.0
+        ratio = found.ratio if (number < last and not unstretched) or found.ratio < 0 else 0.0
         tracking = 0.0 if ragged else line_tracking(ratio, size)
         lines.append(
             one_font_line(texts[start : found.position], font, first if number == 0 else rest, found.natural, tracking)

@@ -27,7 +27,7 @@ from exporter.pdf.lines.one_font import set_paragraph
 from exporter.pdf.lines.plain_frags import cleaned, plain_frags
 from exporter.pdf.lines.runs import draw_text, is_bold
 from exporter.pdf.lines.shaping import shaped
-from exporter.pdf.lines.total_fit import SetLines, Word, can_set, frag_line, set_lines, words_of
+from exporter.pdf.lines.total_fit import SetLines, Word, broken_as_justified, can_set, frag_line, set_lines, words_of
 from exporter.pdf.lines.tracking import TrackedText
 from exporter.pdf.tagging.marking import switch_item_part
 
@@ -160,7 +160,8 @@ class Paragraph(ReportLabParagraph):  # type: ignore[misc]
         # letter (even one that opens with "CBT"), left to right without one (an English source).
         # Elsewhere the first strong letter decides both.
         self._rtl = has_rtl(joined) if style_rtl else base_is_rtl(joined)
-        self._justified = _left_to_right(style).alignment == TA_JUSTIFY
+        # Right-to-left list items stay justified (flush-left ones are broken as justified).
+        self._justified = _left_to_right(style).alignment == TA_JUSTIFY or broken_as_justified(style)
         if style_rtl or self._rtl:
             self.style = rtl_style(style)
             if isinstance(bulletText, str):

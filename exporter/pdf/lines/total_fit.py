@@ -67,6 +67,14 @@ __all__ = [
 #: to save a page): TeX's looseness -1, by a line penalty that outweighs a looser line.
 FEWEST_LINES_ATTRIBUTE = "exporter_fewest_lines"
 FEWEST_LINES_PENALTY = 2_000.0
+#: Style attribute of a flush-left paragraph broken as a justified one (list items): the lines a
+#: justified paragraph would have, a line that must shrink shrunk to the measure, a line that
+#: would stretch left at its natural spacing. No hole can open, so a line may be as loose as a
+#: hyphen would cost (FLUSH_LEFT_PASSES) before the breaker takes one.
+BROKEN_AS_JUSTIFIED_ATTRIBUTE = "exporter_broken_as_justified"
+#: Passes of such a paragraph (see breaking.PASSES): the first, on whole words only, takes lines
+#: up to a ratio of 2 (a hyphen would cost more); then any looseness, weighed against hyphens.
+FLUSH_LEFT_PASSES: tuple[tuple[float, bool], ...] = ((2.0, True), (float("inf"), True), (float("inf"), False))
 #: How far a space may stretch and shrink, as a share of its width (about TeX's proportions).
 SPACE_STRETCH = 0.6
 SPACE_SHRINK = 0.4
@@ -249,6 +257,9 @@ def set_lines(
     if not words:
         return None
     ragged = not (style.alignment == TA_JUSTIFY if justify is None else justify)
+    # Broken as justified, drawn flush left: loose lines are not stretched.
+    unstretched = ragged and justify is None and broken_as_justified(style)
+    ragged = ragged and not unstretched
     first, rest = widths[0], widths[-1]
     line_penalty = FEWEST_LINES_PENALTY if getattr(style, FEWEST_LINES_ATTRIBUTE, False) else LINE_PENALTY
     frag = _one_frag(words) if make_line is None and width_of is None else None
@@ -258,23 +269,30 @@ def set_lines(
     key = None
     if frag is not None:
         signature = tuple((word.pieces[0][1], word.breakable, word.hyphens) for word in words)
-        key = (frag.fontName, frag.fontSize, ragged, line_penalty, first, rest, signature)
+        key = (frag.fontName, frag.fontSize, ragged, unstretched, line_penalty, first, rest, signature)
     if key is not None and key in _breaks_made:
         found = _breaks_made[key]
     else:
-        found = _breaks(words, style, (first, rest), (ragged, line_penalty), width_of or _pieces_width, (letters, frag))
+        passes = FLUSH_LEFT_PASSES if unstretched else TRACKED_PASSES if letters.stretch else PASSES
+        setting = (ragged, line_penalty, passes)
+        found = _breaks(words, style, (first, rest), setting, width_of or _pieces_width, (letters, frag))
         if key is not None:
             if len(_breaks_made) > PARAGRAPHS_KEPT:
                 _breaks_made.clear()
             _breaks_made[key] = found
     if found is None:
         return None
-    return lines_of(words, found[0], found[1], (first, rest), make_line, (letters, frag))
+    return lines_of(words, found[0], found[1], (first, rest), make_line, (letters, frag), stretched=not unstretched)
 
 
 #: A paragraph's breaks, by its words, font and measure: a handbook sets the same paragraph
 #: again as it fits a chapter, and for its handouts.
 _breaks_made: dict[tuple[Any, ...], tuple[list[_Place], list[Break]] | None] = {}
+
+
+def broken_as_justified(style: ParagraphStyle) -> bool:
+    """Whether a flush-left paragraph is broken as a justified one (BROKEN_AS_JUSTIFIED_ATTRIBUTE)."""
+    return style.alignment != TA_JUSTIFY and bool(getattr(style, BROKEN_AS_JUSTIFIED_ATTRIBUTE, False))
 
 
 def _one_frag(words: list[Word]) -> Any:
@@ -295,14 +313,14 @@ def _breaks(
     words: list[Word],
     style: ParagraphStyle,
     widths: tuple[float, float],
-    setting: tuple[bool, float],
+    setting: tuple[bool, float, tuple[tuple[float, bool], ...]],
     width_of: WidthOf,
     font: tuple[Letters, Any],
 ) -> tuple[list[_Place], list[Break]] | None:
     """Where the paragraph's lines end (None: nowhere, a word is wider than a line).
-    setting: whether the lines are ragged right, and what each line costs; font: how far letters
-    may be tracked, and the one frag of the paragraph (None if it has several)."""
-    ragged, line_penalty = setting
+    setting: whether the lines are ragged right, what each line costs and the breaker's passes;
+    font: how far letters may be tracked, and the one frag of the paragraph (None if it has several)."""
+    ragged, line_penalty, passes = setting
     letters, frag = font
     first, rest = widths
     measured = _measured_words(words, width_of, ragged, letters, frag)
@@ -320,12 +338,13 @@ def _breaks(
             return _WORD_PLACES[: len(words) + 1], even
     # Most paragraphs set well without a hyphen: try that first, on the words alone (a hyphen
     # would cost more than the loosest line this pass allows, so it would not have been taken).
-    passes = TRACKED_PASSES if letters.stretch else PASSES
     items, places = _items(words, measured, ragged, letters, hyphenate=False)
     breaks = knuth_plass(items, first, rest, line_stretch, line_penalty, passes[:1])
     if breaks is None and any(word.hyphens for word in words):
         items, places = _items(words, measured, ragged, letters)
-        breaks = knuth_plass(items, first, rest, line_stretch, line_penalty, passes)
+        # A flush-left paragraph's loose lines open no holes: they are weighed against hyphens at once.
+        hyphen_passes = passes[1:] if passes is FLUSH_LEFT_PASSES else passes
+        breaks = knuth_plass(items, first, rest, line_stretch, line_penalty, hyphen_passes)
     elif breaks is None:
         breaks = knuth_plass(items, first, rest, line_stretch, line_penalty, passes[1:])
     if breaks is None:

@@ -30,7 +30,7 @@ from exporter.pdf.lines.hyphenation import (
     word_script,
 )
 from exporter.pdf.lines.paragraphs import right_to_left
-from exporter.pdf.lines.total_fit import FEWEST_LINES_ATTRIBUTE, LANGUAGE_ATTRIBUTE
+from exporter.pdf.lines.total_fit import BROKEN_AS_JUSTIFIED_ATTRIBUTE, FEWEST_LINES_ATTRIBUTE, LANGUAGE_ATTRIBUTE
 
 __all__ = ["EXTRA_HYPHEN_LETTERS", "HYPHEN_LEFT", "HYPHEN_RIGHT", "HYPHENATE_FROM_LETTERS", "hyphenator", "word_script"]
 
@@ -151,7 +151,11 @@ def make_styles(language: str = "en", compact: bool = False, level: int = 0) -> 
         return ParagraphStyle(name, parent=body, **changes)
 
     heading = {"allowWidows": 1, "allowOrphans": 1, "hyphenationLang": "", "alignment": TA_LEFT}
-    listed = {"leftIndent": 15, "bulletIndent": 2, "spaceAfter": gap(3)}
+    # List items are set flush left, broken as justified text (the same lines, so the same pages):
+    # a loose line is left short instead of stretched, so a two-line item, with no second
+    # line to share its slack, needs neither a hyphen nor a gappy line (print-craft.md).
+    item = {"alignment": TA_LEFT, BROKEN_AS_JUSTIFIED_ATTRIBUTE: True}
+    listed = {"leftIndent": 15, "bulletIndent": 2, "spaceAfter": gap(3), **item}
     styles = Styles(
         body=body,
         small=derive(
@@ -171,11 +175,17 @@ def make_styles(language: str = "en", compact: bool = False, level: int = 0) -> 
             **heading,
         ),
         # Wide enough for a two-digit number ("12.") before the step's text.
-        step=derive("step", bulletFontName=BOLD, leftIndent=18, bulletIndent=0, spaceAfter=gap(3.5)),
+        step=derive("step", bulletFontName=BOLD, leftIndent=18, bulletIndent=0, spaceAfter=gap(3.5), **item),
         bullet=derive("bullet", **listed),
         phrase=derive("phrase", fontName=ITALIC, **listed),
         warning=derive(
-            "warning", textColor=WARNING_INK, leftIndent=15, bulletIndent=0, bulletFontName=ICONS, spaceAfter=gap(3)
+            "warning",
+            textColor=WARNING_INK,
+            leftIndent=15,
+            bulletIndent=0,
+            bulletFontName=ICONS,
+            spaceAfter=gap(3),
+            **item,
         ),
         warning_label=derive(
             "warning_label", fontName=HEADING, fontSize=7.5, leading=10, textColor=WARNING_INK, spaceAfter=2, **heading

@@ -169,11 +169,16 @@ def test_handouts_have_no_lonely_heading_and_no_near_empty_page(handouts: Handou
             assert collapse(lines[-1]) not in headings, (path.name, number, lines[-3:])
 
 
+#: How far short of the right edge a full line may end (points: about an em of body text).
+FULL_LINE_SHORT = 10
+
+
 def full_lines(path: Path, pages: range, paper: str) -> list[str]:
     """The body-face lines that run the whole measure (not a paragraph's short last line).
 
     pdfium gives a rectangle per run of text on a line; a run from the left edge of the text
-    (or a list item's indent) to the right edge is a full line.
+    (or a list item's indent) to within an em of the right edge is a full line (a flush-left
+    list item's lines end up to a word short of it).
     """
     width, _ = paper_size(paper)
     left, right = side_margin(paper), width - side_margin(paper)
@@ -184,7 +189,7 @@ def full_lines(path: Path, pages: range, paper: str) -> list[str]:
             text_page = document[number - 1].get_textpage()
             for index in range(text_page.count_rects()):
                 x0, bottom, x1, top = text_page.get_rect(index)
-                if x0 <= left + 20 and x1 >= right - 2 and 9 <= top - bottom <= 16:
+                if x0 <= left + 20 and x1 >= right - FULL_LINE_SHORT and 9 <= top - bottom <= 16:
                     found.append(_pdfium_text(text_page.get_text_bounded(x0, bottom, x1, top)).strip())
     finally:
         document.close()
