@@ -39,6 +39,7 @@ _QUESTION_MARKS = ("?", "？", "؟")
 #: ("defend"/"defending", "hurry"/"hurrying"), and at least five letters ("interrupt" is not
 #: "interpretation").
 SAME_WORD_SHARE = 0.75
+_SAME_START = 5
 #: Words that open a warning's mistake or are too common to give an answer away.
 _COMMON = frozenset(
     """about after again against avoid because before being client clients could della does doing dont
@@ -251,12 +252,20 @@ def _plain_words(text: str) -> set[str]:
 
 def _same_word(a: str, b: str) -> bool:
     shared = len(os.path.commonprefix([a, b]))
-    return shared >= 5 and shared >= SAME_WORD_SHARE * min(len(a), len(b))
+    return shared >= _SAME_START and shared >= SAME_WORD_SHARE * min(len(a), len(b))
 
 
 def _shared(words: set[str], others: set[str]) -> set[str]:
     """The words of words that are, in some form, also among others."""
-    return {word for word in words if any(_same_word(word, other) for other in others)}
+    by_start: dict[str, list[str]] = {}
+    for other in others:
+        by_start.setdefault(other[:_SAME_START], []).append(other)
+    # Two forms of a word share at least their first five letters: only those are compared.
+    return {
+        word
+        for word in words
+        if len(word) >= _SAME_START and any(_same_word(word, other) for other in by_start.get(word[:_SAME_START], ()))
+    }
 
 
 #: The people every technique is about, in each bundled language: naming them gives nothing away.
