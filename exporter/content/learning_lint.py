@@ -24,8 +24,11 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from functools import partial
 
+from exporter.content.field_checks import MAX_TECHNIQUES
 from exporter.content.fronts import MAX_IDEA_WORDS, Front, gives_itself_away, mistake_of, technique_fronts
+from exporter.content.remembered import Remembered
 from exporter.errors import Problem
 from exporter.model import Item, Library, Technique
 
@@ -68,8 +71,16 @@ def lint_library(library: Library) -> list[Problem]:
     language = library.language.split("-")[0].split("_")[0].lower()
     problems: list[Problem] = []
     for technique in library.techniques:
-        problems += list(_lint_technique(technique, language))
+        problems += _LINTED.get((language, repr(technique)), partial(_technique_problems, technique, language))
     return problems
+
+
+#: Lint results this process has found, by the technique (its repr has every text and line) and language.
+_LINTED: Remembered[tuple[Problem, ...]] = Remembered(MAX_TECHNIQUES)
+
+
+def _technique_problems(technique: Technique, language: str) -> tuple[Problem, ...]:
+    return tuple(_lint_technique(technique, language))
 
 
 def _lint_technique(technique: Technique, language: str) -> Iterator[Problem]:

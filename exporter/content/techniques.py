@@ -25,7 +25,8 @@ from exporter.content.field_checks import (  # the limits are part of validate's
     kind_name,
 )
 from exporter.content.library_yaml import read_library_header
-from exporter.content.yaml_nodes import Node, load_yaml_file, shown
+from exporter.content.remembered import Remembered
+from exporter.content.yaml_nodes import Node, parse_yaml, read_text, shown
 from exporter.errors import ContentError, Problem, errors_only
 from exporter.model import LIST_FIELDS, Item, Library, Technique
 from exporter.text.invisible import clean_invisible
@@ -170,20 +171,38 @@ def check_library(content_dir: Path) -> tuple[Library | None, list[Problem]]:
     return library, problems
 
 
+ReadTechnique = tuple[Technique | None, tuple[Problem, ...], tuple[int, ...]]
+#: Technique files this process has read, by their text (exporter watch reads them after every save).
+_READ: Remembered[ReadTechnique] = Remembered(MAX_TECHNIQUES)
+
+
 def _read_technique(
     path: Path, declared: set[str], check_categories: bool
 ) -> tuple[Technique | None, list[Problem], list[int]]:
     """The technique, its problems, and the line of each entry of its `similar` list."""
     display = display_path(path)
-    root, problems = load_yaml_file(path, display)
-    if root is None:
+    text, problems = read_text(path, display)
+    if text is None:
         return None, problems, []
+    inputs = (display, path.stem, "\n".join(sorted(declared)), str(check_categories), text)
+    technique, found, similar_lines = _READ.get(
+        inputs, lambda: _technique_from_text(text, display, path.stem, declared, check_categories)
+    )
+    return technique, list(found), list(similar_lines)
+
+
+def _technique_from_text(
+    text: str, display: str, stem: str, declared: set[str], check_categories: bool
+) -> ReadTechnique:
+    root, problems = parse_yaml(text, display)
+    if root is None:
+        return None, tuple(problems), ()
     check = FieldChecker(display)
     if root.kind != "mapping":
         check.error(
             root.line, "technique", f"expected a mapping of fields (title: ..., steps: ...), got {kind_name(root)}"
         )
-        return None, check.problems, []
+        return None, tuple(check.problems), ()
     assert isinstance(root.value, dict) and root.key_lines is not None
     fields = root.value
     lines = dict(root.key_lines)
@@ -192,7 +211,7 @@ def _read_technique(
         if key not in fields and key not in misspelt:
             check.error(1, key, "missing; every technique needs one")
 
-    technique_id = _read_id(check, fields.get("id"), path.stem)
+    technique_id = _read_id(check, fields.get("id"), stem)
     title = check.text(fields["title"], "title", lines["title"], MAX_TITLE_CHARS) if "title" in fields else None
     summary = (
         check.text(fields["summary"], "summary", lines["summary"], MAX_SUMMARY_CHARS) if "summary" in fields else None
@@ -241,7 +260,7 @@ def _read_technique(
     if not lists["warnings"] and _absent_or_empty(fields, "warnings", misspelt):
         check.warning(lines.get("warnings", 1), "warnings", "no warnings section")
     if errors_only(check.problems) or technique_id is None or title is None or summary is None:
-        return None, check.problems, []
+        return None, tuple(check.problems), ()
     return (
         Technique(
             id=technique_id,
@@ -254,8 +273,8 @@ def _read_technique(
             field_lines=lines,
             **lists,
         ),
-        check.problems,
-        similar_lines,
+        tuple(check.problems),
+        tuple(similar_lines),
     )
 
 

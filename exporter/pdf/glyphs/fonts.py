@@ -250,6 +250,9 @@ def _library_line(library: Library, field_path: str) -> int:
 
 
 def _problems_for(path: str, line_for: Callable[[str], int], texts: Iterable[tuple[str, str]]) -> list[Problem]:
+    texts = list(texts)
+    if not missing_characters("\n".join(text for _, text in texts)):  # a line break joins no two texts' marks
+        return []
     problems = []
     for field_path, text in texts:
         missing = missing_characters(text)

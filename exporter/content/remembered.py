@@ -1,0 +1,37 @@
+"""What this process has already read and checked.
+
+`exporter watch` builds again in the same process after every save: a technique file whose text
+did not change is not parsed and linted again. Entries are keyed by a digest of everything the
+result depends on (the text, the path it is reported under, the library's categories and
+language), so an entry can only ever be reused for the same input; the code cannot change within
+a process. A bounded number of entries is kept, the oldest dropped first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+Result = TypeVar("Result")
+
+
+class Remembered(Generic[Result]):
+    """Results by a digest of their inputs, at most `limit` of them."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._entries: OrderedDict[bytes, Result] = OrderedDict()
+
+    def get(self, inputs: tuple[str, ...], make: Callable[[], Result]) -> Result:
+        """The result for these inputs: remembered, or made now and remembered."""
+        key = hashlib.blake2b("\x00".join(inputs).encode("utf-8", "surrogatepass"), digest_size=20).digest()
+        if key in self._entries:
+            self._entries.move_to_end(key)
+            return self._entries[key]
+        result = make()
+        self._entries[key] = result
+        if len(self._entries) > self.limit:
+            self._entries.popitem(last=False)
+        return result
