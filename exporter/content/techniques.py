@@ -25,6 +25,7 @@ from exporter.content.field_checks import (  # the limits are part of validate's
     kind_name,
 )
 from exporter.content.library_yaml import read_library_header
+from exporter.content.references import check_similar, ids_of_a_broken_file
 from exporter.content.remembered import Remembered
 from exporter.content.yaml_nodes import Node, parse_yaml, read_text, shown
 from exporter.errors import ContentError, Problem, errors_only
@@ -117,10 +118,12 @@ def check_library(content_dir: Path) -> tuple[Library | None, list[Problem]]:
     similar_lines: dict[str, list[int]] = {}
     seen: dict[str, str] = {}
     titles: dict[str, str] = {}
+    unreadable: set[str] = set()  # ids of files with errors: others naming them are not wrong
     for path in sorted(files):
         technique, file_problems, lines_of_similar = _read_technique(path, declared, categories_known)
         problems += file_problems
         if technique is None:
+            unreadable |= ids_of_a_broken_file(path)
             continue
         if technique.id in seen:
             problems.append(
@@ -147,8 +150,8 @@ def check_library(content_dir: Path) -> tuple[Library | None, list[Problem]]:
                 )
             )
         titles.setdefault(title_key, technique.path)
-    problems += _check_similar(techniques, similar_lines)
-    courses, course_problems = read_courses(content_dir, set(seen))
+    problems += check_similar(techniques, similar_lines, unreadable)
+    courses, course_problems = read_courses(content_dir, set(seen) | unreadable)
     problems += course_problems
     if header is None or errors_only(problems):
         return None, problems
@@ -421,22 +424,6 @@ def _read_item_mapping(check: FieldChecker, entry: Node, where: str) -> Item | N
     if text is None:
         return None
     return Item(text=text, id=item_id, cue=cue, line=entry.line)
-
-
-def _check_similar(techniques: list[Technique], lines: dict[str, list[int]]) -> list[Problem]:
-    """Every `similar` id names a technique. Cycles and mutual links are fine: nothing follows them."""
-    known = {t.id for t in techniques}
-    problems: list[Problem] = []
-    for technique in techniques:
-        for index, other in enumerate(technique.similar):
-            line = lines[technique.id][index]
-            if other not in known:
-                guess = difflib.get_close_matches(other, sorted(known), n=1)
-                hint = f"; did you mean '{guess[0]}'?" if guess else ""
-                problems.append(
-                    Problem(technique.path, line, f"similar[{index}]", f"no technique with id '{other}'{hint}")
-                )
-    return problems
 
 
 __all__ = [

@@ -133,3 +133,15 @@ def test_two_files_with_one_course_id_are_refused(tmp_path: Path) -> None:
     first = tmp_path / "content" / "courses" / "spring.yaml"
     message = f"spring.yml:1: id: the same course id 'spring' as {first}; rename one of the two files"
     assert any(line.endswith(message) for line in lines), lines
+
+
+def test_one_broken_technique_is_one_problem_not_one_per_file_that_names_it(tmp_path: Path) -> None:
+    techniques = [technique("alpha"), technique("beta", similar=["alpha"]), technique("gamma")]
+    content = write_content(tmp_path, techniques=techniques, raw_files={"courses/spring.yaml": GOOD})
+    alpha = content / "techniques" / "alpha.yaml"
+    alpha.write_text(alpha.read_text(encoding="utf-8").replace("warnings:", "warnigns:"), encoding="utf-8")
+    code, lines = validate(content)
+    assert code == 1
+    problems = [line for line in lines if line.startswith(str(content))]
+    assert len(problems) == 1 and "alpha.yaml" in problems[0] and "warnigns" in problems[0], lines
+    assert lines[-1].startswith("Error: 1 problem in the content")
