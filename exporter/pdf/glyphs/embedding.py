@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import re
 import struct
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from reportlab.pdfbase import pdfdoc, ttfonts
 
@@ -106,15 +106,33 @@ def subset_tag(face_name: bytes, number: int, program: bytes) -> bytes:
 
 
 class EmbeddedFont(ttfonts.TTFont):  # type: ignore[misc]
-    """A TTFont that makes each distinct subset's objects once per process."""
+    """A TTFont that makes each distinct subset's objects once per process.
 
-    def __init__(self, name: str, filename: str, shapable: bool = True) -> None:
+    resource_name is the font's name in every page's resources ("/T3+0" for its first subset):
+    fixed, where ReportLab numbers fonts F1, F2... in the order a document first uses them, so
+    a page names its fonts the same whatever the pages before it drew.
+    """
+
+    def __init__(self, name: str, filename: str, shapable: bool = True, resource_name: str | None = None) -> None:
         super().__init__(name, filename, shapable=shapable)
+        self.resource_name = resource_name
         _unscale_trailing_advances(self.face)
         self._subsets: dict[tuple[int, ...], tuple[bytes, bytes]] = {}
         self._tags: dict[tuple[int, tuple[int, ...]], bytes] = {}
         self._cut_subset = self.face.makeSubset
         self.face.makeSubset = lambda subset: self._parts(tuple(subset))[0]
+
+    def getSubsetInternalName(self, subset: int, doc: pdfdoc.PDFDocument) -> str:
+        """As TTFont.getSubsetInternalName, with the font named resource_name."""
+        state = self.state.get(doc)
+        if self.resource_name is not None and (state is None or state.internalName is None):
+            if state is None:
+                state = self.state[doc] = ttfonts.TTFont.State(self._asciiReadable, self)
+            state.internalName = self.resource_name
+            doc.fontMapping[self.fontName] = "/" + self.resource_name
+            doc.delayedFonts.append(self)
+        name: str = super().getSubsetInternalName(subset, doc)
+        return name
 
     def _parts(self, subset: tuple[int, ...]) -> tuple[bytes, bytes]:
         """(font program, formatted widths array) of one subset, made once."""
@@ -263,6 +281,12 @@ def seed_subsets(fonts: Iterable[str], characters: str, doc: pdfdoc.PDFDocument)
             state.assignments = dict(assignments)
             state.subsets = [list(subset) for subset in subsets]
             state.nextCode = next_code
+
+
+def seed_fonts(seed: Mapping[str, str], doc: pdfdoc.PDFDocument) -> None:
+    """seed_subsets for each font with its own characters (see exporter.pdf.pages.subsets)."""
+    for name, characters in seed.items():
+        seed_subsets((name,), characters, doc)
 
 
 def _snapshot(state: ttfonts.TTFont.State) -> tuple[dict[int, int], list[list[int]], int]:

@@ -23,6 +23,7 @@ from exporter.pdf.pages.flowables import Anchor, KeepWithNext, PageRefRow, Para
 from exporter.pdf.pages.groups import RowGroup
 from exporter.pdf.pages.pagerefs import PageNumbers
 from exporter.pdf.pages.styles import HANDBOOK_LEVELS, LEADER, Styles, make_styles
+from exporter.pdf.pages.subsets import library_seed
 from exporter.pdf.tagging.marking import link_row, list_path, with_tag
 from exporter.pdf.tagging.structure import Container
 from exporter.writers.handbook import (
@@ -80,6 +81,7 @@ def build_course_pack(library: Library, course: Course, session_index: int | Non
         outline=True,
         cover_page=True,
         page_of=labels("handbook.page_of", page="{page}", total="{total}"),
+        seed=library_seed(library, _pack_texts(library, course, sessions)),
     )
     layout = PartLayout(document.pager(), float(styles.body.leading))
     width, height = float(document.width), float(document.height)
@@ -94,6 +96,15 @@ def build_course_pack(library: Library, course: Course, session_index: int | Non
             layout.part(build, False, HANDBOOK_LEVELS)
     document.outline_entries = pack_outline(library, sessions, labels)
     return document.build_once(layout)
+
+
+def _pack_texts(library: Library, course: Course, sessions: list[tuple[int, Session]]) -> list[str]:
+    """What a pack prints besides the library's texts: the course's, its sessions' headings
+    (in capitals where a session opens) and dates."""
+    labels = library.labels()
+    headings = [session_label(labels, number, session) for number, session in sessions]
+    dates = [long_date(session.date, library.language) for _, session in sessions if session.date]
+    return [text for _, text in course.texts()] + headings + [heading.upper() for heading in headings] + dates
 
 
 def pack_cover(
