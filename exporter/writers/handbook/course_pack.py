@@ -104,7 +104,14 @@ def _pack_texts(library: Library, course: Course, sessions: list[tuple[int, Sess
     labels = library.labels()
     headings = [session_label(labels, number, session) for number, session in sessions]
     dates = [long_date(session.date, library.language) for _, session in sessions if session.date]
-    return [text for _, text in course.texts()] + headings + [heading.upper() for heading in headings] + dates
+    texts = [text for _, text in course.texts()] + headings + [heading.upper() for heading in headings]
+    return [*texts, *dates, pack_dates(library, sessions)]
+
+
+def pack_dates(library: Library, sessions: list[tuple[int, Session]]) -> str:
+    """When the pack's sessions take place: the first and last date ("" when none has one)."""
+    dates = [session.date for _, session in sessions if session.date]
+    return " – ".join(dict.fromkeys(long_date(d, library.language) for d in (dates[0], dates[-1]))) if dates else ""
 
 
 def pack_cover(
@@ -120,8 +127,7 @@ def pack_cover(
     group, the library it comes from; the disclaimer at the foot."""
     labels = library.labels()
     title = Anchor(para_text(course.title), cover_title_style(course.title, styles, width), key=COVER_KEY)
-    dates = [session.date for _, session in sessions if session.date]
-    when = " – ".join(dict.fromkeys(long_date(d, library.language) for d in (dates[0], dates[-1]))) if dates else ""
+    when = pack_dates(library, sessions)
     count = labels("courses.session_count", count=len(sessions)) if len(sessions) > 1 else ""
     lines = [
         (heading, styles.cover_subtitle),

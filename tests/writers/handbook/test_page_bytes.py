@@ -17,14 +17,18 @@ from typing import Any
 
 import pytest
 import yaml
+from conftest import BUNDLED_CONTENT, FIXTURES
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, IndirectObject
 
 from exporter.build.pipeline import load_checked
 from exporter.model import Library
+from exporter.pdf.glyphs import embedding
+from exporter.pdf.glyphs.glyphcodes import text_of
 from exporter.pdf.pages.subsets import library_seed
 from exporter.testing.synthetic import write_synthetic_content
 from exporter.writers.handbook import build_handbook
+from exporter.writers.handbook.course_pack import build_course_pack
 
 #: Characters and kerned pairs the generated text never uses (Vietnamese, a capital "Wa").
 RARE_WORDS = ("Nguyễn", "Trương", "Wałęsa")
@@ -154,3 +158,47 @@ def test_the_rare_words_come_back_from_both_chapters(handbooks: tuple[Path, Path
         pages = _chapter_pages(reader, library, technique.id)
         text = " ".join(reader.pages[number].extract_text() for number in pages)
         assert all(word in text for word in RARE_WORDS), technique.id
+
+
+@pytest.fixture
+def codes_handed_out(monkeypatch: pytest.MonkeyPatch) -> dict[str, tuple[set[int], set[int]]]:
+    """Per font of the documents built: (code points seeded, code points drawn beyond ASCII)."""
+    found: dict[str, tuple[set[int], set[int]]] = {}
+    seed_fonts, add_objects = embedding.seed_fonts, embedding.EmbeddedFont.addObjects
+
+    def seeding(seed: dict[str, str], doc: object) -> None:
+        for name, characters in seed.items():
+            found.setdefault(name, (set(), set()))[0].update(map(ord, characters))
+        seed_fonts(seed, doc)
+
+    def adding(font: embedding.EmbeddedFont, doc: object) -> None:
+        drawn = {code for code in font.state[doc].assignments if code > 127}
+        found.setdefault(font.fontName, (set(), set()))[1].update(drawn)
+        add_objects(font, doc)
+
+    monkeypatch.setattr(embedding, "seed_fonts", seeding)
+    monkeypatch.setattr(embedding.EmbeddedFont, "addObjects", adding)
+    return found
+
+
+@pytest.mark.parametrize("name", ["ar", "he", "emoji", "ru", "de"])
+def test_every_glyph_a_handbook_draws_was_seeded_before_its_first_page(
+    name: str, codes_handed_out: dict[str, tuple[set[int], set[int]]], tmp_path: Path
+) -> None:
+    """Right-to-left runs shaped, mirrored brackets, emoji sequences, kerned capitals: all given
+    their codes before the first page, so no page's codes depend on the pages before it."""
+    library = _library(FIXTURES / "libraries" / name)
+    build_handbook(library, tmp_path / "handbook.pdf", "a4")
+    assert codes_handed_out
+    late = {font: drawn - seeded for font, (seeded, drawn) in codes_handed_out.items() if drawn - seeded}
+    assert not late, {font: [text_of(code) or chr(code) for code in codes] for font, codes in late.items()}
+
+
+def test_every_glyph_a_course_pack_draws_was_seeded(
+    codes_handed_out: dict[str, tuple[set[int], set[int]]], tmp_path: Path
+) -> None:
+    """The course's own texts (title, trainer, sessions in capitals, dates) are seeded too."""
+    library = _library(BUNDLED_CONTENT)
+    build_course_pack(library, library.courses[0], None, tmp_path / "pack.pdf", "a4")
+    late = {font: drawn - seeded for font, (seeded, drawn) in codes_handed_out.items() if drawn - seeded}
+    assert not late, {font: [text_of(code) or chr(code) for code in codes] for font, codes in late.items()}
