@@ -10,6 +10,7 @@ layout around them never depends on how many digits they have.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from dataclasses import dataclass
 
@@ -78,7 +79,8 @@ class PageNumbers:
         page that draws it has the same bytes whatever the pages before it drew (numbering the
         forms as they came shifted every later page's names when one page gained a form)."""
         what = (spec.template, spec.key, spec.page, spec.font_name, spec.font_size, spec.colour.hexval(), spec.align)
-        name = "pn" + hashlib.sha256(repr(what).encode("utf-8")).hexdigest()[:12]
+        digest = hashlib.sha256(repr(what).encode("utf-8")).digest()[:6]
+        name = "pn" + base64.urlsafe_b64encode(digest).decode("ascii")  # 48 bits in 8 letters, digits, - and _
         while name in self._names:  # two specs, one digest: never seen, but never two forms in one name
             name += "x"
         self._names.add(name)
