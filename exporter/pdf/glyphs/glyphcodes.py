@@ -158,6 +158,13 @@ def text_of(code: int) -> str | None:
     return _texts.get(code)
 
 
+def written(text: str) -> str:
+    """text with every glyph code replaced by the text it stands for (an emoji sequence whole)."""
+    if max(text, default=" ") < chr(FIRST_CODE):
+        return text
+    return "".join(_drawn[ord(char)][1] if ord(char) in _drawn else char for char in text)
+
+
 def in_seed_order(chars: Iterable[str]) -> str:
     """chars once each: characters by code point, then glyph codes by what they draw (glyph,
     text, advance), an order that does not depend on when this process handed each code out."""
