@@ -11,6 +11,9 @@ the last page (contents, "see p.", "page x of y") are compared by name, not by w
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -202,3 +205,27 @@ def test_every_glyph_a_course_pack_draws_was_seeded(
     build_course_pack(library, library.courses[0], None, tmp_path / "pack.pdf", "a4")
     late = {font: drawn - seeded for font, (seeded, drawn) in codes_handed_out.items() if drawn - seeded}
     assert not late, {font: [text_of(code) or chr(code) for code in codes] for font, codes in late.items()}
+
+
+_BUILD = """
+import sys
+from pathlib import Path
+from exporter.build.pipeline import load_checked
+from exporter.writers.handbook import build_handbook
+*libraries, target = sys.argv[1:]
+for number, folder in enumerate(libraries):
+    library, _ = load_checked(Path(folder), strict=False, pdf=True)
+    build_handbook(library, Path(target) if number == len(libraries) - 1 else Path(target + ".other"), "a4")
+"""
+
+
+def test_a_handbook_has_the_same_bytes_whatever_its_process_drew_before(tmp_path: Path) -> None:
+    """Glyph codes are private code points handed out as a process first meets each glyph; a
+    process that drew the emoji library first has other values for the same sequences. The
+    seed's order and the text layer never use those values."""
+    hebrew, emoji = FIXTURES / "libraries" / "he", FIXTURES / "libraries" / "emoji"
+    environment = {**os.environ, "SOURCE_DATE_EPOCH": "1796541000"}
+    for name, libraries in (("alone.pdf", [hebrew]), ("after.pdf", [emoji, hebrew])):
+        command = [sys.executable, "-c", _BUILD, *map(str, libraries), str(tmp_path / name)]
+        subprocess.run(command, check=True, env=environment, cwd=Path(__file__).parents[3])
+    assert (tmp_path / "after.pdf").read_bytes() == (tmp_path / "alone.pdf").read_bytes()
