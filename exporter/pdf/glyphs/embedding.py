@@ -5,11 +5,13 @@ them, then, when saving, cuts each subset out of the font file, compresses it an
 widths and its ToUnicode map. Handouts are many small documents from the same text, so:
 
 - `seed_subsets` gives every document the same subsets from the start: every character the
-  library's text uses, in code-point order (characters outside them still get added);
+  library's text uses, in code-point order (characters outside them still get added); the
+  handbook and course packs seed every font with what it draws (exporter.pdf.pages.subsets);
 - `EmbeddedFont` keeps what it made for a subset (font program, compressed stream, widths,
   ToUnicode map) and hands the same bytes to the next document with the same subset.
 
 The PDF is byte for byte what ReportLab writes for those subsets; only the work is shared.
+The fonts' names in the pages' resources are fixed (`resource_name`), not numbered by first use.
 """
 
 from __future__ import annotations
@@ -108,7 +110,7 @@ def subset_tag(face_name: bytes, number: int, program: bytes) -> bytes:
 class EmbeddedFont(ttfonts.TTFont):  # type: ignore[misc]
     """A TTFont that makes each distinct subset's objects once per process.
 
-    resource_name is the font's name in every page's resources ("/T3+0" for its first subset):
+    resource_name is the font's name in every page's resources ("/B3+0" for its first subset):
     fixed, where ReportLab numbers fonts F1, F2... in the order a document first uses them, so
     a page names its fonts the same whatever the pages before it drew.
     """
@@ -255,7 +257,8 @@ def _unscale_trailing_advances(face: ttfonts.TTFontFace) -> None:
 
 
 def seed_subsets(fonts: Iterable[str], characters: str, doc: pdfdoc.PDFDocument) -> None:
-    """Give doc's subsets of each font every character it can draw, in code-point order.
+    """Give doc's subsets of each font every character of characters it can draw, in the order
+    given (code-point order from library_characters; see exporter.pdf.pages.subsets).
 
     The first document of a process is seeded character by character (TTFont.splitString);
     the next ones get a copy of the state that left, which is the same state, made at once.
