@@ -176,6 +176,9 @@ class OnePassDocument(BaseDocTemplate):  # type: ignore[misc]
                 self.canv.addOutlineEntry(title, key, level=level)
             self.canv.showOutline()
         finish_document(self.canv, self.title)
+        # The fonts are written in a fixed order (by their resource names), not in the order the
+        # pages first used them: which fonts a file holds depends on its pages, their order not.
+        self.canv._doc.delayedFonts.sort(key=lambda font: str(getattr(font, "resource_name", "") or font.fontName))
         # ASCII85 only makes compressed streams a quarter bigger (and costs time to encode).
         saved_a85 = rl_config.useA85
         rl_config.useA85 = 0

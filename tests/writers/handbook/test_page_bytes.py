@@ -229,3 +229,11 @@ def test_a_handbook_has_the_same_bytes_whatever_its_process_drew_before(tmp_path
         command = [sys.executable, "-c", _BUILD, *map(str, libraries), str(tmp_path / name)]
         subprocess.run(command, check=True, env=environment, cwd=Path(__file__).parents[3])
     assert (tmp_path / "after.pdf").read_bytes() == (tmp_path / "alone.pdf").read_bytes()
+
+
+def test_the_fonts_are_written_in_the_order_of_their_names(tmp_path: Path) -> None:
+    """Not in the order the pages first used them, which depends on every page."""
+    build_handbook(_library(FIXTURES / "libraries" / "he"), tmp_path / "handbook.pdf", "a4")
+    fonts = PdfReader(tmp_path / "handbook.pdf").pages[0]["/Resources"]["/Font"]
+    names = [name for name, _ in sorted(fonts.items(), key=lambda item: item[1].idnum)]
+    assert len(names) > 5 and names == sorted(names)
