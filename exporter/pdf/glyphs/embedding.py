@@ -241,6 +241,7 @@ class EmbeddedFont(ttfonts.TTFont):  # type: ignore[misc]
 
 #: A font's subset state right after seeding, per (font, characters): assignments, subsets, next code.
 _SEEDED: dict[tuple[str, str], tuple[dict[int, int], list[list[int]], int] | None] = {}
+_SEEDED_LIMIT = 256
 
 
 def _unscale_trailing_advances(face: ttfonts.TTFontFace) -> None:
@@ -275,6 +276,8 @@ def seed_subsets(fonts: Iterable[str], characters: str, doc: pdfdoc.PDFDocument)
                 font.splitString(drawable, doc)
             if fresh:
                 state = font.state.get(doc)
+                if len(_SEEDED) >= _SEEDED_LIMIT:  # course packs: one seed per pack and font
+                    _SEEDED.clear()
                 _SEEDED[key] = None if state is None else _snapshot(state)
             continue
         seeded = _SEEDED[key]
