@@ -14,7 +14,7 @@ from exporter.files.output_cache import OutputCache, save_entries
 from exporter.messages import counted
 from exporter.model import Library, Technique
 from exporter.options import BuildOptions, paper_label
-from exporter.pdf.glyphs.fonts import drawable
+from exporter.pdf.glyphs.fonts import BODY_FACES, drawable
 from exporter.pdf.pages.chapter import LevelledBuilder, chapter_flowables, plain_similar_row
 from exporter.pdf.pages.document import OnePassDocument
 from exporter.pdf.pages.fitting import fit_part
@@ -140,7 +140,7 @@ def build_handout(library: Library, technique: Technique, target: Path, paper: s
         # A handout travels alone, so every page carries the whole disclaimer in its footer.
         footer_text=library.disclaimer,
         page_of=labels("handouts.page_of", page="{page}", total="{total}"),
-        seed_characters=seed,
+        seed=dict.fromkeys(BODY_FACES, seed) if seed else None,
     )
 
     def make(tight: Styles) -> list[Flowable]:

@@ -164,6 +164,19 @@ def test_right_to_left_text_reads_in_logical_order(language: str, tmp_path: Path
     assert missing == []
 
 
+@pytest.mark.parametrize("language", ["he", "ar"])
+def test_an_emoji_sequence_in_right_to_left_text_reads_as_itself(language: str, tmp_path: Path) -> None:
+    """A category opener ("🧑‍🤝‍🧑 NAME") read through its ActualText gives the sequence, never the
+    private code point that draws its glyph (which also differed from process to process)."""
+    out = build(FIXTURES / language, tmp_path, "handbook")
+    with pdfplumber.open(out / "handbook.pdf") as pdf:
+        texts = [e["actual_text"] for e in _elements(pdf.structure_tree) if e.get("actual_text")]
+    private = [text for text in texts if any(0xF0000 <= ord(char) <= 0x10FFFF for char in text)]
+    assert private == []
+    if language == "he":
+        assert any("🧑\u200d🤝\u200d🧑" in text for text in texts)
+
+
 def test_a_paragraph_in_another_language_has_its_own_lang(make_content: Callable[..., Path], tmp_path: Path) -> None:
     from conftest import technique
 

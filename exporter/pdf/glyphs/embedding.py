@@ -5,11 +5,13 @@ them, then, when saving, cuts each subset out of the font file, compresses it an
 widths and its ToUnicode map. Handouts are many small documents from the same text, so:
 
 - `seed_subsets` gives every document the same subsets from the start: every character the
-  library's text uses, in code-point order (characters outside them still get added);
+  library's text uses, in code-point order (characters outside them still get added); the
+  handbook and course packs seed every font with what it draws (exporter.pdf.pages.subsets);
 - `EmbeddedFont` keeps what it made for a subset (font program, compressed stream, widths,
   ToUnicode map) and hands the same bytes to the next document with the same subset.
 
 The PDF is byte for byte what ReportLab writes for those subsets; only the work is shared.
+The fonts' names in the pages' resources are fixed (`resource_name`), not numbered by first use.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import re
 import struct
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from reportlab.pdfbase import pdfdoc, ttfonts
 
@@ -106,15 +108,33 @@ def subset_tag(face_name: bytes, number: int, program: bytes) -> bytes:
 
 
 class EmbeddedFont(ttfonts.TTFont):  # type: ignore[misc]
-    """A TTFont that makes each distinct subset's objects once per process."""
+    """A TTFont that makes each distinct subset's objects once per process.
 
-    def __init__(self, name: str, filename: str, shapable: bool = True) -> None:
+    resource_name is the font's name in every page's resources ("/B3+0" for its first subset):
+    fixed, where ReportLab numbers fonts F1, F2... in the order a document first uses them, so
+    a page names its fonts the same whatever the pages before it drew.
+    """
+
+    def __init__(self, name: str, filename: str, shapable: bool = True, resource_name: str | None = None) -> None:
         super().__init__(name, filename, shapable=shapable)
+        self.resource_name = resource_name
         _unscale_trailing_advances(self.face)
         self._subsets: dict[tuple[int, ...], tuple[bytes, bytes]] = {}
         self._tags: dict[tuple[int, tuple[int, ...]], bytes] = {}
         self._cut_subset = self.face.makeSubset
         self.face.makeSubset = lambda subset: self._parts(tuple(subset))[0]
+
+    def getSubsetInternalName(self, subset: int, doc: pdfdoc.PDFDocument) -> str:
+        """As TTFont.getSubsetInternalName, with the font named resource_name."""
+        state = self.state.get(doc)
+        if self.resource_name is not None and (state is None or state.internalName is None):
+            if state is None:
+                state = self.state[doc] = ttfonts.TTFont.State(self._asciiReadable, self)
+            state.internalName = self.resource_name
+            doc.fontMapping[self.fontName] = "/" + self.resource_name
+            doc.delayedFonts.append(self)
+        name: str = super().getSubsetInternalName(subset, doc)
+        return name
 
     def _parts(self, subset: tuple[int, ...]) -> tuple[bytes, bytes]:
         """(font program, formatted widths array) of one subset, made once."""
@@ -221,6 +241,7 @@ class EmbeddedFont(ttfonts.TTFont):  # type: ignore[misc]
 
 #: A font's subset state right after seeding, per (font, characters): assignments, subsets, next code.
 _SEEDED: dict[tuple[str, str], tuple[dict[int, int], list[list[int]], int] | None] = {}
+_SEEDED_LIMIT = 256
 
 
 def _unscale_trailing_advances(face: ttfonts.TTFontFace) -> None:
@@ -237,7 +258,8 @@ def _unscale_trailing_advances(face: ttfonts.TTFontFace) -> None:
 
 
 def seed_subsets(fonts: Iterable[str], characters: str, doc: pdfdoc.PDFDocument) -> None:
-    """Give doc's subsets of each font every character it can draw, in code-point order.
+    """Give doc's subsets of each font every character of characters it can draw, in the order
+    given (code-point order from library_characters; see exporter.pdf.pages.subsets).
 
     The first document of a process is seeded character by character (TTFont.splitString);
     the next ones get a copy of the state that left, which is the same state, made at once.
@@ -254,6 +276,8 @@ def seed_subsets(fonts: Iterable[str], characters: str, doc: pdfdoc.PDFDocument)
                 font.splitString(drawable, doc)
             if fresh:
                 state = font.state.get(doc)
+                if len(_SEEDED) >= _SEEDED_LIMIT:  # course packs: one seed per pack and font
+                    _SEEDED.clear()
                 _SEEDED[key] = None if state is None else _snapshot(state)
             continue
         seeded = _SEEDED[key]
@@ -263,6 +287,12 @@ def seed_subsets(fonts: Iterable[str], characters: str, doc: pdfdoc.PDFDocument)
             state.assignments = dict(assignments)
             state.subsets = [list(subset) for subset in subsets]
             state.nextCode = next_code
+
+
+def seed_fonts(seed: Mapping[str, str], doc: pdfdoc.PDFDocument) -> None:
+    """seed_subsets for each font with its own characters (see exporter.pdf.pages.subsets)."""
+    for name, characters in seed.items():
+        seed_subsets((name,), characters, doc)
 
 
 def _snapshot(state: ttfonts.TTFont.State) -> tuple[dict[int, int], list[list[int]], int]:

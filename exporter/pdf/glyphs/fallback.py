@@ -49,10 +49,12 @@ def register_fallback_fonts() -> None:
 
     from exporter.pdf.glyphs.embedding import EmbeddedFont
 
-    for name, file_name in FALLBACK_FILES.items():
+    for number, (name, file_name) in enumerate(FALLBACK_FILES.items(), start=1):
         # ReportLab's own shaping is not used: exporter.pdf.lines.bidi shapes and orders runs itself.
         # Embedded through the per-process cache too: every handout draws its ⚠ and → from here.
-        pdfmetrics.registerFont(EmbeddedFont(name, str(FONT_DIR / file_name), shapable=False))
+        # Named X1...X6 in the pages' resources (the body faces are B1...B6).
+        font = EmbeddedFont(name, str(FONT_DIR / file_name), shapable=False, resource_name=f"X{number}")
+        pdfmetrics.registerFont(font)
     for name in (EMOJI, SYMBOLS, *BOLD_MEMBER):
         bold = BOLD_MEMBER.get(name, name)
         # No italic members: italic text uses the upright ones. The upright mappings go last, so

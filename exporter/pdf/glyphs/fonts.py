@@ -74,9 +74,10 @@ def register_fonts() -> None:
 
     from exporter.pdf.glyphs.embedding import EmbeddedFont
 
-    for name, file_name in _BODY_FONT_FILES.items():
-        # Embedded through a per-process cache (many handouts, same subsets).
-        pdfmetrics.registerFont(EmbeddedFont(name, str(FONT_DIR / file_name)))
+    for number, (name, file_name) in enumerate(_BODY_FONT_FILES.items(), start=1):
+        # Embedded through a per-process cache (many handouts, same subsets), named B1...B6 in
+        # every page's resources whatever order a document uses them in.
+        pdfmetrics.registerFont(EmbeddedFont(name, str(FONT_DIR / file_name), resource_name=f"B{number}"))
     addMapping(REGULAR, 0, 0, REGULAR)
     addMapping(REGULAR, 1, 0, BOLD)
     addMapping(REGULAR, 0, 1, ITALIC)

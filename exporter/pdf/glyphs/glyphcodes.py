@@ -7,11 +7,13 @@ character map and widths; the ToUnicode CMap (tounicode.py) then writes the text
 so copying from the PDF gives back the characters that were written, not the private code.
 
 The private values never reach the PDF's bytes (fonts are embedded as subsets with their own
-one-byte codes), so the order in which they are handed out does not affect rebuilds.
+one-byte codes), so the order in which they are handed out does not affect rebuilds; where the
+subsets are seeded, `in_seed_order` sorts glyph codes by what they draw, not by their value.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -23,6 +25,8 @@ LAST_CODE = 0xFFFFD
 MOST_UNITS = 8
 
 _codes: dict[tuple[str, int, str, float | None], int] = {}
+#: Glyph code -> what it draws: (glyph, text, advance or -1.0 for the glyph's own).
+_drawn: dict[int, tuple[int, str, float]] = {}
 _texts: dict[int, str] = {}
 #: Glyph code -> what draws it: the same glyph, then invisible zero-width carriers with the rest
 #: of a text one ToUnicode entry cannot hold (an emoji sequence: see entry_pieces).
@@ -49,6 +53,7 @@ def glyph_char(font_name: str, glyph: int, text: str, width: float | None = None
             width = glyph_advance(font_name, glyph)
         face.charWidths[code] = width
         _codes[key] = code
+        _drawn[code] = (glyph, text, -1.0 if key[3] is None else key[3])
         pieces = entry_pieces(text)
         _texts[code] = pieces[0]
         if len(pieces) > 1:
@@ -151,6 +156,22 @@ def glyph_advance(font_name: str, glyph: int) -> float:
 def text_of(code: int) -> str | None:
     """The text a private code point stands for (None for any other code point)."""
     return _texts.get(code)
+
+
+def written(text: str) -> str:
+    """text with every glyph code replaced by the text it stands for (an emoji sequence whole)."""
+    if max(text, default=" ") < chr(FIRST_CODE):
+        return text
+    return "".join(_drawn[ord(char)][1] if ord(char) in _drawn else char for char in text)
+
+
+def in_seed_order(chars: Iterable[str]) -> str:
+    """chars once each: characters by code point, then glyph codes by what they draw (glyph,
+    text, advance), an order that does not depend on when this process handed each code out."""
+    unique = set(chars)
+    plain = sorted(char for char in unique if ord(char) < FIRST_CODE)
+    glyphs = sorted((char for char in unique if ord(char) >= FIRST_CODE), key=lambda char: _drawn[ord(char)])
+    return "".join(plain + glyphs)
 
 
 def is_glyph_code(char: str) -> bool:

@@ -7,6 +7,7 @@ The document is laid out exactly once. Page numbers that are not known while a p
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
@@ -85,7 +86,7 @@ class OnePassDocument(BaseDocTemplate):  # type: ignore[misc]
         cover_page: bool = False,
         footer_text: str | None = None,
         page_of: str = "page {page} of {total}",
-        seed_characters: str = "",
+        seed: Mapping[str, str] | None = None,
     ) -> None:
         register_fonts()
         width, height = paper_size(paper)
@@ -124,7 +125,8 @@ class OnePassDocument(BaseDocTemplate):  # type: ignore[misc]
         #: The bookmarks, in order, written once every destination exists (set by the writer).
         self.outline_entries: list[OutlineEntry] = []
         self.page_of = page_of
-        self.seed_characters = seed_characters
+        #: Font name -> the characters its subsets start with (exporter.pdf.pages.subsets).
+        self.seed = dict(seed or {})
         self.blank_page = False
         self.footer_note = footer_note
         self.spool: PageSpool | None = None
@@ -174,6 +176,9 @@ class OnePassDocument(BaseDocTemplate):  # type: ignore[misc]
                 self.canv.addOutlineEntry(title, key, level=level)
             self.canv.showOutline()
         finish_document(self.canv, self.title)
+        # The fonts are written in a fixed order (by their resource names), not in the order the
+        # pages first used them: which fonts a file holds depends on its pages, their order not.
+        self.canv._doc.delayedFonts.sort(key=lambda font: str(getattr(font, "resource_name", "") or font.fontName))
         # ASCII85 only makes compressed streams a quarter bigger (and costs time to encode).
         saved_a85 = rl_config.useA85
         rl_config.useA85 = 0
@@ -195,11 +200,10 @@ class OnePassDocument(BaseDocTemplate):  # type: ignore[misc]
                 self.spool.page_finished(self.canv)
 
         self.canv.setPageCallBack(page_finished)
-        if self.seed_characters:
-            from exporter.pdf.glyphs.embedding import seed_subsets
-            from exporter.pdf.glyphs.fonts import BODY_FACES
+        if self.seed:
+            from exporter.pdf.glyphs.embedding import seed_fonts
 
-            seed_subsets(BODY_FACES, self.seed_characters, self.canv._doc)
+            seed_fonts(self.seed, self.canv._doc)
 
     def pager(self) -> Pager:
         """A planning position at the top of the first page of this document's body frame."""

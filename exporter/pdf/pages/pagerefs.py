@@ -10,6 +10,8 @@ layout around them never depends on how many digits they have.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from dataclasses import dataclass
 
 from reportlab.lib.colors import Color, black
@@ -42,6 +44,7 @@ class PageNumbers:
         self.pages: dict[str, int] = {}
         self.total_pages = 0
         self._forms: dict[_NumberText, str] = {}
+        self._names: set[str] = set()
 
     def record(self, key: str, page: int) -> None:
         """Remember the page an anchor (a chapter, the sources...) starts on; first one wins."""
@@ -65,12 +68,23 @@ class PageNumbers:
         spec = _NumberText(template, key, page, font_name, font_size, colour or black, align)
         name = self._forms.get(spec)
         if name is None:
-            name = f"pagenumber{len(self._forms)}"
-            self._forms[spec] = name
+            name = self._forms[spec] = self._name_for(spec)
         canv.saveState()
         canv.translate(right_x, baseline_y)
         canv.doForm(name)
         canv.restoreState()
+
+    def _name_for(self, spec: _NumberText) -> str:
+        """The form's name, from what it shows: the same in every document that shows it, so a
+        page that draws it has the same bytes whatever the pages before it drew (numbering the
+        forms as they came shifted every later page's names when one page gained a form)."""
+        what = (spec.template, spec.key, spec.page, spec.font_name, spec.font_size, spec.colour.hexval(), spec.align)
+        digest = hashlib.sha256(repr(what).encode("utf-8")).digest()[:6]
+        name = "pn" + base64.urlsafe_b64encode(digest).decode("ascii")  # 48 bits in 8 letters, digits, - and _
+        while name in self._names:  # two specs, one digest: never seen, but never two forms in one name
+            name += "x"
+        self._names.add(name)
+        return name
 
     def _text_of(self, spec: _NumberText) -> str:
         page = self.pages[spec.key] if spec.key is not None else spec.page
@@ -95,6 +109,7 @@ class PageNumbers:
             draw_text(canv, start, 0, text, spec.font_size, spec.font_name)
             end_form(canv)
         self._forms.clear()  # every form is defined: the specs would only be held until saving
+        self._names.clear()
 
 
 def _number_code(canv: Canvas, spec: _NumberText, text: str, start: float) -> bytes:

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from reportlab.pdfgen.canvas import Canvas
 
+from exporter.pdf.glyphs.glyphcodes import written
 from exporter.pdf.tagging.languages import language_of
 from exporter.pdf.tagging.structure import Container, Element, StructureTree, Tag
 
@@ -207,7 +208,9 @@ def reading_order(flowable: Any) -> str:
     logical = getattr(flowable, "_logical", None)
     if not logical:
         return ""
-    return " ".join("".join(getattr(frag, "text", "") for frag in logical).split())
+    # The fragments hold an emoji sequence as the glyph code that draws it: a private code
+    # point, which a reader would read out (and whose value depends on the process).
+    return " ".join(written("".join(getattr(frag, "text", "") for frag in logical)).split())
 
 
 def with_tag(flowable: FlowableT, role: str, path: tuple[Container, ...] = (), **options: Any) -> FlowableT:

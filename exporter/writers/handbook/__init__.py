@@ -30,6 +30,7 @@ from exporter.pdf.pages.flowables import Anchor, KeepWithNext, PageRefRow, Para
 from exporter.pdf.pages.groups import RowGroup
 from exporter.pdf.pages.pagerefs import PageNumbers
 from exporter.pdf.pages.styles import HANDBOOK_LEVELS, LEADER, MUTED, Styles, make_styles
+from exporter.pdf.pages.subsets import library_seed
 from exporter.pdf.tagging.marking import link_row, list_path, with_tag
 from exporter.pdf.tagging.structure import Container
 from exporter.text.collation import collation_key
@@ -80,6 +81,8 @@ def build_handbook(library: Library, target: Path, paper: str) -> int:
         outline=True,
         cover_page=True,
         page_of=labels("handbook.page_of", page="{page}", total="{total}"),
+        # Every glyph's code fixed before the first page: a page's bytes depend on it alone.
+        seed=library_seed(library),
     )
     layout = PartLayout(document.pager(), float(styles.body.leading))
     layout.extend(cover(library, labels, styles, float(document.width), float(document.height)))

@@ -23,6 +23,7 @@ from exporter.pdf.pages.flowables import Anchor, KeepWithNext, PageRefRow, Para
 from exporter.pdf.pages.groups import RowGroup
 from exporter.pdf.pages.pagerefs import PageNumbers
 from exporter.pdf.pages.styles import HANDBOOK_LEVELS, LEADER, Styles, make_styles
+from exporter.pdf.pages.subsets import library_seed
 from exporter.pdf.tagging.marking import link_row, list_path, with_tag
 from exporter.pdf.tagging.structure import Container
 from exporter.writers.handbook import (
@@ -80,6 +81,7 @@ def build_course_pack(library: Library, course: Course, session_index: int | Non
         outline=True,
         cover_page=True,
         page_of=labels("handbook.page_of", page="{page}", total="{total}"),
+        seed=library_seed(library, _pack_texts(library, course, sessions)),
     )
     layout = PartLayout(document.pager(), float(styles.body.leading))
     width, height = float(document.width), float(document.height)
@@ -96,6 +98,22 @@ def build_course_pack(library: Library, course: Course, session_index: int | Non
     return document.build_once(layout)
 
 
+def _pack_texts(library: Library, course: Course, sessions: list[tuple[int, Session]]) -> list[str]:
+    """What a pack prints besides the library's texts: the course's, its sessions' headings
+    (in capitals where a session opens) and dates."""
+    labels = library.labels()
+    headings = [session_label(labels, number, session) for number, session in sessions]
+    dates = [long_date(session.date, library.language) for _, session in sessions if session.date]
+    texts = [text for _, text in course.texts()] + headings + [heading.upper() for heading in headings]
+    return [*texts, *dates, pack_dates(library, sessions)]
+
+
+def pack_dates(library: Library, sessions: list[tuple[int, Session]]) -> str:
+    """When the pack's sessions take place: the first and last date ("" when none has one)."""
+    dates = [session.date for _, session in sessions if session.date]
+    return " – ".join(dict.fromkeys(long_date(d, library.language) for d in (dates[0], dates[-1]))) if dates else ""
+
+
 def pack_cover(
     library: Library,
     course: Course,
@@ -109,8 +127,7 @@ def pack_cover(
     group, the library it comes from; the disclaimer at the foot."""
     labels = library.labels()
     title = Anchor(para_text(course.title), cover_title_style(course.title, styles, width), key=COVER_KEY)
-    dates = [session.date for _, session in sessions if session.date]
-    when = " – ".join(dict.fromkeys(long_date(d, library.language) for d in (dates[0], dates[-1]))) if dates else ""
+    when = pack_dates(library, sessions)
     count = labels("courses.session_count", count=len(sessions)) if len(sessions) > 1 else ""
     lines = [
         (heading, styles.cover_subtitle),
