@@ -257,3 +257,31 @@ def test_a_two_line_list_item_needs_no_hyphen_where_justified_text_would(tmp_pat
         )
     assert lines == ["6. Используйте сам разрыв как материал для совместной", "ментализации."]
     assert right < 50 + MEASURE - 10  # the first line ends short of the measure, its spaces unstretched
+
+
+def test_a_web_address_breaks_only_after_a_slash_and_takes_no_hyphen(tmp_path: Path) -> None:
+    from reportlab.pdfgen.canvas import Canvas
+
+    register_fonts()
+    address = "https://doi.org/10.1080/10503307.2020.1234567890123456789/supplementary-material-appendix-b"
+    text = f"Example, A. (2020). A long source. {address}"
+    paragraph = Paragraph(para_text(text), make_styles("en").body)
+    _, height = paragraph.wrap(200, 1000)
+    pdf = tmp_path / "source.pdf"
+    canvas = Canvas(str(pdf), pagesize=(300, 400))
+    paragraph.drawOn(canvas, 50, 350 - height)
+    canvas.save()
+    with pdfplumber.open(pdf) as document:
+        lines = document.pages[0].extract_text().splitlines()
+    assert len(lines) >= 3
+    at = next(index for index, line in enumerate(lines) if "https://" in line)
+    assert "".join(lines[at:]).endswith(address)  # the address reads back whole: no hyphen was added
+    assert all(line.endswith("/") for line in lines[at:-1]), lines
+
+
+def test_a_word_with_its_own_hyphen_breaks_after_it_and_takes_no_second_one() -> None:
+    english = hyphenator("en")
+    assert english is not None
+    heads = [head for head, _ in english("self-disclosure")]
+    assert "self-" in heads and "self" not in heads
+    assert all(not tail.startswith("-") for _, tail in english("well-intentioned"))

@@ -107,6 +107,17 @@ def hyphenator(language: str) -> Callable[[str], Iterator[tuple[str, str]]] | No
 
     @lru_cache(maxsize=8192)
     def pairs(word: str) -> tuple[tuple[str, str], ...]:
+        if _is_address(word):
+            return _address_breaks(word)
+        own = [pair for pair in _dictionary_pairs(word) if not pair[1].startswith(BREAKS_WITHOUT_HYPHEN)]
+        after_hyphens = [
+            (word[: end + 1], word[end + 1 :])
+            for end, char in enumerate(word)
+            if char in "-\u2010" and _keeps_letters(word[: end + 1], word[end + 1 :])
+        ]
+        return tuple(sorted(set(own + after_hyphens), key=lambda pair: -len(pair[0])))
+
+    def _dictionary_pairs(word: str) -> tuple[tuple[str, str], ...]:
         letters = sum(char.isalpha() for char in word)
         script = word_script(word)
         if letters < HYPHENATE_FROM_LETTERS or script is None:
@@ -121,6 +132,30 @@ def hyphenator(language: str) -> Callable[[str], Iterator[tuple[str, str]]] | No
         return iter(pairs(word))
 
     return hyphenate
+
+
+#: A line broken after one of these ends with it and takes no hyphen ("self-/disclosure", "doi.org/").
+BREAKS_WITHOUT_HYPHEN = ("-", "\u2010", "/")
+
+
+def drawn_head(head: str) -> str:
+    """How the part of a broken word that ends a line is drawn: with a hyphen, unless it ends with one."""
+    return head if head.endswith(BREAKS_WITHOUT_HYPHEN) else head + "-"
+
+
+def _is_address(word: str) -> bool:
+    """A web address or a path: broken only after its slashes, never with an added hyphen."""
+    return "://" in word or word.startswith("www.") or word.count("/") >= 2
+
+
+def _address_breaks(word: str) -> tuple[tuple[str, str], ...]:
+    """After each slash that neither doubles another (the "//" of "https://") nor leaves fewer
+    than three characters on either side."""
+    return tuple(
+        (word[:end], word[end:])
+        for end in range(3, len(word) - 2)
+        if word[end - 1] == "/" and word[end] != "/" and word[end - 2] != "/"
+    )
 
 
 def _keeps_letters(head: str, tail: str) -> bool:

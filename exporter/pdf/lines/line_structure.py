@@ -13,6 +13,7 @@ from reportlab.pdfbase.pdfmetrics import getAscentDescent, stringWidth
 from reportlab.platypus.paragraph import FragLine, ParaLines
 
 from exporter.pdf.lines.breaking import Break
+from exporter.pdf.lines.hyphenation import drawn_head
 from exporter.pdf.lines.shaping import shaped, shaped_all
 from exporter.pdf.lines.tracking import Letters, line_tracking
 from exporter.pdf.lines.words import Word
@@ -97,7 +98,7 @@ def lines_of(
             if found.hyphenated:
                 frag, text = words[end[0]].pieces[0]
                 keep = text[offset if first == end[0] else 0 : end[1]]
-                line_words[-1] = Word([(frag, keep + "-")], line_words[-1].space)
+                line_words[-1] = Word([(frag, drawn_head(keep))], line_words[-1].space)
         starts.append(start)
         width = widths[0] if number == 0 else widths[1]
         # A word's tail, or a head with its hyphen, is shaped on its own: measured as drawn.

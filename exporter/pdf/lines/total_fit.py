@@ -32,6 +32,7 @@ from exporter.pdf.lines.breaking import (
 )
 from exporter.pdf.lines.breaking import break_paragraph as knuth_plass
 from exporter.pdf.lines.first_fit import Slack, even_lines
+from exporter.pdf.lines.hyphenation import drawn_head
 from exporter.pdf.lines.line_structure import MakeLine, SetLines, frag_line, lines_of, one_font_line
 from exporter.pdf.lines.shaping import shaped
 from exporter.pdf.lines.tracking import PASSES as TRACKED_PASSES
@@ -108,7 +109,8 @@ def _hyphenated_word_items(
         for number in range(len(cuts) - 1):
             start, stop = cuts[number], cuts[number + 1]
             if number:
-                rows.append((PENALTY, hyphen, 0.0, 0.0, HYPHEN_PENALTY, True))
+                added = hyphen if drawn_head(text[:start]) != text[:start] else 0.0
+                rows.append((PENALTY, added, 0.0, 0.0, HYPHEN_PENALTY, True))
                 offsets.append(start)
             length = stop - start
             # Each piece as the shaped word's prefix grows: a head ends where it is drawn,

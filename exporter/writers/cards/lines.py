@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from exporter.pdf.glyphs.fonts import REGULAR, font_runs
 from exporter.pdf.lines.breaking import BOX, FORBIDDEN, FORCED, GLUE, HYPHEN_PENALTY, PENALTY, Items, break_paragraph
 from exporter.pdf.lines.first_fit import Slack, even_lines
-from exporter.pdf.lines.hyphenation import hyphenator
+from exporter.pdf.lines.hyphenation import drawn_head, hyphenator
 from exporter.pdf.lines.runs import text_width
 from exporter.pdf.lines.total_fit import RAGGED_STRETCH_EM, may_break_before
 
@@ -143,7 +143,8 @@ class LineSetter:
             edges = [0, *cuts, len(word)]
             for number, (start, end) in enumerate(zip(edges, edges[1:], strict=False)):
                 if number:
-                    items.add(PENALTY, hyphen, HYPHEN_PENALTY, index, start, flagged=True)
+                    added = hyphen if drawn_head(word[:start]) != word[:start] else 0.0
+                    items.add(PENALTY, added, HYPHEN_PENALTY, index, start, flagged=True)
                 # The word's shaped prefix as it grows: a head is measured as drawn (kerned,
                 # with its ligatures), and the pieces of an unbroken word add up to the word.
                 before = self.unit_width(word[:start], face) if start else 0.0
@@ -162,10 +163,10 @@ class LineSetter:
                 lines.append(" ".join([words[first][skip:], *words[first + 1 : last]]))
                 first, skip = last, 0
             elif last == first:
-                lines.append(words[first][skip:cut] + HYPHEN)
+                lines.append(drawn_head(words[first][skip:cut]))
                 skip = cut
             else:
-                lines.append(" ".join([words[first][skip:], *words[first + 1 : last], words[last][:cut] + HYPHEN]))
+                lines.append(" ".join([words[first][skip:], *words[first + 1 : last], drawn_head(words[last][:cut])]))
                 first, skip = last, cut
         return lines
 
