@@ -25,6 +25,7 @@ from exporter.content.field_checks import (  # the limits are part of validate's
     kind_name,
 )
 from exporter.content.library_yaml import read_library_header
+from exporter.content.placeholders import template_problems
 from exporter.content.references import check_similar, ids_of_a_broken_file
 from exporter.content.remembered import Remembered
 from exporter.content.yaml_nodes import Node, parse_yaml, read_text, shown
@@ -86,7 +87,9 @@ def check_library(content_dir: Path) -> tuple[Library | None, list[Problem]]:
     problems: list[Problem] = []
     library_path = content_dir / "library.yaml"
     if not content_dir.is_dir():
-        return None, [Problem(display_path(content_dir), 0, "content", "no such folder")]
+        here = content_dir.resolve() != Path.cwd().resolve() and Path("library.yaml").is_file()
+        hint = "; the library.yaml here is a library: add `--content .`" if here else ""
+        return None, [Problem(display_path(content_dir), 0, "content", f"no such folder{hint}")]
     if not library_path.is_file():
         if library_path.exists() or library_path.is_symlink():
             kind = "a folder" if library_path.is_dir() else "not a regular file"
@@ -138,6 +141,7 @@ def check_library(content_dir: Path) -> tuple[Library | None, list[Problem]]:
         seen[technique.id] = technique.path
         similar_lines[technique.id] = lines_of_similar
         techniques.append(technique)
+        problems += template_problems(technique)
         title_key = technique.title.casefold()
         if title_key in titles:
             problems.append(

@@ -63,7 +63,7 @@ def new_technique(content_dir: Path, title: str, category: str | None) -> Path:
 def _library_categories(content_dir: Path) -> list[str]:
     path = content_dir / "library.yaml"
     if not path.is_file():
-        raise ExporterError(f"{path}: no library here; `exporter init {content_dir}` makes one")
+        raise ExporterError(f"{path}: no library here; {_where_the_library_is(content_dir)}")
     root, _ = load_yaml_file(path, str(path))
     value = root.value if root is not None else None
     categories = value.get("categories") if isinstance(value, dict) else None
@@ -75,3 +75,10 @@ def _library_categories(content_dir: Path) -> list[str]:
     if not names:
         raise ExporterError(f"{path}: the library declares no category; run `exporter validate` first")
     return names
+
+
+def _where_the_library_is(content_dir: Path) -> str:
+    """What to do instead: name the library in this folder (`init` puts it there), or make one."""
+    if content_dir.resolve() != Path.cwd().resolve() and (Path.cwd() / "library.yaml").is_file():
+        return "this folder holds one: add `--content .`"
+    return f"`exporter init {content_dir}` makes one"

@@ -48,7 +48,7 @@ def test_new_writes_a_technique_that_passes_validate_and_refuses_a_second_of_the
     path = content / "techniques" / "holding-the-balance-more.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert data["title"] == title and data["categories"] == ["Therapeutic stance"]  # text is data
-    assert run("validate", "--content", content, "--strict").exit_code == 0
+    assert run("validate", "--content", content).exit_code == 0
     second = run("new", title, "--content", content)
     assert second.exit_code == 1
     assert second.output.strip().endswith(
@@ -62,3 +62,43 @@ def test_new_names_a_category_the_library_lacks_as_a_usage_error(tmp_path: Path)
     result = run("new", "Another One", "--content", content, "--category", "Nowhere")
     assert result.exit_code == 2 and "'Nowhere' is not a category of the library (Therapeutic stance)" in result.output
     assert not (content / "techniques" / "another-one.yaml").exists()
+
+
+def test_a_new_technique_left_as_the_template_wrote_it_does_not_pass_strict(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    assert run("init", content).exit_code == 0
+    assert run("new", "Some Title", "--content", content).exit_code == 0
+    path = content / "techniques" / "some-title.yaml"
+    strict = run("validate", "--content", content, "--strict")
+    assert strict.exit_code == 1
+    flagged = [line for line in strict.output.splitlines() if "template's example text" in line]
+    assert any(f"{path}:" in line and ": steps[0]: " in line for line in flagged), strict.output
+    assert any(": sources[0]: " in line for line in flagged)
+    # Written over, the file passes.
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data.update(
+        summary="Staying with the client's pace when a topic becomes hard to talk about.",
+        steps=["Notice the pause before the client changes the subject.", "Say what you noticed, briefly."],
+        when_to_use=["The client moves away from a painful topic."],
+        key_phrases=[{"cue": "The client changes the subject", "text": "We moved away from that quickly."}],
+        warnings=[
+            {"cue": "You want to get back to the topic", "text": "Do not push, because pressure closes the topic."}
+        ],
+        sources=["Allen, J. G. (2013). Restoring Mentalizing in Attachment Relationships. APPI."],
+    )
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert [
+        line for line in run("validate", "--content", content, "--strict").output.splitlines() if "template" in line
+    ] == []
+
+
+def test_inside_a_library_made_by_init_the_advice_is_to_name_this_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run("init", tmp_path / "newlib").exit_code == 0
+    monkeypatch.chdir(tmp_path / "newlib")
+    result = run("new", "Some Title")
+    assert result.exit_code == 1
+    assert result.output.strip().endswith("no library here; this folder holds one: add `--content .`")
+    build = run("validate")
+    assert "content:0: content: no such folder; the library.yaml here is a library: add `--content .`" in build.output
