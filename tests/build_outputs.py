@@ -3,7 +3,9 @@ release time, and reading a `watch` process's output line by line."""
 
 from __future__ import annotations
 
+import queue
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -35,13 +37,37 @@ def leftovers(*folders: Path) -> list[str]:
 
 
 def read_line(process: subprocess.Popen[str], wanted: str, seconds: float) -> str:
-    """The first line the process prints containing wanted, within seconds."""
+    """The first line the process prints containing wanted, within seconds (a process that prints
+    nothing more fails the test when the time is up, instead of blocking it)."""
     deadline = time.monotonic() + seconds
-    assert process.stdout is not None
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
+    lines = _printed_lines(process)
+    while (remaining := deadline - time.monotonic()) > 0:
+        try:
+            line = lines.get(timeout=remaining)
+        except queue.Empty:
+            break
         if wanted in line:
             return line
-        if not line and process.poll() is not None:
+        if not line:  # the process closed its output
             break
     raise AssertionError(f"no line with {wanted!r} within {seconds} s")
+
+
+_PRINTED: dict[int, queue.Queue[str]] = {}
+
+
+def _printed_lines(process: subprocess.Popen[str]) -> queue.Queue[str]:
+    """The process's output lines as a thread reads them ("" once it ends)."""
+    if process.pid not in _PRINTED:
+        lines: queue.Queue[str] = queue.Queue()
+        assert process.stdout is not None
+        stream = process.stdout
+
+        def pump() -> None:
+            for line in stream:
+                lines.put(line)
+            lines.put("")
+
+        threading.Thread(target=pump, daemon=True).start()
+        _PRINTED[process.pid] = lines
+    return _PRINTED[process.pid]

@@ -56,7 +56,9 @@ def watch(content_dir: Path, out_dir: Path, build: Callable[[], list[WriteResult
             if first or changed:
                 _build_once(build, "first build" if first else _describe(changed))
                 first = False
-                seen = content_stamps(content_dir)  # the deck's state file may have changed: that is ours
+            # The stamps the build started from: a save during the build, or just after it, is
+            # still a change next time round (the deck's own state file is left out above).
+            seen = now
             time.sleep(POLL_SECONDS)
     except KeyboardInterrupt:
         click.echo("Stopped watching.")
