@@ -22,6 +22,8 @@ _ID_LINE = re.compile(r"^id:[ \t]*['\"]?([^'\"#\s]+)", re.MULTILINE)
 def ids_of_a_broken_file(path: Path) -> set[str]:
     """The ids a technique file with errors may be named by: its name, and its `id:` line if any."""
     ids = {path.stem}
+    if not path.is_file():  # a named pipe or a device: never opened (it may block or never end)
+        return ids
     try:
         with path.open("rb") as stream:
             text = stream.read(_LOOKED_AT).decode("utf-8", errors="replace")
