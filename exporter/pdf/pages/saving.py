@@ -84,12 +84,13 @@ class _ReleasedOnceWritten(pdfdoc.PDFIndirectObject):  # type: ignore[misc]
 
 
 class _Output:
-    """The file being written, and where each object starts in it (by object number)."""
+    """The file being written, and where each object starts in it: places, by object number,
+    holds 1 + its offset (a structure object's entry, negative, is its place in the spool)."""
 
-    def __init__(self, file: BinaryIO) -> None:
+    def __init__(self, file: BinaryIO, places: array[int]) -> None:
         self._file = file
         self.offset = 0
-        self.places = array("q")
+        self.places = places
 
     def add(self, data: bytes) -> int:
         """Write data; return where it starts."""
@@ -122,7 +123,8 @@ def save_streamed(canv: Canvas, target: Path) -> None:
     if document.Outlines.ready < 0:
         document.Catalog.Outlines = None
     with open(target, "wb") as file:
-        _write_document(document, _Output(file), structure_objects_of(canv))
+        structure = structure_objects_of(canv)
+        _write_document(document, _Output(file, array("q") if structure is None else structure.places), structure)
 
 
 def _write_document(document: Any, out: _Output, structure: StructureObjects | None) -> None:
@@ -147,17 +149,17 @@ def _write_document(document: Any, out: _Output, structure: StructureObjects | N
         if comments:
             out.add(pdfdoc.pdfdocEnc(f"% {name!a}: class {content.__class__.__name__[:50]} \n"))
         out.place(number, out.add(_ReleasedOnceWritten(name, content).format(document)))
+    spooled = out.offset
     if structure is not None:
-        for placed, offset in structure.placed(out.offset):
-            out.place(placed, offset)
         structure.copy_to(out.add)
     count = document.objectcounter
-    if len(out.places) <= count or not all(out.places[1 : count + 1]):
+    places = out.places
+    if len(places) <= count or 0 in places[1 : count + 1]:
         raise ValueError("an object of the document was never written")
     start = out.add(b"xref\n0 %d\n0000000000 65535 f \n" % (count + 1))
     for first in range(1, count + 1, 4096):
-        last = min(first + 4096, count + 1)
-        out.add(b"".join(b"%010d 00000 n \n" % (place - 1) for place in out.places[first:last]))
+        entries = places[first : min(first + 4096, count + 1)]
+        out.add(b"".join(b"%010d 00000 n \n" % (p - 1 if p > 0 else spooled - p - 1) for p in entries))
     trailer = pdfdoc.PDFTrailer(
         startxref=start,
         Size=count + 1,

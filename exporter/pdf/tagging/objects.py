@@ -6,14 +6,14 @@ time, they held hundreds of megabytes until the end. Here each closed part of th
 formatted once the pages it is drawn on are finished, with the object numbers its elements
 were given when their content was drawn, and kept in a nameless temporary file; so are the
 parent tree's entries. At save, exporter.pdf.pages.saving copies the file into the PDF after
-ReportLab's own objects, and puts each object's place in the cross-reference table.
+ReportLab's own objects, and takes each one's place from `places` for the cross-reference table.
 """
 
 from __future__ import annotations
 
 import tempfile
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
@@ -40,8 +40,9 @@ class StructureObjects:
         self._end = 0
         self._entries = _spool(folder)
         self._any_entries = False
-        #: Per object number: 1 + its offset in the spool (0: not one of these objects).
-        self._offsets = array("q")
+        #: Per object number: -(1 + its offset in the spool) for these objects, 0 for others;
+        #: saving puts the others' places in the file (1 + offset) beside them, in one table.
+        self.places = array("q")
         self.root_number = 0
 
     def reserve(self) -> int:
@@ -82,12 +83,6 @@ class StructureObjects:
         )
         return tree_root
 
-    def placed(self, start: int) -> Iterator[tuple[int, int]]:
-        """(object number, offset in the file) of each object, the spool copied at start."""
-        for number, offset in enumerate(self._offsets):
-            if offset:
-                yield number, start + offset - 1
-
     def copy_to(self, write: Callable[[bytes], Any]) -> None:
         """Write the spooled objects out."""
         self._objects.seek(0)
@@ -100,10 +95,10 @@ class StructureObjects:
 
     def _start(self, number: int) -> None:
         """Begin object number at the spool's end."""
-        missing = number + 1 - len(self._offsets)
+        missing = number + 1 - len(self.places)
         if missing > 0:
-            self._offsets.frombytes(bytes(8 * max(missing, len(self._offsets) // 2)))
-        self._offsets[number] = self._end + 1
+            self.places.frombytes(bytes(8 * max(missing, len(self.places) // 2)))
+        self.places[number] = -(self._end + 1)
         self._write(b"%d 0 obj\n" % number)
 
     def _write(self, data: bytes) -> None:
