@@ -12,12 +12,13 @@ from __future__ import annotations
 import time
 from xml.sax.saxutils import escape
 
-from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFName, PDFObjectReference, PDFStream
+from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFName, PDFObjectReference, PDFPage, PDFStream
 from reportlab.pdfgen.canvas import Canvas
 
 from exporter.pdf.tagging.marking import structure_objects_of, tree_of
 
-_PAGE_KEYS = ["StructParents", "Tabs"]
+#: A page's keys with the two of a tagged page: one list shared by every page (a handbook has 24,000).
+_PAGE_KEYS = [*PDFPage.__NoDefault__, "StructParents", "Tabs"]
 
 
 def finish_page(canv: Canvas) -> None:
@@ -29,7 +30,7 @@ def finish_page(canv: Canvas) -> None:
         return
     page = canv._doc.Pages.pages[-1]
     key = tree.page_finished(canv._doc.idToObjectNumberAndVersion[page.__InternalName__][0])
-    page.__NoDefault__ = [*page.__NoDefault__, *_PAGE_KEYS]
+    page.__NoDefault__ = _PAGE_KEYS
     page.StructParents = key
     page.Tabs = PDFName("S") if page.Annots else None
     objects.write_closed(tree)
