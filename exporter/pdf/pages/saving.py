@@ -4,7 +4,9 @@ ReportLab keeps every finished page's drawing as text until save(), then collect
 file in memory and joins it before writing: a 24,000-page handbook held its content three
 times over. Here each page's content stream is compressed when the page is finished and kept
 in a temporary file (`PageSpool`), and save writes each object to the file as it is
-formatted (`save_streamed`). The bytes are exactly what canvas.save() writes.
+formatted (`save_streamed`), then a tagged document's structure objects from their own spool
+(exporter.pdf.tagging.objects), then the cross-reference table. An untagged document's bytes
+are exactly what canvas.save() writes.
 """
 
 from __future__ import annotations
