@@ -32,7 +32,7 @@ def _spool(folder: Path | None) -> IO[bytes]:
 
 class StructureObjects:
     """The structure elements, StructTreeRoot and parent tree of one document, as PDF objects
-    in a spool; `offsets` says where each is in it."""
+    in a spool; `places` says where each is in it."""
 
     def __init__(self, document: Any, folder: Path | None) -> None:
         self._document = document
