@@ -116,3 +116,62 @@ def skipped_heading_levels(levels: list[int]) -> list[tuple[int, int]]:
             found.append((previous, level))
         previous = level
     return found
+
+
+def parent_tree_problems(path: Path) -> list[str]:
+    """Where the parent tree (how a reader goes from a glyph or a link to its element) and the
+    elements' /P disagree with the tree itself."""
+    reader = PdfReader(path)
+    pages = {page.indirect_reference.idnum: n for n, page in enumerate(reader.pages)}
+    root = reader.trailer["/Root"].raw_get("/StructTreeRoot")
+    #: (page, mcid) of each marked-content sequence, or a link annotation's number: its element's number.
+    owners: dict[tuple[int, int] | int, int] = {}
+    problems: list[str] = []
+    stack: list[tuple[Any, int, int]] = [(root.get_object().raw_get("/K"), root.idnum, -1)]
+    while stack:
+        node, parent, page = stack.pop()
+        if isinstance(node, ArrayObject):
+            stack += [(kid, parent, page) for kid in node]
+        elif isinstance(node, NumberObject):
+            owners[(page, int(node))] = parent
+        elif node.get_object().get("/Type") == "/MCR":
+            owners[(pages[node.get_object().raw_get("/Pg").idnum], int(node.get_object()["/MCID"]))] = parent
+        elif node.get_object().get("/Type") == "/OBJR":
+            owners[node.get_object().raw_get("/Obj").idnum] = parent
+        else:
+            element = node.get_object()
+            if element.raw_get("/P").idnum != parent:
+                problems.append(f"{element['/S']} (object {node.idnum}): its /P is not the element that holds it")
+            if "/Pg" in element:
+                page = pages[element.raw_get("/Pg").idnum]
+            stack.append((element.raw_get("/K") if "/K" in element else ArrayObject(), node.idnum, page))
+    entries: dict[int, Any] = {}
+    _number_tree(root.get_object()["/ParentTree"], entries)
+    for index, page in enumerate(reader.pages):
+        listed = entries.get(int(page["/StructParents"]))
+        found = [reference.idnum for reference in listed.get_object()] if listed is not None else []
+        owned = sorted(
+            (mcid, owner)
+            for where, owner in owners.items()
+            if isinstance(where, tuple)
+            for mcid in [where[1]]
+            if where[0] == index
+        )
+        if found != [owner for _, owner in owned] or [mcid for mcid, _ in owned] != list(range(len(owned))):
+            problems.append(f"page {index + 1}: the parent tree names other elements than the tree")
+        for annotation in page.get("/Annots") or []:
+            key = annotation.get_object().get("/StructParent")
+            if key is not None and entries[int(key)].idnum != owners.get(annotation.idnum):
+                problems.append(f"page {index + 1}: a link's parent-tree entry is not its element")
+    return problems
+
+
+def _number_tree(node: Any, into: dict[int, Any]) -> None:
+    """A number tree's entries (key: value, references unresolved)."""
+    node = node.get_object()
+    nums = node.raw_get("/Nums") if "/Nums" in node else ArrayObject()
+    nums = nums.get_object()
+    for key, value in zip(list(nums)[::2], list(nums)[1::2], strict=True):
+        into[int(key)] = value
+    for kid in node.get("/Kids", ArrayObject()):
+        _number_tree(kid, into)

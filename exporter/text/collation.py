@@ -34,6 +34,17 @@ _TAILORED: dict[str, dict[str, float]] = {
 _BASE_LETTERS = {"đ": "d", "ø": "o", "ł": "l", "ı": "i", "ħ": "h", "ŧ": "t", "ß": "ss", "æ": "ae", "œ": "oe"}
 
 
+#: One shared element per letter rank: a cached key holds references, not a pair per letter.
+_LETTERS: dict[float, Element] = {}
+
+
+def _letter(rank: float) -> Element:
+    found = _LETTERS.get(rank)
+    if found is None:
+        found = _LETTERS[rank] = (1, rank)
+    return found
+
+
 def _language(code: str) -> str:
     return (code or "en").replace("_", "-").split("-")[0].lower()
 
@@ -60,11 +71,11 @@ def collation_key(language: str) -> Callable[[str], SortKey]:
                 digits = ""
             lower = char.casefold()
             if len(lower) == 1 and lower in tailored:
-                primary.append((1, tailored[lower]))
+                primary.append(_letter(tailored[lower]))
                 cases.append(char != lower)
                 continue
             if char.isspace():
-                primary.append((1, 0.0))  # word by word: "Stop and" before "Stopping"
+                primary.append(_letter(0.0))  # word by word: "Stop and" before "Stopping"
                 continue
             if not char.isalnum():
                 continue  # punctuation and symbols do not decide the order
@@ -73,7 +84,7 @@ def collation_key(language: str) -> Callable[[str], SortKey]:
             marks.append("".join(c for c in decomposed if unicodedata.combining(c)))
             cases.append(char != lower)
             for letter in _BASE_LETTERS.get(base, base).replace("ς", "σ"):
-                primary.append((1, float(ord(letter))))
+                primary.append(_letter(float(ord(letter))))
         if digits:
             primary.append((0, float(int(digits))))
         return tuple(primary), tuple(marks), tuple(cases), text

@@ -12,7 +12,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 import yaml
-from pdf_structure import skipped_heading_levels, walk_pdf
+from pdf_structure import parent_tree_problems, skipped_heading_levels, walk_pdf
 from pypdf import PdfReader
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "libraries"
@@ -48,6 +48,7 @@ def assert_tagged(path: Path) -> None:
     assert skipped_heading_levels(walk.headings) == []
     assert walk.link_annotations <= walk.linked_in_tree, f"{path.name}: links not in the tree"
     assert walk.figures_without_alt == 0
+    assert parent_tree_problems(path) == []
     reader = PdfReader(path)
     catalog = reader.trailer["/Root"]
     assert catalog["/MarkInfo"]["/Marked"]

@@ -32,7 +32,10 @@ SHAPED_FACES = frozenset(BODY_FACES)
 _shaped_texts: dict[str, dict[str, str]] = {}
 #: Whether HarfBuzz sets two characters side by side other than at their own advances, by face.
 _active_pairs: dict[str, dict[str, bool]] = {}
-_CACHE_LIMIT = 200_000
+#: Texts kept per face: enough for a library's words to be shaped once between clearings. The
+#: one-line texts (titles, rows) hardly repeat: with 200,000 a face, the table grew with the
+#: library (15 MB at 2,000 techniques, still growing).
+_CACHE_LIMIT = 20_000
 #: Private codes left to emoji sequences and right-to-left letters once kerning has used the rest.
 _SPARE_CODES = (LAST_CODE - FIRST_CODE) // 4
 

@@ -37,7 +37,7 @@ from exporter.pdf.pages.styles import (
     paper_size,
     side_margin,
 )
-from exporter.pdf.tagging.marking import artifact, start_tagging
+from exporter.pdf.tagging.marking import artifact, start_tagging, stop_tagging
 from exporter.pdf.tagging.writing import finish_document, finish_page
 
 COVER = "cover"
@@ -164,6 +164,8 @@ class OnePassDocument(BaseDocTemplate):  # type: ignore[misc]
         finally:
             if self.spool is not None:
                 self.spool.close()
+            if hasattr(self, "canv"):
+                stop_tagging(self.canv)
 
     def _build_and_save(self, flowables: list[Flowable]) -> int:
         from reportlab import rl_config

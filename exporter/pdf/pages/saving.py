@@ -4,19 +4,26 @@ ReportLab keeps every finished page's drawing as text until save(), then collect
 file in memory and joins it before writing: a 24,000-page handbook held its content three
 times over. Here each page's content stream is compressed when the page is finished and kept
 in a temporary file (`PageSpool`), and save writes each object to the file as it is
-formatted (`save_streamed`). The bytes are exactly what canvas.save() writes.
+formatted (`save_streamed`), then a tagged document's structure objects from their own spool
+(exporter.pdf.tagging.objects), then the cross-reference table. An untagged document's bytes
+are exactly what canvas.save() writes.
 """
 
 from __future__ import annotations
 
 import tempfile
 import zlib
+from array import array
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
+from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFStream, PDFZCompress
 from reportlab.pdfgen.canvas import Canvas
+
+from exporter.pdf.tagging.marking import structure_objects_of
+from exporter.pdf.tagging.objects import StructureObjects
 
 
 class _SpooledStream(PDFStream):  # type: ignore[misc]
@@ -71,13 +78,6 @@ class _ReleasedOnceWritten(pdfdoc.PDFIndirectObject):  # type: ignore[misc]
     makes while writing the page and writes at the end. Every object is written exactly once."""
 
     def format(self, document: Any) -> bytes:
-        direct = getattr(self.content, "formatted_object", None)
-        if direct is not None and isinstance(document.encrypt, pdfdoc.NoEncryption):
-            # A plain dictionary by the hundred thousand (structure elements): written as
-            # PDFIndirectObject writes it, without its generic dispatch.
-            number = document.idToObjectNumberAndVersion[self.name][0]
-            document.idToObject[self.name] = None
-            return b"%d 0 obj\n%s\nendobj\n" % (number, direct(document))
         formatted = bytes(super().format(document))
         if isinstance(self.content, pdfdoc.PDFPage):
             self.content.Resources = None
@@ -85,28 +85,88 @@ class _ReleasedOnceWritten(pdfdoc.PDFIndirectObject):  # type: ignore[misc]
         return formatted
 
 
+class _Output:
+    """The file being written, and where each object starts in it: places, by object number,
+    holds 1 + its offset (a structure object's entry, negative, is its place in the spool)."""
+
+    def __init__(self, file: BinaryIO, places: array[int]) -> None:
+        self._file = file
+        self.offset = 0
+        self.places = places
+
+    def add(self, data: bytes) -> int:
+        """Write data; return where it starts."""
+        start = self.offset
+        self._file.write(data)
+        self.offset += len(data)
+        return start
+
+    def place(self, number: int, offset: int) -> None:
+        missing = number + 1 - len(self.places)
+        if missing > 0:
+            self.places.frombytes(bytes(8 * max(missing, len(self.places) // 2)))
+        self.places[number] = offset + 1
+
+
 def save_streamed(canv: Canvas, target: Path) -> None:
-    """canv.save(), writing each PDF object to target as soon as it is formatted."""
+    """canv.save(), writing each PDF object to target as soon as it is formatted; a tagged
+    document's structure objects come from their spool (exporter.pdf.tagging.objects)."""
     if len(canv._code):
         canv.showPage()
-    with open(target, "wb") as out:
+    document = canv._doc
+    # What PDFDocument.GetPDFData does before format().
+    for font in document.delayedFonts:
+        font.addObjects(document)
+    document.info.invariant = document.invariant
+    document.info.digest(document.signature)
+    document.Reference(document.Catalog)
+    document.Reference(document.info)
+    document.Outlines.prepare(document, canv)
+    if document.Outlines.ready < 0:
+        document.Catalog.Outlines = None
+    with open(target, "wb") as file:
+        structure = structure_objects_of(canv)
+        _write_document(document, _Output(file, array("q") if structure is None else structure.places), structure)
 
-        class WrittenThrough(pdfdoc.PDFFile):  # type: ignore[misc]
-            def __init__(self, pdf_version: tuple[int, int]) -> None:
-                super().__init__(pdf_version)
-                header: list[bytes] = self.strings
-                for piece in header:
-                    out.write(piece)
-                self.strings: list[bytes] = []
-                self.write = out.write
 
-            def format(self, document: object) -> bytes:
-                return b""
-
-        # PDFDocument.format() makes its collector and each object's wrapper by these module-level names.
-        collector, wrapper = pdfdoc.PDFFile, pdfdoc.PDFIndirectObject
-        pdfdoc.PDFFile, pdfdoc.PDFIndirectObject = WrittenThrough, _ReleasedOnceWritten
-        try:
-            canv._doc.GetPDFData(canv)
-        finally:
-            pdfdoc.PDFFile, pdfdoc.PDFIndirectObject = collector, wrapper
+def _write_document(document: Any, out: _Output, structure: StructureObjects | None) -> None:
+    """PDFDocument.format(), each object written as it is formatted: ReportLab's objects in
+    number order, then the structure's, then the cross-reference table and the trailer."""
+    if not isinstance(document.encrypt, pdfdoc.NoEncryption) or getattr(document, "_digiSigs", None):
+        raise ValueError("exporter's PDFs are neither encrypted nor signed")
+    document.encrypt.prepare(document)
+    catalog, info = document.Catalog, document.info
+    document.Reference(catalog)
+    document.Reference(info)
+    out.add(pdfdoc.PDFFile(document._pdfVersion).format(document))
+    names = document.numberToId
+    comments = not rl_config.invariant and rl_config.pdfComments
+    number = 0
+    while number < document.objectcounter:  # objects made while formatting come last
+        number += 1
+        name = names.get(number)
+        if name is None:
+            continue  # a structure object
+        content = document.idToObject[name]
+        if comments:
+            out.add(pdfdoc.pdfdocEnc(f"% {name!a}: class {content.__class__.__name__[:50]} \n"))
+        out.place(number, out.add(_ReleasedOnceWritten(name, content).format(document)))
+    spooled = out.offset
+    if structure is not None:
+        structure.copy_to(out.add)
+    count = document.objectcounter
+    places = out.places
+    if len(places) <= count or 0 in places[1 : count + 1]:
+        raise ValueError("an object of the document was never written")
+    start = out.add(b"xref\n0 %d\n0000000000 65535 f \n" % (count + 1))
+    for first in range(1, count + 1, 4096):
+        entries = places[first : min(first + 4096, count + 1)]
+        out.add(b"".join(b"%010d 00000 n \n" % (p - 1 if p > 0 else spooled - p - 1) for p in entries))
+    trailer = pdfdoc.PDFTrailer(
+        startxref=start,
+        Size=count + 1,
+        Root=document.Reference(catalog),
+        Info=document.Reference(info),
+        ID=document.ID(),
+    )
+    out.add(trailer.format(document))

@@ -13,32 +13,51 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, TypeVar
 
 from reportlab.pdfgen.canvas import Canvas
 
 from exporter.pdf.glyphs.glyphcodes import written
 from exporter.pdf.tagging.languages import language_of
+from exporter.pdf.tagging.objects import StructureObjects
 from exporter.pdf.tagging.structure import Container, Element, StructureTree, Tag
 
 _TREE = "_exporter_structure"
+_OBJECTS = "_exporter_structure_objects"
 #: The marked content open on a canvas: (its element, the list item it is part of or None,
 #: whether that item's bullet is its label); its element is None inside an artifact.
 _OPEN = "_exporter_open_content"
 
 
 def start_tagging(canv: Canvas, lang: str) -> StructureTree:
-    """Give canv a structure tree: from now on what it draws is tagged."""
+    """Give canv a structure tree: from now on what it draws is tagged. The tree's complete
+    parts wait in a temporary file beside the output until it is saved (stop_tagging closes it)."""
     _install_bullet_hook()
-    tree = StructureTree(lang)
+    filename = canv._filename
+    objects = StructureObjects(canv._doc, Path(filename).parent if isinstance(filename, (str, Path)) else None)
+    tree = StructureTree(lang, objects.reserve)
     setattr(canv, _TREE, tree)
+    setattr(canv, _OBJECTS, objects)
     setattr(canv, _OPEN, None)
     return tree
+
+
+def stop_tagging(canv: Canvas) -> None:
+    """Let go of the temporary file of canv's structure (once saved, or when the build stops)."""
+    objects = structure_objects_of(canv)
+    if objects is not None:
+        objects.close()
 
 
 def tree_of(canv: Canvas) -> StructureTree | None:
     tree: StructureTree | None = getattr(canv, _TREE, None)
     return tree
+
+
+def structure_objects_of(canv: Canvas) -> StructureObjects | None:
+    objects: StructureObjects | None = getattr(canv, _OBJECTS, None)
+    return objects
 
 
 def _begin(canv: Canvas, tree: StructureTree, element: Element) -> None:
@@ -169,7 +188,7 @@ def link_annotation(canv: Canvas, element: Element | None, description: str) -> 
         return
     name = canv._annotationrefs[-1].name
     annotation = canv._doc.idToObject[name]
-    annotation.struct_parent = tree.add_annotation(element, name)
+    annotation.struct_parent = tree.add_annotation(element, canv._doc.idToObjectNumberAndVersion[name][0])
     annotation.contents = description
 
 

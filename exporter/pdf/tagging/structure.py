@@ -6,10 +6,16 @@ flowable is drawn, the containers on its path are opened (those of the previous 
 are not on it are closed), its element is made once (the pieces of a split paragraph share
 one element, with content on two pages), and each stretch it draws gets the page's next
 marked-content id.
+
+The tree is not kept whole: an element gets its PDF object number when its first content
+is drawn (its containers first), a closed container is complete and is written out with
+everything under it once its pages are finished (exporter.pdf.tagging.objects), and what
+the parent tree needs is kept as object numbers.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 #: (key, role) of one container on a tag's path: the key names it, so two flowables in
@@ -29,6 +35,10 @@ class Element:
     #: The text in reading order, for an element whose glyphs are drawn in another order
     #: (right-to-left lines are drawn in visual order).
     actual_text: str = ""
+    #: Its PDF object number, given with its first content (0: none yet, so not written).
+    number: int = 0
+    #: Written to the file (its kids let go): nothing may be added to it any more.
+    written: bool = False
 
     def child(self, role: str, lang: str = "", alt: str = "", actual_text: str = "") -> Element:
         made = Element(role, self, lang, alt, actual_text=actual_text)
@@ -44,12 +54,11 @@ class MarkedContent:
     mcid: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AnnotationRef:
-    """A link annotation (by its name in ReportLab's document) that belongs to an element."""
+    """A link annotation (by its PDF object number) that belongs to an element."""
 
-    name: str
-    key: int
+    number: int
 
 
 @dataclass(eq=False)
@@ -72,29 +81,42 @@ class Tag:
     element: Element | None = None
 
 
-class StructureTree:
-    """The document's elements, and where each page's marked content belongs."""
+#: One entry of the parent tree: a page's key with its elements' numbers by marked-content
+#: id, or a link annotation's key with its element's number.
+ParentEntry = tuple[int, int | list[int]]
 
-    def __init__(self, lang: str) -> None:
+
+class StructureTree:
+    """The document's open elements, and where each page's marked content belongs.
+
+    reserve gives the next free PDF object number (the document's own counter).
+    """
+
+    def __init__(self, lang: str, reserve: Callable[[], int]) -> None:
         self.lang = lang
         self.root = Element("Document")
+        self._reserve = reserve
         self._open: list[tuple[str, Element]] = []
         self.page = 0
-        #: Per page (0-based): the element each marked-content id belongs to, by id.
-        self.page_contents: list[list[Element]] = [[]]
-        #: Parent-tree key of each annotation, and of each page (assigned as it finishes).
+        #: The current page's marked content: its elements' numbers, by marked-content id.
+        self._page_content: list[int] = []
+        #: Parent-tree keys are given to annotations as they are made and to pages as they
+        #: finish, so entries come in key order; those not yet written out wait here.
         self.next_key = 0
-        self.page_keys: list[int] = []
-        #: Each finished page's object name in ReportLab's document.
-        self.page_names: list[str] = []
-        self.annotations: list[tuple[int, Element]] = []
+        self.entries: list[ParentEntry] = []
+        #: The object number of each finished page.
+        self.page_numbers: list[int] = []
+        #: Containers closed since the last page finished: complete, to be written out.
+        self.closed: list[Element] = []
 
     def container(self, path: tuple[Container, ...]) -> Element:
         """The element path names (opening it, and closing what is not on it)."""
         depth = 0
         while depth < min(len(path), len(self._open)) and self._open[depth][0] == path[depth][0]:
             depth += 1
-        del self._open[depth:]
+        if depth < len(self._open):
+            self.closed.append(self._open[depth][1])  # what is under it closes with it
+            del self._open[depth:]
         parent = self._open[-1][1] if self._open else self.root
         for key, role in path[depth:]:
             parent = parent.child(role)
@@ -114,28 +136,37 @@ class StructureTree:
         """The innermost open container (the document when none is open)."""
         return self._open[-1][1] if self._open else self.root
 
+    def number_of(self, element: Element) -> int:
+        """element's object number, given now (after its containers') if it has none."""
+        if element.written:
+            raise RuntimeError(f"content added to the {element.role} element after it was written")
+        if not element.number:
+            if element.parent is not None:
+                self.number_of(element.parent)
+            element.number = self._reserve()
+        return element.number
+
     def new_content(self, element: Element) -> int:
         """The next marked-content id of the current page, given to element."""
-        contents = self.page_contents[self.page]
-        mcid = len(contents)
-        contents.append(element)
+        mcid = len(self._page_content)
+        self._page_content.append(self.number_of(element))
         element.kids.append(MarkedContent(self.page, mcid))
         return mcid
 
-    def add_annotation(self, element: Element, name: str) -> int:
-        """Record a link annotation as element's kid; return its parent-tree key."""
+    def add_annotation(self, element: Element, number: int) -> int:
+        """Record the link annotation numbered number as element's kid; return its parent-tree key."""
         key = self.next_key
         self.next_key += 1
-        element.kids.append(AnnotationRef(name, key))
-        self.annotations.append((key, element))
+        self.entries.append((key, self.number_of(element)))
+        element.kids.append(AnnotationRef(number))
         return key
 
-    def page_finished(self, name: str) -> int:
-        """The finished page's parent-tree key; the next page starts."""
+    def page_finished(self, number: int) -> int:
+        """The finished page's (object number number) parent-tree key; the next page starts."""
         key = self.next_key
         self.next_key += 1
-        self.page_keys.append(key)
-        self.page_names.append(name)
+        self.entries.append((key, self._page_content))
+        self.page_numbers.append(number)
         self.page += 1
-        self.page_contents.append([])
+        self._page_content = []
         return key

@@ -15,8 +15,9 @@ from exporter.model import Library
 from exporter.pdf.glyphs.fonts import BOLD, REGULAR, register_fonts
 from exporter.pdf.lines.bidi import base_is_rtl
 from exporter.pdf.lines.runs import draw_left_lines, draw_text, fit_text
+from exporter.pdf.pages.saving import save_streamed
 from exporter.pdf.pages.styles import MUTED, WARNING_INK, WARNING_RULE, WARNING_TINT
-from exporter.pdf.tagging.marking import artifact, content, start_tagging
+from exporter.pdf.tagging.marking import artifact, content, start_tagging, stop_tagging
 from exporter.pdf.tagging.structure import Element
 from exporter.pdf.tagging.writing import finish_document, finish_page
 from exporter.writers.cards.blocks import BOX_BAR, MIN_SIZE, CardSide, SetBlock, meta_height, rule_gap, small_size
@@ -59,28 +60,33 @@ def draw_plan(plan: CardPlan, library: Library, path: Path) -> None:
     canvas.setViewerPreference("DisplayDocTitle", "true")
     canvas._doc.Catalog.Lang = pdfdoc.PDFString(library.language or "en")
     tree = start_tagging(canvas, library.language or "en")
-    canvas.setPageCallBack(lambda number: finish_page(canvas))
-    # One section per card, in the cards' order; its front's content comes before its back's.
-    sections = [tree.root.child("Sect") for _ in plan.cards]
-    canvas.setViewerPreference("Duplex", DUPLEX_PREFERENCE.get(sheet.duplex, "Simplex"))
-    sheets = max((page.sheet_number for page in plan.pages), default=0)
-    for page in plan.pages:
-        if page.kind == "calibration-front":
-            with artifact(canvas):
-                draw_calibration_front(canvas, sheet, labels)
-        elif page.kind == "calibration-back":
-            with artifact(canvas):
-                draw_calibration_back(canvas, sheet, plan.back_offset, labels)
-        else:
-            for placement in page.placements:
-                draw_card_side(canvas, plan, placement, sections[placement.card])
-            if page.kind in ("front", "fold"):
+    try:
+        canvas.setPageCallBack(lambda number: finish_page(canvas))
+        # One section per card, in the cards' order; its front's content comes before its back's.
+        sections = [tree.root.child("Sect") for _ in plan.cards]
+        canvas.setViewerPreference("Duplex", DUPLEX_PREFERENCE.get(sheet.duplex, "Simplex"))
+        sheets = max((page.sheet_number for page in plan.pages), default=0)
+        for page in plan.pages:
+            if page.kind == "calibration-front":
                 with artifact(canvas):
-                    draw_marks(canvas, sheet, page.slots)
-                    draw_legend(canvas, sheet, labels, labels("cards.sheet", number=page.sheet_number, total=sheets))
-        canvas.showPage()
-    finish_document(canvas, labels("cards.document_title", library=library.title))
-    canvas.save()
+                    draw_calibration_front(canvas, sheet, labels)
+            elif page.kind == "calibration-back":
+                with artifact(canvas):
+                    draw_calibration_back(canvas, sheet, plan.back_offset, labels)
+            else:
+                for placement in page.placements:
+                    draw_card_side(canvas, plan, placement, sections[placement.card])
+                if page.kind in ("front", "fold"):
+                    with artifact(canvas):
+                        draw_marks(canvas, sheet, page.slots)
+                        draw_legend(
+                            canvas, sheet, labels, labels("cards.sheet", number=page.sheet_number, total=sheets)
+                        )
+            canvas.showPage()
+        finish_document(canvas, labels("cards.document_title", library=library.title))
+        save_streamed(canvas, path)
+    finally:
+        stop_tagging(canvas)
 
 
 def draw_card_side(canvas: Canvas, plan: CardPlan, placement: Placement, section: Element | None = None) -> None:
