@@ -119,11 +119,11 @@ details.xc-more { margin-top: 10px; font-size: 0.8em; color: var(--muted); }
 details.xc-more summary { color: var(--accent); }
 .xc-order-list { margin: 6px 0 0; padding: 0; list-style: none; }
 .xc-order-list li { margin: 4px 0; }
-.xc-letter { font-weight: 700; color: var(--accent); margin-inline-end: 6px; }
+.xc-letter { font-weight: 700; color: var(--accent); margin-inline-end: 6px; unicode-bidi: isolate; }
 .xc-answer ol { margin: 10px 0 0; padding-inline-start: 1.6em; font-size: 0.8em; color: var(--muted); }
 .xc-seq { margin: 12px 0; }
 .xc-step { display: block; margin: 4px 0; }
-.xc-number { color: var(--muted); margin-inline-end: 6px; }
+.xc-number { color: var(--muted); margin-inline-end: 6px; unicode-bidi: isolate; }
 .xc-ask .xc-step:has(.cloze) ~ .xc-step { display: none; }
 .xc-whole, .xc-sort-only, .xc-seq .cloze .xc-brief { display: none; }
 .xc-seq .cloze .xc-whole { display: inline; }
