@@ -153,6 +153,16 @@ def key_part(text: str) -> str:
     return " ".join(words[:MAX_IDEA_WORDS])
 
 
+def key_excerpt(text: str) -> str:
+    """A text's key part as a front's context shows it: a whole text or sentence as it is, the
+    first words of a longer one as words_excerpt shortens them ("…", quotations closed)."""
+    whole = " ".join(text.split())
+    key = key_part(whole)
+    if key in (whole, first_sentence(whole)):
+        return words_excerpt(key, CONTEXT_WORDS)
+    return words_excerpt(whole, CONTEXT_WORDS)
+
+
 def opening_words(texts: list[str], least: int = HINT_WORDS) -> list[str]:
     """For each text, its first few words: about two fifths of it (a cue that points at one
     phrasing), and more where that does not tell it apart from the others."""
@@ -206,7 +216,7 @@ def step_fronts(technique: Technique, goal: Part | None = None) -> Iterator[Fron
     for index, item in enumerate(steps):
         context = [goal]
         if index:
-            context.append(Part(PREVIOUS_STEP, words_excerpt(key_part(steps[index - 1].text), CONTEXT_WORDS)))
+            context.append(Part(PREVIOUS_STEP, key_excerpt(steps[index - 1].text)))
         if item.cue:
             context.append(Part(HINT, item.cue))
         prompt = "next_step" if index else "first_step"

@@ -199,6 +199,10 @@ def test_a_long_step_is_shortened_in_context_but_whole_where_it_is_the_answer(tm
         assert SHORT_LONG_STEP in visible_text(order.question())
         answer = visible_text(order.answer()).split("In what order do these steps come?")[-1]
         assert answer.endswith(" ".join(LONG_STEPS))  # every step whole, in order
+        steps = [col.get_card(c) for c in col.find_cards("tag:exporter::kind::step")]
+        (after,) = [c for c in steps if "Halt what" in visible_text(c.question())]  # the long step as context
+        shown = 'Halt what you were doing and put the change into words: "Something seems to have shifted between us'
+        assert f'{shown} just now; can we look at it …"' in visible_text(after.question())
     finally:
         col.close()
 
