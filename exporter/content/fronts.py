@@ -133,8 +133,9 @@ def first_sentence(text: str) -> str:
     """The text up to the end of its first sentence (the whole text if it has one sentence); a
     sentence quoted inside it does not end it (`Say: "I hear you. Go on." Then wait.`)."""
     text = " ".join(text.split())
-    if _QUOTE_MARK.search(text) is None:
-        return _SENTENCE_END.split(text, maxsplit=1)[0]
+    first = _SENTENCE_END.split(text, maxsplit=1)[0]
+    if len(first) == len(text) or not open_quotes(first):
+        return first
     for end in _SENTENCE_END.finditer(text):
         if not open_quotes(text[: end.start()]):
             return text[: end.start()]
