@@ -244,3 +244,30 @@ def test_the_summary_counts_the_cards_anki_imports(tmp_path: Path) -> None:
         ), line
     finally:
         col.close()
+
+
+#: Steps cut inside quotations of several styles, and what a step-order card's front shows of each.
+QUOTED_STEPS = {
+    "Open the talk gently and say: „We could look at what just happened between the two of us today“ and wait.":
+        "Open the talk gently and say: „We could look at what just happened between the …“",
+    "Name the moment plainly, for example « I think something changed for you when I asked about it » and pause.":
+        "Name the moment plainly, for example « I think something changed for you when I …»",
+    "Bring up the צה\"ל example only if the client raised it first, and then ask what it meant to them.":
+        "Bring up the צה\"ל example only if the client raised it first, and then ask …",
+    "Say to the client, one calm word after another, very slowly and then softly: « Take your time, please »":
+        "Say to the client, one calm word after another, very slowly and then softly …",
+}  # fmt: skip
+
+
+def test_a_step_cut_inside_a_quotation_closes_it(tmp_path: Path) -> None:
+    techniques = [technique("alpha", title="Pausing", steps=list(QUOTED_STEPS), when_to_use=["The client goes quiet."])]
+    content = write_content(tmp_path, techniques=techniques, library=library())
+    deck(content, tmp_path / "out")
+    col = Collection(str(tmp_path / "c.anki2"))
+    try:
+        import_deck(col, tmp_path / "out" / "deck.apkg")
+        (order,) = [col.get_card(c) for c in col.find_cards("tag:exporter::kind::step-order")]
+        lines = re.findall(r'<li><span class="xc-letter">[A-D]</span>(.*?)</li>', order.question())
+        assert sorted(html.unescape(line) for line in lines) == sorted(QUOTED_STEPS.values())
+    finally:
+        col.close()
