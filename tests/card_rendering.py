@@ -10,12 +10,14 @@ browser they are estimated from the text (`estimated_height`), which errs on the
 from __future__ import annotations
 
 import html
+import json
 import math
 import re
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import Any
 
 PHONE_WIDTH = 390
 #: The visible height of that phone's screen (390 x 844 CSS pixels).
@@ -62,6 +64,33 @@ def side_heights(sides: list[str]) -> list[int]:
     heights = [int(value) for value in re.findall(r'data-h="(\d+)"', dom)]
     assert len(heights) == len(sides)
     return heights
+
+
+def laid_out(sides: list[str], script: str) -> list[Any]:
+    """What `script` finds in each side as Chromium lays it out 390 pixels wide: script is the
+    body of a JavaScript function of the side's `document` that returns a JSON-able value."""
+    chromium = browser()
+    assert chromium is not None
+    frames = "".join(
+        f'<iframe style="width:{PHONE_WIDTH}px;height:{PHONE_HEIGHT}px;border:0;display:block" '
+        f'srcdoc="{html.escape(page(side))}"></iframe>'
+        for side in sides
+    )
+    probe = (
+        "<script>window.addEventListener('load', () => { const find = (document) => {" + script + "};"
+        " for (const f of document.querySelectorAll('iframe'))"
+        " f.dataset.found = JSON.stringify(find(f.contentDocument)); document.body.dataset.done = '1'; });"
+        "</script>"
+    )
+    with tempfile.TemporaryDirectory(prefix="exporter-cards-") as folder:
+        path = Path(folder) / "sides.html"
+        path.write_text(f'<!doctype html><html><body style="margin:0">{frames}{probe}</body></html>', "utf-8")
+        dom = _run(chromium, "--virtual-time-budget=20000", "--dump-dom", path.as_uri())
+    if 'data-done="1"' not in dom:
+        raise RuntimeError("Chromium did not finish laying out the cards")
+    found = [json.loads(html.unescape(value)) for value in re.findall(r'data-found="([^"]*)"', dom)]
+    assert len(found) == len(sides)
+    return found
 
 
 def screenshot(side: str, target: Path, night: bool = True) -> None:

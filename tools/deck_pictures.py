@@ -7,6 +7,8 @@ as a trainee sees it on a phone at night (390 pixels wide, night mode), rendered
 
 from __future__ import annotations
 
+import html
+import re
 import shutil
 import sys
 import tempfile
@@ -24,6 +26,7 @@ sys.path.insert(0, str(REPO / "tests"))
 from card_rendering import screenshot  # noqa: E402
 
 IMAGES = REPO / "docs" / "images"
+_TAG = re.compile(r"<[^>]+>")
 #: Kind (as the card's Kind field names it), the header of the card to draw, the picture's name.
 CARDS = [
     ("Step", "Repair of Therapeutic Rupture · Step 3 of 7", "step"),
@@ -49,12 +52,12 @@ def main() -> None:
             col.import_anki_package(request)
             for kind, header, name in CARDS:
                 cards = [col.get_card(cid) for cid in col.find_cards(f'"Kind:{kind}"')]
-                card = next(c for c in cards if c.note()["Header"].replace("&gt;", ">").endswith(header))
+                card = next(c for c in cards if html.unescape(_TAG.sub("", c.note()["Header"])).endswith(header))
                 if name == "step-sequence":
                     card = next(c for c in cards if c.note().id == card.nid and c.ord == 2)  # step 3 of 5
-                for side, html in (("q", card.question()), ("a", card.answer())):
+                for side, rendered in (("q", card.question()), ("a", card.answer())):
                     target = IMAGES / f"deck-{name}-{side}.png"
-                    screenshot(html, target)
+                    screenshot(rendered, target)
                     print(target.relative_to(REPO))
         finally:
             col.close()

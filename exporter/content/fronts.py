@@ -73,9 +73,56 @@ class Front:
 
 
 def words_excerpt(text: str, limit: int) -> str:
-    """The text's first `limit` words (with "…" when it had more)."""
+    """The text's first `limit` words (with "…" when it had more, and the closing marks of any
+    quotation the cut leaves open: `Say: "Something seems to have …"`)."""
     words = text.split()
-    return " ".join(words) if len(words) <= limit else " ".join(words[:limit]).rstrip(",;:—–-") + " …"
+    if len(words) <= limit:
+        return " ".join(words)
+    kept = words[:limit]
+    while len(kept) > 1 and all(char in _OPENING_QUOTES for char in kept[-1]):  # a quote that opens on the cut
+        kept.pop()
+    cut = " ".join(kept).rstrip(",;:—–-")
+    return f"{cut} …{open_quotes(cut)}"
+
+
+#: Each opening quotation mark and the marks that close it („ closes with “ in German, ” in
+#: Polish and Hebrew; » opens in Danish and closes in French).
+_QUOTE_CLOSERS = {
+    '"': '"',
+    "“": "”",
+    "„": "“”",
+    "‚": "‘’",
+    "‘": "’",
+    "«": "»",
+    "»": "«",
+    "‹": "›",
+    "「": "」",
+    "『": "』",
+}
+_OPENING_QUOTES = frozenset(_QUOTE_CLOSERS)
+_QUOTE_MARK = re.compile("[" + re.escape("".join({*_QUOTE_CLOSERS, *"".join(_QUOTE_CLOSERS.values())})) + "]")
+
+
+def open_quotes(text: str) -> str:
+    """The closing marks of the quotations text opens and does not close, innermost first ("" when
+    none). A straight double quote between two letters or digits is no quotation (צה"ל, 5"2)."""
+    if _QUOTE_MARK.search(text) is None:
+        return ""
+    expected: list[str] = []
+    for match in _QUOTE_MARK.finditer(text):
+        mark, at = match.group(), match.start()
+        if mark == '"' and 0 < at < len(text) - 1 and text[at - 1].isalnum() and text[at + 1].isalnum():
+            continue
+        if expected and mark in expected[-1]:
+            expected.pop()
+        elif mark in _QUOTE_CLOSERS:
+            expected.append(_QUOTE_CLOSERS[mark])
+    return "".join(closers[0] for closers in reversed(expected))
+
+
+def closed_quotes(text: str) -> str:
+    """A shortened text with the quotations it leaves open closed."""
+    return text + open_quotes(text)
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[^\s])")
@@ -83,8 +130,16 @@ _REASON_START = re.compile(r"\s[—–-]\s|\s(?=because\b)|[.!?:;]\s")
 
 
 def first_sentence(text: str) -> str:
-    """The text up to the end of its first sentence (the whole text if it has one sentence)."""
-    return _SENTENCE_END.split(" ".join(text.split()), maxsplit=1)[0]
+    """The text up to the end of its first sentence (the whole text if it has one sentence); a
+    sentence quoted inside it does not end it (`Say: "I hear you. Go on." Then wait.`)."""
+    text = " ".join(text.split())
+    first = _SENTENCE_END.split(text, maxsplit=1)[0]
+    if len(first) == len(text) or not open_quotes(first):
+        return first
+    for end in _SENTENCE_END.finditer(text):
+        if not open_quotes(text[: end.start()]):
+            return text[: end.start()]
+    return text
 
 
 def key_part(text: str) -> str:
@@ -97,6 +152,16 @@ def key_part(text: str) -> str:
     if sentence.count(" ") < MAX_IDEA_WORDS:
         return sentence
     return " ".join(words[:MAX_IDEA_WORDS])
+
+
+def key_excerpt(text: str) -> str:
+    """A text's key part as a front's context shows it: a whole text or sentence as it is, the
+    first words of a longer one as words_excerpt shortens them ("…", quotations closed)."""
+    whole = " ".join(text.split())
+    key = key_part(whole)
+    if key in (whole, first_sentence(whole)):
+        return words_excerpt(key, CONTEXT_WORDS)
+    return words_excerpt(whole, CONTEXT_WORDS)
 
 
 def opening_words(texts: list[str], least: int = HINT_WORDS) -> list[str]:
@@ -152,7 +217,7 @@ def step_fronts(technique: Technique, goal: Part | None = None) -> Iterator[Fron
     for index, item in enumerate(steps):
         context = [goal]
         if index:
-            context.append(Part(PREVIOUS_STEP, words_excerpt(key_part(steps[index - 1].text), CONTEXT_WORDS)))
+            context.append(Part(PREVIOUS_STEP, key_excerpt(steps[index - 1].text)))
         if item.cue:
             context.append(Part(HINT, item.cue))
         prompt = "next_step" if index else "first_step"

@@ -26,6 +26,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from exporter.content.fronts import closed_quotes
 from exporter.errors import ExporterError
 from exporter.files.atomic import atomic_output
 from exporter.labels import Labels
@@ -36,7 +37,7 @@ from exporter.writers.deck.continuity import follow, refuse_another_librarys_sta
 from exporter.writers.deck.identity import CHANGED_TAG, PHRASE_KINDS, WARNING, NoteVersion, excerpt
 from exporter.writers.deck.note_type import note_type_hash, note_types_json
 from exporter.writers.deck.notes import deck_name, esc, slug
-from exporter.writers.deck.package import PackageWriter
+from exporter.writers.deck.package import PackageWriter, card_count
 from exporter.writers.deck.publication import Publication, retired_deck_name, state_entry
 from exporter.writers.deck.state import (
     DeckState,
@@ -94,7 +95,7 @@ def write_deck(library: Library, out_dir: Path, options: BuildOptions) -> WriteR
                         changed.add(note.key)
                     if _warning_text_changed(note, before, previous):
                         notices.append(changed_warning(library, note))
-                    counts["retired" if note.retired else note.key.split("/")[1]] += 1
+                    counts["retired" if note.retired else note.key.split("/")[1]] += card_count(note)
             except BaseException:
                 package.close()
                 raise
@@ -138,10 +139,11 @@ def _warning_text_changed(note: NoteVersion, before: Entry | None, previous: Dec
 def changed_warning(library: Library, note: NoteVersion) -> str:
     technique = library.technique(note.technique)
     answer = note.answer_text or html.unescape(note.fields["Answer"].replace("<br>", " "))
-    return f"changed warning card: {technique.path}: {technique.title}: “{excerpt(answer, 100)}”"
+    return f"changed warning card: {technique.path}: {technique.title}: “{closed_quotes(excerpt(answer, 100))}”"
 
 
 def _summary(counts: Counter[str]) -> str:
+    """What the build says it shipped, in cards (a step sequence is one note with a card per step)."""
     phrases = sum(counts[kind.slug] for kind in PHRASE_KINDS)
     text = f"{counts['step']} step, {phrases} phrase and {counts['warning']} warning cards"
     later = [(counts["situation"], "situation"), (counts["step-order"], "step-order"),

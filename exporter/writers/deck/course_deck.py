@@ -23,7 +23,7 @@ from exporter.writers.deck.continuity import follow, refuse_another_librarys_sta
 from exporter.writers.deck.identity import NoteVersion, tag
 from exporter.writers.deck.note_type import note_type_hash, note_types_json
 from exporter.writers.deck.notes import slug
-from exporter.writers.deck.package import PackageWriter
+from exporter.writers.deck.package import PackageWriter, card_count
 from exporter.writers.deck.publication import Publication
 from exporter.writers.deck.state import DeckState, load_state, note_type_mtime, state_path
 
@@ -74,8 +74,8 @@ def write_course_deck(
         package.finish(deck_descriptions(library, labels), note_types_json(model_mtime, labels))
         with atomic_output(target) as temporary:
             package.write_zip(temporary)
-    count = sum(len(entries) for entries in notes.values())
-    return f"{count} notes in {len(course.sessions)} session tags", tuple(warnings)
+    count = sum(card_count(note) for entries in notes.values() for _, _, note in entries)
+    return f"{count} cards in {len(course.sessions)} session tags", tuple(warnings)
 
 
 def _read_state(

@@ -3,7 +3,11 @@
 Today's step, phrase and warning cards use the first note type (MODEL_ID, never changed but for
 its style); the situation and step-order cards use the practice type, and the steps of a long
 technique one at a time the sequence type (a cloze note: one card per step, each showing the
-steps before it). One style serves all three."""
+steps before it). One style serves all three.
+
+Every block of a card is laid out in the library's direction: right to left for Hebrew, Arabic,
+Persian... (a block's first letter, often a Latin A-D or a number, must not turn it around);
+`dir="auto"` (each block its own first strong letter's) elsewhere."""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from typing import Any
 
 from exporter.labels import Labels
 from exporter.options import FIRST_MTIME
+from exporter.pdf.lines.bidi import is_rtl_language
 from exporter.writers.deck.identity import (
     FIELD_LABELS,
     FIELDS,
@@ -114,12 +119,14 @@ details.xc-more { margin-top: 10px; font-size: 0.8em; color: var(--muted); }
 details.xc-more summary { color: var(--accent); }
 .xc-order-list { margin: 6px 0 0; padding: 0; list-style: none; }
 .xc-order-list li { margin: 4px 0; }
-.xc-letter { font-weight: 700; color: var(--accent); margin-inline-end: 6px; }
+.xc-letter { font-weight: 700; color: var(--accent); margin-inline-end: 6px; unicode-bidi: isolate; }
 .xc-answer ol { margin: 10px 0 0; padding-inline-start: 1.6em; font-size: 0.8em; color: var(--muted); }
 .xc-seq { margin: 12px 0; }
 .xc-step { display: block; margin: 4px 0; }
-.xc-number { color: var(--muted); margin-inline-end: 6px; }
+.xc-number { color: var(--muted); margin-inline-end: 6px; unicode-bidi: isolate; }
 .xc-ask .xc-step:has(.cloze) ~ .xc-step { display: none; }
+.xc-whole, .xc-sort-only, .xc-seq .cloze .xc-brief { display: none; }
+.xc-seq .cloze .xc-whole { display: inline; }
 .cloze { font-weight: 700; color: var(--accent); }
 .xc-extra { font-size: 0.85em; margin-top: 12px; border-top: 1px dashed var(--rule); padding-top: 8px; }
 hr#answer { border: 0; border-top: 1px solid var(--rule); margin: 16px 0; }
@@ -143,6 +150,8 @@ def _template(text: str, names: dict[str, str], labels: Labels) -> str:
     pattern = re.compile(r"\{\{([#/^]?|cloze:)(" + "|".join(names) + r")\}\}")
     text = pattern.sub(lambda match: "{{" + match.group(1) + names[match.group(2)] + "}}", text)
     text = text.replace("{{SEQUENCE_ASK}}", esc(labels("deck.step_sequence_ask")))
+    if is_rtl_language(labels.language):
+        text = text.replace(' dir="auto"', ' dir="rtl"')
     return text.replace("{{NOTES_LABEL}}", esc(names[NOTES_FIELD]))
 
 
@@ -194,7 +203,7 @@ def _note_type(
             "id": stable_id(f"field:{internal}" if model_id == MODEL_ID else f"field:{model_id}:{internal}"),
             "font": "Arial",
             "size": 20,
-            "rtl": False,
+            "rtl": is_rtl_language(labels.language),
             "sticky": False,
             "media": [],
             **({"description": labels("deck.my_notes_description")} if internal == NOTES_FIELD else {}),

@@ -7,7 +7,7 @@ them as the note's fields:
 - the prompt, from the labels;
 - the answer, with the graded part marked when it is not the whole answer, and the rest of a
   long answer folded away under "more" (so no side grows taller than a phone can show);
-- for steps, the map of every step with the current one marked.
+- for steps, the map of every step with the current one marked; for warnings, the sources.
 Every note's first field (the header) is unique: category, technique, kind and position.
 """
 
@@ -22,6 +22,7 @@ from functools import cached_property
 from exporter.content.fronts import MAX_IDEA_WORDS, first_sentence, technique_fronts, words_excerpt
 from exporter.labels import Labels
 from exporter.model import Item, Library, Technique
+from exporter.pdf.lines.bidi import is_rtl_language
 from exporter.writers.deck.identity import (
     FIELDS_OF_MODEL,
     MODEL_ID,
@@ -150,7 +151,7 @@ def technique_notes(
     entries = [esc(words_excerpt(first_sentence(step.text), MAX_IDEA_WORDS)) for step in steps]
     source = ""
     if technique.sources:
-        source = maker.labelled("deck.source", "<br>".join(esc(text) for text in technique.sources))
+        source = maker.labelled("deck.source", "<br>".join(cited(text, library) for text in technique.sources))
     notes = []
     for front in technique_fronts(technique):
         kind = _KIND_OF_SECTION[front.section]
@@ -168,6 +169,12 @@ def technique_notes(
             fields["Source"] = source
         notes.append(maker.note(kind, item, front.index + 1, fields))
     return notes
+
+
+def cited(source: str, library: Library) -> str:
+    """A source as a card shows it. In a right-to-left card a reference keeps its own direction
+    (an English one ends with its full stop, at its right)."""
+    return f"<bdi>{esc(source)}</bdi>" if is_rtl_language(library.language) else esc(source)
 
 
 _KIND_OF_SECTION = {kind.section: kind for kind in (STEP, *PHRASE_KINDS, WARNING)}

@@ -4,11 +4,13 @@ order of a technique's steps, and its steps one at a time in context.
 - A situation card shows one `when_to_use` item and asks which technique fits this moment; a
   situation written under several techniques is one card that names them all. They live in a
   deck of their own (the header must not name the technique it asks for).
-- A step-order card lists a technique's steps in a fixed shuffled order, lettered, and asks for
-  their order (answer: the letters, then the steps in order). Techniques of three steps or more.
+- A step-order card lists a technique's steps in a fixed shuffled order, lettered (each step's
+  first words), and asks for their order (answer: the letters, then each step whole, in order).
+  Techniques of three steps or more.
 - A step-sequence note is an overlapping cloze (SuperMemo's advice for sequences): one card per
-  step, which shows the steps before it and asks for the next; later steps stay hidden. Techniques
-  of five steps or more.
+  step, which shows the steps before it (their first words) and asks for the next (its answer is
+  the step whole); later steps stay hidden. Techniques of five steps or more.
+In a right-to-left library the letters of a step order read right to left too (A at the right).
 Each kind has its `library.yaml` switch and its own note type (identity.PRACTICE_MODEL_ID,
 SEQUENCE_MODEL_ID), so today's note type and notes are untouched.
 """
@@ -19,9 +21,10 @@ import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from exporter.content.fronts import first_sentence, plain, words_excerpt
+from exporter.content.fronts import closed_quotes, first_sentence, plain, words_excerpt
 from exporter.labels import Labels
 from exporter.model import Item, Library, Technique
+from exporter.pdf.lines.bidi import is_rtl_language
 from exporter.writers.deck.identity import (
     PRACTICE_FIELDS,
     PRACTICE_MODEL_ID,
@@ -36,7 +39,7 @@ from exporter.writers.deck.identity import (
 )
 from exporter.writers.deck.notes import KeyOf, NoteMaker, deck_name, esc, note_tags
 
-#: Words of each step a step-order or step-sequence card shows.
+#: Words of each step a step-order card's front, or a step sequence's context, shows.
 STEP_WORDS = 15
 #: A step-order card for techniques with this many steps or more (two steps have no order to
 #: learn), as far as letters go; step sequences from SEQUENCE_STEPS steps on.
@@ -136,18 +139,19 @@ class PracticeMaker:
 
     def step_order(self, maker: NoteMaker, key: str) -> tuple[str, NoteVersion]:
         technique = maker.technique
-        short = [esc(short_step(step.text)) for step in technique.steps]
+        steps = technique.steps
         shown = shuffled(technique)
         letter_of = {index: LETTERS[place] for place, index in enumerate(shown)}
-        listed = "".join(f'<li><span class="xc-letter">{LETTERS[place]}</span>{short[index]}</li>'
+        listed = "".join(f'<li><span class="xc-letter">{LETTERS[place]}</span>{esc(short_step(steps[index].text))}</li>'
                          for place, index in enumerate(shown))  # fmt: skip
-        answer = " → ".join(letter_of[index] for index in range(len(short)))
-        ordered = "".join(f"<li>{entry}</li>" for entry in short)
+        letters = [letter_of[index] for index in range(len(steps))]
+        answer, marked = letter_sequence(letters, is_rtl_language(self.library.language))
+        ordered = "".join(f"<li>{esc(step.text)}</li>" for step in steps)
         fields = {
             "Header": esc(self._header(maker, STEP_ORDER)),
             "Context": f'<ol class="xc-order-list">{listed}</ol>',
             "Prompt": esc(self.labels("deck.step_order_ask")),
-            "Answer": f'<span class="xc-key">{esc(answer)}</span><ol>{ordered}</ol>',
+            "Answer": f'<span class="xc-key">{marked}</span><ol>{ordered}</ol>',
         }
         return maker.keyed_note(STEP_ORDER, key, fields, PRACTICE_MODEL_ID, answer_text=answer)
 
@@ -155,7 +159,7 @@ class PracticeMaker:
         technique = maker.technique
         lines = "".join(
             f'<span class="xc-step"><span class="xc-number">{number}.</span>'
-            f"{{{{c{number}::{cloze_text(short_step(step.text))}}}}}</span>"
+            f"{{{{c{number}::{sequence_step(step.text)}}}}}</span>"
             for number, step in enumerate(technique.steps, 1)
         )
         fields = {
@@ -171,7 +175,9 @@ class PracticeMaker:
         kind = self.labels("deck.kind.situation")
         fields = {name: "" for name in PRACTICE_FIELDS}
         fields.update(
-            Header=esc(self.labels("deck.header_situation", kind=kind, text=self._header_text(situation.text))),
+            Header=sort_only_header(
+                kind, self.labels("deck.header_situation", kind=kind, text=self._header_text(situation.text))
+            ),
             Context=maker.labelled("deck.situation", esc(situation.text)),
             Prompt=esc(self.labels("deck.situation_ask")),
             Answer="<br>".join(esc(title) for title in titles),
@@ -193,7 +199,7 @@ class PracticeMaker:
     def _header_text(self, text: str) -> str:
         """The situation's first words in its header (its whole text when those were taken), so
         that every header is unique without a number that shifts as situations come and go."""
-        short = excerpt(text, HEADER_CHARACTERS)
+        short = closed_quotes(excerpt(text, HEADER_CHARACTERS))
         if short in self.headers_used:
             short = " ".join(text.split())
         self.headers_used.add(short)
@@ -212,6 +218,32 @@ def short_step(text: str) -> str:
 def cloze_text(text: str) -> str:
     """A step as the text of a cloze: escaped, and without "::" (which would start a cloze hint)."""
     return esc(text).replace(":", "&#58;")
+
+
+def sequence_step(text: str) -> str:
+    """A step in a step sequence's cloze: its first words where it is shown as the context of a
+    later step, the whole step where it is the answer (the style shows one or the other)."""
+    short, whole = short_step(text), " ".join(text.split())
+    if short == whole:
+        return cloze_text(whole)
+    return f'<span class="xc-brief">{cloze_text(short)}</span><span class="xc-whole">{cloze_text(whole)}</span>'
+
+
+def letter_sequence(letters: list[str], rtl: bool) -> tuple[str, str]:
+    """The order of a step-order card's letters, as text and as HTML. Right to left, each letter
+    is isolated (else "A ← C" would be laid out as one left-to-right run) and the arrows point left."""
+    if not rtl:
+        text = " → ".join(letters)
+        return text, esc(text)
+    return " ← ".join(letters), " ← ".join(f"<bdi>{esc(letter)}</bdi>" for letter in letters)
+
+
+def sort_only_header(kind: str, header: str) -> str:
+    """A situation card's header: the card kind shows; the situation after it, which the card's
+    own box shows, is kept for Anki's card list and duplicate check only (hidden by the style)."""
+    if not header.startswith(kind):
+        return f'{esc(kind)}<span class="xc-sort-only">{esc(header)}</span>'
+    return f'{esc(kind)}<span class="xc-sort-only">{esc(header[len(kind) :])}</span>'
 
 
 def shuffled(technique: Technique) -> list[int]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
+from exporter.content.fronts import closed_quotes
 from exporter.errors import ExporterError
 from exporter.labels import Labels
 from exporter.model import PHRASE_FIELDS, Library, Technique
@@ -51,15 +52,16 @@ def retired_version(entry: Entry, deck: str, labels: Labels) -> NoteVersion:
     kind_name = labels(f"deck.kind.{kind.label}") if kind else ""
     model = MODEL_OF_KIND.get(kind_slug, MODEL_ID)
     fields = {name: "" for name in FIELDS_OF_MODEL[model]}
+    words = closed_quotes(entry.excerpt)
     fields.update(
-        Header=esc(labels("deck.retired_header", technique=technique or "-", kind=kind_name, text=entry.excerpt)),
+        Header=esc(labels("deck.retired_header", technique=technique or "-", kind=kind_name, text=words)),
         Kind=esc(kind_name),
         Status=esc(labels("deck.retired")),
     )
     if model == SEQUENCE_MODEL_ID:  # a cloze note needs a cloze to stay a note
-        fields["Text"] = "{{c1::" + cloze_text(entry.excerpt) + "}}"
+        fields["Text"] = "{{c1::" + cloze_text(words) + "}}"
     else:
-        fields["Answer"] = esc(entry.excerpt)
+        fields["Answer"] = esc(words)
     tags = tuple(sorted({RETIRED_CARD_TAG, *((tag("technique", technique), tag("kind", kind_slug)) if kind else ())}))
     return NoteVersion(
         key=entry.key, technique=entry.technique, deck=deck, tags=tags, fields=fields, retired=True, model=model

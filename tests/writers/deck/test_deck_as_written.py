@@ -71,9 +71,11 @@ def test_strict_names_every_problem_once_with_its_line_and_builds_nothing(tmp_pa
 def graded(card: Card) -> str:
     """What the card grades: the marked part of its answer, the whole answer, or the step its cloze hides."""
     note = card.note()
-    if note.mid == identity.SEQUENCE_MODEL_ID:
+    if note.mid == identity.SEQUENCE_MODEL_ID:  # the whole step (its first words show where it is context)
         clozes = dict(re.findall(r"\{\{c(\d+)::(.*?)\}\}", note.fields[1]))
-        return _text(clozes[str(card.ord + 1)])
+        cloze = clozes[str(card.ord + 1)]
+        whole = re.search(r'<span class="xc-whole">(.*?)</span>', cloze)
+        return _text(whole.group(1) if whole else cloze)
     marked = re.search(r'<span class="xc-key">(.*?)</span>', note["Answer"])
     return _text(marked.group(1) if marked else note["Answer"])
 
@@ -87,6 +89,7 @@ def front(card: Card) -> str:
     body = card.question().split("</style>")[-1]
     body = re.sub(r'<div class="xc-header"[^>]*>.*?</div>', "", body, flags=re.S)
     body = re.sub(r'<span class="cloze" data-cloze="[^"]*"', '<span class="cloze"', body)  # the hidden step
+    body = re.sub(r'<span class="xc-(?:whole|sort-only)">.*?</span>', "", body)  # what the style hides
     return _text(body)
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from anki.collection import Collection
-from card_rendering import browser, side_heights
+from card_rendering import browser, laid_out, side_heights
 from click.testing import CliRunner
 from conftest import LIBRARY, technique, write_content
 from test_deck import counts, import_deck
@@ -159,5 +159,115 @@ def test_a_reworded_situation_keeps_its_card_and_an_edited_step_updates_the_orde
         assert after == before  # the same notes, updated in place
         updated = {col.get_note(entry.id.nid)["Kind"] for entry in log.updated}
         assert {"Situation", "Order of the steps", "Steps one by one", "Step"} <= updated
+    finally:
+        col.close()
+
+
+#: A step longer than a step-order line or a step sequence's context shows, its cut inside a quotation.
+LONG_STEP = (
+    'Halt what you were doing and put the change into words: "Something seems to have shifted between us '
+    'just now; can we look at it together?"'
+)
+SHORT_LONG_STEP = 'Halt what you were doing and put the change into words: "Something seems to have …"'
+LONG_STEPS = [STEPS[0], LONG_STEP, *STEPS[2:]]
+
+#: What a trainee sees of a side (hidden steps and hidden parts left out), and its header.
+VISIBLE = "return {text: document.body.innerText, header: document.querySelector('.xc-header').innerText};"
+
+
+def visible_text(side: str) -> str:
+    """A side's text as a browser shows it (what the style hides left out), else as written."""
+    if browser() is None:
+        return text(re.sub(r'<span class="xc-(?:whole|sort-only)">[^<]*</span>', "", side))
+    return " ".join(laid_out([side], VISIBLE)[0]["text"].split())
+
+
+def test_a_long_step_is_shortened_in_context_but_whole_where_it_is_the_answer(tmp_path: Path) -> None:
+    techniques = [technique("alpha", title="Pausing", steps=LONG_STEPS, when_to_use=["The client goes quiet."])]
+    content = write_content(tmp_path, techniques=techniques, library=library())
+    deck(content, tmp_path / "out")
+    col = Collection(str(tmp_path / "c.anki2"))
+    try:
+        import_deck(col, tmp_path / "out" / "deck.apkg")
+        (nid,) = col.find_notes(f"mid:{identity.SEQUENCE_MODEL_ID}")
+        second, third = sorted(col.get_note(nid).cards(), key=lambda card: card.ord)[1:3]
+        asked = re.search(r'<span class="cloze"[^>]*>(.*?)</span></span>', second.answer())
+        assert asked is not None and LONG_STEP in html.unescape(re.sub(r"<[^>]+>", "", asked.group(1)))
+        assert LONG_STEP in visible_text(second.answer()) and SHORT_LONG_STEP not in visible_text(second.answer())
+        assert SHORT_LONG_STEP in visible_text(third.question()) and LONG_STEP not in visible_text(third.question())
+        (order,) = [col.get_card(c) for c in col.find_cards("tag:exporter::kind::step-order")]
+        assert SHORT_LONG_STEP in visible_text(order.question())
+        answer = visible_text(order.answer()).split("In what order do these steps come?")[-1]
+        assert answer.endswith(" ".join(LONG_STEPS))  # every step whole, in order
+        steps = [col.get_card(c) for c in col.find_cards("tag:exporter::kind::step")]
+        (after,) = [c for c in steps if "Halt what" in visible_text(c.question())]  # the long step as context
+        shown = 'Halt what you were doing and put the change into words: "Something seems to have shifted between us'
+        assert f'{shown} just now; can we look at it …"' in visible_text(after.question())
+    finally:
+        col.close()
+
+
+def test_a_situation_card_shows_its_situation_once(tmp_path: Path) -> None:
+    content = write_content(tmp_path, techniques=two_techniques(), library=library())
+    deck(content, tmp_path / "out")
+    col = Collection(str(tmp_path / "c.anki2"))
+    try:
+        import_deck(col, tmp_path / "out" / "deck.apkg")
+        cards = [col.get_card(cid) for cid in col.find_cards("tag:exporter::kind::situation")]
+        assert len(cards) == 2
+        for card in cards:
+            shown = visible_text(card.question())
+            assert shown.startswith("Situation SITUATION ") or shown.startswith("Situation Situation ")
+            assert shown.count("falls silent") + shown.count("speeds up") == 1
+            assert card.note().fields_check() == 0  # Anki's duplicate check still tells the notes apart
+        if browser() is not None:
+            assert [laid_out([c.question()], VISIBLE)[0]["header"] for c in cards] == ["Situation", "Situation"]
+    finally:
+        col.close()
+
+
+def test_the_summary_counts_the_cards_anki_imports(tmp_path: Path) -> None:
+    content = write_content(tmp_path, techniques=two_techniques(), library=library())
+    (line,) = [line for line in deck(content, tmp_path / "out") if " step-order" in line]
+    col = Collection(str(tmp_path / "c.anki2"))
+    try:
+        import_deck(col, tmp_path / "out" / "deck.apkg")
+        imported = {kind.slug: len(col.find_cards(f"tag:exporter::kind::{kind.slug}")) for kind in identity.KINDS}
+        imported.update({kind.slug: len(col.find_cards(f"tag:exporter::kind::{kind.slug}"))
+                         for kind in identity.PRACTICE_KINDS})  # fmt: skip
+        phrases = sum(imported[kind.slug] for kind in identity.PHRASE_KINDS)
+        assert imported["step-sequence"] == len(STEPS)
+        assert line.endswith(
+            f"{imported['step']} step, {phrases} phrase and {imported['warning']} warning cards, "
+            f"{imported['situation']} situation, {imported['step-order']} step-order, "
+            f"{imported['step-sequence']} step-sequence"
+        ), line
+    finally:
+        col.close()
+
+
+#: Steps cut inside quotations of several styles, and what a step-order card's front shows of each.
+QUOTED_STEPS = {
+    "Open the talk gently and say: „We could look at what just happened between the two of us today“ and wait.":
+        "Open the talk gently and say: „We could look at what just happened between the …“",
+    "Name the moment plainly, for example « I think something changed for you when I asked about it » and pause.":
+        "Name the moment plainly, for example « I think something changed for you when I …»",
+    "Bring up the צה\"ל example only if the client raised it first, and then ask what it meant to them.":
+        "Bring up the צה\"ל example only if the client raised it first, and then ask …",
+    "Say to the client, one calm word after another, very slowly and then softly: « Take your time, please »":
+        "Say to the client, one calm word after another, very slowly and then softly …",
+}  # fmt: skip
+
+
+def test_a_step_cut_inside_a_quotation_closes_it(tmp_path: Path) -> None:
+    techniques = [technique("alpha", title="Pausing", steps=list(QUOTED_STEPS), when_to_use=["The client goes quiet."])]
+    content = write_content(tmp_path, techniques=techniques, library=library())
+    deck(content, tmp_path / "out")
+    col = Collection(str(tmp_path / "c.anki2"))
+    try:
+        import_deck(col, tmp_path / "out" / "deck.apkg")
+        (order,) = [col.get_card(c) for c in col.find_cards("tag:exporter::kind::step-order")]
+        lines = re.findall(r'<li><span class="xc-letter">[A-D]</span>(.*?)</li>', order.question())
+        assert sorted(html.unescape(line) for line in lines) == sorted(QUOTED_STEPS.values())
     finally:
         col.close()
