@@ -292,15 +292,20 @@ def test_ctrl_c_while_the_program_starts_is_one_line(content: Path) -> None:
     started = time.monotonic()
     subprocess.run(command, capture_output=True, timeout=60, check=True)
     whole_run = time.monotonic() - started  # the delays below spread over it, however loaded the machine is
-    aborted = 0
-    for step in range(1, 9):  # the first two thirds: start-up and imports
+    aborted = tries = 0
+    while aborted < 3 and tries < 40:  # however the machine's load changes while the test runs
+        step = tries % 8 + 1  # the first two thirds of a run: start-up and imports
+        tries += 1
         code, stderr = _run_interrupted(command, whole_run * step / 12, dict(os.environ))
-        if code == 0 or (code == -signal.SIGINT and not stderr) or not _in_exporter(stderr):
-            continue  # finished before the signal came, or the interpreter had not reached exporter yet
+        if code == 0:
+            whole_run *= 0.8  # the run was quicker than measured: the signal came too late
+            continue
+        if (code == -signal.SIGINT and not stderr) or not _in_exporter(stderr):
+            continue  # the interpreter had not reached exporter yet
         assert "Traceback" not in stderr, (step, stderr)
-        assert code != 0 and stderr.strip().splitlines()[-1] == "Aborted!", (step, code, stderr)
+        assert stderr.strip().splitlines()[-1] == "Aborted!", (step, code, stderr)
         aborted += 1
-    assert aborted >= 3
+    assert aborted >= 3, f"{aborted} of {tries} signals landed in exporter's start-up"
 
 
 #: The package's own folder: a frame in a file under it is exporter's code. (Not "/exporter/" in
