@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +32,18 @@ def deck(content: Path, out: Path) -> list[str]:
     return result.output.splitlines()
 
 
+@contextmanager
+def imported(content: Path, tmp_path: Path) -> Iterator[Collection]:
+    """The library's deck, built and imported into a fresh collection."""
+    deck(content, tmp_path / "out")
+    col = Collection(str(tmp_path / "c.anki2"))
+    try:
+        import_deck(col, tmp_path / "out" / "deck.apkg")
+        yield col
+    finally:
+        col.close()
+
+
 def text(rendered: str) -> str:
     body = rendered.split("</style>")[-1]
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
@@ -49,10 +63,7 @@ def two_techniques() -> list[dict[str, Any]]:
 
 def test_a_situation_under_two_techniques_is_one_card_naming_both(tmp_path: Path) -> None:
     content = write_content(tmp_path, techniques=two_techniques(), library=library())
-    deck(content, tmp_path / "out")
-    col = Collection(str(tmp_path / "c.anki2"))
-    try:
-        import_deck(col, tmp_path / "out" / "deck.apkg")
+    with imported(content, tmp_path) as col:
         cards = [col.get_card(cid) for cid in col.find_cards("tag:exporter::kind::situation")]
         by_situation = {text(c.question()).split("Situation ")[-1]: c for c in cards}
         assert len(cards) == 2
@@ -62,16 +73,11 @@ def test_a_situation_under_two_techniques_is_one_card_naming_both(tmp_path: Path
         assert text(shared.answer()).endswith("Pausing Waiting")
         assert col.decks.name(shared.did) == f"{LIBRARY['title']}::Which technique?"
         assert sorted(shared.note().tags)[-2:] == ["exporter::technique::alpha", "exporter::technique::beta"]
-    finally:
-        col.close()
 
 
 def test_steps_one_by_one_show_the_steps_before_and_hide_the_rest(tmp_path: Path) -> None:
     content = write_content(tmp_path, techniques=two_techniques(), library=library())
-    deck(content, tmp_path / "out")
-    col = Collection(str(tmp_path / "c.anki2"))
-    try:
-        import_deck(col, tmp_path / "out" / "deck.apkg")
+    with imported(content, tmp_path) as col:
         (nid,) = col.find_notes(f"mid:{identity.SEQUENCE_MODEL_ID}")
         cards = sorted(col.get_note(nid).cards(), key=lambda card: card.ord)
         assert len(cards) == len(STEPS)
@@ -85,16 +91,11 @@ def test_steps_one_by_one_show_the_steps_before_and_hide_the_rest(tmp_path: Path
             pytest.skip("no headless browser: the hiding of later steps is a style rule only a browser applies")
         fronts = side_heights([card.question() for card in cards])
         assert fronts == sorted(fronts) and fronts[0] < fronts[-1]  # later steps are not drawn
-    finally:
-        col.close()
 
 
 def test_the_step_order_card_lists_the_steps_mixed_and_answers_with_their_order(tmp_path: Path) -> None:
     content = write_content(tmp_path, techniques=two_techniques(), library=library())
-    deck(content, tmp_path / "out")
-    col = Collection(str(tmp_path / "c.anki2"))
-    try:
-        import_deck(col, tmp_path / "out" / "deck.apkg")
+    with imported(content, tmp_path) as col:
         (card,) = [
             col.get_card(c) for c in col.find_cards("tag:exporter::kind::step-order tag:exporter::technique::alpha")
         ]
@@ -106,16 +107,11 @@ def test_the_step_order_card_lists_the_steps_mixed_and_answers_with_their_order(
         assert order is not None
         shown = dict(lettered)
         assert [shown[letter] for letter in order.group(1).split(" → ")] == STEPS
-    finally:
-        col.close()
 
 
 def test_each_later_kind_can_be_switched_off_and_its_cards_retire(tmp_path: Path) -> None:
     content = write_content(tmp_path, techniques=two_techniques(), library=library())
-    deck(content, tmp_path / "out")
-    col = Collection(str(tmp_path / "c.anki2"))
-    try:
-        import_deck(col, tmp_path / "out" / "deck.apkg")
+    with imported(content, tmp_path) as col:
         assert len(col.find_notes("tag:exporter::kind::situation")) == 2
         off = library(situation_cards="off", step_order_cards="no", step_sequence_cards="false")
         write_content(tmp_path, techniques=two_techniques(), library=off)
@@ -125,8 +121,6 @@ def test_each_later_kind_can_be_switched_off_and_its_cards_retire(tmp_path: Path
         assert counts(log) == {"new": 0, "updated": 5, "conflicting": 0}
         later = col.find_notes(f"-mid:{identity.MODEL_ID}")
         assert len(later) == 5 and all("exporter::retired" in col.get_note(n).tags for n in later)
-    finally:
-        col.close()
 
 
 def test_a_switch_with_another_value_is_named_with_its_line(tmp_path: Path) -> None:
@@ -142,10 +136,7 @@ def test_a_switch_with_another_value_is_named_with_its_line(tmp_path: Path) -> N
 
 def test_a_reworded_situation_keeps_its_card_and_an_edited_step_updates_the_order_in_place(tmp_path: Path) -> None:
     content = write_content(tmp_path, techniques=two_techniques(), library=library())
-    deck(content, tmp_path / "out")
-    col = Collection(str(tmp_path / "c.anki2"))
-    try:
-        import_deck(col, tmp_path / "out" / "deck.apkg")
+    with imported(content, tmp_path) as col:
         before = {col.get_note(n).guid for n in col.find_notes(f"-mid:{identity.MODEL_ID}")}
         edited = two_techniques()
         edited[0]["when_to_use"] = ["The client suddenly falls silent.", "The client's story speeds up."]
@@ -159,8 +150,6 @@ def test_a_reworded_situation_keeps_its_card_and_an_edited_step_updates_the_orde
         assert after == before  # the same notes, updated in place
         updated = {col.get_note(entry.id.nid)["Kind"] for entry in log.updated}
         assert {"Situation", "Order of the steps", "Steps one by one", "Step"} <= updated
-    finally:
-        col.close()
 
 
 #: A step longer than a step-order line or a step sequence's context shows, its cut inside a quotation.
@@ -185,10 +174,7 @@ def visible_text(side: str) -> str:
 def test_a_long_step_is_shortened_in_context_but_whole_where_it_is_the_answer(tmp_path: Path) -> None:
     techniques = [technique("alpha", title="Pausing", steps=LONG_STEPS, when_to_use=["The client goes quiet."])]
     content = write_content(tmp_path, techniques=techniques, library=library())
-    deck(content, tmp_path / "out")
-    col = Collection(str(tmp_path / "c.anki2"))
-    try:
-        import_deck(col, tmp_path / "out" / "deck.apkg")
+    with imported(content, tmp_path) as col:
         (nid,) = col.find_notes(f"mid:{identity.SEQUENCE_MODEL_ID}")
         second, third = sorted(col.get_note(nid).cards(), key=lambda card: card.ord)[1:3]
         asked = re.search(r'<span class="cloze"[^>]*>(.*?)</span></span>', second.answer())
@@ -203,16 +189,11 @@ def test_a_long_step_is_shortened_in_context_but_whole_where_it_is_the_answer(tm
         (after,) = [c for c in steps if "Halt what" in visible_text(c.question())]  # the long step as context
         shown = 'Halt what you were doing and put the change into words: "Something seems to have shifted between us'
         assert f'{shown} just now; can we look at it …"' in visible_text(after.question())
-    finally:
-        col.close()
 
 
 def test_a_situation_card_shows_its_situation_once(tmp_path: Path) -> None:
     content = write_content(tmp_path, techniques=two_techniques(), library=library())
-    deck(content, tmp_path / "out")
-    col = Collection(str(tmp_path / "c.anki2"))
-    try:
-        import_deck(col, tmp_path / "out" / "deck.apkg")
+    with imported(content, tmp_path) as col:
         cards = [col.get_card(cid) for cid in col.find_cards("tag:exporter::kind::situation")]
         assert len(cards) == 2
         for card in cards:
@@ -222,8 +203,6 @@ def test_a_situation_card_shows_its_situation_once(tmp_path: Path) -> None:
             assert card.note().fields_check() == 0  # Anki's duplicate check still tells the notes apart
         if browser() is not None:
             assert [laid_out([c.question()], VISIBLE)[0]["header"] for c in cards] == ["Situation", "Situation"]
-    finally:
-        col.close()
 
 
 def test_the_summary_counts_the_cards_anki_imports(tmp_path: Path) -> None:
@@ -232,15 +211,15 @@ def test_the_summary_counts_the_cards_anki_imports(tmp_path: Path) -> None:
     col = Collection(str(tmp_path / "c.anki2"))
     try:
         import_deck(col, tmp_path / "out" / "deck.apkg")
-        imported = {kind.slug: len(col.find_cards(f"tag:exporter::kind::{kind.slug}")) for kind in identity.KINDS}
-        imported.update({kind.slug: len(col.find_cards(f"tag:exporter::kind::{kind.slug}"))
+        in_anki = {kind.slug: len(col.find_cards(f"tag:exporter::kind::{kind.slug}")) for kind in identity.KINDS}
+        in_anki.update({kind.slug: len(col.find_cards(f"tag:exporter::kind::{kind.slug}"))
                          for kind in identity.PRACTICE_KINDS})  # fmt: skip
-        phrases = sum(imported[kind.slug] for kind in identity.PHRASE_KINDS)
-        assert imported["step-sequence"] == len(STEPS)
+        phrases = sum(in_anki[kind.slug] for kind in identity.PHRASE_KINDS)
+        assert in_anki["step-sequence"] == len(STEPS)
         assert line.endswith(
-            f"{imported['step']} step, {phrases} phrase and {imported['warning']} warning cards, "
-            f"{imported['situation']} situation, {imported['step-order']} step-order, "
-            f"{imported['step-sequence']} step-sequence"
+            f"{in_anki['step']} step, {phrases} phrase and {in_anki['warning']} warning cards, "
+            f"{in_anki['situation']} situation, {in_anki['step-order']} step-order, "
+            f"{in_anki['step-sequence']} step-sequence"
         ), line
     finally:
         col.close()
@@ -262,12 +241,7 @@ QUOTED_STEPS = {
 def test_a_step_cut_inside_a_quotation_closes_it(tmp_path: Path) -> None:
     techniques = [technique("alpha", title="Pausing", steps=list(QUOTED_STEPS), when_to_use=["The client goes quiet."])]
     content = write_content(tmp_path, techniques=techniques, library=library())
-    deck(content, tmp_path / "out")
-    col = Collection(str(tmp_path / "c.anki2"))
-    try:
-        import_deck(col, tmp_path / "out" / "deck.apkg")
+    with imported(content, tmp_path) as col:
         (order,) = [col.get_card(c) for c in col.find_cards("tag:exporter::kind::step-order")]
         lines = re.findall(r'<li><span class="xc-letter">[A-D]</span>(.*?)</li>', order.question())
         assert sorted(html.unescape(line) for line in lines) == sorted(QUOTED_STEPS.values())
-    finally:
-        col.close()
