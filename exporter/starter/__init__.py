@@ -34,6 +34,8 @@ def init_library(content_dir: Path, language: str) -> None:
     write_bytes_atomic(example, (TEMPLATES / "example.yaml").read_bytes())
     start_state(content_dir)
     click.echo(f"created {library} and {example}; build them with `exporter build --content {content_dir}`")
+    if language != "en":
+        click.echo(f"the example and its library texts are in English: write yours in '{language}' in their place")
 
 
 def new_technique(content_dir: Path, title: str, category: str | None) -> Path:

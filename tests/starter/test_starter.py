@@ -102,3 +102,12 @@ def test_inside_a_library_made_by_init_the_advice_is_to_name_this_folder(
     assert result.output.strip().endswith("no library here; this folder holds one: add `--content .`")
     build = run("validate")
     assert "content:0: content: no such folder; the library.yaml here is a library: add `--content .`" in build.output
+
+
+def test_init_in_another_language_says_the_example_is_in_english(tmp_path: Path) -> None:
+    result = run("init", tmp_path / "content", "--language", "he")
+    assert result.exit_code == 0
+    assert result.output.splitlines()[-1] == (
+        "the example and its library texts are in English: write yours in 'he' in their place"
+    )
+    assert "English" not in run("init", tmp_path / "other").output
