@@ -4,6 +4,7 @@ from YAML tags: files are composed into nodes and read as text, lists and mappin
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -186,7 +187,17 @@ def _parse_carefully(text: str, display: str) -> tuple[Node | None, list[Problem
     except _ComposeError as exc:
         return None, [Problem(display, exc.line, "yaml", exc.message)]
     except yaml.MarkedYAMLError as exc:
-        return None, [Problem(display, _error_line(exc), "yaml", _describe_yaml_error(exc))]
+        line, message = _error_line(exc), _describe_yaml_error(exc)
+        opened = _unclosed_quote_above(text, line)
+        if opened is not None and "quote" not in message:
+            line, message = (
+                opened,
+                (
+                    "a quote opened here is not closed on this line, so YAML reads on into the next lines; "
+                    "close it, or put the whole text in the other kind of quotes"
+                ),
+            )
+        return None, [Problem(display, line, "yaml", message)]
     except yaml.YAMLError as exc:
         return None, [Problem(display, 1, "yaml", shown(str(exc).splitlines()[0]))]
     finally:
@@ -199,6 +210,23 @@ def load_yaml_file(path: Path, display: str) -> tuple[Node | None, list[Problem]
     if text is None:
         return None, problems
     return parse_yaml(text, display)
+
+
+_QUOTED_VALUE = re.compile(r"""^\s*(?:-\s+)?(?:[^\s"'#][^:#]*:\s+)?(["'])(.*)$""")
+
+
+def _unclosed_quote_above(text: str, line: int) -> int | None:
+    """The line, at or up to five lines above line, whose value opens a quote it does not close."""
+    lines = text.splitlines()
+    for number in range(min(line, len(lines)), max(0, line - 6), -1):
+        match = _QUOTED_VALUE.match(lines[number - 1])
+        if match is None:
+            continue
+        quote, rest = match.groups()
+        closed = re.search(r'(?<!\\)"', rest) if quote == '"' else re.search(r"'(?!')", rest.replace("''", ""))
+        if not closed:
+            return number
+    return None
 
 
 def _error_line(exc: yaml.MarkedYAMLError) -> int:
