@@ -100,6 +100,9 @@ def test_the_summary_the_readme_shows_is_what_the_build_prints(tmp_path: Path) -
         [sys.executable, "-m", "exporter", "build"], cwd=tmp_path, capture_output=True, text=True, timeout=300
     )
     assert completed.returncode == 0, completed.stderr
+    # The Quick-start build leaves a fresh clone as it was: the committed deck state is current.
+    state = "deck-state.json"
+    assert (tmp_path / "content" / state).read_bytes() == (BUNDLED_CONTENT / state).read_bytes()
     without_times = lambda text: re.sub(r"\d+\.\d s", "T s", text).strip()  # noqa: E731
     printed = without_times(completed.stdout)
     for page in (REPO / "README.md", REPO / "docs" / "guide" / "building.md"):
