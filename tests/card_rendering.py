@@ -55,15 +55,21 @@ def side_heights(sides: list[str]) -> list[int]:
         " f.dataset.h = f.contentDocument.documentElement.scrollHeight; document.body.dataset.done = '1'; });"
         "</script>"
     )
-    with tempfile.TemporaryDirectory(prefix="exporter-cards-") as folder:
-        path = Path(folder) / "sides.html"
-        path.write_text(f'<!doctype html><html><body style="margin:0">{frames}{script}</body></html>', "utf-8")
-        dom = _run(chromium, "--virtual-time-budget=20000", "--dump-dom", path.as_uri())
-    if 'data-done="1"' not in dom:
-        raise RuntimeError("Chromium did not finish laying out the cards")
+    dom = _laid_out_dom(chromium, frames + script)
     heights = [int(value) for value in re.findall(r'data-h="(\d+)"', dom)]
     assert len(heights) == len(sides)
     return heights
+
+
+def _laid_out_dom(chromium: str, body: str) -> str:
+    """The page's DOM once Chromium has laid body out and its script has marked the body done."""
+    with tempfile.TemporaryDirectory(prefix="exporter-cards-") as folder:
+        path = Path(folder) / "sides.html"
+        path.write_text(f'<!doctype html><html><body style="margin:0">{body}</body></html>', "utf-8")
+        dom = _run(chromium, "--virtual-time-budget=20000", "--dump-dom", path.as_uri())
+    if 'data-done="1"' not in dom:
+        raise RuntimeError("Chromium did not finish laying out the cards")
+    return dom
 
 
 def laid_out(sides: list[str], script: str) -> list[Any]:
@@ -82,12 +88,7 @@ def laid_out(sides: list[str], script: str) -> list[Any]:
         " f.dataset.found = JSON.stringify(find(f.contentDocument)); document.body.dataset.done = '1'; });"
         "</script>"
     )
-    with tempfile.TemporaryDirectory(prefix="exporter-cards-") as folder:
-        path = Path(folder) / "sides.html"
-        path.write_text(f'<!doctype html><html><body style="margin:0">{frames}{probe}</body></html>', "utf-8")
-        dom = _run(chromium, "--virtual-time-budget=20000", "--dump-dom", path.as_uri())
-    if 'data-done="1"' not in dom:
-        raise RuntimeError("Chromium did not finish laying out the cards")
+    dom = _laid_out_dom(chromium, frames + probe)
     found = [json.loads(html.unescape(value)) for value in re.findall(r'data-found="([^"]*)"', dom)]
     assert len(found) == len(sides)
     return found

@@ -81,3 +81,15 @@ def fonts_of(resources: Any, seen: set[int]) -> list[DictionaryObject]:
             seen.add(key)
             fonts += fonts_of(xobject.get("/Resources"), seen)
     return fonts
+
+
+def contains_in_order(haystack: list[str], needle: list[str]) -> bool:
+    """needle's words appear in haystack in the same order (other words, e.g. a page footer, may
+    come between them where a paragraph breaks across lines)."""
+    position = 0
+    for word in needle:
+        try:
+            position = haystack.index(word, position) + 1
+        except ValueError:
+            return False
+    return True

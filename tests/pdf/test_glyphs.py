@@ -20,6 +20,7 @@ import uharfbuzz
 import yaml
 from click.testing import CliRunner
 from conftest import FIXTURES, technique, write_content
+from pdf_reading import contains_in_order
 
 from exporter.cli import main
 from exporter.pdf.glyphs.fallback import ARABIC, EMOJI, FALLBACK_FILES, FONT_DIR
@@ -173,18 +174,6 @@ def technique_texts(library: str, technique_id: str) -> list[str]:
     data = yaml.safe_load((LIBRARIES / library / "techniques" / f"{technique_id}.yaml").read_text(encoding="utf-8"))
     texts = [data["title"], data["summary"], *data["steps"], *data.get("key_phrases", []), *data.get("warnings", [])]
     return [" ".join(unicodedata.normalize("NFC", t).split()) for t in texts]
-
-
-def contains_in_order(haystack: list[str], needle: list[str]) -> bool:
-    """needle's words appear in haystack in the same order (other words, e.g. a page footer, may
-    come between them where a paragraph breaks across lines)."""
-    position = 0
-    for word in needle:
-        try:
-            position = haystack.index(word, position) + 1
-        except ValueError:
-            return False
-    return True
 
 
 @pytest.mark.parametrize(

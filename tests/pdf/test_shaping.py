@@ -20,7 +20,7 @@ import pytest
 import uharfbuzz
 from click.testing import CliRunner
 from conftest import LIBRARY, technique, write_content
-from pdf_reading import item_texts
+from pdf_reading import contains_in_order, item_texts
 
 from exporter.cli import main
 from exporter.content.techniques import read_library
@@ -42,9 +42,8 @@ STEPS = ["Reflect on the flow of the first minutes", "Take Tomorrow's plan AVail
 PAIRS = ("Te", "To", "AV")
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("shaping")
+def build_kerned_library(root: Path) -> Path:
+    """Every output of a one-technique library full of kerned pairs, built under root."""
     content = write_content(
         root,
         [technique("alpha", title="Tending To AVID Listeners", summary=SUMMARY, steps=STEPS)],
@@ -54,6 +53,11 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = CliRunner().invoke(main, ["build", "--content", str(content), "--out", str(out), "--quiet"])
     assert result.exit_code == 0, result.output
     return out
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_kerned_library(tmp_path_factory.mktemp("shaping"))
 
 
 @cache
@@ -97,16 +101,6 @@ def words_of(text: str) -> list[str]:
     hyphens inside words are dropped on both sides ("Not-Knowing" may break at its hyphen)."""
     joined = re.sub(r"-\s*\n\s*", "", unicodedata.normalize("NFC", text)).replace("-", "")
     return re.findall(r"\w+", joined)
-
-
-def contains_in_order(haystack: list[str], needle: list[str]) -> bool:
-    position = 0
-    for word in needle:
-        try:
-            position = haystack.index(word, position) + 1
-        except ValueError:
-            return False
-    return True
 
 
 @pytest.mark.parametrize("pair", PAIRS)
@@ -164,14 +158,7 @@ def test_the_bundled_handbook_copies_back_every_text(tmp_path: Path) -> None:
 
 
 def test_shaped_text_rebuilds_to_the_same_bytes(built: Path, tmp_path: Path) -> None:
-    content = write_content(
-        tmp_path,
-        [technique("alpha", title="Tending To AVID Listeners", summary=SUMMARY, steps=STEPS)],
-        library={**LIBRARY, "title": TITLE},
-    )
-    out = tmp_path / "output"
-    result = CliRunner().invoke(main, ["build", "--content", str(content), "--out", str(out), "--quiet"])
-    assert result.exit_code == 0, result.output
+    out = build_kerned_library(tmp_path)
     for pdf in sorted(built.rglob("*.pdf")):
         assert pdf.read_bytes() == (out / pdf.relative_to(built)).read_bytes(), pdf.name
 
