@@ -164,3 +164,9 @@ def kind_name(node: Node) -> str:
 
 def display_path(path: Path) -> str:
     return path.as_posix()
+
+
+def library_in_working_folder(content_dir: Path) -> bool:
+    """Whether the folder commands run in is itself a library other than content_dir (a folder
+    made by `exporter init`, entered with cd): the commands then need `--content .`."""
+    return content_dir.resolve() != Path.cwd().resolve() and (Path.cwd() / "library.yaml").is_file()

@@ -23,6 +23,7 @@ from exporter.content.field_checks import (  # the limits are part of validate's
     close_key,
     display_path,
     kind_name,
+    library_in_working_folder,
 )
 from exporter.content.library_yaml import read_library_header
 from exporter.content.placeholders import template_problems
@@ -87,8 +88,9 @@ def check_library(content_dir: Path) -> tuple[Library | None, list[Problem]]:
     problems: list[Problem] = []
     library_path = content_dir / "library.yaml"
     if not content_dir.is_dir():
-        here = content_dir.resolve() != Path.cwd().resolve() and Path("library.yaml").is_file()
-        hint = "; the library.yaml here is a library: add `--content .`" if here else ""
+        hint = (
+            "; the library.yaml here is a library: add `--content .`" if library_in_working_folder(content_dir) else ""
+        )
         return None, [Problem(display_path(content_dir), 0, "content", f"no such folder{hint}")]
     if not library_path.is_file():
         if library_path.exists() or library_path.is_symlink():

@@ -9,6 +9,7 @@ from string import Template
 
 import click
 
+from exporter.content.field_checks import library_in_working_folder
 from exporter.content.yaml_nodes import load_yaml_file
 from exporter.errors import ExporterError
 from exporter.files.atomic import write_bytes_atomic
@@ -81,6 +82,6 @@ def _library_categories(content_dir: Path) -> list[str]:
 
 def _where_the_library_is(content_dir: Path) -> str:
     """What to do instead: name the library in this folder (`init` puts it there), or make one."""
-    if content_dir.resolve() != Path.cwd().resolve() and (Path.cwd() / "library.yaml").is_file():
+    if library_in_working_folder(content_dir):
         return "this folder holds one: add `--content .`"
     return f"`exporter init {content_dir}` makes one"
