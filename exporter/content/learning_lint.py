@@ -31,6 +31,7 @@ from exporter.content.fronts import MAX_IDEA_WORDS, Front, gives_itself_away, mi
 from exporter.content.remembered import Remembered
 from exporter.errors import Problem
 from exporter.model import Item, Library, Technique
+from exporter.text.languages import base_language
 
 #: A list of this many things ("a, b, c or d") is several answers on one card.
 MAX_LISTED = 4
@@ -68,7 +69,7 @@ _QUOTED = re.compile(r"[\"“„«'‘][^\"”“»']*[\"”“»'’]")
 
 def lint_library(library: Library) -> list[Problem]:
     """Every learning problem in the library, as warnings."""
-    language = library.language.split("-")[0].split("_")[0].lower()
+    language = base_language(library.language)
     problems: list[Problem] = []
     for technique in library.techniques:
         problems += _LINTED.get((language, repr(technique)), partial(_technique_problems, technique, language))

@@ -27,9 +27,6 @@ from exporter.pdf.glyphs.glyphcodes import (
     text_of,
 )
 
-#: Languages whose pages run right to left.
-RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ps", "sd", "ug", "ur", "yi"})
-
 #: Hebrew, Arabic, Syriac, Thaana, NKo... and their presentation forms: strong right-to-left.
 _RTL_CHARS = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefe\U00010800-\U00010fff\U0001e800-\U0001efff]")
 #: Stand-in for a private glyph code (an emoji) when levels are worked out: a neutral symbol.
@@ -39,10 +36,6 @@ _REMOVED_CLASSES = frozenset({"RLE", "LRE", "RLO", "LRO", "PDF", "BN", ""})
 
 Run = tuple[str, str]
 Key = TypeVar("Key", bound=Hashable)
-
-
-def is_rtl_language(language: str) -> bool:
-    return language.split("-")[0].split("_")[0].lower() in RTL_LANGUAGES
 
 
 def has_rtl(text: str) -> bool:

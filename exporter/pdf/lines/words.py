@@ -20,6 +20,8 @@ from typing import Any
 from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 
+from exporter.text.languages import base_language
+
 #: Style attribute naming the library's language (for its line-breaking rules).
 LANGUAGE_ATTRIBUTE = "exporter_language"
 #: Languages whose typesetting never leaves a one-letter word at the end of a line.
@@ -90,7 +92,7 @@ Hyphenate = Callable[[str], Iterator[tuple[str, str]]]
 
 def word_rules(style: ParagraphStyle) -> tuple[str, Hyphenate | None, int]:
     """The style's language (for its no-break rules), hyphenator and shortest hyphenated word."""
-    language = str(getattr(style, LANGUAGE_ATTRIBUTE, "") or "").split("-")[0].split("_")[0]
+    language = base_language(str(getattr(style, LANGUAGE_ATTRIBUTE, "") or ""))
     hyphenate = style.hyphenationLang if callable(style.hyphenationLang) else None
     return language, hyphenate, int(getattr(style, "hyphenationMinWordLength", 5))
 

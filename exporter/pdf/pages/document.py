@@ -18,7 +18,6 @@ from reportlab.platypus import ActionFlowable, BaseDocTemplate, Flowable, Frame,
 from exporter import __version__
 from exporter.model import Library
 from exporter.pdf.glyphs.fonts import HEADING, HEADING_REGULAR, REGULAR, para_text, register_fonts
-from exporter.pdf.lines.bidi import is_rtl_language
 from exporter.pdf.lines.paragraphs import Paragraph
 from exporter.pdf.lines.runs import draw_text, fit_text
 from exporter.pdf.pages.fitting import Pager
@@ -39,6 +38,7 @@ from exporter.pdf.pages.styles import (
 )
 from exporter.pdf.tagging.marking import artifact, start_tagging, stop_tagging
 from exporter.pdf.tagging.writing import finish_document, finish_page
+from exporter.text.languages import is_rtl_language
 
 COVER = "cover"
 BODY = "body"

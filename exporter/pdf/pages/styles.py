@@ -20,7 +20,6 @@ from reportlab.lib.units import mm
 
 from exporter.options import BOOKLET_PAGES, DEFAULT_PAPER, PAPERS
 from exporter.pdf.glyphs.fonts import BOLD, HEADING, HEADING_REGULAR, ICONS, ITALIC, REGULAR, register_fonts
-from exporter.pdf.lines.bidi import is_rtl_language
 from exporter.pdf.lines.hyphenation import (
     EXTRA_HYPHEN_LETTERS,
     HYPHEN_LEFT,
@@ -31,6 +30,7 @@ from exporter.pdf.lines.hyphenation import (
 )
 from exporter.pdf.lines.paragraphs import right_to_left
 from exporter.pdf.lines.total_fit import BROKEN_AS_JUSTIFIED_ATTRIBUTE, FEWEST_LINES_ATTRIBUTE, LANGUAGE_ATTRIBUTE
+from exporter.text.languages import is_rtl_language
 
 __all__ = ["EXTRA_HYPHEN_LETTERS", "HYPHEN_LEFT", "HYPHEN_RIGHT", "HYPHENATE_FROM_LETTERS", "hyphenator", "word_script"]
 

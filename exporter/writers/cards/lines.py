@@ -20,6 +20,7 @@ from exporter.pdf.lines.first_fit import Slack, even_lines
 from exporter.pdf.lines.hyphenation import drawn_head, hyphenator
 from exporter.pdf.lines.runs import text_width
 from exporter.pdf.lines.total_fit import RAGGED_STRETCH_EM, may_break_before
+from exporter.text.languages import base_language
 
 HYPHEN = "-"
 #: The loosest line (its end this share of 3 ems short) a card sets without the search: below
@@ -39,7 +40,7 @@ class LineSetter:
     """Greedy line breaking with cached word widths (per face, at 1 pt) for one language."""
 
     def __init__(self, language: str) -> None:
-        self.language = language.split("-")[0].split("_")[0]
+        self.language = base_language(language)
         self._hyphenate: Hyphenate | None = hyphenator(language)
         self._widths: dict[str, dict[str, float]] = {}
         self._lines: dict[tuple[str, str, float, float, bool], tuple[str, ...]] = {}

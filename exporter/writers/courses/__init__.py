@@ -24,8 +24,8 @@ from exporter.files.atomic import atomic_output, remove_output, write_bytes_atom
 from exporter.messages import counted
 from exporter.model import Course, Library
 from exporter.options import BuildOptions, booklet_page, paper_label, release_time
-from exporter.pdf.lines.bidi import is_rtl_language
 from exporter.pdf.pages.styles import paper_size
+from exporter.text.languages import is_rtl_language
 from exporter.writers import WRITERS, WriteResult, get_writer, resolve
 from exporter.writers.courses.booklet import impose_booklet, page_origins
 from exporter.writers.courses.plan import (

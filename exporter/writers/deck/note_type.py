@@ -16,7 +16,7 @@ from typing import Any
 
 from exporter.labels import Labels
 from exporter.options import FIRST_MTIME
-from exporter.pdf.lines.bidi import is_rtl_language
+from exporter.text.languages import is_rtl_language
 from exporter.writers.deck.identity import (
     FIELD_LABELS,
     FIELDS,

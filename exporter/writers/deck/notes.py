@@ -22,7 +22,7 @@ from functools import cached_property
 from exporter.content.fronts import MAX_IDEA_WORDS, first_sentence, technique_fronts, words_excerpt
 from exporter.labels import Labels
 from exporter.model import Item, Library, Technique
-from exporter.pdf.lines.bidi import is_rtl_language
+from exporter.text.languages import is_rtl_language
 from exporter.writers.deck.identity import (
     FIELDS_OF_MODEL,
     MODEL_ID,

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from exporter.content.fronts import closed_quotes, first_sentence, plain, words_excerpt
 from exporter.labels import Labels
 from exporter.model import Item, Library, Technique
-from exporter.pdf.lines.bidi import is_rtl_language
+from exporter.text.languages import is_rtl_language
 from exporter.writers.deck.identity import (
     PRACTICE_FIELDS,
     PRACTICE_MODEL_ID,
