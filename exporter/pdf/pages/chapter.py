@@ -90,7 +90,9 @@ class CategoryChips(Flowable):  # type: ignore[misc]
                 with artifact(canv):
                     canv.doForm(name + "box")
                 tree = tree_of(canv)
-                figure = None if tree is None else tree.container(self.tag_path).child("Figure", alt=self.names[label])
+                figure = (
+                    None if tree is None else tree.child(tree.container(self.tag_path), "Figure", alt=self.names[label])
+                )
                 with content(canv, figure):
                     canv.doForm(name)
                 canv.restoreState()

@@ -19,11 +19,12 @@ from exporter import __version__
 from exporter.model import Library
 from exporter.pdf.glyphs.fonts import HEADING, HEADING_REGULAR, REGULAR, para_text, register_fonts
 from exporter.pdf.lines.paragraphs import Paragraph
-from exporter.pdf.lines.runs import draw_text, fit_text
+from exporter.pdf.lines.runs import draw_text, fit_text, text_width
 from exporter.pdf.pages.fitting import Pager
 from exporter.pdf.pages.flowables import Anchor, Marked
 from exporter.pdf.pages.forms import end_form
 from exporter.pdf.pages.pagerefs import PageNumbers
+from exporter.pdf.pages.replay import PartRecorder
 from exporter.pdf.pages.saving import PageSpool, save_streamed
 from exporter.pdf.pages.styles import (
     BOTTOM_MARGIN,
@@ -36,7 +37,7 @@ from exporter.pdf.pages.styles import (
     paper_size,
     side_margin,
 )
-from exporter.pdf.tagging.marking import artifact, start_tagging, stop_tagging
+from exporter.pdf.tagging.marking import artifact, recording, start_tagging, stop_tagging
 from exporter.pdf.tagging.writing import finish_document, finish_page
 from exporter.text.languages import is_rtl_language
 
@@ -130,7 +131,14 @@ class OnePassDocument(BaseDocTemplate):  # type: ignore[misc]
         self.blank_page = False
         self.footer_note = footer_note
         self.spool: PageSpool | None = None
-        self._header_room = 0.0
+        #: The part being recorded, and the stream of the page being replayed (exporter.pdf.pages.replay).
+        self.recorder: PartRecorder | None = None
+        self.replayed_stream: bytes | None = None
+        self._header_room = float(self.width)
+        if header_right:
+            # The library's title at the other end of the header, and a gap, as the frame draws it.
+            shown = fit_text(header_right, HEADER_SIZE, self.width * 0.4, HEADING_REGULAR)
+            self._header_room -= text_width(shown, HEADER_SIZE, HEADING_REGULAR) + 12
         self._fitted_headers: dict[str, str] = {}
         frame = Frame(
             self.leftMargin,
@@ -198,8 +206,10 @@ class OnePassDocument(BaseDocTemplate):  # type: ignore[misc]
 
         def page_finished(number: int) -> None:
             finish_page(self.canv)
-            if self.spool is not None:
-                self.spool.page_finished(self.canv)
+            replayed, self.replayed_stream = self.replayed_stream, None
+            stream = None if self.spool is None else self.spool.page_finished(self.canv, replayed)
+            if self.recorder is not None and self.recorder.page_finished(self.canv, stream):
+                self.recorder = None
 
         self.canv.setPageCallBack(page_finished)
         if self.seed:
@@ -219,17 +229,22 @@ class OnePassDocument(BaseDocTemplate):  # type: ignore[misc]
             return
         if not isinstance(flowable, (Anchor, Marked)) or not flowable.key or flowable.key in self.numbers.pages:
             return
-        canv = self.canv
-        self.numbers.record(flowable.key, canv.getPageNumber())
-        canv.bookmarkPage(flowable.key)
+        self._anchor(flowable.key)
         if isinstance(flowable, Anchor):
             for alias in flowable.aliases:
-                self.numbers.record(alias, canv.getPageNumber())
-                canv.bookmarkPage(alias)
+                self._anchor(alias)
             if flowable.header is not None:
                 self.header = flowable.header
                 if self._curPageFlowableCount <= 1:  # it opens this page, so the page is its
                     self.page_header = flowable.header
+
+    def _anchor(self, key: str) -> None:
+        """key's destination is the current page."""
+        journal = recording(self.canv)
+        if journal is not None:
+            journal.note("anchor", key)
+        self.numbers.record(key, self.canv.getPageNumber())
+        self.canv.bookmarkPage(key)
 
     def _begin_page(self, canv: Canvas, doc: BaseDocTemplate) -> None:
         self.page_header = self.header
@@ -240,6 +255,8 @@ class OnePassDocument(BaseDocTemplate):  # type: ignore[misc]
         if self.blank_page:
             self.blank_page = False
             return
+        if self.replayed_stream is not None:
+            return  # a replayed page's stream holds its header and footer
         with artifact(canv):
             self._decorate(canv)
 
@@ -279,11 +296,10 @@ class OnePassDocument(BaseDocTemplate):  # type: ignore[misc]
         canv.setStrokeColor(RULE)
         canv.setLineWidth(0.5)
         canv.setFillColor(MUTED)
-        self._header_room = self.width
         if self.header_right:
             library_title = fit_text(self.header_right, HEADER_SIZE, self.width * 0.4, HEADING_REGULAR)
             x, align = (left, "left") if self.rtl else (right, "right")
-            self._header_room -= draw_text(canv, x, top, library_title, HEADER_SIZE, HEADING_REGULAR, align=align) + 12
+            draw_text(canv, x, top, library_title, HEADER_SIZE, HEADING_REGULAR, align=align)
         canv.line(left, top - 3.5, right, top - 3.5)
         note = self.footer_note
         note_height = note.height

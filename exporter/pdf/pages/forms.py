@@ -26,7 +26,11 @@ from reportlab.pdfbase.pdfdoc import (
 from reportlab.pdfbase.pdfdoc import format as pdf_format
 from reportlab.pdfgen.canvas import Canvas
 
+from exporter.pdf.tagging.marking import recording
+
 Box = tuple[float, float, float, float]
+#: The document's attribute listing the forms defined so far.
+DEFINED_FORMS = "_exporter_defined_forms"
 
 #: (before the fonts' reference, after it) per (box, drawing, compressed).
 _FORMATTED: dict[tuple[Box, bytes, bool], tuple[bytes, bytes]] = {}
@@ -77,7 +81,22 @@ def define_form(canv: Canvas, name: str, box: Box, code: bytes, compress: bool |
     """Register a form whose drawing (content-stream operators) is already made."""
     if compress is None:
         compress = bool(canv._pageCompression)
+    journal = recording(canv)
+    if journal is not None:
+        journal.note("form", name, tuple(box), code, compress)
     canv._doc.Reference(FastForm(box, code, compress), xObjectName(name))
+    _defined(canv, name)
+
+
+def _defined(canv: Canvas, name: str) -> None:
+    names: list[str] = getattr(canv._doc, DEFINED_FORMS, [])
+    names.append(name)
+    setattr(canv._doc, DEFINED_FORMS, names)
+
+
+def defined_forms(document: PDFDocument) -> tuple[str, ...]:
+    """The forms defined in document so far, in order."""
+    return tuple(getattr(document, DEFINED_FORMS, ()))
 
 
 def end_form(canv: Canvas) -> None:
@@ -86,7 +105,12 @@ def end_form(canv: Canvas) -> None:
     A form that uses other forms, links, colour spaces or transparency is left to ReportLab.
     """
     if canv._formsinuse or canv._annotationrefs or canv._colorsUsed or canv._shadingUsed or canv._extgstate.getState():
+        journal = recording(canv)
+        if journal is not None:
+            journal.spoiled = True  # a form ReportLab writes is not replayed
+        name = canv._formData[0]
         canv.endForm()
+        _defined(canv, name)
         return
     name, lowerx, lowery, upperx, uppery = canv._formData
     width, height = canv._pagesize

@@ -13,6 +13,8 @@ from typing import Any
 from reportlab.pdfbase.pdfdoc import LinkAnnotation, PDFArray, PDFObject
 from reportlab.pdfgen.canvas import Canvas
 
+from exporter.pdf.tagging.marking import recording
+
 
 class Link(PDFObject):  # type: ignore[misc]
     """A link annotation to a named destination, with no visible border.
@@ -42,4 +44,12 @@ def link_box(canv: Canvas, key: str, width: float, height: float) -> None:
     """Make the box (0, 0, width, height) in the current coordinates a link to key's destination,
     as canv.linkRect("", key, box, relative=1, thickness=0) would."""
     rect = canv._absRect((0, 0, width, height), 1)
+    journal = recording(canv)
+    if journal is not None:
+        journal.note("link", tuple(rect), key)
+    add_link(canv, rect, key)
+
+
+def add_link(canv: Canvas, rect: tuple[float, float, float, float], key: str) -> None:
+    """A link annotation on the current page: rect (page coordinates) to key's destination."""
     canv._addAnnotation(Link(rect, canv._bookmarkReference(key)), None, 1)

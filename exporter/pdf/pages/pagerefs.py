@@ -21,6 +21,7 @@ from reportlab.pdfgen.canvas import Canvas
 from exporter.pdf.glyphs.fonts import REGULAR
 from exporter.pdf.lines.runs import draw_text, drawn_runs, text_width
 from exporter.pdf.pages.forms import define_form, end_form
+from exporter.pdf.tagging.marking import recording
 
 
 @dataclass(frozen=True)
@@ -66,13 +67,26 @@ class PageNumbers:
         """Draw template ending at right_x (with align="left": starting there); `{page}` is key's
         page (or page), `{total}` the page count."""
         spec = _NumberText(template, key, page, font_name, font_size, colour or black, align)
-        name = self._forms.get(spec)
-        if name is None:
-            name = self._forms[spec] = self._name_for(spec)
+        journal = recording(canv)
+        if journal is not None:
+            journal.note("number", template, key, page, font_name, font_size, spec.colour.rgba(), align)
+        name = self.register(spec)
         canv.saveState()
         canv.translate(right_x, baseline_y)
         canv.doForm(name)
         canv.restoreState()
+
+    def register(self, spec: _NumberText) -> str:
+        """The name of the form showing spec (made the first time it is asked for)."""
+        name = self._forms.get(spec)
+        if name is None:
+            name = self._forms[spec] = self._name_for(spec)
+        return name
+
+    def register_recorded(self, template: str, key: str | None, page: int, font_name: str, font_size: float,
+                          rgba: tuple[float, float, float, float], align: str) -> None:  # fmt: skip
+        """register() again for a form a recorded page drew (exporter.pdf.pages.replay)."""
+        self.register(_NumberText(template, key, page, font_name, font_size, Color(*rgba), align))
 
     def _name_for(self, spec: _NumberText) -> str:
         """The form's name, from what it shows: the same in every document that shows it, so a

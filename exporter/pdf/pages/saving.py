@@ -51,18 +51,21 @@ class PageSpool:
         self._file = tempfile.TemporaryFile(dir=folder)
         self._end = 0
 
-    def page_finished(self, canv: Canvas) -> None:
-        """Compress the page canv has just finished, spool it, and drop its text."""
+    def page_finished(self, canv: Canvas, compressed: bytes | None = None) -> bytes | None:
+        """Compress the page canv has just finished (or take its stream compressed, as a replayed
+        page brings it), spool it, and drop its text; return the compressed stream."""
         page = canv._doc.Pages.pages[-1]
         if not page.compression or page.Contents or not page.stream:
-            return
-        text = page.stream.encode("utf8") if isinstance(page.stream, str) else page.stream
-        compressed = zlib.compress(text)  # as ReportLab's FlateDecode filter does it
+            return None
+        if compressed is None:
+            text = page.stream.encode("utf8") if isinstance(page.stream, str) else page.stream
+            compressed = zlib.compress(text)  # as ReportLab's FlateDecode filter does it
         self._file.seek(self._end)
         self._file.write(compressed)
         page.Contents = _SpooledStream(self, self._end, len(compressed))
         page.stream = None
         self._end += len(compressed)
+        return compressed
 
     def read(self, offset: int, length: int) -> bytes:
         self._file.seek(offset)

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from reportlab.pdfgen.canvas import Canvas
 
 from exporter.pdf.glyphs.glyphcodes import written
+from exporter.pdf.tagging.journal import Journal
 from exporter.pdf.tagging.languages import language_of
 from exporter.pdf.tagging.objects import StructureObjects
 from exporter.pdf.tagging.structure import Container, Element, StructureTree, Tag
@@ -53,6 +54,13 @@ def stop_tagging(canv: Canvas) -> None:
 def tree_of(canv: Canvas) -> StructureTree | None:
     tree: StructureTree | None = getattr(canv, _TREE, None)
     return tree
+
+
+def recording(canv: Canvas) -> Journal | None:
+    """The journal of the part whose drawing on canv is being recorded (exporter.pdf.pages.replay)."""
+    tree = tree_of(canv)
+    journal = None if tree is None else tree.journal
+    return journal if journal is not None and journal.recording else None
 
 
 def structure_objects_of(canv: Canvas) -> StructureObjects | None:
@@ -121,16 +129,15 @@ def tagged(
         return
     if tag is None:
         tag = Tag("P")
-        tag.element = tree.current().child("P", language_of(text, tree.lang), actual_text=actual_text)
+        tag.element = tree.child(tree.current(), "P", language_of(text, tree.lang), actual_text=actual_text)
     if tag.role == "Artifact":
         with artifact(canv):
             yield
         return
     element = tree.element_of(tag)
     if actual_text or text:
-        holder = _item_part(element, "LBody") if tag.list_item else element
-        holder.actual_text = holder.actual_text or actual_text
-        holder.lang = holder.lang or language_of(text, tree.lang)
+        holder = tree.item_part(element, "LBody") if tag.list_item else element
+        tree.describe(holder, actual_text, language_of(text, tree.lang))
     if not tag.list_item:
         with content(canv, element):
             yield
@@ -143,19 +150,6 @@ def tagged(
         setattr(canv, _OPEN, None)
 
 
-def _item_part(item: Element, role: str) -> Element:
-    """The Lbl or LBody of a list item (the label before the body, whichever is drawn first)."""
-    for kid in item.kids:
-        if isinstance(kid, Element) and kid.role == role:
-            return kid
-    made = Element(role, item)
-    if role == "Lbl":
-        item.kids.insert(0, made)
-    else:
-        item.kids.append(made)
-    return made
-
-
 def _begin_part(
     canv: Canvas, tree: StructureTree, item: Element, role: str, label: bool
 ) -> tuple[Element | None, Element, bool]:
@@ -163,7 +157,7 @@ def _begin_part(
     if role == "Lbl" and not label:
         canv._code.append("/Artifact BMC")
         return (None, item, label)
-    part = _item_part(item, role)
+    part = tree.item_part(item, role)
     _begin(canv, tree, part)
     return (part, item, label)
 
@@ -186,6 +180,8 @@ def link_annotation(canv: Canvas, element: Element | None, description: str) -> 
     tree = tree_of(canv)
     if tree is None or element is None or not canv._annotationrefs:
         return
+    if tree.journal is not None:
+        tree.journal.note("L", tree.journal.ref(element), description)
     name = canv._annotationrefs[-1].name
     annotation = canv._doc.idToObject[name]
     annotation.struct_parent = tree.add_annotation(element, canv._doc.idToObjectNumberAndVersion[name][0])

@@ -40,8 +40,8 @@ class LanguageSpans(PDFTextObject):  # type: ignore[misc]
                 out.append(super()._formatText(piece))
                 continue
             # Right-to-left words are drawn in visual order: the Span says them as written.
-            span = element.child(
-                "Span", language, actual_text=_reading_order(piece) if is_right_to_left(language) else ""
+            span = tree.child(
+                element, "Span", language, actual_text=_reading_order(piece) if is_right_to_left(language) else ""
             )
             out.append(f"EMC /Span <</MCID {tree.new_content(span)}>> BDC")
             out.append(super()._formatText(piece))

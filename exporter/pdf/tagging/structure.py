@@ -17,6 +17,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
+
+from exporter.pdf.tagging.journal import Journal
 
 #: (key, role) of one container on a tag's path: the key names it, so two flowables in
 #: the same list share it.
@@ -108,9 +111,24 @@ class StructureTree:
         self.page_numbers: list[int] = []
         #: Containers closed since the last page finished: complete, to be written out.
         self.closed: list[Element] = []
+        #: Told of every change while a part's drawing is recorded or replayed.
+        self.journal: Journal | None = None
+
+    @property
+    def open_containers(self) -> list[tuple[str, Element]]:
+        """The containers open now, outermost first, with their keys."""
+        return self._open
+
+    # Every change drawing makes to the tree goes through the methods below, which tell the
+    # journal (exporter.pdf.tagging.journal) when a part's drawing is being recorded or replayed.
 
     def container(self, path: tuple[Container, ...]) -> Element:
         """The element path names (opening it, and closing what is not on it)."""
+        if self.journal is not None:
+            self.journal.note("K", path)
+        return self._container(path)
+
+    def _container(self, path: tuple[Container, ...]) -> Element:
         depth = 0
         while depth < min(len(path), len(self._open)) and self._open[depth][0] == path[depth][0]:
             depth += 1
@@ -119,18 +137,57 @@ class StructureTree:
             del self._open[depth:]
         parent = self._open[-1][1] if self._open else self.root
         for key, role in path[depth:]:
-            parent = parent.child(role)
+            parent = self._new(parent, role)
             self._open.append((key, parent))
         return parent
 
     def element_of(self, tag: Tag) -> Element:
         """tag's element, made under its path the first time a piece of it is drawn."""
         if tag.element is None:
-            parent = self.container(tag.path)
+            if self.journal is not None:
+                self.journal.note("E", tag.path, tag.within, tag.role, tag.lang, tag.alt)
+            parent = self._container(tag.path)
             for role in tag.within:
-                parent = parent.child(role)
-            tag.element = parent.child(tag.role, tag.lang, tag.alt)
+                parent = self._new(parent, role)
+            tag.element = self._new(parent, tag.role, tag.lang, tag.alt)
         return tag.element
+
+    def child(self, parent: Element, role: str, lang: str = "", alt: str = "", actual_text: str = "") -> Element:
+        """A new element under parent, after its other kids."""
+        if self.journal is not None:
+            self.journal.note("C", self.journal.ref(parent), role, lang, alt, actual_text)
+        return self._new(parent, role, lang, alt, actual_text)
+
+    def item_part(self, item: Element, role: str) -> Element:
+        """The Lbl or LBody of a list item (the label before the body, whichever is drawn first)."""
+        for kid in item.kids:
+            if isinstance(kid, Element) and kid.role == role:
+                return kid
+        if self.journal is not None:
+            self.journal.note("I", self.journal.ref(item), role)
+        made = Element(role, item)
+        if role == "Lbl":
+            item.kids.insert(0, made)
+        else:
+            item.kids.append(made)
+        if self.journal is not None:
+            self.journal.element_made(made)
+        return made
+
+    def describe(self, element: Element, actual_text: str, lang: str) -> None:
+        """Give element its text in reading order and its language, where it has none yet."""
+        text, language = element.actual_text or actual_text, element.lang or lang
+        if (text, language) == (element.actual_text, element.lang):
+            return
+        if self.journal is not None:
+            self.journal.note("D", self.journal.ref(element), actual_text, lang)
+        element.actual_text, element.lang = text, language
+
+    def _new(self, parent: Element, role: str, lang: str = "", alt: str = "", actual_text: str = "") -> Element:
+        made = parent.child(role, lang, alt, actual_text)
+        if self.journal is not None:
+            self.journal.element_made(made)
+        return made
 
     def current(self) -> Element:
         """The innermost open container (the document when none is open)."""
@@ -148,10 +205,32 @@ class StructureTree:
 
     def new_content(self, element: Element) -> int:
         """The next marked-content id of the current page, given to element."""
+        if self.journal is not None:
+            self.journal.note("M", self.journal.ref(element))
         mcid = len(self._page_content)
         self._page_content.append(self.number_of(element))
         element.kids.append(MarkedContent(self.page, mcid))
         return mcid
+
+    def replay(self, journal: Journal, operation: tuple[Any, ...]) -> None:
+        """Do again an operation journal recorded (the elements it names are journal's)."""
+        kind = operation[0]
+        if kind == "K":
+            self.container(operation[1])
+        elif kind == "E":
+            _, path, within, role, lang, alt = operation
+            self.element_of(Tag(role, path, within, lang, alt))
+        elif kind == "C":
+            _, parent, role, lang, alt, actual_text = operation
+            self.child(journal.element(parent), role, lang, alt, actual_text)
+        elif kind == "I":
+            self.item_part(journal.element(operation[1]), operation[2])
+        elif kind == "D":
+            self.describe(journal.element(operation[1]), operation[2], operation[3])
+        elif kind == "M":
+            self.new_content(journal.element(operation[1]))
+        else:
+            raise ValueError(f"unknown structure operation {kind!r}")
 
     def add_annotation(self, element: Element, number: int) -> int:
         """Record the link annotation numbered number as element's kid; return its parent-tree key."""

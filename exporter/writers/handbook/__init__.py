@@ -29,13 +29,15 @@ from exporter.pdf.pages.fitting import PartLayout
 from exporter.pdf.pages.flowables import Anchor, KeepWithNext, PageRefRow, Para
 from exporter.pdf.pages.groups import RowGroup
 from exporter.pdf.pages.pagerefs import PageNumbers
+from exporter.pdf.pages.replay import StaleRecord
 from exporter.pdf.pages.styles import HANDBOOK_LEVELS, LEADER, MUTED, Styles, make_styles
-from exporter.pdf.pages.subsets import library_seed
+from exporter.pdf.pages.subsets import FontSeed, library_seed
 from exporter.pdf.tagging.marking import link_row, list_path, with_tag
 from exporter.pdf.tagging.structure import Container
 from exporter.text.collation import collation_key
 from exporter.writers import WriteResult
 from exporter.writers.handbook.finding_aids import has_situations, quick_reference, situation_index
+from exporter.writers.handbook.page_cache import PageCache, Replaying, finding_aid_texts, plan_recorded
 
 HANDBOOK_FILE = "handbook.pdf"
 COVER_KEY = "cover"
@@ -55,19 +57,47 @@ COVER_TOP_SPACE = 150.0
 
 def write_handbook(library: Library, out_dir: Path, options: BuildOptions) -> WriteResult:
     target = out_dir / HANDBOOK_FILE
-    with atomic_output(target) as temporary:
-        pages = build_handbook(library, temporary, options.paper)
-    return WriteResult(
-        name="handbook",
-        paths=(target,),
-        summary=", ".join(
-            [counted(pages, "page"), counted(len(library.techniques), "technique"), paper_label(options.paper)]
-        ),
-    )
+    seed = library_seed(library)
+    cache = None
+    if options.cache_salt and library.settings.chapter_start != "continuous":
+        cache = PageCache(out_dir, options.cache_salt, library, options.paper, seed)
+    try:
+        with atomic_output(target) as temporary:
+            pages = build_handbook(library, temporary, options.paper, cache, seed)
+        if cache is not None:
+            cache.save()
+    finally:
+        if cache is not None:
+            cache.close()
+    parts = [counted(pages, "page"), counted(len(library.techniques), "technique"), paper_label(options.paper)]
+    return WriteResult(name="handbook", paths=(target,), summary=", ".join(parts) + _replayed_note(cache))
 
 
-def build_handbook(library: Library, target: Path, paper: str) -> int:
-    """Write the handbook PDF to target in one layout pass; return its page count."""
+def _replayed_note(cache: PageCache | None) -> str:
+    """How many parts this build drew, when it replayed the others from an earlier build."""
+    if cache is None or not cache.replayed:
+        return ""
+    return f"; {counted(cache.drawn, 'part')} drawn again, {cache.replayed} replayed"
+
+
+def build_handbook(
+    library: Library, target: Path, paper: str, cache: PageCache | None = None, seed: FontSeed | None = None
+) -> int:
+    """Write the handbook PDF to target in one layout pass; return its page count.
+
+    With a cache, parts (chapters, the contents, the indexes) recorded by an earlier build are
+    replayed, the others drawn and recorded (exporter.writers.handbook.page_cache)."""
+    seed = library_seed(library) if seed is None else seed
+    try:
+        pages = _build_handbook(library, target, paper, seed, cache)
+    except StaleRecord:
+        if cache is not None:
+            cache.forget_counts()
+        pages = _build_handbook(library, target, paper, seed, None)
+    return pages
+
+
+def _build_handbook(library: Library, target: Path, paper: str, seed: FontSeed, cache: PageCache | None) -> int:
     labels = library.labels()
     styles = make_styles(library.language)
     document = OnePassDocument(
@@ -82,30 +112,30 @@ def build_handbook(library: Library, target: Path, paper: str) -> int:
         cover_page=True,
         page_of=labels("handbook.page_of", page="{page}", total="{total}"),
         # Every glyph's code fixed before the first page: a page's bytes depend on it alone.
-        seed=library_seed(library),
+        seed=seed,
     )
     layout = PartLayout(document.pager(), float(styles.body.leading))
     layout.extend(cover(library, labels, styles, float(document.width), float(document.height)))
     numbers = document.numbers
-    layout.part(lambda level: contents(library, labels, styles, numbers))
-    layout.part(
-        lambda level: quick_reference(
-            library,
-            labels,
-            styles,
-            numbers,
-            part_heading(labels("handbook.quick_reference"), QUICK_REFERENCE_KEY, styles),
-        )
-    )
-    chapters(library, layout, numbers)
+    replaying = Replaying(document, cache) if cache is not None else None
+    aids = finding_aid_texts(library) if replaying is not None else ""
+
+    def part(name: str, build: Callable[[int], list[Flowable]]) -> None:
+        def step() -> None:
+            layout.break_page()
+            plan_recorded(layout, replaying, (name, aids), lambda: layout.plan_part(build, False, 1))
+
+        layout.later(step)
+
+    part(CONTENTS_KEY, lambda level: contents(library, labels, styles, numbers))
+    quick = part_heading(labels("handbook.quick_reference"), QUICK_REFERENCE_KEY, styles)
+    part(QUICK_REFERENCE_KEY, lambda level: quick_reference(library, labels, styles, numbers, quick))
+    chapters(library, layout, numbers, replaying)
     if has_situations(library):
-        layout.part(
-            lambda level: situation_index(
-                library, labels, styles, numbers, part_heading(labels("handbook.situations"), SITUATIONS_KEY, styles)
-            )
-        )
+        situations = part_heading(labels("handbook.situations"), SITUATIONS_KEY, styles)
+        part(SITUATIONS_KEY, lambda level: situation_index(library, labels, styles, numbers, situations))
     if cited_sources(library):
-        layout.part(lambda level: sources(library, labels, styles, numbers))
+        part(SOURCES_KEY, lambda level: sources(library, labels, styles, numbers))
     document.outline_entries = outline(library, labels)
     return document.build_once(layout)
 
@@ -241,7 +271,7 @@ def category_key(index: int) -> str:
     return f"category-{index}"
 
 
-def chapters(library: Library, layout: PartLayout, numbers: PageNumbers) -> None:
+def chapters(library: Library, layout: PartLayout, numbers: PageNumbers, replaying: Replaying | None = None) -> None:
     """Every technique once, grouped by its first category, each category opening with its heading."""
     aliases = chapter_aliases(library)
     for index, (category, members) in enumerate(library.chapters()):
@@ -250,22 +280,31 @@ def chapters(library: Library, layout: PartLayout, numbers: PageNumbers) -> None
             first = index == 0 and position == 0
             build = _chapter_builder(library, technique, opens, index, numbers, not first and _runs_on(library),
                                      aliases[technique.id])  # fmt: skip
-            layout.later(partial(_plan_chapter, layout, library, build, first))
+            what = (repr(technique), repr(opens), str(index), repr(aliases[technique.id]))
+            layout.later(partial(_plan_chapter, layout, library, build, first, replaying, what))
 
 
 def _runs_on(library: Library) -> bool:
     return library.settings.chapter_start == "continuous"
 
 
-def _plan_chapter(layout: PartLayout, library: Library, build: Callable[[int], list[Flowable]], first: bool) -> None:
-    """A chapter on a new page (a right-hand one if the settings say so), or run on."""
+def _plan_chapter(
+    layout: PartLayout,
+    library: Library,
+    build: Callable[[int], list[Flowable]],
+    first: bool,
+    replaying: Replaying | None = None,
+    what: tuple[str, ...] = (),
+) -> None:
+    """A chapter on a new page (a right-hand one if the settings say so), or run on; replayed
+    from its record when there is one, else recorded (with replaying)."""
     mode = library.settings.chapter_start
     if mode != "continuous" or first:
         layout.break_page()
         if mode == "right" and layout.pager.page % 2 == 0:
             layout.append(BlankPage())
             layout.break_page()
-    layout.plan_part(build, False, HANDBOOK_LEVELS)
+    plan_recorded(layout, replaying, what, lambda: layout.plan_part(build, False, HANDBOOK_LEVELS))
 
 
 def _chapter_builder(

@@ -26,7 +26,7 @@ from exporter.pdf.pages.links import link_box
 from exporter.pdf.pages.pagerefs import PageNumbers
 from exporter.pdf.pages.styles import LEADER, RULE, Styles
 from exporter.pdf.tagging.marking import artifact, content, link_annotation, link_row, list_path, tree_of, with_tag
-from exporter.pdf.tagging.structure import Container, Element, Tag
+from exporter.pdf.tagging.structure import Container, Element, StructureTree, Tag
 from exporter.text.collation import collation_key
 
 #: Share of the quick-reference row for the title (the categories take the rest); the page is fixed.
@@ -114,7 +114,7 @@ class QuickRow(Flowable):  # type: ignore[misc]
                 self._draw_cells(lambda: None)
         else:
             row = tree.element_of(self.tag)
-            self._draw_cells(lambda: row.child("TH" if self.head else "TD"))
+            self._draw_cells(lambda: tree.child(row, "TH" if self.head else "TD"))
 
     def _draw_cells(self, cell_element: Callable[[], Element | None]) -> None:
         """The row's cells (title, categories, purpose, page), each its own cell element."""
@@ -127,7 +127,7 @@ class QuickRow(Flowable):  # type: ignore[misc]
         rtl = is_rtl_style(style)
         start, align = (self.width, "right") if rtl else (0.0, "left")
         canv.setFillColor(style.textColor)
-        with content(canv, described(cell_element(), self.title)):
+        with content(canv, described(tree_of(canv), cell_element(), self.title)):
             if self.title_paragraph is None:
                 draw_text(canv, start, first, self.title, style.fontSize, style.fontName, align=align)
             else:
@@ -135,14 +135,14 @@ class QuickRow(Flowable):  # type: ignore[misc]
                 self.title_paragraph.drawOn(canv, self.width - column if rtl else 0, below_title)
         canv.setFillColor(note.textColor)
         beside = self.width - column - COLUMN_GAP if rtl else column + COLUMN_GAP
-        with content(canv, described(cell_element(), " ".join(self._category_lines))):
+        with content(canv, described(tree_of(canv), cell_element(), " ".join(self._category_lines))):
             for number, line in enumerate(self._category_lines):
                 draw_text(canv, beside, first - number * note.leading, line, note.fontSize, note.fontName, align=align)
         # The head row names the second line in the heads' own small grey face, not as a row.
         second_style = note if self.head else cell
         canv.setFillColor(second_style.textColor)
         second = self.PAD + cell.leading - cell.fontSize
-        with content(canv, described(cell_element(), purpose)):
+        with content(canv, described(tree_of(canv), cell_element(), purpose)):
             draw_text(canv, start, second, purpose, second_style.fontSize, second_style.fontName, align=align)
         with artifact(canv):
             canv.saveState()
@@ -151,14 +151,15 @@ class QuickRow(Flowable):  # type: ignore[misc]
             canv.line(0, 0, self.width, 0)
             canv.restoreState()
         page_x, page_align = (0.0, "left") if rtl else (self.width, "right")
-        page_cell = described(cell_element(), self.page_heading)
+        page_cell = described(tree_of(canv), cell_element(), self.page_heading)
         if self.page_heading:
             canv.setFillColor(style.textColor)
             with content(canv, page_cell):
                 draw_text(canv, page_x, first, self.page_heading, style.fontSize, style.fontName, align=page_align)
         if self.numbers is None:
             return
-        link = None if page_cell is None else page_cell.child("Link")
+        tree = tree_of(canv)
+        link = None if page_cell is None or tree is None else tree.child(page_cell, "Link")
         with content(canv, link):
             self.numbers.draw_right(
                 canv, page_x, first, "{page}", font_name=style.fontName, font_size=style.fontSize,
@@ -171,10 +172,10 @@ class QuickRow(Flowable):  # type: ignore[misc]
         return []
 
 
-def described(element: Element | None, text: str) -> Element | None:
+def described(tree: StructureTree | None, element: Element | None, text: str) -> Element | None:
     """element, with text as what it reads (right-to-left text is drawn in visual order)."""
-    if element is not None and has_rtl(text):
-        element.actual_text = " ".join(text.split())
+    if tree is not None and element is not None and has_rtl(text):
+        tree.describe(element, " ".join(text.split()), "")
     return element
 
 

@@ -1,0 +1,261 @@
+"""A part of a long PDF (a handbook chapter) drawn once, then put into later builds unchanged.
+
+A chapter's pages depend only on the chapter, the page it starts on and a few things the
+document set before it (exporter.writers.handbook.page_cache makes the key). While such a part
+is drawn it is recorded: each page's compressed content stream, the forms it shows, its running
+header, and every operation its drawing made on the document in order: structure-tree changes
+(exporter.pdf.tagging.journal), links, anchors, page-number forms and forms defined. A later
+build whose part has the same key neither lays it out nor draws it: `replayed_part` gives one
+flowable per page that does the operations again and hands the stored stream to the page
+spool. Everything that gets an object number gets it in the same order as in a fresh drawing,
+so the file is the same, byte for byte.
+
+A part is recorded only if nothing it drew is outside what a replay does again: it must not
+define a form ReportLab writes, use colour spaces or transparency, or reach a structure element
+another part made. Glyphs a page gave new subset codes (text the library's seed lacks, such as
+a running header cut short) are given them again, in the same order. Replaying checks that the
+document is in the state the recording began in (fonts, open containers, forms, running
+header); if not, `StaleRecord` is raised and the writer builds again without replaying.
+"""
+
+from __future__ import annotations
+
+import marshal
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfdoc import PDFDocument
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import ActionFlowable, BaseDocTemplate, Flowable, PageBreak
+
+from exporter.pdf.pages.forms import define_form, defined_forms
+from exporter.pdf.pages.links import add_link
+from exporter.pdf.tagging.journal import Journal, Operation
+from exporter.pdf.tagging.marking import link_annotation, tree_of
+
+RECORD_FORMAT = 1
+_TREE_OPERATIONS = frozenset("KECIDM")
+
+
+class StaleRecord(Exception):
+    """A recorded part met a document in another state than it was recorded in."""
+
+
+@dataclass(frozen=True)
+class PageRecord:
+    operations: tuple[Operation, ...]
+    stream: bytes
+    forms: tuple[str, ...]
+    header: str
+    page_header: str
+
+
+@dataclass(frozen=True)
+class PartRecord:
+    """A recorded part: the state it began in, its pages, and where the last one ends
+    (the planner's position)."""
+
+    before: tuple[Any, ...]
+    pages: tuple[PageRecord, ...]
+    #: The planner's position after the part: pages advanced, height used, at top, space after.
+    end: tuple[int, float, bool, float]
+
+    def to_bytes(self) -> bytes:
+        pages = tuple((p.operations, p.stream, p.forms, p.header, p.page_header) for p in self.pages)
+        return marshal.dumps((RECORD_FORMAT, self.before, pages, self.end))
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> PartRecord | None:
+        """The record data holds; None if it is damaged or of another format."""
+        try:
+            version, before, pages, end = marshal.loads(data)
+            if version != RECORD_FORMAT or not pages:
+                return None
+            return cls(tuple(before), tuple(PageRecord(*page) for page in pages), tuple(end))
+        except (ValueError, TypeError, EOFError):
+            return None
+
+
+#: Per font with subsets in a document: (whether a page has named it yet, its next free code).
+FontStates = dict[str, tuple[bool, int]]
+
+
+def font_states(pdf: PDFDocument) -> FontStates:
+    states: FontStates = {}
+    for name, font in sorted(pdfmetrics._fonts.items()):
+        state = getattr(font, "state", None)
+        state = state.get(pdf) if state is not None else None
+        if state is not None:
+            states[name] = (state.internalName is not None, int(state.nextCode))
+    return states
+
+
+def font_operations(pdf: PDFDocument, before: FontStates, after: FontStates) -> list[Operation]:
+    """What a page did to the fonts between the two states: a font named for the first time,
+    glyphs given codes (in the order of their codes, which is the order they were given)."""
+    operations: list[Operation] = []
+    for name, (named, next_code) in after.items():
+        was_named, was_next = before.get(name, (False, -1))
+        if next_code != was_next:
+            assignments = pdfmetrics.getFont(name).state[pdf].assignments
+            new = sorted((code, char) for char, code in assignments.items() if code >= max(was_next, 0))
+            operations.append(("glyphs", name, "".join(chr(char) for _, char in new)))
+        if named and not was_named:
+            operations.append(("font", name))
+    return operations
+
+
+def document_state(document: Any) -> tuple[Any, ...]:
+    """What a part's drawing depends on besides its own content and first page: the fonts'
+    subsets so far, the open structure containers, the forms defined, the running header."""
+    pdf: PDFDocument = document.canv._doc
+    fonts = tuple(sorted(font_states(pdf).items()))
+    tree = tree_of(document.canv)
+    containers = () if tree is None else tuple(key for key, _ in tree.open_containers)
+    return (fonts, containers, defined_forms(pdf), document.header)
+
+
+class PartRecorder:
+    """Records the part being drawn on document's canvas, page by page; done(record) gets it
+    once its last page is finished (unless something in it cannot be replayed)."""
+
+    def __init__(self, document: Any, done: Callable[[PartRecord], None]) -> None:
+        tree = tree_of(document.canv)
+        if tree is None:
+            raise ValueError("only a tagged document's parts are recorded")
+        self.document = document
+        self.done = done
+        self.journal = Journal(tree, recording=True)
+        tree.journal = self.journal
+        self.before = document_state(document)
+        self.fonts = font_states(document.canv._doc)
+        self.pages: list[PageRecord] = []
+        self.ending = False
+        #: The planner's position at the end of the part (set with ending).
+        self.end: tuple[int, float, bool, float] = (0, 0.0, True, 0.0)
+
+    def page_finished(self, canv: Canvas, stream: bytes | None) -> bool:
+        """Keep the page just finished; return whether the part is over (the recording stopped)."""
+        journal = self.journal
+        fonts = font_states(canv._doc)
+        journal.operations += font_operations(canv._doc, self.fonts, fonts)
+        self.fonts = fonts
+        plain = not (canv._colorsUsed or canv._shadingUsed or canv._extgstate.getState())
+        if stream is None or not plain:
+            journal.spoiled = True
+        else:
+            self.pages.append(PageRecord(
+                tuple(journal.operations), stream, tuple(canv._formsinuse),
+                self.document.header, self.document.page_header,
+            ))  # fmt: skip
+        journal.operations = []
+        if not self.ending:
+            return False
+        journal.tree.journal = None
+        if not journal.spoiled:
+            self.done(PartRecord(self.before, tuple(self.pages), self.end))
+        return True
+
+
+class StartRecording(ActionFlowable):  # type: ignore[misc]
+    """Begins recording the part that follows (it starts at the top of a page)."""
+
+    def __init__(self, done: Callable[[PartRecord], None]) -> None:
+        super().__init__()
+        self.done = done
+
+    def apply(self, doc: BaseDocTemplate) -> None:
+        doc.recorder = PartRecorder(doc, self.done)
+
+
+class EndRecording(ActionFlowable):  # type: ignore[misc]
+    """The recorded part ends with the page it is on; end is the planner's position there."""
+
+    def __init__(self, end: tuple[int, float, bool, float]) -> None:
+        super().__init__()
+        self.end = end
+
+    def apply(self, doc: BaseDocTemplate) -> None:
+        if doc.recorder is not None:
+            doc.recorder.ending = True
+            doc.recorder.end = self.end
+
+
+class _Replay:
+    """One part being replayed: its record and the elements its operations have made."""
+
+    def __init__(self, document: Any, record: PartRecord) -> None:
+        self.document = document
+        self.record = record
+        self.journal: Journal | None = None
+
+    def page(self, canv: Canvas, index: int) -> None:
+        document, page = self.document, self.record.pages[index]
+        tree = tree_of(canv)
+        if tree is None:
+            raise StaleRecord("the document is not tagged")
+        if index == 0:
+            if document_state(document) != self.record.before:
+                raise StaleRecord("the document is not in the state the part was recorded in")
+            self.journal = Journal(tree, recording=False)
+        assert self.journal is not None
+        tree.journal = self.journal
+        try:
+            for operation in page.operations:
+                self._do(canv, operation)
+        finally:
+            tree.journal = None
+        canv._formsinuse = list(page.forms)
+        document.header, document.page_header = page.header, page.page_header
+        document.replayed_stream = page.stream
+
+    def _do(self, canv: Canvas, operation: Operation) -> None:
+        assert self.journal is not None
+        kind = operation[0]
+        if kind in _TREE_OPERATIONS:
+            self.journal.replay(operation)
+        elif kind == "link":
+            add_link(canv, operation[1], operation[2])
+        elif kind == "L":
+            link_annotation(canv, self.journal.element(operation[1]), operation[2])
+        elif kind == "anchor":
+            self.document.numbers.record(operation[1], canv.getPageNumber())
+            canv.bookmarkPage(operation[1])
+        elif kind == "number":
+            self.document.numbers.register_recorded(*operation[1:])
+        elif kind == "form":
+            define_form(canv, *operation[1:])
+        elif kind == "glyphs":
+            pdfmetrics.getFont(operation[1]).splitString(operation[2], canv._doc)
+        elif kind == "font":
+            pdfmetrics.getFont(operation[1]).getSubsetInternalName(0, canv._doc)
+        else:
+            raise StaleRecord(f"unknown page operation {kind!r}")
+
+
+class _ReplayedPage(Flowable):  # type: ignore[misc]
+    """One recorded page, put on the page it lands on (which it fills: a page break follows)."""
+
+    def __init__(self, replay: _Replay, index: int) -> None:
+        super().__init__()
+        self.replay = replay
+        self.index = index
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        return 0.0, 0.0
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802, N803
+        self.replay.page(canvas, self.index)
+
+
+def replayed_part(document: Any, record: PartRecord) -> list[Flowable]:
+    """The flowables that put record's pages into document, one page each."""
+    replay = _Replay(document, record)
+    flowables: list[Flowable] = []
+    for index in range(len(record.pages)):
+        if index:
+            flowables.append(PageBreak())
+        flowables.append(_ReplayedPage(replay, index))
+    return flowables

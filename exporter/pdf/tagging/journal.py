@@ -1,0 +1,71 @@
+"""What drawing one part of a document did to its structure tree, kept to be done again.
+
+A handbook chapter drawn once can be replayed in a later build without being laid out or drawn
+(exporter.pdf.pages.replay): its pages' content streams are kept, and so is every change its
+drawing made to the structure tree, as a list of operations in the order they were made. Doing
+them again on the live tree, in that order and interleaved with the page's other operations,
+gives every element the object number and the marked-content ids a fresh drawing would give.
+
+An operation names an element by a number (`Ref`): one the part made itself (0, 1, ... in the
+order they were made, which replaying repeats), the document element (-1), or a container that
+was open when the part began (-2 - its depth). A part that reaches any other element cannot be
+replayed: its journal is spoiled.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: An element (exporter.pdf.tagging.structure.Element) and its tree, as the journal sees them.
+Element = Any
+Tree = Any
+Ref = int
+#: One operation: its kind (a letter, see StructureTree) and its arguments, plain data only.
+Operation = tuple[Any, ...]
+ROOT: Ref = -1
+
+
+class Journal:
+    """The operations made on one tree while a part is drawn (recording), or the elements made
+    while they are done again (replaying: nothing is recorded)."""
+
+    def __init__(self, tree: Tree, recording: bool) -> None:
+        self.tree = tree
+        self.recording = recording
+        self.operations: list[Operation] = []
+        self.made: list[Element] = []
+        self._refs: dict[int, Ref] = {}
+        self.spoiled = False
+
+    def note(self, *operation: Any) -> None:
+        if self.recording:
+            self.operations.append(operation)
+
+    def element_made(self, element: Element) -> None:
+        self._refs[id(element)] = len(self.made)
+        self.made.append(element)
+
+    def ref(self, element: Element) -> Ref:
+        """The number an operation names element by (spoiling the journal if it has none)."""
+        found: Ref | None = self._refs.get(id(element))
+        if found is not None:
+            return found
+        if element is self.tree.root:
+            return ROOT
+        for depth, (_, opened) in enumerate(self.tree.open_containers):
+            if opened is element:
+                return -2 - depth
+        self.spoiled = True
+        return ROOT
+
+    def element(self, ref: Ref) -> Element:
+        """The live element ref names."""
+        if ref >= 0:
+            return self.made[ref]
+        if ref == ROOT:
+            return self.tree.root
+        return self.tree.open_containers[-2 - ref][1]
+
+    def replay(self, operation: Operation) -> None:
+        """Do a recorded tree operation again on the live tree (StructureTree.replay)."""
+        self.tree.replay(self, operation)

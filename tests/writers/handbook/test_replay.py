@@ -1,0 +1,186 @@
+"""Replayed handbook parts: a build that replays what an earlier build recorded writes the bytes
+a build from nothing writes, whatever was edited, damaged or left stale in between."""
+
+from __future__ import annotations
+
+import marshal
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import FIXTURES
+
+from exporter.build.pipeline import load_checked
+from exporter.files.output_cache import CACHE_DIR
+from exporter.model import Library
+from exporter.pdf.pages.subsets import library_seed
+from exporter.testing.synthetic import write_synthetic_content
+from exporter.writers.handbook import build_handbook
+from exporter.writers.handbook.page_cache import PACK_FILE, PageCache
+
+SALT = "test-salt"
+
+
+def _library(content: Path) -> Library:
+    library, _ = load_checked(content, strict=False, pdf=True)
+    return library
+
+
+def _build(content: Path, out: Path, cached: bool = True) -> tuple[bytes, PageCache | None]:
+    """The handbook's bytes, built into out with its page cache (or without any)."""
+    library = _library(content)
+    out.mkdir(parents=True, exist_ok=True)
+    cache = PageCache(out, SALT, library, "a4", library_seed(library)) if cached else None
+    build_handbook(library, out / "handbook.pdf", "a4", cache)
+    if cache is not None:
+        cache.save()
+    return (out / "handbook.pdf").read_bytes(), cache
+
+
+def _records(out: Path) -> dict[str, bytes]:
+    """The records in out's pack of handbook parts, by key."""
+    data = (out / CACHE_DIR / PACK_FILE).read_bytes()
+    head = data.index(b"\n") + 1
+    size = int.from_bytes(data[head : head + 8], "big")
+    index = marshal.loads(data[head + 8 : head + 8 + size])
+    start = head + 8 + size
+    return {key: data[start + offset : start + offset + length] for key, (offset, length) in index.items()}
+
+
+def _write_records(out: Path, records: dict[str, bytes]) -> None:
+    """Replace out's pack with records (as the writer lays one out)."""
+    path = out / CACHE_DIR / PACK_FILE
+    head = path.read_bytes()
+    magic = head[: head.index(b"\n") + 1]
+    index, end = {}, 0
+    for key, record in records.items():
+        index[key] = (end, len(record))
+        end += len(record)
+    table = marshal.dumps(index)
+    path.write_bytes(magic + len(table).to_bytes(8, "big") + table + b"".join(records.values()))
+
+
+def _edit_step(path: Path, index: int, change: Any) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    step = data["steps"][index]
+    if isinstance(step, dict):
+        step["text"] = change(step["text"])
+    else:
+        data["steps"][index] = change(step)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+@pytest.fixture()
+def generated(tmp_path: Path) -> tuple[Path, Path, list[Path]]:
+    """(content, output folder after a first build with the cache, technique files in handbook order)."""
+    content = write_synthetic_content(tmp_path / "library", 16)
+    library = _library(content)
+    files = [content / "techniques" / f"{t.id}.yaml" for t in library.ordered_techniques()]
+    _build(content, tmp_path / "out")
+    return content, tmp_path / "out", files
+
+
+def test_a_second_build_replays_every_part_and_writes_the_same_bytes(
+    generated: tuple[Path, Path, list[Path]], tmp_path: Path
+) -> None:
+    content, out, _ = generated
+    first = (out / "handbook.pdf").read_bytes()
+    recorded = _records(out)
+    # 16 chapters, the contents, the quick reference, the situation index and the sources.
+    assert len(recorded) == 20
+    again, cache = _build(content, out)
+    assert cache is not None and (cache.replayed, cache.drawn) == (20, 0)
+    assert again == first
+    assert _records(out) == recorded
+
+
+def test_an_edited_step_is_drawn_again_and_the_file_is_what_a_cold_build_writes(
+    generated: tuple[Path, Path, list[Path]], tmp_path: Path
+) -> None:
+    content, out, files = generated
+    _edit_step(files[3], 1, lambda text: text + " Pause for three breaths.")
+    edited, cache = _build(content, out)
+    cold, _ = _build(content, tmp_path / "cold", cached=False)
+    assert edited == cold
+    assert cache is not None and cache.drawn == 1 and cache.replayed == 19
+    # The edited chapter's old record is gone: one record per part.
+    assert len(_records(out)) == 20
+
+
+def test_a_chapter_that_grows_a_page_moves_the_ones_after_it_and_they_are_drawn_again(
+    generated: tuple[Path, Path, list[Path]], tmp_path: Path
+) -> None:
+    content, out, files = generated
+    data = yaml.safe_load(files[2].read_text(encoding="utf-8"))
+    data["steps"] += [f"Name what you notice in the room, then breathe out slowly ({n})." for n in range(30)]
+    files[2].write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    edited, cache = _build(content, out)
+    assert edited == _build(content, tmp_path / "cold", cached=False)[0]
+    assert cache is not None
+    # The two chapters before it and the contents and quick reference keep their pages.
+    assert cache.replayed >= 4
+    assert cache.drawn >= 14
+
+
+def test_a_new_glyph_in_one_chapter_redraws_everything(
+    generated: tuple[Path, Path, list[Path]], tmp_path: Path
+) -> None:
+    content, out, files = generated
+    _edit_step(files[5], 0, lambda text: text + " Nguyễn Wałęsa.")
+    edited, cache = _build(content, out)
+    assert edited == _build(content, tmp_path / "cold", cached=False)[0]
+    # Every glyph's subset code is seeded from the whole library: all pages are drawn anew.
+    assert cache is not None and cache.replayed == 0
+
+
+def test_damaged_records_are_no_records(generated: tuple[Path, Path, list[Path]], tmp_path: Path) -> None:
+    content, out, _ = generated
+    first = (out / "handbook.pdf").read_bytes()
+    (out / CACHE_DIR / PACK_FILE).write_bytes(b"exporter handbook parts 1\n" + b"\xff" * 30)
+    again, cache = _build(content, out)
+    assert again == first
+    assert cache is not None and cache.replayed == 0 and len(_records(out)) == 20
+
+
+def test_damaged_records_in_a_sound_file_are_drawn_again(
+    generated: tuple[Path, Path, list[Path]], tmp_path: Path
+) -> None:
+    content, out, _ = generated
+    first = (out / "handbook.pdf").read_bytes()
+    records = _records(out)
+    first_keys = sorted(records)[:3]
+    records[first_keys[0]] = records[first_keys[0]][:100]
+    records[first_keys[1]] = b"not a record"
+    records[first_keys[2]] = marshal.dumps((999, (), (), ()))
+    _write_records(out, records)
+    again, cache = _build(content, out)
+    assert again == first
+    assert cache is not None and cache.drawn == 3 and cache.replayed == 17
+
+
+def test_a_record_made_in_another_state_of_the_document_is_not_replayed(
+    generated: tuple[Path, Path, list[Path]], tmp_path: Path
+) -> None:
+    """A record whose starting state does not match (here, forged) stops the replay: the whole
+    handbook is drawn again, and comes out as a cold build."""
+    content, out, _ = generated
+    first = (out / "handbook.pdf").read_bytes()
+    records = _records(out)
+    for key, record in records.items():
+        version, before, pages, end = marshal.loads(record)
+        fonts, containers, forms, header = before
+        records[key] = marshal.dumps((version, (fonts, containers, forms, header + "?"), pages, end))
+    _write_records(out, records)
+    again, cache = _build(content, out)
+    assert again == first
+    assert cache is not None and cache.replayed == 0
+
+
+@pytest.mark.parametrize("fixture", ["he", "ar", "emoji", "ru"])
+def test_replayed_handbooks_of_other_scripts_keep_their_bytes(fixture: str, tmp_path: Path) -> None:
+    content = FIXTURES / "libraries" / fixture
+    first, _ = _build(content, tmp_path / "out")
+    again, cache = _build(content, tmp_path / "out")
+    assert cache is not None and cache.replayed > 0
+    assert again == first == _build(content, tmp_path / "cold", cached=False)[0]
