@@ -25,7 +25,7 @@ from exporter.pdf.pages.flowables import Anchor, Marked
 from exporter.pdf.pages.forms import end_form
 from exporter.pdf.pages.pagerefs import PageNumbers
 from exporter.pdf.pages.replay import PartRecorder
-from exporter.pdf.pages.saving import PageSpool, save_streamed
+from exporter.pdf.pages.saving import PageSpool, save_compact
 from exporter.pdf.pages.styles import (
     BOTTOM_MARGIN,
     FOOTER_GAP,
@@ -176,8 +176,6 @@ class OnePassDocument(BaseDocTemplate):  # type: ignore[misc]
                 stop_tagging(self.canv)
 
     def _build_and_save(self, flowables: list[Flowable]) -> int:
-        from reportlab import rl_config
-
         self.build(flowables)
         pages = int(self.canv.getPageNumber()) - 1
         self.numbers.define_forms(self.canv, pages)
@@ -186,16 +184,7 @@ class OnePassDocument(BaseDocTemplate):  # type: ignore[misc]
                 self.canv.addOutlineEntry(title, key, level=level)
             self.canv.showOutline()
         finish_document(self.canv, self.title)
-        # The fonts are written in a fixed order (by their resource names), not in the order the
-        # pages first used them: which fonts a file holds depends on its pages, their order not.
-        self.canv._doc.delayedFonts.sort(key=lambda font: str(getattr(font, "resource_name", "") or font.fontName))
-        # ASCII85 only makes compressed streams a quarter bigger (and costs time to encode).
-        saved_a85 = rl_config.useA85
-        rl_config.useA85 = 0
-        try:
-            save_streamed(self.canv, Path(self.filename))
-        finally:
-            rl_config.useA85 = saved_a85
+        save_compact(self.canv, Path(self.filename))
         return pages
 
     def beforeDocument(self) -> None:

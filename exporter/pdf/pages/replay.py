@@ -107,6 +107,26 @@ def font_operations(pdf: PDFDocument, before: FontStates, after: FontStates) -> 
     return operations
 
 
+FONT_OPERATIONS = frozenset({"glyphs", "font", "version"})
+
+
+def version_operations(pdf: PDFDocument, before: tuple[int, int]) -> list[Operation]:
+    """The PDF version a page raised (transparency, even of an opaque colour, asks for 1.4)."""
+    return [] if tuple(pdf._pdfVersion) == tuple(before) else [("version", tuple(pdf._pdfVersion))]
+
+
+def replay_font_operation(canv: Canvas, operation: Operation) -> None:
+    """Do again what font_operations or version_operations found a page did."""
+    if operation[0] == "version":
+        canv._doc._pdfVersion = max(tuple(canv._doc._pdfVersion), tuple(operation[1]))
+        return
+    font = pdfmetrics.getFont(operation[1])
+    if operation[0] == "glyphs":
+        font.splitString(operation[2], canv._doc)
+    else:
+        font.getSubsetInternalName(0, canv._doc)
+
+
 def document_state(document: Any) -> tuple[Any, ...]:
     """What a part's drawing depends on besides its own content and first page: the fonts'
     subsets so far, the open structure containers, the forms defined, the running header."""
@@ -114,7 +134,7 @@ def document_state(document: Any) -> tuple[Any, ...]:
     fonts = tuple(sorted(font_states(pdf).items()))
     tree = tree_of(document.canv)
     containers = () if tree is None else tuple(key for key, _ in tree.open_containers)
-    return (fonts, containers, defined_forms(pdf), document.header)
+    return (fonts, containers, defined_forms(pdf), document.header, tuple(pdf._pdfVersion))
 
 
 class PartRecorder:
@@ -131,6 +151,7 @@ class PartRecorder:
         tree.journal = self.journal
         self.before = document_state(document)
         self.fonts = font_states(document.canv._doc)
+        self.version = tuple(document.canv._doc._pdfVersion)
         self.pages: list[PageRecord] = []
         self.ending = False
         #: The planner's position at the end of the part (set with ending).
@@ -141,7 +162,8 @@ class PartRecorder:
         journal = self.journal
         fonts = font_states(canv._doc)
         journal.operations += font_operations(canv._doc, self.fonts, fonts)
-        self.fonts = fonts
+        journal.operations += version_operations(canv._doc, self.version)
+        self.fonts, self.version = fonts, tuple(canv._doc._pdfVersion)
         plain = not (canv._colorsUsed or canv._shadingUsed or canv._extgstate.getState())
         if stream is None or not plain:
             journal.spoiled = True
@@ -227,10 +249,8 @@ class _Replay:
             self.document.numbers.register_recorded(*operation[1:])
         elif kind == "form":
             define_form(canv, *operation[1:])
-        elif kind == "glyphs":
-            pdfmetrics.getFont(operation[1]).splitString(operation[2], canv._doc)
-        elif kind == "font":
-            pdfmetrics.getFont(operation[1]).getSubsetInternalName(0, canv._doc)
+        elif kind in FONT_OPERATIONS:
+            replay_font_operation(canv, operation)
         else:
             raise StaleRecord(f"unknown page operation {kind!r}")
 

@@ -111,6 +111,20 @@ class _Output:
         self.places[number] = offset + 1
 
 
+def save_compact(canv: Canvas, target: Path) -> None:
+    """save_streamed as exporter's PDFs are saved: the fonts in a fixed order (by their resource
+    names), not in the order the pages first used them (which fonts a file holds depends on its
+    pages, their order not), and streams compressed but not ASCII85-encoded (which makes them a
+    quarter bigger and costs time)."""
+    canv._doc.delayedFonts.sort(key=lambda font: str(getattr(font, "resource_name", "") or font.fontName))
+    saved_a85 = rl_config.useA85
+    rl_config.useA85 = 0
+    try:
+        save_streamed(canv, target)
+    finally:
+        rl_config.useA85 = saved_a85
+
+
 def save_streamed(canv: Canvas, target: Path) -> None:
     """canv.save(), writing each PDF object to target as soon as it is formatted; a tagged
     document's structure objects come from their spool (exporter.pdf.tagging.objects)."""

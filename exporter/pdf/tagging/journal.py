@@ -7,13 +7,15 @@ them again on the live tree, in that order and interleaved with the page's other
 gives every element the object number and the marked-content ids a fresh drawing would give.
 
 An operation names an element by a number (`Ref`): one the part made itself (0, 1, ... in the
-order they were made, which replaying repeats), the document element (-1), or a container that
-was open when the part began (-2 - its depth). A part that reaches any other element cannot be
-replayed: its journal is spoiled.
+order they were made, which replaying repeats), the document element (-1), a container that
+was open when the part began (-2 - its depth), or one of the elements the writer made before
+any part and hands every journal (`outer`: a pocket card's section, OUTER - its index). A part
+that reaches any other element cannot be replayed: its journal is spoiled.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 #: An element (exporter.pdf.tagging.structure.Element) and its tree, as the journal sees them.
@@ -23,18 +25,20 @@ Ref = int
 #: One operation: its kind (a letter, see StructureTree) and its arguments, plain data only.
 Operation = tuple[Any, ...]
 ROOT: Ref = -1
+OUTER: Ref = -1000
 
 
 class Journal:
     """The operations made on one tree while a part is drawn (recording), or the elements made
     while they are done again (replaying: nothing is recorded)."""
 
-    def __init__(self, tree: Tree, recording: bool) -> None:
+    def __init__(self, tree: Tree, recording: bool, outer: Sequence[Element] = ()) -> None:
         self.tree = tree
         self.recording = recording
+        self.outer = outer
         self.operations: list[Operation] = []
         self.made: list[Element] = []
-        self._refs: dict[int, Ref] = {}
+        self._refs: dict[int, Ref] = {id(element): OUTER - index for index, element in enumerate(outer)}
         self.spoiled = False
 
     def note(self, *operation: Any) -> None:
@@ -62,6 +66,8 @@ class Journal:
         """The live element ref names."""
         if ref >= 0:
             return self.made[ref]
+        if ref <= OUTER:
+            return self.outer[OUTER - ref]
         if ref == ROOT:
             return self.tree.root
         return self.tree.open_containers[-2 - ref][1]

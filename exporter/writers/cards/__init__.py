@@ -12,9 +12,11 @@ from exporter.files.atomic import atomic_output
 from exporter.messages import counted
 from exporter.model import Library
 from exporter.options import BuildOptions, card_size_label, paper_label
+from exporter.pdf.pages.part_cache import PartCache
 from exporter.writers import WriteResult
 from exporter.writers.cards.drawing import draw_plan
 from exporter.writers.cards.plan import CardPlan, plan_cards
+from exporter.writers.cards.sheet_replay import cards_cache
 
 FILE_NAME = "pocket-cards.pdf"
 
@@ -22,9 +24,23 @@ FILE_NAME = "pocket-cards.pdf"
 def write_cards(library: Library, out_dir: Path, options: BuildOptions) -> WriteResult:
     plan = plan_cards(library, options, out_dir)
     target = out_dir / FILE_NAME
-    with atomic_output(target) as temporary:
-        draw_plan(plan, library, temporary)
-    return WriteResult("cards", (target,), summary(plan, library, options), plan.warnings)
+    cache = cards_cache(out_dir, options.cache_salt, library, plan) if options.cache_salt else None
+    try:
+        with atomic_output(target) as temporary:
+            draw_plan(plan, library, temporary, cache)
+        if cache is not None:
+            cache.save()
+    finally:
+        if cache is not None:
+            cache.close()
+    return WriteResult("cards", (target,), summary(plan, library, options) + _replayed_note(cache), plan.warnings)
+
+
+def _replayed_note(cache: PartCache | None) -> str:
+    """How many pages this build drew, when it replayed the others from an earlier build."""
+    if cache is None or not cache.replayed:
+        return ""
+    return f"; {counted(cache.drawn, 'page')} drawn again, {cache.replayed} replayed"
 
 
 def summary(plan: CardPlan, library: Library, options: BuildOptions) -> str:

@@ -7,23 +7,28 @@ those positions into PDF operators (and draws the calibration sheet).
 from __future__ import annotations
 
 import re
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from exporter.labels import Labels
 from exporter.model import Library
+from exporter.pdf.glyphs.embedding import seed_fonts
 from exporter.pdf.glyphs.fonts import BOLD, REGULAR, register_fonts
 from exporter.pdf.lines.bidi import base_is_rtl
 from exporter.pdf.lines.runs import draw_left_lines, draw_text, fit_text
-from exporter.pdf.pages.saving import save_streamed
+from exporter.pdf.pages.part_cache import PartCache
+from exporter.pdf.pages.saving import save_compact
 from exporter.pdf.pages.styles import MUTED, WARNING_INK, WARNING_RULE, WARNING_TINT
-from exporter.pdf.tagging.marking import artifact, content, start_tagging, stop_tagging
+from exporter.pdf.pages.subsets import library_seed
+from exporter.pdf.tagging.marking import artifact, content, start_tagging, stop_tagging, tree_of
 from exporter.pdf.tagging.structure import Element
-from exporter.pdf.tagging.writing import finish_document, finish_page
+from exporter.pdf.tagging.writing import finish_document
 from exporter.writers.cards.blocks import BOX_BAR, MIN_SIZE, CardSide, SetBlock, meta_height, rule_gap, small_size
 from exporter.writers.cards.lines import LineSetter
-from exporter.writers.cards.plan import CardPlan, Placement
+from exporter.writers.cards.plan import CardPlan, PagePlan, Placement
 from exporter.writers.cards.sheet import MM, RULER_MM, Line, SheetLayout, back_point
+from exporter.writers.cards.sheet_replay import SheetPages, page_key
 
 if TYPE_CHECKING:
     from reportlab.pdfgen.canvas import Canvas
@@ -37,7 +42,9 @@ NOTE_SIZE = MIN_SIZE
 LEGEND_LEADING = 8.0
 
 
-def draw_plan(plan: CardPlan, library: Library, path: Path) -> None:
+def draw_plan(plan: CardPlan, library: Library, path: Path, cache: PartCache | None = None) -> None:
+    """Draw plan's pages into path; with a cache, pages recorded by an earlier build are
+    replayed and the others recorded (exporter.writers.cards.sheet_replay)."""
     from reportlab.pdfbase import pdfdoc
     from reportlab.pdfgen.canvas import Canvas
 
@@ -60,33 +67,41 @@ def draw_plan(plan: CardPlan, library: Library, path: Path) -> None:
     canvas.setViewerPreference("DisplayDocTitle", "true")
     canvas._doc.Catalog.Lang = pdfdoc.PDFString(library.language or "en")
     tree = start_tagging(canvas, library.language or "en")
+    # Every glyph's code fixed before the first page: a page's bytes depend on it alone.
+    seed_fonts(library_seed(library), canvas._doc)
+    # One section per card, in the cards' order; its front's content comes before its back's.
+    sections = [tree.child(tree.root, "Sect") for _ in plan.cards]
+    pages = SheetPages(canvas, tree, sections, cache, path.parent)
     try:
-        canvas.setPageCallBack(lambda number: finish_page(canvas))
-        # One section per card, in the cards' order; its front's content comes before its back's.
-        sections = [tree.root.child("Sect") for _ in plan.cards]
         canvas.setViewerPreference("Duplex", DUPLEX_PREFERENCE.get(sheet.duplex, "Simplex"))
         sheets = max((page.sheet_number for page in plan.pages), default=0)
         for page in plan.pages:
-            if page.kind == "calibration-front":
-                with artifact(canvas):
-                    draw_calibration_front(canvas, sheet, labels)
-            elif page.kind == "calibration-back":
-                with artifact(canvas):
-                    draw_calibration_back(canvas, sheet, plan.back_offset, labels)
-            else:
-                for placement in page.placements:
-                    draw_card_side(canvas, plan, placement, sections[placement.card])
-                if page.kind in ("front", "fold"):
-                    with artifact(canvas):
-                        draw_marks(canvas, sheet, page.slots)
-                        draw_legend(
-                            canvas, sheet, labels, labels("cards.sheet", number=page.sheet_number, total=sheets)
-                        )
-            canvas.showPage()
+            pages.page(page_key(plan, page, sheets), partial(draw_page, canvas, plan, page, sections, labels, sheets))
         finish_document(canvas, labels("cards.document_title", library=library.title))
-        save_streamed(canvas, path)
+        save_compact(canvas, path)
     finally:
+        pages.close()
         stop_tagging(canvas)
+
+
+def draw_page(
+    canvas: Canvas, plan: CardPlan, page: PagePlan, sections: list[Element], labels: Labels, sheets: int
+) -> None:
+    """One page of the plan: calibration, or card sides with their cut marks and legend."""
+    sheet = plan.sheet
+    if page.kind == "calibration-front":
+        with artifact(canvas):
+            draw_calibration_front(canvas, sheet, labels)
+    elif page.kind == "calibration-back":
+        with artifact(canvas):
+            draw_calibration_back(canvas, sheet, plan.back_offset, labels)
+    else:
+        for placement in page.placements:
+            draw_card_side(canvas, plan, placement, sections[placement.card])
+        if page.kind in ("front", "fold"):
+            with artifact(canvas):
+                draw_marks(canvas, sheet, page.slots)
+                draw_legend(canvas, sheet, labels, labels("cards.sheet", number=page.sheet_number, total=sheets))
 
 
 def draw_card_side(canvas: Canvas, plan: CardPlan, placement: Placement, section: Element | None = None) -> None:
@@ -104,9 +119,10 @@ def draw_card_side(canvas: Canvas, plan: CardPlan, placement: Placement, section
     if side.title is not None:
         canvas.setFillColor(HexColor("#000000"))
         # The back repeats the front's title: read once, with the front.
-        title = None if section is None or placement.side == "back" else section.child("H1")
-        if title is not None and rtl:
-            title.actual_text = card.title
+        tree = tree_of(canvas)
+        title = None if section is None or tree is None or placement.side == "back" else tree.child(section, "H1")
+        if title is not None and tree is not None and rtl:
+            tree.describe(title, card.title, "")
         with content(canvas, title) if title is not None else artifact(canvas):
             draw_lines(canvas, side.title, safe.x, top, safe.width)
         top -= side.title.height
@@ -139,10 +155,11 @@ def draw_columns(canvas: Canvas, side: CardSide, left: float, top: float, sectio
         x = left + number * (side.column_width + side.column_gap)
         for placed in column:
             role = "H2" if placed.set_block.block.role == "heading" else "P"
-            element = None if section is None else section.child(role)
+            tree = tree_of(canvas)
+            element = None if section is None or tree is None else tree.child(section, role)
             block = placed.set_block.block
-            if element is not None and base_is_rtl(block.text):
-                element.actual_text = " ".join(f"{block.bullet or ''} {block.text}".split())
+            if element is not None and tree is not None and base_is_rtl(block.text):
+                tree.describe(element, " ".join(f"{block.bullet or ''} {block.text}".split()), "")
             draw_block(canvas, placed.set_block, x, top - placed.top, side.column_width, element)
 
 

@@ -29,6 +29,7 @@ from exporter.pdf.pages.fitting import PartLayout
 from exporter.pdf.pages.flowables import Anchor, KeepWithNext, PageRefRow, Para
 from exporter.pdf.pages.groups import RowGroup
 from exporter.pdf.pages.pagerefs import PageNumbers
+from exporter.pdf.pages.part_cache import PartCache
 from exporter.pdf.pages.replay import StaleRecord
 from exporter.pdf.pages.styles import HANDBOOK_LEVELS, LEADER, MUTED, Styles, make_styles
 from exporter.pdf.pages.subsets import FontSeed, library_seed
@@ -37,7 +38,7 @@ from exporter.pdf.tagging.structure import Container
 from exporter.text.collation import collation_key
 from exporter.writers import WriteResult
 from exporter.writers.handbook.finding_aids import has_situations, quick_reference, situation_index
-from exporter.writers.handbook.page_cache import PageCache, Replaying, finding_aid_texts, plan_recorded
+from exporter.writers.handbook.page_cache import Replaying, finding_aid_texts, handbook_cache, plan_recorded
 
 HANDBOOK_FILE = "handbook.pdf"
 COVER_KEY = "cover"
@@ -60,7 +61,7 @@ def write_handbook(library: Library, out_dir: Path, options: BuildOptions) -> Wr
     seed = library_seed(library)
     cache = None
     if options.cache_salt and library.settings.chapter_start != "continuous":
-        cache = PageCache(out_dir, options.cache_salt, library, options.paper, seed)
+        cache = handbook_cache(out_dir, options.cache_salt, library, options.paper, seed)
     try:
         with atomic_output(target) as temporary:
             pages = build_handbook(library, temporary, options.paper, cache, seed)
@@ -73,7 +74,7 @@ def write_handbook(library: Library, out_dir: Path, options: BuildOptions) -> Wr
     return WriteResult(name="handbook", paths=(target,), summary=", ".join(parts) + _replayed_note(cache))
 
 
-def _replayed_note(cache: PageCache | None) -> str:
+def _replayed_note(cache: PartCache | None) -> str:
     """How many parts this build drew, when it replayed the others from an earlier build."""
     if cache is None or not cache.replayed:
         return ""
@@ -81,7 +82,7 @@ def _replayed_note(cache: PageCache | None) -> str:
 
 
 def build_handbook(
-    library: Library, target: Path, paper: str, cache: PageCache | None = None, seed: FontSeed | None = None
+    library: Library, target: Path, paper: str, cache: PartCache | None = None, seed: FontSeed | None = None
 ) -> int:
     """Write the handbook PDF to target in one layout pass; return its page count.
 
@@ -97,7 +98,7 @@ def build_handbook(
     return pages
 
 
-def _build_handbook(library: Library, target: Path, paper: str, seed: FontSeed, cache: PageCache | None) -> int:
+def _build_handbook(library: Library, target: Path, paper: str, seed: FontSeed, cache: PartCache | None) -> int:
     labels = library.labels()
     styles = make_styles(library.language)
     document = OnePassDocument(

@@ -14,10 +14,11 @@ from conftest import FIXTURES
 from exporter.build.pipeline import load_checked
 from exporter.files.output_cache import CACHE_DIR
 from exporter.model import Library
+from exporter.pdf.pages.part_cache import SUFFIX, PartCache
 from exporter.pdf.pages.subsets import library_seed
 from exporter.testing.synthetic import write_synthetic_content
 from exporter.writers.handbook import build_handbook
-from exporter.writers.handbook.page_cache import PACK_FILE, PageCache
+from exporter.writers.handbook.page_cache import PACK_NAME, handbook_cache
 
 SALT = "test-salt"
 
@@ -27,11 +28,11 @@ def _library(content: Path) -> Library:
     return library
 
 
-def _build(content: Path, out: Path, cached: bool = True) -> tuple[bytes, PageCache | None]:
+def _build(content: Path, out: Path, cached: bool = True) -> tuple[bytes, PartCache | None]:
     """The handbook's bytes, built into out with its page cache (or without any)."""
     library = _library(content)
     out.mkdir(parents=True, exist_ok=True)
-    cache = PageCache(out, SALT, library, "a4", library_seed(library)) if cached else None
+    cache = handbook_cache(out, SALT, library, "a4", library_seed(library)) if cached else None
     build_handbook(library, out / "handbook.pdf", "a4", cache)
     if cache is not None:
         cache.save()
@@ -40,7 +41,7 @@ def _build(content: Path, out: Path, cached: bool = True) -> tuple[bytes, PageCa
 
 def _records(out: Path) -> dict[str, bytes]:
     """The records in out's pack of handbook parts, by key."""
-    data = (out / CACHE_DIR / PACK_FILE).read_bytes()
+    data = (out / CACHE_DIR / f"{PACK_NAME}{SUFFIX}").read_bytes()
     head = data.index(b"\n") + 1
     size = int.from_bytes(data[head : head + 8], "big")
     index = marshal.loads(data[head + 8 : head + 8 + size])
@@ -50,7 +51,7 @@ def _records(out: Path) -> dict[str, bytes]:
 
 def _write_records(out: Path, records: dict[str, bytes]) -> None:
     """Replace out's pack with records (as the writer lays one out)."""
-    path = out / CACHE_DIR / PACK_FILE
+    path = out / CACHE_DIR / f"{PACK_NAME}{SUFFIX}"
     head = path.read_bytes()
     magic = head[: head.index(b"\n") + 1]
     index, end = {}, 0
@@ -137,7 +138,7 @@ def test_a_new_glyph_in_one_chapter_redraws_everything(
 def test_damaged_records_are_no_records(generated: tuple[Path, Path, list[Path]], tmp_path: Path) -> None:
     content, out, _ = generated
     first = (out / "handbook.pdf").read_bytes()
-    (out / CACHE_DIR / PACK_FILE).write_bytes(b"exporter handbook parts 1\n" + b"\xff" * 30)
+    (out / CACHE_DIR / f"{PACK_NAME}{SUFFIX}").write_bytes(b"exporter recorded parts 1\n" + b"\xff" * 30)
     again, cache = _build(content, out)
     assert again == first
     assert cache is not None and cache.replayed == 0 and len(_records(out)) == 20
@@ -169,8 +170,8 @@ def test_a_record_made_in_another_state_of_the_document_is_not_replayed(
     records = _records(out)
     for key, record in records.items():
         version, before, pages, end = marshal.loads(record)
-        fonts, containers, forms, header = before
-        records[key] = marshal.dumps((version, (fonts, containers, forms, header + "?"), pages, end))
+        fonts, containers, forms, header, pdf_version = before
+        records[key] = marshal.dumps((version, (fonts, containers, forms, header + "?", pdf_version), pages, end))
     _write_records(out, records)
     again, cache = _build(content, out)
     assert again == first

@@ -1,0 +1,59 @@
+"""Replayed card pages: a cards build that replays what an earlier build recorded writes the
+bytes a build from nothing writes, after an edit, a damaged record or none."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from conftest import FIXTURES
+
+from exporter.build.pipeline import load_checked
+from exporter.files.output_cache import CACHE_DIR
+from exporter.options import BuildOptions
+from exporter.testing.synthetic import write_synthetic_content
+from exporter.writers.cards import FILE_NAME, write_cards
+from exporter.writers.cards.sheet_replay import PACK_NAME
+
+
+def _build(content: Path, out: Path, salt: str = "test-salt") -> tuple[bytes, str]:
+    """The cards PDF's bytes and the writer's summary (salt "" builds without the cache)."""
+    library, _ = load_checked(content, strict=False, pdf=True)
+    out.mkdir(parents=True, exist_ok=True)
+    result = write_cards(library, out, BuildOptions(cache_salt=salt))
+    return (out / FILE_NAME).read_bytes(), result.summary
+
+
+def _append_to_step(path: Path, text: str) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    step = data["steps"][0]
+    if isinstance(step, dict):
+        step["text"] += text
+    else:
+        data["steps"][0] = step + text
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def test_an_edited_card_redraws_its_pages_and_the_file_is_a_cold_builds(tmp_path: Path) -> None:
+    content = write_synthetic_content(tmp_path / "library", 24)
+    first, summary = _build(content, tmp_path / "out")
+    assert "replayed" not in summary
+    again, summary = _build(content, tmp_path / "out")
+    assert again == first and summary.endswith("; 0 pages drawn again, 24 replayed"), summary
+    edited_file = sorted((content / "techniques").glob("*.yaml"))[7]
+    _append_to_step(edited_file, " Pause for three breaths.")
+    edited, summary = _build(content, tmp_path / "out")
+    assert edited == _build(content, tmp_path / "cold", salt="")[0]
+    # The card's front and its back: one sheet's two pages (or a fold page).
+    assert summary.endswith(("; 2 pages drawn again, 22 replayed", "; 1 page drawn again, 23 replayed")), summary
+
+
+def test_a_damaged_pack_only_costs_a_full_drawing(tmp_path: Path) -> None:
+    content = FIXTURES / "libraries" / "he"
+    first, _ = _build(content, tmp_path / "out")
+    pack = tmp_path / "out" / CACHE_DIR / f"{PACK_NAME}.parts"
+    pack.write_bytes(pack.read_bytes()[:-500])
+    again, summary = _build(content, tmp_path / "out")
+    assert again == first == _build(content, tmp_path / "cold", salt="")[0]
+    third, summary = _build(content, tmp_path / "out")
+    assert third == first and "0 pages drawn again" in summary
