@@ -19,7 +19,7 @@ from exporter.content.field_checks import WINDOWS_DEVICE_NAMES
 from exporter.content.techniques import MAX_ITEM_CHARS, MAX_ITEMS, MAX_SUMMARY_CHARS, MAX_TITLE_CHARS
 from exporter.options import SETTINGS_CHOICES
 from exporter.pdf.glyphs.fonts import missing_characters
-from exporter.text.invisible import has_visible
+from exporter.text.invisible import clean_invisible, has_visible
 
 LATIN = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 ACCENTED = "àáâäãåæçèéêëìíîïñòóôöõøœùúûüýÿßÀÉÈÎÖÕÜÇŁłŚśŽžĞğŞşİıŐőŰű"
@@ -82,7 +82,8 @@ assert not missing_characters("".join(HEBREW_WORDS + ARABIC_WORDS + MIXED_WORDS)
 
 
 def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
+    """text as the loader keeps it: NFC, without the invisible characters that change nothing."""
+    return clean_invisible(unicodedata.normalize("NFC", text))
 
 
 #: Between words: mostly spaces; a line break, tab or no-break space now and then. Titles and

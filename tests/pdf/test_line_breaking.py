@@ -285,3 +285,10 @@ def test_a_word_with_its_own_hyphen_breaks_after_it_and_takes_no_second_one() ->
     heads = [head for head, _ in english("self-disclosure")]
     assert "self-" in heads and "self" not in heads
     assert all(not tail.startswith("-") for _, tail in english("well-intentioned"))
+
+
+def test_a_header_cut_short_keeps_letters_when_its_first_words_are_punctuation() -> None:
+    title = ", OQbS8jovd/vCGgiraQ.3qEmOmlYG614B1fj529zxrq5"
+    shown = fit_text(title, 8.5, 120)
+    assert shown != "…" and shown.endswith("…")
+    assert title.startswith(shown[:-1]) and any(character.isalnum() for character in shown)

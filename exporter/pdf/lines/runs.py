@@ -51,7 +51,8 @@ def text_width(text: str, size: float, face: str = REGULAR, rtl: bool | None = N
 
 def fit_text(text: str, size: float, max_width: float, face: str = REGULAR) -> str:
     """text, shortened with an ellipsis if it would be wider than max_width: at the end of a
-    word ("Embodied Mentalization…", never "Embodi…"), unless not even its first word fits."""
+    word ("Embodied Mentalization…", never "Embodi…"), unless not even its first word fits (or
+    the words that fit are only punctuation: never a lone "…")."""
     if text_width(text, size, face) <= max_width:
         return text
     low, high = 0, len(text)
@@ -62,7 +63,7 @@ def fit_text(text: str, size: float, max_width: float, face: str = REGULAR) -> s
         else:
             high = middle - 1
     cut = low if low < len(text) and text[low].isspace() else text.rfind(" ", 0, low)
-    if cut > 0:
+    if cut > 0 and any(character.isalnum() for character in text[:cut]):
         low = cut
     return text[:low].rstrip(" ,;:–—-") + ELLIPSIS
 
