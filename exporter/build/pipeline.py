@@ -20,6 +20,7 @@ from exporter.build.record import (
     content_digests,
     without_state,
 )
+from exporter.content.read_cache import fill_memos, keep_memos
 from exporter.content.techniques import read_library
 from exporter.errors import ContentError, ExporterError, Problem
 from exporter.files.atomic import build_journal, prepare_out_dir, remove_output
@@ -163,6 +164,7 @@ def run_build(
             if not quiet:
                 _print_unchanged(unchanged, time.perf_counter() - started)
             return unchanged
+        fill_memos(out_dir, cache_salt())
     library, warnings = load_checked(
         content_dir,
         strict,
@@ -314,6 +316,8 @@ def _write_outputs(
                 status.clear()
         if not options.partial:
             remove_stale_outputs(out_dir, [w.result for w in written])
+        if options.cache_salt:
+            keep_memos(out_dir, options.cache_salt)
     return written
 
 

@@ -1,0 +1,61 @@
+"""The technique files a build read and linted, kept beside its outputs for the next build.
+
+`<out>/.exporter-cache/content.pickle` holds the entries of the two per-process memos
+(exporter.content.remembered) that the last build into that folder used: each technique file's
+parsed technique and problems, by a digest of its text, path and the library's categories, and
+each technique's lint problems. A build fills the memos from it before reading the content, so
+after an edit only the edited file is parsed and linted again.
+
+The file is written inside the build's journal, after the outputs, like the other caches; it is
+read only when it was made by the same exporter code (the build's cache salt) and a damaged or
+foreign file is no file. Like Sphinx's environment pickle it is the tool's own data in the user's
+own folder; deleting it costs one full reading of the content.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import pickle
+from pathlib import Path
+from typing import Any
+
+from exporter.errors import ExporterError
+from exporter.files.atomic import atomic_output
+from exporter.files.output_cache import CACHE_DIR
+
+CACHE_FILE = "content.pickle"
+_READ_LIMIT = 256 * 1024 * 1024
+
+
+def _memos() -> dict[str, Any]:
+    from exporter.content.learning_lint import _LINTED
+    from exporter.content.techniques import _READ
+
+    return {"read": _READ, "lint": _LINTED}
+
+
+def fill_memos(out_dir: Path, salt: str) -> None:
+    """Fill this process's empty memos with what the last build into out_dir kept."""
+    memos = _memos()
+    if any(len(memo) for memo in memos.values()):
+        return  # a watching process already remembers more than the file holds
+    path = out_dir / CACHE_DIR / CACHE_FILE
+    try:
+        if not path.is_file() or path.stat().st_size > _READ_LIMIT:
+            return
+        with open(path, "rb") as file:
+            data = pickle.load(file)  # noqa: S301 (exporter's own file, checked by its salt)
+        if not isinstance(data, dict) or data.get("salt") != salt:
+            return
+        for name, memo in memos.items():
+            memo.fill(data[name])
+    except Exception:  # noqa: BLE001 (a damaged cache is no cache, whatever unpickling raised)
+        return
+
+
+def keep_memos(out_dir: Path, salt: str) -> None:
+    """Write the entries this build used (a failure only costs the next build its reuse)."""
+    data = {"salt": salt, **{name: memo.used() for name, memo in _memos().items()}}
+    path = out_dir / CACHE_DIR / CACHE_FILE
+    with contextlib.suppress(OSError, ExporterError), atomic_output(path) as temporary:
+        temporary.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
