@@ -70,7 +70,7 @@ def draw_plan(plan: CardPlan, library: Library, path: Path, cache: PartCache | N
     # Every glyph's code fixed before the first page: a page's bytes depend on it alone.
     seed_fonts(library_seed(library), canvas._doc)
     # One section per card, in the cards' order; its front's content comes before its back's.
-    sections = [tree.child(tree.root, "Sect") for _ in plan.cards]
+    sections = [tree.child(tree.root, "Sect") for _ in range(len(plan.cards))]
     pages = SheetPages(canvas, tree, sections, cache, path.parent)
     try:
         canvas.setViewerPreference("Duplex", DUPLEX_PREFERENCE.get(sheet.duplex, "Simplex"))

@@ -3,30 +3,122 @@
 Fitting is most of the cards writer's time (every text set by the total-fit breaker at each
 size tried); drawing the fitted cards is the rest. A technique's cards at a size depend only on
 the technique, the library's own fields (labels, language, categories' icons and colours), the
-sheet and card size and exporter's code, so `<out>/.exporter-cache/cards.json` keeps them as
-data under a hash of all of that (exporter.files.output_cache). A later build takes the cards of
-an unchanged technique from there and draws them as before: the PDF is the same bytes, since
-drawing only ever sees the fitted cards. Each build keeps only the entries it used, and the file
-is replaced whole, so a stopped build leaves either the old entries or the new, both right.
+sheet and card size and exporter's code, so `<out>/.exporter-cache/fitted-cards.parts` (a
+exporter.files.byte_pack) keeps them as JSON data under a hash of all of that. A later build
+takes the cards of an unchanged technique from there: planning reads only each card's type size
+from the data, and a card is decoded into its dataclasses only when something asks for it (the
+pages drawn; replayed pages never do). The PDF is the same bytes, since drawing only ever sees
+the fitted cards. Each build keeps only the entries it used, and the file is replaced whole
+through the build's journal.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import cache, partial
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
-from exporter.files.output_cache import digest_of, read_entries, save_entries
+from exporter.files.atomic import remove_output
+from exporter.files.byte_pack import BytePack
+from exporter.files.output_cache import CACHE_DIR, digest_of
 from exporter.model import Library, Technique
 from exporter.options import BuildOptions
 from exporter.writers.cards.blocks import Card
 
-CACHE_NAME = "cards"
+CACHE_NAME = "fitted-cards"
+#: Each entry starts with this many bytes of a hash of the rest: a damaged entry is no entry.
+_CHECK = 16
+#: Where rounds before the pack kept the cards (removed by the first build that saves the pack).
+_OLD_CACHE = "cards.json"
+
+
+def _checksum(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=_CHECK).digest()
+
+
+class FittedList(Sequence[Card]):
+    """One technique's cards at one size: made now, or kept as data and decoded when first read.
+
+    `key` names them in the cache (with the index, a card's identity across builds)."""
+
+    def __init__(
+        self,
+        key: str,
+        cards: list[Card] | None = None,
+        data: list[Any] | None = None,
+        make: Callable[[], list[Card]] | None = None,
+    ) -> None:
+        self.key = key
+        self._cards = cards
+        self._data = data if cards is None else None
+        self._make = make
+        self.sizes: tuple[float, ...] = (
+            tuple(card.front.size for card in cards) if cards is not None
+            else tuple(float(item["front"]["size"]) for item in data or ())
+        )  # fmt: skip
+
+    def __len__(self) -> int:
+        return len(self.sizes)
+
+    @overload
+    def __getitem__(self, index: int) -> Card: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Card]: ...
+    def __getitem__(self, index: int | slice) -> Card | Sequence[Card]:
+        if self._cards is None:
+            self._cards = self._decoded()
+            self._data = None
+        return self._cards[index]
+
+    def _decoded(self) -> list[Card]:
+        try:
+            cards = [decode(Card, item) for item in self._data or ()]
+            if tuple(card.front.size for card in cards) == self.sizes:
+                return cards
+        except (TypeError, ValueError, KeyError):
+            pass
+        if self._make is None:  # a damaged entry is no entry: fitted again
+            raise ValueError("a damaged fitted card and no way to fit it again")
+        return self._make()
+
+
+class PlannedCards(Sequence[Card]):
+    """Every card of a plan, in order, over the techniques' FittedLists (decoded when read)."""
+
+    def __init__(self, lists: Sequence[FittedList]) -> None:
+        self._places = [(fitted, index) for fitted in lists for index in range(len(fitted))]
+
+    def __len__(self) -> int:
+        return len(self._places)
+
+    @overload
+    def __getitem__(self, index: int) -> Card: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Card]: ...
+    def __getitem__(self, index: int | slice) -> Card | Sequence[Card]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        fitted, place = self._places[index]
+        return fitted[place]
+
+    def size(self, index: int) -> float:
+        fitted, place = self._places[index]
+        return fitted.sizes[place]
+
+    def identity(self, index: int) -> str:
+        """What names the index-th card's content without decoding it: its fitting's key and place."""
+        fitted, place = self._places[index]
+        return f"{fitted.key}:{place}"
+
+    def __repr__(self) -> str:
+        return f"PlannedCards({len(self)} cards)"
 
 
 class FittedCards:
@@ -34,32 +126,45 @@ class FittedCards:
     Without options.cache_salt it only makes them."""
 
     def __init__(self, library: Library, options: BuildOptions, out_dir: Path | None) -> None:
-        self.out_dir = out_dir if options.cache_salt else None
-        self.entries: dict[str, Any] = read_entries(self.out_dir, CACHE_NAME) if self.out_dir else {}
-        self.used: dict[str, Any] = {}
         sheet = (options.paper, options.card_size, options.duplex, options.back_offset_mm)
         self.shared = digest_of(options.cache_salt, repr(replace(library, techniques=(), courses=())), repr(sheet))
+        self.out_dir = out_dir if options.cache_salt else None
+        self.pack = BytePack(out_dir, CACHE_NAME, self.shared) if self.out_dir is not None and out_dir else None
 
-    def get(self, technique: Technique, size: float | None, make: Callable[[], list[Card]]) -> list[Card]:
+    def get(self, technique: Technique, size: float | None, make: Callable[[], list[Card]]) -> FittedList:
         """technique's cards at size (None: the size fit_technique chooses), made by make if new."""
-        if self.out_dir is None:
-            return make()
         key = digest_of(self.shared, repr(technique), repr(size))
-        stored = self.entries.get(key)
+        if self.pack is None:
+            return FittedList(key, make())
+        stored = self.pack.get(key)
         if stored is not None:
+            check, text = stored[:_CHECK], stored[_CHECK:]
             try:
-                cards = [decode(Card, card) for card in stored]
-                self.used[key] = stored
-                return cards
-            except (TypeError, ValueError, KeyError):
+                data = json.loads(text) if _checksum(text) == check else None
+                if isinstance(data, list) and data:
+                    return FittedList(key, data=data, make=make)
+            except (ValueError, TypeError, KeyError, AttributeError):
                 pass  # a damaged entry is no entry
+            self.pack.discard(key)
         cards = make()
-        self.used[key] = [encode(card) for card in cards]
-        return cards
+        text = json.dumps([encode(card) for card in cards], separators=(",", ":")).encode("utf-8")
+        self.pack.put(key, _checksum(text) + text)
+        return FittedList(key, cards)
 
     def save(self) -> None:
-        if self.out_dir is not None:
-            save_entries(self.out_dir, CACHE_NAME, self.used)
+        if self.pack is None or self.out_dir is None:
+            return
+        try:
+            self.pack.save()
+            old = self.out_dir / CACHE_DIR / _OLD_CACHE
+            if old.is_file():
+                remove_output(old)
+        finally:
+            self.pack.close()
+
+    def close(self) -> None:
+        if self.pack is not None:
+            self.pack.close()
 
 
 def encode(value: Any) -> Any:

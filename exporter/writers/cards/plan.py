@@ -8,7 +8,7 @@ here draws: exporter.writers.cards.drawing puts the plan on paper.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -18,7 +18,7 @@ from exporter.model import Library, Technique
 from exporter.options import CARD_SIZES, BuildOptions
 from exporter.pdf.glyphs.fonts import register_fonts
 from exporter.writers.cards.blocks import MIN_SIZE, Block, Card, CardSide, DoesNotFit, SetBlock, Side
-from exporter.writers.cards.fit_cache import FittedCards
+from exporter.writers.cards.fit_cache import FittedCards, FittedList, PlannedCards
 from exporter.writers.cards.fitting import CardFitter
 from exporter.writers.cards.lines import LineSetter
 from exporter.writers.cards.sheet import MM, SAFE_INSET_MM, Rect, SheetLayout, layout_sheet
@@ -58,7 +58,8 @@ class PagePlan:
 @dataclass(frozen=True)
 class CardPlan:
     sheet: SheetLayout
-    cards: tuple[Card, ...]
+    #: Every card in order (a PlannedCards from plan_cards: decoded when read).
+    cards: Sequence[Card]
     pages: tuple[PagePlan, ...]
     back_offset: tuple[float, float]
     warnings: tuple[str, ...]
@@ -98,40 +99,43 @@ def plan_cards(library: Library, options: BuildOptions, out_dir: Path | None = N
     sheet, fitter = _fitter(library, options)
     regular, compact = BODY_SIZES[options.card_size]
     remembered = FittedCards(library, options, out_dir)
-    fitted = _one_size_per_sheet(fitter, library, options.card_size, sheet.cards_per_sheet, remembered)
-    remembered.save()
-    cards = [card for _, technique_cards in fitted for card in technique_cards]
+    try:
+        fitted = _one_size_per_sheet(fitter, library, options.card_size, sheet.cards_per_sheet, remembered)
+        remembered.save()
+    finally:
+        remembered.close()
+    cards = PlannedCards([technique_cards for _, technique_cards in fitted])
     continued = [f"{t.id} ({len(found)} cards)" for t, found in fitted if len(found) > 1]
     warnings = continued_warnings(continued, options.card_size)
     pages = page_plans(sheet, len(cards), options.calibration)
     if options.calibration and not sheet.has_back_page:
         warnings.append(f"--calibration is for two-sided printing; left out with --duplex {options.duplex}")
-    used = tuple(sorted({card.front.size for card in cards}, reverse=True)) or (regular,)
+    used = tuple(sorted({cards.size(index) for index in range(len(cards))}, reverse=True)) or (regular,)
     assert set(used) <= {regular, compact}
-    return CardPlan(sheet, tuple(cards), pages, options.back_offset_mm, tuple(warnings), used)
+    return CardPlan(sheet, cards, pages, options.back_offset_mm, tuple(warnings), used)
 
 
 def _one_size_per_sheet(
     fitter: CardFitter, library: Library, card_size: str, per_sheet: int, remembered: FittedCards
-) -> list[tuple[Technique, list[Card]]]:
+) -> list[tuple[Technique, FittedList]]:
     """Every technique's cards, in order, with one type size on each sheet: a technique that
     needs the compact size sets the others already on its sheet compact too, and a technique
     landing on a compact sheet is set compact (it never needs more cards for that)."""
     regular, compact = BODY_SIZES[card_size]
-    fitted: list[tuple[Technique, list[Card]]] = []
+    fitted: list[tuple[Technique, FittedList]] = []
     sheet: list[int] = []  # indexes into fitted of the techniques with a card on the open sheet
     spilled = False  # whether the sheet's first technique began on the sheet before
     used = 0  # cards before the open sheet
 
-    def at(technique: Technique, size: float) -> list[Card]:
+    def at(technique: Technique, size: float) -> FittedList:
         return remembered.get(technique, size, lambda: _fit_at(fitter, technique, library, size))
 
     for technique in library.ordered_techniques():
         cards = remembered.get(technique, None, partial(fit_technique, fitter, technique, library, card_size))
-        sheet_compact = any(fitted[index][1][-1].front.size == compact for index in sheet)
-        if cards[0].front.size != compact and sheet_compact:
+        sheet_compact = any(fitted[index][1].sizes[-1] == compact for index in sheet)
+        if cards.sizes[0] != compact and sheet_compact:
             cards = at(technique, compact)
-        elif cards[0].front.size == compact and sheet and not sheet_compact:
+        elif cards.sizes[0] == compact and sheet and not sheet_compact:
             if spilled:  # its first cards are on a regular sheet already: stay regular if it can
                 cards = _fit_or(at, technique, regular, cards)
             else:
@@ -149,8 +153,8 @@ def _one_size_per_sheet(
 
 
 def _fit_or(
-    at: Callable[[Technique, float], list[Card]], technique: Technique, size: float, fallback: list[Card]
-) -> list[Card]:
+    at: Callable[[Technique, float], FittedList], technique: Technique, size: float, fallback: FittedList
+) -> FittedList:
     try:
         return at(technique, size)
     except DoesNotFit:

@@ -34,6 +34,7 @@ from exporter.pdf.pages.saving import PageSpool
 from exporter.pdf.tagging.journal import Journal
 from exporter.pdf.tagging.structure import Element, StructureTree
 from exporter.pdf.tagging.writing import finish_page
+from exporter.writers.cards.fit_cache import PlannedCards
 from exporter.writers.cards.plan import CardPlan, PagePlan
 
 PACK_NAME = "cards"
@@ -45,8 +46,14 @@ def cards_cache(out_dir: Path, salt: str, library: Library, plan: CardPlan) -> P
 
 
 def page_key(plan: CardPlan, page: PagePlan, sheets: int) -> tuple[str, ...]:
-    """What decides one page's drawing besides what every page shares."""
-    return (repr(page), repr([plan.cards[placement.card] for placement in page.placements]), str(sheets))
+    """What decides one page's drawing besides what every page shares: the page plan, the cards
+    on it (by the key they were fitted under, without decoding them) and the number of sheets."""
+    cards = plan.cards
+    if isinstance(cards, PlannedCards):
+        shown = [cards.identity(placement.card) for placement in page.placements]
+    else:
+        shown = [repr(cards[placement.card]) for placement in page.placements]
+    return (repr(page), repr(shown), str(sheets))
 
 
 class SheetPages:

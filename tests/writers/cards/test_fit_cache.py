@@ -3,6 +3,7 @@ and what is kept never changes the PDF's bytes."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 import yaml
 from build_outputs import EPOCH
 from click.testing import CliRunner
+from packs import pack_entries, write_pack
 
 from exporter.cli import main
 from exporter.files.output_cache import CACHE_DIR
@@ -40,9 +42,11 @@ def cold_cards(content: Path, folder: Path) -> bytes:
     return (folder / "out" / "pocket-cards.pdf").read_bytes()
 
 
-def kept(out: Path) -> dict[str, object]:
-    entries: dict[str, object] = json.loads((out / CACHE_DIR / "cards.json").read_text(encoding="utf-8"))["entries"]
-    return entries
+PACK = Path(CACHE_DIR) / "fitted-cards.parts"
+
+
+def kept(out: Path) -> dict[str, bytes]:
+    return pack_entries(out / PACK)
 
 
 def test_an_edit_refits_only_its_technique_and_gives_a_cold_builds_bytes(library: Path, tmp_path: Path) -> None:
@@ -61,16 +65,35 @@ def test_an_edit_refits_only_its_technique_and_gives_a_cold_builds_bytes(library
 def test_a_damaged_cache_only_costs_the_fitting(library: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     build_cards(library, out)
-    cache = out / CACHE_DIR / "cards.json"
-    data = json.loads(cache.read_text(encoding="utf-8"))
-    first = sorted(data["entries"])[0]
-    data["entries"][first] = [{"technique_id": 3}]
-    cache.write_text(json.dumps(data), encoding="utf-8")
+    cache = out / PACK
+    entries = pack_entries(cache)
+    first, second = sorted(entries)[:2]
+    entries[first] = entries[first][:16] + json.dumps([{"technique_id": 3}]).encode()
+    entries[second] = entries[second][:-40]
+    write_pack(cache, entries)
     add_warning(sorted((library / "techniques").glob("*.yaml"))[0], "Slow down.")
     build_cards(library, out)
     assert (out / "pocket-cards.pdf").read_bytes() == cold_cards(library, tmp_path / "cold")
-    cache.write_text("{not json", encoding="utf-8")
+    cache.write_bytes(b"not a pack")
     add_warning(sorted((library / "techniques").glob("*.yaml"))[1], "Slow down again.")
     build_cards(library, out)
     assert (out / "pocket-cards.pdf").read_bytes() == cold_cards(library, tmp_path / "cold-again")
     assert len(kept(out)) >= 8
+
+
+def test_an_entry_that_reads_but_does_not_decode_is_fitted_again(library: Path, tmp_path: Path) -> None:
+    """An entry whose sizes read but whose cards do not decode (here a title made a number, its
+    hash made to match) is fitted again when its card is drawn: the same bytes as a cold build."""
+    out = tmp_path / "out"
+    build_cards(library, out)
+    entries = pack_entries(out / PACK)
+    key = sorted(entries)[0]
+    data = json.loads(entries[key][16:])
+    data[0]["title"] = 3
+    text = json.dumps(data, separators=(",", ":")).encode()
+    entries[key] = hashlib.blake2b(text, digest_size=16).digest() + text
+    write_pack(out / PACK, entries)
+    (out / CACHE_DIR / "cards.parts").unlink()  # every page drawn: every card decoded
+    add_warning(sorted((library / "techniques").glob("*.yaml"))[5], "Stop and breathe.")
+    build_cards(library, out)
+    assert (out / "pocket-cards.pdf").read_bytes() == cold_cards(library, tmp_path / "cold")

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 import yaml
 from conftest import FIXTURES
+from packs import pack_entries, write_pack
 
 from exporter.build.pipeline import load_checked
 from exporter.files.output_cache import CACHE_DIR
@@ -41,25 +42,11 @@ def _build(content: Path, out: Path, cached: bool = True) -> tuple[bytes, PartCa
 
 def _records(out: Path) -> dict[str, bytes]:
     """The records in out's pack of handbook parts, by key."""
-    data = (out / CACHE_DIR / f"{PACK_NAME}{SUFFIX}").read_bytes()
-    head = data.index(b"\n") + 1
-    size = int.from_bytes(data[head : head + 8], "big")
-    index = marshal.loads(data[head + 8 : head + 8 + size])
-    start = head + 8 + size
-    return {key: data[start + offset : start + offset + length] for key, (offset, length) in index.items()}
+    return pack_entries(out / CACHE_DIR / f"{PACK_NAME}{SUFFIX}")
 
 
 def _write_records(out: Path, records: dict[str, bytes]) -> None:
-    """Replace out's pack with records (as the writer lays one out)."""
-    path = out / CACHE_DIR / f"{PACK_NAME}{SUFFIX}"
-    head = path.read_bytes()
-    magic = head[: head.index(b"\n") + 1]
-    index, end = {}, 0
-    for key, record in records.items():
-        index[key] = (end, len(record))
-        end += len(record)
-    table = marshal.dumps(index)
-    path.write_bytes(magic + len(table).to_bytes(8, "big") + table + b"".join(records.values()))
+    write_pack(out / CACHE_DIR / f"{PACK_NAME}{SUFFIX}", records)
 
 
 def _edit_step(path: Path, index: int, change: Any) -> None:
