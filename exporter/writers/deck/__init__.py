@@ -35,6 +35,7 @@ from exporter.options import FIRST_MTIME, BuildOptions, release_time
 from exporter.writers import WriteResult
 from exporter.writers.deck.continuity import follow, refuse_another_librarys_state
 from exporter.writers.deck.identity import CHANGED_TAG, PHRASE_KINDS, WARNING, NoteVersion, excerpt
+from exporter.writers.deck.note_cache import NoteCache
 from exporter.writers.deck.note_type import note_type_hash, note_types_json
 from exporter.writers.deck.notes import deck_name, esc, slug
 from exporter.writers.deck.package import PackageWriter, card_count
@@ -78,7 +79,10 @@ def write_deck(library: Library, out_dir: Path, options: BuildOptions) -> WriteR
     labels = library.labels()
     continuity = follow(library, previous)
     warnings += continuity.warnings
-    publication = Publication(library, previous, options.partial, release, continuity.key, continuity.whole_key)
+    kept = NoteCache(out_dir if not options.partial else None, options.cache_salt, library, continuity.keys)
+    publication = Publication(
+        library, previous, options.partial, release, continuity.key, continuity.whole_key, kept_notes=kept.notes
+    )
     entries: dict[str, Entry] = {}
     counts: Counter[str] = Counter()
     changed: set[str] = set()
@@ -117,6 +121,7 @@ def write_deck(library: Library, out_dir: Path, options: BuildOptions) -> WriteR
             epoch=previous.epoch,
         )
         save_state(state_file, state)
+    kept.save()
     summary = "; ".join(part for part in (_summary(counts), continuity.summary(changed)) if part)
     return WriteResult("deck", (target,), summary, tuple(warnings), tuple(notices))
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 from exporter.content.fronts import closed_quotes
 from exporter.errors import ExporterError
@@ -25,6 +26,7 @@ from exporter.writers.deck.identity import (
     note_key,
     tag,
 )
+from exporter.writers.deck.note_cache import Notes
 from exporter.writers.deck.notes import KeyOf, deck_name, esc, technique_notes
 from exporter.writers.deck.package import card_count
 from exporter.writers.deck.practice import (
@@ -96,6 +98,8 @@ class Publication:
     #: The key of a technique's note about all of it (step order, step sequence): continuity.whole_key.
     whole_key: Callable[[str, str], str] = lambda technique, kind: f"{technique}/{kind}/all"
     untouched: dict[str, Entry] = field(default_factory=dict)
+    #: Gives a technique's notes, from a cache or by calling make (writers/deck/note_cache.py).
+    kept_notes: Callable[[Technique, Callable[[], Notes]], Notes] = lambda technique, make: make()
 
     def notes(self) -> Iterator[tuple[str, NoteVersion]]:
         labels = self.library.labels()
@@ -110,7 +114,8 @@ class Publication:
             )
         shipped: set[str] = set()
         for technique in ordered:
-            for offset, (guid, version) in enumerate(technique_notes(self.library, technique, labels, self.key_of)):
+            made = partial(technique_notes, self.library, technique, labels, self.key_of)
+            for offset, (guid, version) in enumerate(self.kept_notes(technique, made)):
                 yield self._shipped(technique, guid, version, places[technique.id] + offset, shipped)
         practice = PracticeMaker(self.library, labels, switches, self.key_of, self.whole_key)
         yield from self._retired(shipped, later=False, skip=self._later_guids(practice, ordered, situations))

@@ -1,0 +1,54 @@
+"""The deck's notes kept beside the output: after an edit only the edited technique's notes are
+made again, and the deck is the bytes a build from nothing (with the same deck state) writes."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from build_outputs import EPOCH
+from click.testing import CliRunner
+
+from exporter.cli import main
+from exporter.files.output_cache import CACHE_DIR
+from exporter.testing.synthetic import write_synthetic_content
+from exporter.writers.deck import publication
+from exporter.writers.deck.note_cache import CACHE_FILE
+
+
+def build_deck(content: Path, out: Path) -> None:
+    result = CliRunner().invoke(main, ["build", "--only", "deck", "--content", str(content), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+
+
+def test_an_edit_makes_only_its_techniques_notes_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    content = write_synthetic_content(tmp_path / "lib", 12, seed=4)
+    out = tmp_path / "out"
+    build_deck(content, out)
+    assert (out / CACHE_DIR / CACHE_FILE).is_file()
+    edited = sorted((content / "techniques").glob("*.yaml"))[3]
+    data = yaml.safe_load(edited.read_text(encoding="utf-8"))
+    step = data["steps"][0]
+    if isinstance(step, dict):
+        step["text"] += " Then pause."
+    else:
+        data["steps"][0] = step + " Then pause."
+    edited.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    shutil.copytree(content, tmp_path / "cold" / "content")  # with the deck state the edit build starts from
+    made: list[str] = []
+    real = publication.technique_notes
+
+    def counted(library: Any, technique: Any, *args: Any) -> Any:
+        made.append(technique.id)
+        return real(library, technique, *args)
+
+    monkeypatch.setattr(publication, "technique_notes", counted)
+    build_deck(content, out)
+    assert made == [edited.stem]
+    monkeypatch.setattr(publication, "technique_notes", real)
+    build_deck(tmp_path / "cold" / "content", tmp_path / "cold" / "out")
+    assert (out / "deck.apkg").read_bytes() == (tmp_path / "cold" / "out" / "deck.apkg").read_bytes()
