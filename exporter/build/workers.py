@@ -140,9 +140,15 @@ def _run_in_processes(
 ) -> list[Written]:
     earlier_children = set(multiprocessing.active_children())
     tasks = planned_tasks(names, jobs)
+    context = _start_context()
+    # A forked worker has the library already (copy-on-write): sent with every task, it was
+    # pickled a dozen times over (0.1 s each at 500 techniques) while the workers ran.
+    inherited = context.get_start_method() == "fork"
+    _Worker.library = library if inherited else None
+    sent = None if inherited else library
     executor = ProcessPoolExecutor(
         max_workers=min(jobs, len(tasks)),
-        mp_context=_start_context(),
+        mp_context=context,
         initializer=_prepare_worker,
         initargs=(os.getpid(), dict(WRITERS)),
     )
@@ -151,7 +157,7 @@ def _run_in_processes(
     try:
         futures: dict[Future[Written | SharePart], Task] = {}
         for task in tasks:
-            futures[executor.submit(_write_in_worker, task, library, out_dir, options)] = task
+            futures[executor.submit(_write_in_worker, task, sent, out_dir, options)] = task
             if task.share == 0:
                 progress.started(task.name)
         pending = set(futures)
@@ -177,6 +183,8 @@ def _run_in_processes(
     except BaseException:
         _stop_workers(executor, set(multiprocessing.active_children()) - earlier_children)
         raise
+    finally:
+        _Worker.library = None
     executor.shutdown(wait=True)
     return [results[name] for name in names]
 
@@ -237,10 +245,14 @@ def _prepare_worker(parent: int, writers: dict[str, WriterSpec]) -> None:
     threading.Thread(target=_watch_parent, args=(parent,), name="exporter-parent-watch", daemon=True).start()
 
 
-def _write_in_worker(task: Task, library: Library, out_dir: Path, options: BuildOptions) -> Written | SharePart:
+def _write_in_worker(task: Task, sent: Library | None, out_dir: Path, options: BuildOptions) -> Written | SharePart:
     """write_one in a worker: a stop unwinds the writer (removing its temporary file), then ends
-    the process; with the command gone, this worker also puts the previous outputs back."""
+    the process; with the command gone, this worker also puts the previous outputs back. The
+    library is sent, or (forked) the one the command had when it started the worker."""
     stopping.set_idle_stop(None)
+    library = sent if sent is not None else _Worker.library
+    if library is None:
+        raise ExporterError("a worker process started without the library; build again with --jobs 1")
     try:
         if task.shares > 1:
             return write_share(task, library, out_dir, options)
@@ -264,6 +276,8 @@ def _end_worker(signum: int) -> NoReturn:
 
 class _Worker:
     parent = 0  # the process id of the command that started this worker
+    #: The library a forked worker inherits from the command (set just before the workers start).
+    library: Library | None = None
 
 
 def _watch_parent(parent: int) -> None:
