@@ -47,19 +47,27 @@ class NoteCache:
         self._keys: dict[str, list[tuple[tuple[str, str, int], str]]] = defaultdict(list)
         for place, key in keys.items():
             self._keys[place[0]].append((place, key))
-        self._entries: dict[str, Notes] = self._read() if self.path is not None else {}
-        self._used: dict[str, Notes] = {}
+        self._entries: dict[str, bytes] = self._read() if self.path is not None else {}
+        #: This build's entries, pickled (each technique's notes on their own: one pickling of
+        #: all held a table of every object, and the notes themselves are let go once shipped).
+        self._used: dict[str, bytes] = {}
 
     def notes(self, technique: Technique, make: Callable[[], Notes]) -> Notes:
         """technique's notes: kept from the last build, or made now."""
         if self.path is None:
             return make()
         key = digest_of(self.shared, repr(technique), repr(sorted(self._keys.get(technique.id, ()))))
-        found = self._entries.get(key)
-        if found is None:
-            found = make()
-        self._used[key] = found
-        return found
+        kept = self._entries.pop(key, None)
+        found: Notes | None = None
+        if kept is not None:
+            with contextlib.suppress(Exception):  # a damaged entry is no entry
+                found = pickle.loads(kept)  # noqa: S301 (exporter's own file, checked by its salt)
+        if isinstance(found, list) and kept is not None:
+            self._used[key] = kept
+            return found
+        made = make()
+        self._used[key] = pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL)
+        return made
 
     def save(self) -> None:
         """Keep this build's entries (a failure only costs the next build its reuse)."""
@@ -69,7 +77,7 @@ class NoteCache:
         with contextlib.suppress(OSError, ExporterError), atomic_output(self.path) as temporary:
             temporary.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
 
-    def _read(self) -> dict[str, Notes]:
+    def _read(self) -> dict[str, bytes]:
         assert self.path is not None
         try:
             if not self.path.is_file() or self.path.stat().st_size > _READ_LIMIT:
