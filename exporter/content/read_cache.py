@@ -24,6 +24,7 @@ from exporter.files.atomic import atomic_output
 from exporter.files.output_cache import CACHE_DIR
 
 CACHE_FILE = "content.pickle"
+FORMAT = 2
 _READ_LIMIT = 256 * 1024 * 1024
 
 
@@ -43,25 +44,28 @@ def fill_memos(out_dir: Path, salt: str) -> None:
     try:
         if not path.is_file() or path.stat().st_size > _READ_LIMIT:
             return
+        found: dict[str, dict[bytes, Any]] = {name: {} for name in memos}
         with open(path, "rb") as file:
-            data = pickle.load(file)  # noqa: S301 (exporter's own file, checked by its salt)
-        if not isinstance(data, dict) or data.get("salt") != salt:
-            return
+            if pickle.load(file) != (FORMAT, salt):  # noqa: S301 (exporter's own file, checked by its salt)
+                return
+            while (entry := pickle.load(file)) is not None:  # noqa: S301
+                name, key, value = entry
+                found[name][key] = value
         for name, memo in memos.items():
-            memo.fill({key: pickle.loads(entry) for key, entry in data[name].items()})  # noqa: S301
+            memo.fill(found[name])
     except Exception:  # noqa: BLE001 (a damaged cache is no cache, whatever unpickling raised)
         return
 
 
 def keep_memos(out_dir: Path, salt: str) -> None:
-    """Write the entries this build used (a failure only costs the next build its reuse)."""
-    # Each entry pickled on its own: one pickling of the whole memo held a table of every object
-    # in it (a hundred megabytes at 5,000 techniques).
-    data = {"salt": salt, **{name: _pickled(memo.used()) for name, memo in _memos().items()}}
+    """Write the entries this build used (a failure only costs the next build its reuse).
+
+    Entry by entry: one pickling of the whole memo held a table of every object in it (tens of
+    megabytes at 5,000 techniques)."""
     path = out_dir / CACHE_DIR / CACHE_FILE
-    with contextlib.suppress(OSError, ExporterError), atomic_output(path) as temporary:
-        temporary.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
-
-
-def _pickled(entries: dict[bytes, Any]) -> dict[bytes, bytes]:
-    return {key: pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL) for key, value in entries.items()}
+    with contextlib.suppress(OSError, ExporterError), atomic_output(path) as temporary, open(temporary, "wb") as file:
+        pickle.dump((FORMAT, salt), file, protocol=pickle.HIGHEST_PROTOCOL)
+        for name, memo in _memos().items():
+            for key, value in memo.used().items():
+                pickle.dump((name, key, value), file, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(None, file)

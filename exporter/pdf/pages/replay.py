@@ -35,7 +35,7 @@ from exporter.pdf.pages.links import add_link
 from exporter.pdf.tagging.journal import Journal, Operation
 from exporter.pdf.tagging.marking import link_annotation, tree_of
 
-RECORD_FORMAT = 1
+RECORD_FORMAT = 2
 _TREE_OPERATIONS = frozenset("KECIDM")
 
 
@@ -51,29 +51,46 @@ class PageRecord:
     header: str
     page_header: str
 
+    def to_bytes(self) -> bytes:
+        return marshal.dumps((self.operations, self.stream, self.forms, self.header, self.page_header))
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> PageRecord:
+        """The page data holds (StaleRecord if it is damaged)."""
+        try:
+            operations, stream, forms, header, page_header = marshal.loads(data)
+            if not isinstance(stream, bytes) or not isinstance(operations, tuple):
+                raise TypeError("not a page record")
+            return cls(operations, stream, tuple(forms), str(header), str(page_header))
+        except (ValueError, TypeError, EOFError) as exc:
+            raise StaleRecord("a damaged page record") from exc
+
 
 @dataclass(frozen=True)
 class PartRecord:
     """A recorded part: the state it began in, its pages, and where the last one ends
-    (the planner's position)."""
+    (the planner's position). Each page is kept as data (PageRecord.to_bytes) and read when it
+    is replayed: a part of a thousand pages (a large index) is held compactly."""
 
     before: tuple[Any, ...]
-    pages: tuple[PageRecord, ...]
+    pages: tuple[bytes, ...]
     #: The planner's position after the part: pages advanced, height used, at top, space after.
     end: tuple[int, float, bool, float]
 
+    def page(self, index: int) -> PageRecord:
+        return PageRecord.from_bytes(self.pages[index])
+
     def to_bytes(self) -> bytes:
-        pages = tuple((p.operations, p.stream, p.forms, p.header, p.page_header) for p in self.pages)
-        return marshal.dumps((RECORD_FORMAT, self.before, pages, self.end))
+        return marshal.dumps((RECORD_FORMAT, self.before, self.pages, self.end))
 
     @classmethod
     def from_bytes(cls, data: bytes) -> PartRecord | None:
         """The record data holds; None if it is damaged or of another format."""
         try:
             version, before, pages, end = marshal.loads(data)
-            if version != RECORD_FORMAT or not pages:
+            if version != RECORD_FORMAT or not pages or not all(isinstance(page, bytes) for page in pages):
                 return None
-            return cls(tuple(before), tuple(PageRecord(*page) for page in pages), tuple(end))
+            return cls(tuple(before), tuple(pages), tuple(end))
         except (ValueError, TypeError, EOFError):
             return None
 
@@ -152,7 +169,7 @@ class PartRecorder:
         self.before = document_state(document)
         self.fonts = font_states(document.canv._doc)
         self.version = tuple(document.canv._doc._pdfVersion)
-        self.pages: list[PageRecord] = []
+        self.pages: list[bytes] = []
         self.ending = False
         #: The planner's position at the end of the part (set with ending).
         self.end: tuple[int, float, bool, float] = (0, 0.0, True, 0.0)
@@ -171,7 +188,7 @@ class PartRecorder:
             self.pages.append(PageRecord(
                 tuple(journal.operations), stream, tuple(canv._formsinuse),
                 self.document.header, self.document.page_header,
-            ))  # fmt: skip
+            ).to_bytes())  # fmt: skip
         journal.operations = []
         if not self.ending:
             return False
@@ -214,7 +231,7 @@ class _Replay:
         self.journal: Journal | None = None
 
     def page(self, canv: Canvas, index: int) -> None:
-        document, page = self.document, self.record.pages[index]
+        document, page = self.document, self.record.page(index)
         tree = tree_of(canv)
         if tree is None:
             raise StaleRecord("the document is not tagged")

@@ -25,6 +25,7 @@ from exporter.pdf.pages.replay import (
     FontStates,
     PageRecord,
     PartRecord,
+    StaleRecord,
     font_operations,
     font_states,
     replay_font_operation,
@@ -81,9 +82,14 @@ class SheetPages:
         digest = cache.key(*key)
         record = cache.record(digest)
         fonts, version = font_states(self.canvas._doc), tuple(self.canvas._doc._pdfVersion)
-        if record is not None and record.before == (tuple(sorted(fonts.items())), version):
+        page = (
+            self._page_of(record)
+            if record is not None and record.before == (tuple(sorted(fonts.items())), version)
+            else None
+        )
+        if page is not None:
             cache.replayed += 1
-            self._replay(record.pages[0])
+            self._replay(page)
         else:
             cache.drawn += 1
             journal = Journal(self.tree, recording=True, outer=self.sections)
@@ -94,6 +100,13 @@ class SheetPages:
 
     def close(self) -> None:
         self.spool.close()
+
+    @staticmethod
+    def _page_of(record: PartRecord) -> PageRecord | None:
+        try:
+            return record.page(0)
+        except StaleRecord:
+            return None  # a damaged record is no record
 
     def _replay(self, page: PageRecord) -> None:
         journal = Journal(self.tree, recording=False, outer=self.sections)
@@ -124,6 +137,6 @@ class SheetPages:
         plain = not (canvas._colorsUsed or canvas._shadingUsed or canvas._extgstate.getState() or canvas._formsinuse)
         if self.cache is None or stream is None or journal.spoiled or not plain or canvas._annotationrefs:
             return
-        page = PageRecord(tuple(operations), stream, (), "", "")
+        page = PageRecord(tuple(operations), stream, (), "", "").to_bytes()
         before = (tuple(sorted(fonts.items())), version)
         self.cache.store(digest, PartRecord(before, (page,), (0, 0.0, True, 0.0)))
