@@ -17,6 +17,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, NextPageTemplate, Spacer, TopPadder
 
 from exporter.files.atomic import atomic_output
+from exporter.files.output_cache import digest_of
 from exporter.labels import Labels
 from exporter.messages import counted
 from exporter.model import Category, Library, Technique
@@ -119,7 +120,7 @@ def _build_handbook(library: Library, target: Path, paper: str, seed: FontSeed, 
     layout.extend(cover(library, labels, styles, float(document.width), float(document.height)))
     numbers = document.numbers
     replaying = Replaying(document, cache) if cache is not None else None
-    aids = finding_aid_texts(library) if replaying is not None else ""
+    aids = digest_of(finding_aid_texts(library)) if replaying is not None else ""
 
     def part(name: str, build: Callable[[int], list[Flowable]]) -> None:
         def step() -> None:
@@ -281,7 +282,10 @@ def chapters(library: Library, layout: PartLayout, numbers: PageNumbers, replayi
             first = index == 0 and position == 0
             build = _chapter_builder(library, technique, opens, index, numbers, not first and _runs_on(library),
                                      aliases[technique.id])  # fmt: skip
-            what = (repr(technique), repr(opens), str(index), repr(aliases[technique.id]))
+            # Hashed now: 5,000 chapters' texts were otherwise held until each was planned.
+            what = (
+                (digest_of(repr(technique), repr(opens), str(index), repr(aliases[technique.id])),) if replaying else ()
+            )
             layout.later(partial(_plan_chapter, layout, library, build, first, replaying, what))
 
 
