@@ -13,6 +13,7 @@ from exporter.messages import counted
 from exporter.model import Library
 from exporter.options import BuildOptions, card_size_label, paper_label
 from exporter.pdf.pages.part_cache import PartCache
+from exporter.pdf.pages.subsets import library_seed
 from exporter.writers import WriteResult
 from exporter.writers.cards.drawing import draw_plan
 from exporter.writers.cards.plan import CardPlan, plan_cards
@@ -24,10 +25,11 @@ FILE_NAME = "pocket-cards.pdf"
 def write_cards(library: Library, out_dir: Path, options: BuildOptions) -> WriteResult:
     plan = plan_cards(library, options, out_dir)
     target = out_dir / FILE_NAME
-    cache = cards_cache(out_dir, options.cache_salt, library, plan) if options.cache_salt else None
+    seed = library_seed(library)
+    cache = cards_cache(out_dir, options.cache_salt, library, plan, seed) if options.cache_salt else None
     try:
         with atomic_output(target) as temporary:
-            draw_plan(plan, library, temporary, cache)
+            draw_plan(plan, library, temporary, cache, seed)
         if cache is not None:
             cache.save()
     finally:

@@ -20,7 +20,7 @@ from exporter.pdf.lines.runs import draw_left_lines, draw_text, fit_text
 from exporter.pdf.pages.part_cache import PartCache
 from exporter.pdf.pages.saving import save_compact
 from exporter.pdf.pages.styles import MUTED, WARNING_INK, WARNING_RULE, WARNING_TINT
-from exporter.pdf.pages.subsets import library_seed
+from exporter.pdf.pages.subsets import FontSeed, library_seed
 from exporter.pdf.tagging.marking import artifact, content, start_tagging, stop_tagging, tree_of
 from exporter.pdf.tagging.structure import Element
 from exporter.pdf.tagging.writing import finish_document
@@ -42,7 +42,9 @@ NOTE_SIZE = MIN_SIZE
 LEGEND_LEADING = 8.0
 
 
-def draw_plan(plan: CardPlan, library: Library, path: Path, cache: PartCache | None = None) -> None:
+def draw_plan(
+    plan: CardPlan, library: Library, path: Path, cache: PartCache | None = None, seed: FontSeed | None = None
+) -> None:
     """Draw plan's pages into path; with a cache, pages recorded by an earlier build are
     replayed and the others recorded (exporter.writers.cards.sheet_replay)."""
     from reportlab.pdfbase import pdfdoc
@@ -68,7 +70,7 @@ def draw_plan(plan: CardPlan, library: Library, path: Path, cache: PartCache | N
     canvas._doc.Catalog.Lang = pdfdoc.PDFString(library.language or "en")
     tree = start_tagging(canvas, library.language or "en")
     # Every glyph's code fixed before the first page: a page's bytes depend on it alone.
-    seed_fonts(library_seed(library), canvas._doc)
+    seed_fonts(library_seed(library) if seed is None else seed, canvas._doc)
     # One section per card, in the cards' order; its front's content comes before its back's.
     sections = [tree.child(tree.root, "Sect") for _ in range(len(plan.cards))]
     pages = SheetPages(canvas, tree, sections, cache, path.parent)

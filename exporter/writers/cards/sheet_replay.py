@@ -1,8 +1,9 @@
 """Card sheets drawn once, then replayed: an edit to one card redraws only the pages it is on.
 
 Each page of the cards PDF is a part (exporter.pdf.pages.replay) keyed by what it shows: the
-cards placed on it (their fitted lines), the sheet and its number, and what every page shares
-(the library's own settings and labels, the sheet layout, the back offset, the exporter's code).
+cards placed on it (by the key they were fitted under), the sheet and its number, and what every
+page shares (the library's own settings and labels, the sheet layout, the back offset, the
+fonts' seed, the exporter's code).
 A page whose record is kept in `<out>/.exporter-cache/cards.parts` and that starts with the
 fonts in the state it was recorded in is not drawn: its structure operations and glyph codes
 are done again in order and its stored stream is spooled, so the file is byte for byte what
@@ -11,7 +12,7 @@ drawing it gives. Any other page is drawn, and recorded.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -41,9 +42,12 @@ from exporter.writers.cards.plan import CardPlan, PagePlan
 PACK_NAME = "cards"
 
 
-def cards_cache(out_dir: Path, salt: str, library: Library, plan: CardPlan) -> PartCache:
+def cards_cache(out_dir: Path, salt: str, library: Library, plan: CardPlan, seed: Mapping[str, str]) -> PartCache:
+    """The recorded pages of the cards in out_dir. The fonts' seed is in every key: a glyph new to
+    the library, or one swapped for another, moves the subset codes every page draws with."""
     own = repr(replace(library, techniques=(), courses=()))
-    return PartCache(out_dir, PACK_NAME, digest_of(salt, own, repr(plan.sheet), repr(plan.back_offset)))
+    shared = digest_of(salt, own, repr(plan.sheet), repr(plan.back_offset), repr(sorted(seed.items())))
+    return PartCache(out_dir, PACK_NAME, shared)
 
 
 def page_key(plan: CardPlan, page: PagePlan, sheets: int) -> tuple[str, ...]:

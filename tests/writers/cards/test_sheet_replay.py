@@ -58,3 +58,16 @@ def test_a_damaged_pack_only_costs_a_full_drawing(tmp_path: Path) -> None:
     assert again == first == _build(content, tmp_path / "cold", salt="")[0]
     third, summary = _build(content, tmp_path / "out")
     assert third == first and "0 pages drawn again" in summary
+
+
+def test_a_rare_letter_swapped_for_another_redraws_every_page(tmp_path: Path) -> None:
+    """One letter no other text uses, changed for another no other text uses: the fonts hold as
+    many glyphs as before, but the codes after it move, so no page may be replayed."""
+    content = write_synthetic_content(tmp_path / "library", 24)
+    last = sorted((content / "techniques").glob("*.yaml"))[-1]
+    _append_to_step(last, " Mark \u0105 here.")
+    _build(content, tmp_path / "out")
+    last.write_text(last.read_text(encoding="utf-8").replace("\u0105", "\u1ec5"), encoding="utf-8")
+    swapped, summary = _build(content, tmp_path / "out")
+    assert swapped == _build(content, tmp_path / "cold", salt="")[0]
+    assert "replayed" not in summary or " 0 replayed" in summary, summary

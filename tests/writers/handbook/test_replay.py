@@ -172,3 +172,15 @@ def test_replayed_handbooks_of_other_scripts_keep_their_bytes(fixture: str, tmp_
     again, cache = _build(content, tmp_path / "out")
     assert cache is not None and cache.replayed > 0
     assert again == first == _build(content, tmp_path / "cold", cached=False)[0]
+
+
+def test_a_rare_letter_swapped_for_another_redraws_everything(
+    generated: tuple[Path, Path, list[Path]], tmp_path: Path
+) -> None:
+    content, out, files = generated
+    _edit_step(files[-1], 0, lambda text: text + " Mark \u0105 here.")
+    _build(content, out)
+    _edit_step(files[-1], 0, lambda text: text.replace("\u0105", "\u1ec5"))
+    swapped, cache = _build(content, out)
+    assert swapped == _build(content, tmp_path / "cold", cached=False)[0]
+    assert cache is not None and cache.replayed == 0
