@@ -62,9 +62,7 @@ def subset_options() -> subset.Options:
 def cut_face(source: Path, target: Path) -> None:
     font = TTFont(source, recalcTimestamp=False)
     available = set(font.getBestCmap())
-    unicodes = sorted(
-        code for low, high in KEPT_RANGES for code in range(low, high + 1) if code in available
-    )
+    unicodes = sorted(code for low, high in KEPT_RANGES for code in range(low, high + 1) if code in available)
     subsetter = subset.Subsetter(subset_options())
     subsetter.populate(unicodes=unicodes)
     subsetter.subset(font)
