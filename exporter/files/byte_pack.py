@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 from typing import IO
 
+from exporter.errors import ExporterError
 from exporter.files.atomic import atomic_output
 from exporter.files.output_cache import CACHE_DIR, digest_of
 
@@ -74,7 +75,8 @@ class BytePack:
         self._new_end += len(data)
 
     def save(self) -> None:
-        """Replace the file with the entries this build used or put."""
+        """Replace the file with the entries this build used or put (a failure, such as a full
+        disk, only costs the next build its reuse: the outputs stand)."""
         index: Index = {}
         pieces: list[tuple[IO[bytes], int, int]] = []
         end = 0
@@ -86,12 +88,15 @@ class BytePack:
                     pieces.append((source, start + offset, length))
                     end += length
         table = marshal.dumps(index)
-        with atomic_output(self.path) as temporary, open(temporary, "wb") as out:
-            out.write(_MAGIC + len(table).to_bytes(8, "big") + table)
-            for source, offset, length in pieces:
-                source.seek(offset)
-                out.write(source.read(length))
-        self.close()
+        try:
+            with contextlib.suppress(OSError, ExporterError), atomic_output(self.path) as temporary:
+                with open(temporary, "wb") as out:
+                    out.write(_MAGIC + len(table).to_bytes(8, "big") + table)
+                    for source, offset, length in pieces:
+                        source.seek(offset)
+                        out.write(source.read(length))
+        finally:
+            self.close()
 
     def close(self) -> None:
         for handle in (self._old, self._new):
