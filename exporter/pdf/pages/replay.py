@@ -244,8 +244,12 @@ class _Replay:
         try:
             for operation in page.operations:
                 self._do(canv, operation)
+        except (ValueError, IndexError, KeyError, TypeError) as exc:
+            raise StaleRecord(f"a recorded operation does not fit the document: {exc}") from exc
         finally:
             tree.journal = None
+        if index == len(self.record.pages) - 1:
+            self.journal.made.clear()  # the part is over: nothing names its elements any more
         canv._formsinuse = list(page.forms)
         document.header, document.page_header = page.header, page.page_header
         document.replayed_stream = page.stream

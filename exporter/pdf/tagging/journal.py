@@ -15,6 +15,7 @@ that reaches any other element cannot be replayed: its journal is spoiled.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 from typing import Any
 
@@ -37,8 +38,11 @@ class Journal:
         self.recording = recording
         self.outer = outer
         self.operations: list[Operation] = []
-        self.made: list[Element] = []
-        self._refs: dict[int, Ref] = {id(element): OUTER - index for index, element in enumerate(outer)}
+        #: Replaying, the elements made so far, weakly: an element written out is let go (a part
+        #: of a thousand pages would otherwise hold every element it made until its end).
+        self.made: list[weakref.ref[Element]] = []
+        self._count = 0
+        self._outer: dict[int, Ref] = {id(element): OUTER - index for index, element in enumerate(outer)}
         self.spoiled = False
 
     def note(self, *operation: Any) -> None:
@@ -46,12 +50,17 @@ class Journal:
             self.operations.append(operation)
 
     def element_made(self, element: Element) -> None:
-        self._refs[id(element)] = len(self.made)
-        self.made.append(element)
+        element.made_by, element.local = self, self._count
+        self._count += 1
+        if not self.recording:
+            self.made.append(weakref.ref(element))
 
     def ref(self, element: Element) -> Ref:
         """The number an operation names element by (spoiling the journal if it has none)."""
-        found: Ref | None = self._refs.get(id(element))
+        if element.made_by is self:
+            local: Ref = element.local
+            return local
+        found: Ref | None = self._outer.get(id(element))
         if found is not None:
             return found
         if element is self.tree.root:
@@ -65,7 +74,10 @@ class Journal:
     def element(self, ref: Ref) -> Element:
         """The live element ref names."""
         if ref >= 0:
-            return self.made[ref]
+            made = self.made[ref]()
+            if made is None:
+                raise ValueError("a recorded operation names an element already written out")
+            return made
         if ref <= OUTER:
             return self.outer[OUTER - ref]
         if ref == ROOT:

@@ -26,7 +26,7 @@ from exporter.pdf.tagging.journal import Journal
 Container = tuple[str, str]
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, slots=True, weakref_slot=True)
 class Element:
     """One structure element: its role, attributes, and kids in reading order."""
 
@@ -42,6 +42,10 @@ class Element:
     number: int = 0
     #: Written to the file (its kids let go): nothing may be added to it any more.
     written: bool = False
+    #: The journal whose part made it, and its place among what that part made
+    #: (exporter.pdf.tagging.journal: how a recorded operation names it).
+    made_by: object = field(default=None, repr=False)
+    local: int = -1
 
     def child(self, role: str, lang: str = "", alt: str = "", actual_text: str = "") -> Element:
         made = Element(role, self, lang, alt, actual_text=actual_text)
