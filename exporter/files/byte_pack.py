@@ -69,10 +69,24 @@ class BytePack:
 
     def put(self, key: str, data: bytes) -> None:
         """Keep data for key (written out by save)."""
+        start = self._new_end
+        self.append(data)
+        self.put_appended(key, start)
+
+    def append(self, data: bytes) -> None:
+        """Add data to the entry being written piece by piece (one at a time; see put_appended)."""
         self._new.seek(self._new_end)
         self._new.write(data)
-        self._new_index[key] = (self._new_end, len(data))
         self._new_end += len(data)
+
+    @property
+    def appended_end(self) -> int:
+        """Where the next appended piece starts."""
+        return self._new_end
+
+    def put_appended(self, key: str, start: int) -> None:
+        """Keep for key what was appended since start (written out by save)."""
+        self._new_index[key] = (start, self._new_end - start)
 
     def save(self) -> None:
         """Replace the file with the entries this build used or put (a failure, such as a full

@@ -51,3 +51,25 @@ class PartCache(BytePack):
     def store(self, key: str, record: PartRecord) -> None:
         """Keep record for key (written out by save)."""
         self.put(key, record.to_bytes())
+
+    def sink(self, key: str) -> _Sink:
+        """Where a part recorded for key is written, page by page as it is drawn."""
+        return _Sink(self, key)
+
+
+class _Sink:
+    """One part's record, appended to the pack as it is made; kept only once finished."""
+
+    def __init__(self, pack: PartCache, key: str) -> None:
+        self.pack = pack
+        self.key = key
+        self.start = pack.appended_end
+
+    def write(self, data: bytes) -> None:
+        self.pack.append(data)
+
+    def finish(self) -> None:
+        self.pack.put_appended(self.key, self.start)
+
+    def abandon(self) -> None:
+        """The part cannot be replayed: what was written is left unused (and not saved)."""

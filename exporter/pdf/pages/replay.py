@@ -23,7 +23,7 @@ from __future__ import annotations
 import marshal
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfdoc import PDFDocument
@@ -35,7 +35,7 @@ from exporter.pdf.pages.links import add_link
 from exporter.pdf.tagging.journal import Journal, Operation
 from exporter.pdf.tagging.marking import link_annotation, tree_of
 
-RECORD_FORMAT = 2
+RECORD_FORMAT = 3
 _TREE_OPERATIONS = frozenset("KECIDM")
 
 
@@ -81,18 +81,65 @@ class PartRecord:
         return PageRecord.from_bytes(self.pages[index])
 
     def to_bytes(self) -> bytes:
-        return marshal.dumps((RECORD_FORMAT, self.before, self.pages, self.end))
+        return record_head(self.before) + b"".join(_piece(page) for page in self.pages) + record_tail(self.end)
 
     @classmethod
     def from_bytes(cls, data: bytes) -> PartRecord | None:
         """The record data holds; None if it is damaged or of another format."""
         try:
-            version, before, pages, end = marshal.loads(data)
-            if version != RECORD_FORMAT or not pages or not all(isinstance(page, bytes) for page in pages):
+            pieces = _pieces(data)
+            version, before = marshal.loads(pieces[0])
+            end = marshal.loads(pieces[-1])
+            pages = tuple(pieces[1:-1])
+            if version != RECORD_FORMAT or not pages:
                 return None
-            return cls(tuple(before), tuple(pages), tuple(end))
+            return cls(tuple(before), pages, tuple(end))
         except (ValueError, TypeError, EOFError):
             return None
+
+
+# A record is a run of pieces, each its length (4 bytes) and its bytes: the head (format and
+# starting state), one piece per page, the tail (the planner's end position). A part's pages are
+# written out one by one as they finish (PartSink), so a part of a thousand pages is never held.
+
+
+def _piece(data: bytes) -> bytes:
+    return len(data).to_bytes(4, "big") + data
+
+
+def _pieces(data: bytes) -> list[bytes]:
+    pieces, at = [], 0
+    while at < len(data):
+        length = int.from_bytes(data[at : at + 4], "big")
+        if at + 4 + length > len(data):
+            raise ValueError("a record cut short")
+        pieces.append(data[at + 4 : at + 4 + length])
+        at += 4 + length
+    if len(pieces) < 3:
+        raise ValueError("a record without pages")
+    return pieces
+
+
+def record_head(before: tuple[Any, ...]) -> bytes:
+    return _piece(marshal.dumps((RECORD_FORMAT, before)))
+
+
+def record_page(page: PageRecord) -> bytes:
+    return _piece(page.to_bytes())
+
+
+def record_tail(end: tuple[int, float, bool, float]) -> bytes:
+    return _piece(marshal.dumps(end))
+
+
+class PartSink(Protocol):
+    """Where a recorded part's bytes go as they are made (exporter.pdf.pages.part_cache)."""
+
+    def write(self, data: bytes) -> None: ...
+
+    def finish(self) -> None: ...
+
+    def abandon(self) -> None: ...
 
 
 #: Per font with subsets in a document: (whether a page has named it yet, its next free code).
@@ -158,18 +205,18 @@ class PartRecorder:
     """Records the part being drawn on document's canvas, page by page; done(record) gets it
     once its last page is finished (unless something in it cannot be replayed)."""
 
-    def __init__(self, document: Any, done: Callable[[PartRecord], None]) -> None:
+    def __init__(self, document: Any, sink: PartSink) -> None:
         tree = tree_of(document.canv)
         if tree is None:
             raise ValueError("only a tagged document's parts are recorded")
         self.document = document
-        self.done = done
+        self.sink = sink
         self.journal = Journal(tree, recording=True)
         tree.journal = self.journal
         self.before = document_state(document)
         self.fonts = font_states(document.canv._doc)
         self.version = tuple(document.canv._doc._pdfVersion)
-        self.pages: list[bytes] = []
+        sink.write(record_head(self.before))
         self.ending = False
         #: The planner's position at the end of the part (set with ending).
         self.end: tuple[int, float, bool, float] = (0, 0.0, True, 0.0)
@@ -184,29 +231,32 @@ class PartRecorder:
         plain = not (canv._colorsUsed or canv._shadingUsed or canv._extgstate.getState())
         if stream is None or not plain:
             journal.spoiled = True
-        else:
-            self.pages.append(PageRecord(
+        elif not journal.spoiled:
+            self.sink.write(record_page(PageRecord(
                 tuple(journal.operations), stream, tuple(canv._formsinuse),
                 self.document.header, self.document.page_header,
-            ).to_bytes())  # fmt: skip
+            )))  # fmt: skip
         journal.operations = []
         if not self.ending:
             return False
         journal.tree.journal = None
-        if not journal.spoiled:
-            self.done(PartRecord(self.before, tuple(self.pages), self.end))
+        if journal.spoiled:
+            self.sink.abandon()
+        else:
+            self.sink.write(record_tail(self.end))
+            self.sink.finish()
         return True
 
 
 class StartRecording(ActionFlowable):  # type: ignore[misc]
-    """Begins recording the part that follows (it starts at the top of a page)."""
+    """Begins recording the part that follows (it starts at the top of a page) into a sink."""
 
-    def __init__(self, done: Callable[[PartRecord], None]) -> None:
+    def __init__(self, sink: Callable[[], PartSink]) -> None:
         super().__init__()
-        self.done = done
+        self.sink = sink
 
     def apply(self, doc: BaseDocTemplate) -> None:
-        doc.recorder = PartRecorder(doc, self.done)
+        doc.recorder = PartRecorder(doc, self.sink())
 
 
 class EndRecording(ActionFlowable):  # type: ignore[misc]

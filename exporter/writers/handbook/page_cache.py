@@ -56,7 +56,7 @@ def plan_recorded(
         pages, used, at_top, space_after = record.end
         layout.pager = replace(start, page=start.page + pages, used=used, at_top=at_top, space_after=space_after)
         return
-    layout.append(StartRecording(partial(replaying.cache.store, key)))
+    layout.append(StartRecording(partial(replaying.cache.sink, key)))
     plan()
     end = layout.pager
     layout.append(EndRecording((end.page - start.page, end.used, end.at_top, end.space_after)))

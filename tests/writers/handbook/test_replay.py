@@ -16,6 +16,7 @@ from exporter.build.pipeline import load_checked
 from exporter.files.output_cache import CACHE_DIR
 from exporter.model import Library
 from exporter.pdf.pages.part_cache import SUFFIX, PartCache
+from exporter.pdf.pages.replay import PartRecord
 from exporter.pdf.pages.subsets import library_seed
 from exporter.testing.synthetic import write_synthetic_content
 from exporter.writers.handbook import build_handbook
@@ -155,10 +156,12 @@ def test_a_record_made_in_another_state_of_the_document_is_not_replayed(
     content, out, _ = generated
     first = (out / "handbook.pdf").read_bytes()
     records = _records(out)
-    for key, record in records.items():
-        version, before, pages, end = marshal.loads(record)
-        fonts, containers, forms, header, pdf_version = before
-        records[key] = marshal.dumps((version, (fonts, containers, forms, header + "?", pdf_version), pages, end))
+    for key, data in records.items():
+        record = PartRecord.from_bytes(data)
+        assert record is not None
+        fonts, containers, forms, header, pdf_version = record.before
+        forged = (fonts, containers, forms, header + "?", pdf_version)
+        records[key] = PartRecord(forged, record.pages, record.end).to_bytes()
     _write_records(out, records)
     again, cache = _build(content, out)
     assert again == first
