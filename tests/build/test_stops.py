@@ -65,6 +65,9 @@ class Build:
             stderr=subprocess.PIPE,
             text=True,
             start_new_session=True,
+            # As a terminal starts it: a runner started under nohup passes SIGHUP on ignored, and
+            # the command rightly keeps ignoring it then.
+            preexec_fn=_default_stop_signals,
         )
         self.expected_markers = len([n for n in only.split(",") if "stall" in n])
 
@@ -270,6 +273,11 @@ def test_sigterm_during_a_real_build_restores_every_output_and_the_deck_state(
     assert digests(out) == before
     assert state.read_bytes() == state_before
     assert leftovers(out, content) == []
+
+
+def _default_stop_signals() -> None:
+    for stop in (signal.SIGHUP, signal.SIGTERM, signal.SIGINT):
+        signal.signal(stop, signal.SIG_DFL)
 
 
 def _run_interrupted(program: list[str], delay: float, env: dict[str, Any]) -> tuple[int, str]:
