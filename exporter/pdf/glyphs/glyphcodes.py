@@ -13,7 +13,7 @@ subsets are seeded, `in_seed_order` sorts glyph codes by what they draw, not by 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -172,6 +172,16 @@ def in_seed_order(chars: Iterable[str]) -> str:
     plain = sorted(char for char in unique if ord(char) < FIRST_CODE)
     glyphs = sorted((char for char in unique if ord(char) >= FIRST_CODE), key=lambda char: _drawn[ord(char)])
     return "".join(plain + glyphs)
+
+
+def seed_identity(seed: Mapping[str, str]) -> str:
+    """What a font seed holds, told without the private values this process gave its glyph
+    codes (they depend on the order it met them): for keys that must hold between processes."""
+    described = [
+        (font, [char if ord(char) < FIRST_CODE else _drawn[ord(char)] for char in chars])
+        for font, chars in sorted(seed.items())
+    ]
+    return repr(described)
 
 
 def is_glyph_code(char: str) -> bool:

@@ -20,6 +20,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from exporter.files.output_cache import digest_of
 from exporter.model import Library
+from exporter.pdf.glyphs.glyphcodes import seed_identity
 from exporter.pdf.pages.part_cache import PartCache
 from exporter.pdf.pages.replay import (
     FONT_OPERATIONS,
@@ -46,7 +47,7 @@ def cards_cache(out_dir: Path, salt: str, library: Library, plan: CardPlan, seed
     """The recorded pages of the cards in out_dir. The fonts' seed is in every key: a glyph new to
     the library, or one swapped for another, moves the subset codes every page draws with."""
     own = repr(replace(library, techniques=(), courses=()))
-    shared = digest_of(salt, own, repr(plan.sheet), repr(plan.back_offset), repr(sorted(seed.items())))
+    shared = digest_of(salt, own, repr(plan.sheet), repr(plan.back_offset), seed_identity(seed))
     return PartCache(out_dir, PACK_NAME, shared)
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from exporter.files.output_cache import digest_of
 from exporter.model import Library
+from exporter.pdf.glyphs.glyphcodes import seed_identity
 from exporter.pdf.pages.fitting import PartLayout
 from exporter.pdf.pages.part_cache import PartCache
 from exporter.pdf.pages.replay import EndRecording, StartRecording, replayed_part
@@ -29,7 +30,7 @@ def handbook_cache(out_dir: Path, salt: str, library: Library, paper: str, seed:
     """The recorded parts of the handbook in out_dir."""
     others = repr([(t.id, t.title, t.categories) for t in library.techniques])
     own = repr(replace(library, techniques=(), courses=()))
-    return PartCache(out_dir, PACK_NAME, digest_of(salt, own, others, paper, repr(sorted(seed.items()))))
+    return PartCache(out_dir, PACK_NAME, digest_of(salt, own, others, paper, seed_identity(seed)))
 
 
 @dataclass(frozen=True)
