@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from exporter.files.byte_pack import SUFFIX, BytePack
+from exporter.messages import counted
 from exporter.pdf.pages.replay import PartRecord
 
 __all__ = ["SUFFIX", "PartCache"]
@@ -47,6 +48,13 @@ class PartCache(BytePack):
         """The build starts again without replaying: nothing it replayed counts or is kept."""
         self.replayed = self.drawn = 0
         self.forget_kept()
+
+    def replayed_note(self, piece: str) -> str:
+        """For a writer's summary: how many pieces (parts, pages) this build drew, when it
+        replayed the others ("; 1 part drawn again, 503 replayed"), else ""."""
+        if not self.replayed:
+            return ""
+        return f"; {counted(self.drawn, piece)} drawn again, {self.replayed} replayed"
 
     def store(self, key: str, record: PartRecord) -> None:
         """Keep record for key (written out by save)."""

@@ -174,6 +174,11 @@ def font_operations(pdf: PDFDocument, before: FontStates, after: FontStates) -> 
 FONT_OPERATIONS = frozenset({"glyphs", "font", "version"})
 
 
+def document_operations(pdf: PDFDocument, fonts: FontStates, version: tuple[int, int]) -> list[Operation]:
+    """What drawing did to the document since its fonts and PDF version were as given."""
+    return [*font_operations(pdf, fonts, font_states(pdf)), *version_operations(pdf, version)]
+
+
 def version_operations(pdf: PDFDocument, before: tuple[int, int]) -> list[Operation]:
     """The PDF version a page raised (transparency, even of an opaque colour, asks for 1.4)."""
     return [] if tuple(pdf._pdfVersion) == tuple(before) else [("version", tuple(pdf._pdfVersion))]
@@ -225,8 +230,7 @@ class PartRecorder:
         """Keep the page just finished; return whether the part is over (the recording stopped)."""
         journal = self.journal
         fonts = font_states(canv._doc)
-        journal.operations += font_operations(canv._doc, self.fonts, fonts)
-        journal.operations += version_operations(canv._doc, self.version)
+        journal.operations += document_operations(canv._doc, self.fonts, self.version)
         self.fonts, self.version = fonts, tuple(canv._doc._pdfVersion)
         plain = not (canv._colorsUsed or canv._shadingUsed or canv._extgstate.getState())
         if stream is None or not plain:

@@ -12,7 +12,6 @@ from exporter.files.atomic import atomic_output
 from exporter.messages import counted
 from exporter.model import Library
 from exporter.options import BuildOptions, card_size_label, paper_label
-from exporter.pdf.pages.part_cache import PartCache
 from exporter.pdf.pages.subsets import library_seed
 from exporter.writers import WriteResult
 from exporter.writers.cards.drawing import draw_plan
@@ -35,14 +34,12 @@ def write_cards(library: Library, out_dir: Path, options: BuildOptions) -> Write
     finally:
         if cache is not None:
             cache.close()
-    return WriteResult("cards", (target,), summary(plan, library, options) + _replayed_note(cache), plan.warnings)
-
-
-def _replayed_note(cache: PartCache | None) -> str:
-    """How many pages this build drew, when it replayed the others from an earlier build."""
-    if cache is None or not cache.replayed:
-        return ""
-    return f"; {counted(cache.drawn, 'page')} drawn again, {cache.replayed} replayed"
+    return WriteResult(
+        "cards",
+        (target,),
+        summary(plan, library, options) + (cache.replayed_note("page") if cache is not None else ""),
+        plan.warnings,
+    )
 
 
 def summary(plan: CardPlan, library: Library, options: BuildOptions) -> str:

@@ -129,7 +129,7 @@ class FittedCards:
         sheet = (options.paper, options.card_size, options.duplex, options.back_offset_mm)
         self.shared = digest_of(options.cache_salt, repr(replace(library, techniques=(), courses=())), repr(sheet))
         self.out_dir = out_dir if options.cache_salt else None
-        self.pack = BytePack(out_dir, CACHE_NAME, self.shared) if self.out_dir is not None and out_dir else None
+        self.pack = BytePack(self.out_dir, CACHE_NAME, self.shared) if self.out_dir is not None else None
 
     def get(self, technique: Technique, size: float | None, make: Callable[[], list[Card]]) -> FittedList:
         """technique's cards at size (None: the size fit_technique chooses), made by make if new."""
@@ -152,7 +152,7 @@ class FittedCards:
         return FittedList(key, cards)
 
     def save(self) -> None:
-        if self.pack is None or self.out_dir is None:
+        if self.pack is None or self.out_dir is None:  # both or neither
             return
         try:
             self.pack.save()

@@ -28,10 +28,9 @@ from exporter.pdf.pages.replay import (
     PageRecord,
     PartRecord,
     StaleRecord,
-    font_operations,
+    document_operations,
     font_states,
     replay_font_operation,
-    version_operations,
 )
 from exporter.pdf.pages.saving import PageSpool
 from exporter.pdf.tagging.journal import Journal
@@ -136,8 +135,7 @@ class SheetPages:
         self._recording = None
         self.tree.journal = None
         pdf = self.canvas._doc
-        operations = [*journal.operations, *font_operations(pdf, fonts, font_states(pdf))]
-        operations += version_operations(pdf, version)
+        operations = [*journal.operations, *document_operations(pdf, fonts, version)]
         canvas = self.canvas
         plain = not (canvas._colorsUsed or canvas._shadingUsed or canvas._extgstate.getState() or canvas._formsinuse)
         if self.cache is None or stream is None or journal.spoiled or not plain or canvas._annotationrefs:

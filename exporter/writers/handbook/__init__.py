@@ -72,14 +72,11 @@ def write_handbook(library: Library, out_dir: Path, options: BuildOptions) -> Wr
         if cache is not None:
             cache.close()
     parts = [counted(pages, "page"), counted(len(library.techniques), "technique"), paper_label(options.paper)]
-    return WriteResult(name="handbook", paths=(target,), summary=", ".join(parts) + _replayed_note(cache))
-
-
-def _replayed_note(cache: PartCache | None) -> str:
-    """How many parts this build drew, when it replayed the others from an earlier build."""
-    if cache is None or not cache.replayed:
-        return ""
-    return f"; {counted(cache.drawn, 'part')} drawn again, {cache.replayed} replayed"
+    return WriteResult(
+        name="handbook",
+        paths=(target,),
+        summary=", ".join(parts) + (cache.replayed_note("part") if cache is not None else ""),
+    )
 
 
 def build_handbook(

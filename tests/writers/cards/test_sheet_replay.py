@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
 from conftest import FIXTURES
+from step_edits import edit_step
 
 from exporter.build.pipeline import load_checked
 from exporter.files.output_cache import CACHE_DIR
@@ -24,16 +24,6 @@ def _build(content: Path, out: Path, salt: str = "test-salt") -> tuple[bytes, st
     return (out / FILE_NAME).read_bytes(), result.summary
 
 
-def _append_to_step(path: Path, text: str) -> None:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    step = data["steps"][0]
-    if isinstance(step, dict):
-        step["text"] += text
-    else:
-        data["steps"][0] = step + text
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-
-
 def test_an_edited_card_redraws_its_pages_and_the_file_is_a_cold_builds(tmp_path: Path) -> None:
     content = write_synthetic_content(tmp_path / "library", 24)
     first, summary = _build(content, tmp_path / "out")
@@ -41,7 +31,7 @@ def test_an_edited_card_redraws_its_pages_and_the_file_is_a_cold_builds(tmp_path
     again, summary = _build(content, tmp_path / "out")
     assert again == first and summary.endswith("; 0 pages drawn again, 24 replayed"), summary
     edited_file = sorted((content / "techniques").glob("*.yaml"))[7]
-    _append_to_step(edited_file, " Pause for three breaths.")
+    edit_step(edited_file, 0, lambda text: text + " Pause for three breaths.")
     edited, summary = _build(content, tmp_path / "out")
     assert edited == _build(content, tmp_path / "cold", salt="")[0]
     # The technique's cards, fronts and backs: the two pages of each sheet they are on.
@@ -65,7 +55,7 @@ def test_a_rare_letter_swapped_for_another_redraws_every_page(tmp_path: Path) ->
     many glyphs as before, but the codes after it move, so no page may be replayed."""
     content = write_synthetic_content(tmp_path / "library", 24)
     last = sorted((content / "techniques").glob("*.yaml"))[-1]
-    _append_to_step(last, " Mark \u0105 here.")
+    edit_step(last, 0, lambda text: text + " Mark \u0105 here.")
     _build(content, tmp_path / "out")
     last.write_text(last.read_text(encoding="utf-8").replace("\u0105", "\u1ec5"), encoding="utf-8")
     swapped, summary = _build(content, tmp_path / "out")

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from build_outputs import EPOCH
 from click.testing import CliRunner
+from step_edits import edit_step
 
 from exporter.cli import main
 from exporter.files.output_cache import CACHE_DIR
@@ -31,13 +31,7 @@ def test_an_edit_makes_only_its_techniques_notes_again(tmp_path: Path, monkeypat
     build_deck(content, out)
     assert (out / CACHE_DIR / CACHE_FILE).is_file()
     edited = sorted((content / "techniques").glob("*.yaml"))[3]
-    data = yaml.safe_load(edited.read_text(encoding="utf-8"))
-    step = data["steps"][0]
-    if isinstance(step, dict):
-        step["text"] += " Then pause."
-    else:
-        data["steps"][0] = step + " Then pause."
-    edited.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    edit_step(edited, 0, lambda text: text + " Then pause.")
     shutil.copytree(content, tmp_path / "cold" / "content")  # with the deck state the edit build starts from
     made: list[str] = []
     real = publication.technique_notes

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import marshal
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
 from conftest import FIXTURES
 from packs import pack_entries, write_pack
+from step_edits import edit_step
 
 from exporter.build.pipeline import load_checked
 from exporter.files.output_cache import CACHE_DIR
@@ -50,16 +50,6 @@ def _write_records(out: Path, records: dict[str, bytes]) -> None:
     write_pack(out / CACHE_DIR / f"{PACK_NAME}{SUFFIX}", records)
 
 
-def _edit_step(path: Path, index: int, change: Any) -> None:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    step = data["steps"][index]
-    if isinstance(step, dict):
-        step["text"] = change(step["text"])
-    else:
-        data["steps"][index] = change(step)
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-
-
 @pytest.fixture()
 def generated(tmp_path: Path) -> tuple[Path, Path, list[Path]]:
     """(content, output folder after a first build with the cache, technique files in handbook order)."""
@@ -88,7 +78,7 @@ def test_an_edited_step_is_drawn_again_and_the_file_is_what_a_cold_build_writes(
     generated: tuple[Path, Path, list[Path]], tmp_path: Path
 ) -> None:
     content, out, files = generated
-    _edit_step(files[3], 1, lambda text: text + " Pause for three breaths.")
+    edit_step(files[3], 1, lambda text: text + " Pause for three breaths.")
     edited, cache = _build(content, out)
     cold, _ = _build(content, tmp_path / "cold", cached=False)
     assert edited == cold
@@ -116,7 +106,7 @@ def test_a_new_glyph_in_one_chapter_redraws_everything(
     generated: tuple[Path, Path, list[Path]], tmp_path: Path
 ) -> None:
     content, out, files = generated
-    _edit_step(files[5], 0, lambda text: text + " Nguyễn Wałęsa.")
+    edit_step(files[5], 0, lambda text: text + " Nguyễn Wałęsa.")
     edited, cache = _build(content, out)
     assert edited == _build(content, tmp_path / "cold", cached=False)[0]
     # Every glyph's subset code is seeded from the whole library: all pages are drawn anew.
@@ -181,9 +171,9 @@ def test_a_rare_letter_swapped_for_another_redraws_everything(
     generated: tuple[Path, Path, list[Path]], tmp_path: Path
 ) -> None:
     content, out, files = generated
-    _edit_step(files[-1], 0, lambda text: text + " Mark \u0105 here.")
+    edit_step(files[-1], 0, lambda text: text + " Mark \u0105 here.")
     _build(content, out)
-    _edit_step(files[-1], 0, lambda text: text.replace("\u0105", "\u1ec5"))
+    edit_step(files[-1], 0, lambda text: text.replace("\u0105", "\u1ec5"))
     swapped, cache = _build(content, out)
     assert swapped == _build(content, tmp_path / "cold", cached=False)[0]
     assert cache is not None and cache.replayed == 0
