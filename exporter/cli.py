@@ -256,8 +256,10 @@ def watch(content_dir: Path, out_dir: Path, only: str, strict: bool) -> None:
     from exporter.build.pipeline import parse_only, run_build
     from exporter.build.record import state_files
     from exporter.build.watch import watch as watch_content
+    from exporter.writers import import_writers
 
     names = parse_only(only)
+    import_writers(names)
     watch_content(
         content_dir,
         out_dir,

@@ -127,3 +127,14 @@ def resolve(target: str) -> Any:
 def get_writer(name: str) -> Writer:
     writer: Writer = resolve(WRITERS[name].target)
     return writer
+
+
+def import_writers(names: list[str]) -> None:
+    """Import the named writers (and what they draw with) into this process. A long-lived command
+    (`exporter watch`) does it once: its forked workers then start with them, instead of
+    importing ReportLab and the deck code again in every worker of every build."""
+    for name in names:
+        spec = WRITERS[name]
+        for target in (spec.target, spec.share, spec.join):
+            if target:
+                resolve(target)

@@ -28,6 +28,8 @@ _codes: dict[tuple[str, int, str, float | None], int] = {}
 #: Glyph code -> what it draws: (glyph, text, advance or -1.0 for the glyph's own).
 _drawn: dict[int, tuple[int, str, float]] = {}
 _texts: dict[int, str] = {}
+#: Glyph code -> the arguments glyph_char was given for it (to give it again in another process).
+_made: dict[int, tuple[str, int, str, float | None]] = {}
 #: Glyph code -> what draws it: the same glyph, then invisible zero-width carriers with the rest
 #: of a text one ToUnicode entry cannot hold (an emoji sequence: see entry_pieces).
 _tails: dict[int, str] = {}
@@ -53,6 +55,7 @@ def glyph_char(font_name: str, glyph: int, text: str, width: float | None = None
             width = glyph_advance(font_name, glyph)
         face.charWidths[code] = width
         _codes[key] = code
+        _made[code] = (font_name, glyph, text, None if key[3] is None else width)
         _drawn[code] = (glyph, text, -1.0 if key[3] is None else key[3])
         pieces = entry_pieces(text)
         _texts[code] = pieces[0]
@@ -186,3 +189,41 @@ def seed_identity(seed: Mapping[str, str]) -> str:
 
 def is_glyph_code(char: str) -> bool:
     return ord(char) >= FIRST_CODE
+
+
+#: A seed's characters as another process can read them: a character, or the glyph_char
+#: arguments of a glyph code.
+PortableChar = str | list[Any]
+
+
+def portable_seed(seed: Mapping[str, str]) -> dict[str, list[PortableChar]]:
+    """seed without this process's private values (JSON data): see restored_seed."""
+    return {
+        font: [char if ord(char) < FIRST_CODE else list(_made[ord(char)]) for char in chars]
+        for font, chars in seed.items()
+    }
+
+
+def restored_seed(portable: Mapping[str, list[PortableChar]]) -> dict[str, str]:
+    """The seed portable_seed described, each glyph code given in this process (with the same
+    glyph, text and advance, so everything drawn with it measures and draws the same). Raises
+    ValueError when the description is not one portable_seed gives."""
+    seed: dict[str, str] = {}
+    try:
+        for font, chars in portable.items():
+            seed[str(font)] = "".join(
+                char if isinstance(char, str) and len(char) == 1 else glyph_char(*_made_arguments(char))
+                for char in chars
+            )
+    except (KeyError, TypeError, AttributeError) as exc:  # a font not registered, a damaged entry
+        raise ValueError(f"not a font seed: {exc}") from exc
+    return seed
+
+
+def _made_arguments(described: Any) -> tuple[str, int, str, float | None]:
+    font, glyph, text, width = described
+    if not (isinstance(font, str) and type(glyph) is int and isinstance(text, str)):
+        raise TypeError("a glyph code's arguments are (font, glyph, text, width)")
+    if width is not None and not isinstance(width, (int, float)):
+        raise TypeError("a glyph code's width is a number")
+    return font, glyph, text, None if width is None else float(width)

@@ -22,6 +22,7 @@ from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFStream, PDFZCompress
 from reportlab.pdfgen.canvas import Canvas
 
+from exporter.pdf.pages.object_bytes import page_bytes
 from exporter.pdf.tagging.marking import structure_objects_of
 from exporter.pdf.tagging.objects import StructureObjects
 
@@ -81,7 +82,11 @@ class _ReleasedOnceWritten(pdfdoc.PDFIndirectObject):  # type: ignore[misc]
     makes while writing the page and writes at the end. Every object is written exactly once."""
 
     def format(self, document: Any) -> bytes:
-        formatted = bytes(super().format(document))
+        if type(self.content) is pdfdoc.PDFPage:
+            number, version = document.idToObjectNumberAndVersion[self.name]
+            formatted = b"%d %d obj\n" % (number, version) + page_bytes(self.content, document) + b"\nendobj\n"
+        else:
+            formatted = bytes(super().format(document))
         if isinstance(self.content, pdfdoc.PDFPage):
             self.content.Resources = None
         document.idToObject[self.name] = None

@@ -21,13 +21,16 @@ the seed lacks: it gets the next free code, after every seeded one, as before.
 
 from __future__ import annotations
 
+import contextlib
 import string
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
+from exporter.files.output_cache import digest_of, read_entries, save_entries
 from exporter.model import Library
 from exporter.pdf.glyphs.fallback import SHAPED_FONTS, member
 from exporter.pdf.glyphs.fonts import BODY_FACES, REGULAR, font_runs, register_fonts
-from exporter.pdf.glyphs.glyphcodes import as_drawn, in_seed_order
+from exporter.pdf.glyphs.glyphcodes import as_drawn, in_seed_order, portable_seed, restored_seed
 from exporter.pdf.lines.bidi import has_rtl, shape_rtl, visual_runs
 from exporter.pdf.lines.line_ends import line_end_space
 from exporter.pdf.lines.runs import ELLIPSIS
@@ -107,3 +110,22 @@ def _fallback_glyphs(font: str, run: str) -> str:
 def library_seed(library: Library, more_texts: Iterable[str] = ()) -> FontSeed:
     """font_seed of the library's texts and more_texts."""
     return font_seed(text for text in (*library_texts(library), *more_texts) if text)
+
+
+def kept_library_seed(library: Library, out_dir: Path, salt: str, writer: str) -> FontSeed:
+    """library_seed, kept beside writer's output between builds (`<writer>-seed` in the output
+    cache): a build after an edit that draws no new glyph reads it instead of shaping every
+    word of the library again (a fifth of a second at 500 techniques). Kept by the texts it is
+    made of and the salt (the code, fonts included); an empty salt keeps nothing."""
+    texts = [text for text in library_texts(library) if text]
+    if not salt:
+        return font_seed(texts)
+    key = digest_of(salt, *texts)
+    name = f"{writer}-seed"
+    kept = read_entries(out_dir, name).get(key)
+    if isinstance(kept, dict):
+        with contextlib.suppress(ValueError):
+            return restored_seed(kept)
+    seed = font_seed(texts)
+    save_entries(out_dir, name, {key: portable_seed(seed)})
+    return seed

@@ -24,6 +24,8 @@ from exporter.pdf.tagging.structure import AnnotationRef, Element, MarkedContent
 #: Up to this many bytes a spool stays in memory (a handout, a course pack); beyond, a file.
 _IN_MEMORY = 4 << 20
 _CHUNK = 1 << 20
+#: Formatted text strings remembered at most (then forgotten all at once).
+_STRINGS_KEPT = 4096
 
 
 def _spool(folder: Path | None) -> IO[bytes]:
@@ -37,9 +39,11 @@ class StructureObjects:
     def __init__(self, document: Any, folder: Path | None) -> None:
         self._document = document
         self._objects = _spool(folder)
+        self._pending: list[bytes] = []
         self._end = 0
         self._entries = _spool(folder)
         self._any_entries = False
+        self._strings: dict[str, bytes] = {}
         #: Per object number: -(1 + its offset in the spool) for these objects, 0 for others;
         #: saving puts the others' places in the file (1 + offset) beside them, in one table.
         self.places = array("q")
@@ -58,6 +62,7 @@ class StructureObjects:
         closed, tree.closed = tree.closed, []
         for element in closed:
             self._write_tree(element, tree.page_numbers)
+        self._flush()
         self._write_entries(tree)
 
     def finish(self, tree: StructureTree) -> int:
@@ -74,6 +79,7 @@ class StructureObjects:
         self._entries.seek(0)
         while chunk := self._entries.read(_CHUNK):
             self._write(chunk)
+            self._flush()  # a large parent tree is not held in memory whole
         self._entries.close()
         self._write(b" ] >>\nendobj\n")
         self._start(tree_root)
@@ -81,6 +87,7 @@ class StructureObjects:
             b"<< /Type /StructTreeRoot /K %d 0 R /ParentTree %d 0 R /ParentTreeNextKey %d >>\nendobj\n"
             % (tree.root.number, parent_tree, tree.next_key)
         )
+        self._flush()
         return tree_root
 
     def copy_to(self, write: Callable[[bytes], Any]) -> None:
@@ -99,11 +106,18 @@ class StructureObjects:
         if missing > 0:
             self.places.frombytes(bytes(8 * max(missing, len(self.places) // 2)))
         self.places[number] = -(self._end + 1)
-        self._write(b"%d 0 obj\n" % number)
+        self._pending.append(b"%d 0 obj\n" % number)
+        self._end += len(self._pending[-1])
 
     def _write(self, data: bytes) -> None:
-        self._objects.write(data)
+        self._pending.append(data)
         self._end += len(data)
+
+    def _flush(self) -> None:
+        """Write what _write collected (one write per finished page, not two per object)."""
+        if self._pending:
+            self._objects.write(b"".join(self._pending))
+            self._pending.clear()
 
     def _write_tree(self, top: Element, pages: list[int]) -> None:
         """Write top and every element under it that has content, and let them go."""
@@ -113,7 +127,7 @@ class StructureObjects:
             if not element.number or element.written:
                 continue
             self._start(element.number)
-            self._write(self._formatted(element, pages) + b"\nendobj\n")
+            self._write(self._formatted(element, pages))
             stack += [kid for kid in reversed(element.kids) if isinstance(kid, Element)]
             element.written = True
         # Only after all are written: a kid's entry needs its number, not its kids.
@@ -143,10 +157,22 @@ class StructureObjects:
         if first_page is not None:
             parts.append(b"/Pg %d 0 R" % pages[first_page])
         parts.append(b"/K [ " + b" ".join(kids) + b" ]")
-        for key, text in ((b"Lang", element.lang), (b"Alt", element.alt), (b"ActualText", element.actual_text)):
-            if text:
-                parts.append(b"/%s %s" % (key, bytes(pdfdoc.format(pdfdoc.PDFString(text), self._document))))
-        return b" ".join(parts) + b" >>"
+        if element.lang:
+            parts.append(b"/Lang " + self._string(element.lang))
+        if element.alt:
+            parts.append(b"/Alt " + self._string(element.alt))
+        if element.actual_text:
+            parts.append(b"/ActualText " + self._string(element.actual_text))
+        return b" ".join(parts) + b" >>\nendobj\n"
+
+    def _string(self, text: str) -> bytes:
+        """A text string as ReportLab writes it; the same few (languages, words) come back often."""
+        found = self._strings.get(text)
+        if found is None:
+            if len(self._strings) >= _STRINGS_KEPT:
+                self._strings.clear()
+            found = self._strings[text] = bytes(pdfdoc.format(pdfdoc.PDFString(text), self._document))
+        return found
 
     def _write_entries(self, tree: StructureTree) -> None:
         entries, tree.entries = tree.entries, []

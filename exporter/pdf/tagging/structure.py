@@ -217,13 +217,25 @@ class StructureTree:
         return mcid
 
     def replay(self, journal: Journal, operation: tuple[Any, ...]) -> None:
-        """Do again an operation journal recorded (the elements it names are journal's)."""
+        """Do again an operation journal recorded (the elements it names are journal's).
+
+        The two kinds a page does most, marked content and a tagged flowable's element, are
+        done here directly (what new_content and element_of do, less the journal's note,
+        which a replay does not keep): a replayed handbook does tens of thousands of each."""
         kind = operation[0]
-        if kind == "K":
-            self.container(operation[1])
+        if kind == "M":
+            element = journal.element(operation[1])
+            mcid = len(self._page_content)
+            self._page_content.append(self.number_of(element))
+            element.kids.append(MarkedContent(self.page, mcid))
         elif kind == "E":
             _, path, within, role, lang, alt = operation
-            self.element_of(Tag(role, path, within, lang, alt))
+            parent = self._container(path)
+            for outer_role in within:
+                parent = self._new(parent, outer_role)
+            self._new(parent, role, lang, alt)
+        elif kind == "K":
+            self.container(operation[1])
         elif kind == "C":
             _, parent, role, lang, alt, actual_text = operation
             self.child(journal.element(parent), role, lang, alt, actual_text)

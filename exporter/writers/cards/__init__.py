@@ -12,7 +12,7 @@ from exporter.files.atomic import atomic_output
 from exporter.messages import counted
 from exporter.model import Library
 from exporter.options import BuildOptions, card_size_label, paper_label
-from exporter.pdf.pages.subsets import library_seed
+from exporter.pdf.pages.subsets import kept_library_seed
 from exporter.writers import WriteResult
 from exporter.writers.cards.drawing import draw_plan
 from exporter.writers.cards.plan import CardPlan, plan_cards
@@ -24,7 +24,7 @@ FILE_NAME = "pocket-cards.pdf"
 def write_cards(library: Library, out_dir: Path, options: BuildOptions) -> WriteResult:
     plan = plan_cards(library, options, out_dir)
     target = out_dir / FILE_NAME
-    seed = library_seed(library)
+    seed = kept_library_seed(library, out_dir, options.cache_salt, "cards")
     cache = cards_cache(out_dir, options.cache_salt, library, plan, seed) if options.cache_salt else None
     try:
         with atomic_output(target) as temporary:

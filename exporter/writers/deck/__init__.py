@@ -24,6 +24,7 @@ import sqlite3
 import tempfile
 import time
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path
 
 from exporter.content.fronts import closed_quotes
@@ -130,7 +131,12 @@ def release_tag(library: Library, note: NoteVersion) -> str:
     """The release that last changed the note, as a tag a trainee can search for: the library's
     `edition:` when it names one, else the day of the note's change time (SOURCE_DATE_EPOCH's
     day when it is set). Not part of the note's content: it never moves its time by itself."""
-    label = slug(library.edition) if library.edition else time.strftime("%Y-%m-%d", time.gmtime(note.mtime))
+    return _release_tag(library.edition, note.mtime)
+
+
+@lru_cache(maxsize=1024)
+def _release_tag(edition: str, mtime: int) -> str:
+    label = slug(edition) if edition else time.strftime("%Y-%m-%d", time.gmtime(mtime))
     return f"{CHANGED_TAG}::{label}"
 
 

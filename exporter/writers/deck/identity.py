@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import json
-from dataclasses import dataclass, field, replace
+import re
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -125,6 +127,15 @@ def content_hash(*parts: Any) -> str:
 _COMPACT_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
+_MARKUP = re.compile(r"<[^>]*>")
+
+
+def first_field_checksum(header: str) -> int:
+    """Anki's duplicate check value: the first 8 hex digits of SHA-1 of the stripped first field."""
+    text = html.unescape(_MARKUP.sub("", header)).strip()
+    return int(hashlib.sha1(text.encode("utf-8")).hexdigest()[:8], 16)
+
+
 def text_print(text: str) -> str:
     """A fingerprint of one item's text (8 hex digits: enough to see that it moved)."""
     return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()[:8]
@@ -156,12 +167,17 @@ class NoteVersion:
             return content_hash(self.deck, list(self.tags), self.fields, self.model)
         return content_hash(self.deck, list(self.tags), self.fields)
 
+    @cached_property
+    def header_checksum(self) -> int:
+        """Anki's duplicate check value of the first field (kept with the note, like its hash)."""
+        return first_field_checksum(self.fields["Header"])
+
     def placed(self, mtime: int, due: int = 0) -> NoteVersion:
-        """The same note with its change time and new-card place set (its fingerprint kept, not
-        computed again: neither is part of the content)."""
-        moved = replace(self, mtime=mtime, due=due)
-        if "hash" in self.__dict__:
-            moved.__dict__["hash"] = self.__dict__["hash"]
+        """The same note with its change time and new-card place set (its fingerprint and
+        checksum kept, not computed again: neither is part of the content). A copy of its
+        fields, not dataclasses.replace: a deck places every note it ships."""
+        moved: NoteVersion = object.__new__(NoteVersion)
+        moved.__dict__.update(self.__dict__, mtime=mtime, due=due)
         return moved
 
     @property

@@ -52,11 +52,12 @@ class NoteCache:
         #: all held a table of every object, and the notes themselves are let go once shipped).
         self._used: dict[str, bytes] = {}
 
-    def notes(self, technique: Technique, make: Callable[[], Notes]) -> Notes:
-        """technique's notes: kept from the last build, or made now."""
+    def notes(self, technique: Technique, make: Callable[[], Notes], kind: str = "") -> Notes:
+        """technique's notes (of kind: "" its steps, phrases and warnings, else what the caller
+        names, keys included): kept from the last build, or made now."""
         if self.path is None:
             return make()
-        key = digest_of(self.shared, repr(technique), repr(sorted(self._keys.get(technique.id, ()))))
+        key = digest_of(self.shared, kind, repr(technique), repr(sorted(self._keys.get(technique.id, ()))))
         kept = self._entries.pop(key, None)
         found: Notes | None = None
         if kept is not None:
@@ -66,6 +67,9 @@ class NoteCache:
             self._used[key] = kept
             return found
         made = make()
+        for _, version in made:  # computed before pickling, they are kept with the note
+            version.hash  # noqa: B018
+            version.header_checksum  # noqa: B018
         self._used[key] = pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL)
         return made
 

@@ -9,7 +9,6 @@ zip entries carry a fixed date, so the same notes give the same bytes.
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import re
 import shutil
@@ -38,19 +37,12 @@ ROWS_AT_ONCE = 500
 #: note-and-first-card id, which start at FIRST_MTIME * 1000.
 MORE_CARDS_BASE = (FIRST_MTIME - 10_000_000) * 1000
 _CLOZE = re.compile(r"\{\{c(\d+)::")
-_TAG = re.compile(r"<[^>]*>")
 
 
 def stable_id(name: str) -> int:
     """A positive id below 2**53 derived from a name (deck, field and template ids)."""
     digest = hashlib.sha256(f"exporter-id:{name}".encode()).digest()
     return (1 << 40) + int.from_bytes(digest[:6], "big") % (1 << 52)
-
-
-def first_field_checksum(header: str) -> int:
-    """Anki's duplicate check value: the first 8 hex digits of SHA-1 of the stripped first field."""
-    text = html.unescape(_TAG.sub("", header)).strip()
-    return int(hashlib.sha1(text.encode("utf-8")).hexdigest()[:8], 16)
 
 
 class PackageWriter:
@@ -81,7 +73,7 @@ class PackageWriter:
         fields = "\x1f".join(note.fields.get(name, "") for name in FIELDS_OF_MODEL[note.model])
         tags = " " + " ".join(sorted({*note.tags, *extra_tags})) + " "
         header = note.fields["Header"]
-        row = (note_id, guid, note.model, note.mtime, tags, fields, header, first_field_checksum(header))
+        row = (note_id, guid, note.model, note.mtime, tags, fields, header, note.header_checksum)
         self.note_rows.append(row)
         # A new card's due is its place in handbook order: Anki shows new cards in this order.
         due = RETIRED_DUE_OFFSET + self.count if note.retired else note.due

@@ -113,12 +113,21 @@ class PracticeMaker:
     headers_used: set[str] = field(default_factory=set)
 
     def technique_notes(self, technique: Technique, situations: list[Situation]) -> Iterator[tuple[str, NoteVersion]]:
+        order_key, sequence_key, _ = self.keys(technique, situations)
+        yield from self.whole_notes(technique, order_key, sequence_key)
+        yield from self.situation_notes(technique, situations)
+
+    def whole_notes(self, technique: Technique, order_key: str, sequence_key: str) -> list[tuple[str, NoteVersion]]:
+        """The technique's step-order and step-sequence notes (keys from keys(); "" for none):
+        they depend on the technique, the library and their keys only."""
         maker = NoteMaker(self.library, technique, self.labels, self.key_of)
-        order_key, sequence_key, situation_keys = self.keys(technique, situations)
-        if order_key:
-            yield self.step_order(maker, order_key)
-        if sequence_key:
-            yield self.step_sequence(maker, sequence_key)
+        notes = [self.step_order(maker, order_key)] if order_key else []
+        return notes + ([self.step_sequence(maker, sequence_key)] if sequence_key else [])
+
+    def situation_notes(self, technique: Technique, situations: list[Situation]) -> Iterator[tuple[str, NoteVersion]]:
+        """The situation notes a technique owns (their headers depend on the ones made before)."""
+        maker = NoteMaker(self.library, technique, self.labels, self.key_of)
+        _, _, situation_keys = self.keys(technique, situations)
         for situation, key in zip(situations, situation_keys, strict=False):
             yield self.situation(maker, situation, key)
 

@@ -99,7 +99,8 @@ class Publication:
     whole_key: Callable[[str, str], str] = lambda technique, kind: f"{technique}/{kind}/all"
     untouched: dict[str, Entry] = field(default_factory=dict)
     #: Gives a technique's notes, from a cache or by calling make (writers/deck/note_cache.py).
-    kept_notes: Callable[[Technique, Callable[[], Notes]], Notes] = lambda technique, make: make()
+    #: ("" for its steps, phrases and warnings; another name for other notes of it).
+    kept_notes: Callable[[Technique, Callable[[], Notes], str], Notes] = field(default=lambda t, make, kind: make())
 
     def notes(self) -> Iterator[tuple[str, NoteVersion]]:
         labels = self.library.labels()
@@ -115,16 +116,26 @@ class Publication:
         shipped: set[str] = set()
         for technique in ordered:
             made = partial(technique_notes, self.library, technique, labels, self.key_of)
-            for offset, (guid, version) in enumerate(self.kept_notes(technique, made)):
+            for offset, (guid, version) in enumerate(self.kept_notes(technique, made, "")):
                 yield self._shipped(technique, guid, version, places[technique.id] + offset, shipped)
         practice = PracticeMaker(self.library, labels, switches, self.key_of, self.whole_key)
         yield from self._retired(shipped, later=False, skip=self._later_guids(practice, ordered, situations))
         for technique in ordered:
             place = places[technique.id] + item_count(technique)
-            for guid, version in practice.technique_notes(technique, situations.get(technique.id, [])):
+            for guid, version in self._practice_notes(practice, technique, situations.get(technique.id, [])):
                 yield self._shipped(technique, guid, version, place, shipped)
                 place += card_count(version)
         yield from self._retired(shipped, later=True)
+
+    def _practice_notes(
+        self, practice: PracticeMaker, technique: Technique, situations: list[Situation]
+    ) -> Iterator[tuple[str, NoteVersion]]:
+        """The technique's notes of the later kinds: its step order and step sequence (kept
+        between builds like its other notes), then its situations."""
+        order_key, sequence_key, _ = practice.keys(technique, situations)
+        whole = partial(practice.whole_notes, technique, order_key, sequence_key)
+        yield from self.kept_notes(technique, whole, f"whole:{order_key}:{sequence_key}")
+        yield from practice.situation_notes(technique, situations)
 
     def _later_guids(
         self, practice: PracticeMaker, ordered: list[Technique], situations: dict[str, list[Situation]]

@@ -17,6 +17,7 @@ Note identities (GUIDs) never come from this file: losing it cannot re-key or du
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import json
@@ -301,16 +302,23 @@ def _dumps(value: Any) -> str:
 _STATE_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
 
 
+class _Unchanged(Exception):
+    """The state written is the one the file holds: the file is left as it was."""
+
+
 def save_state(path: Path, state: DeckState) -> None:
     """Write the state atomically; an unchanged file is left untouched. Hashed and written a line
-    at a time, so a large library's state is never held whole in memory."""
+    at a time, in one pass, so a large library's state is never held whole in memory."""
+    before = _file_digest(path) if path.is_file() else None
     digest = hashlib.sha256()
-    for line in state_json_lines(state):
-        digest.update(line.encode("utf-8"))
-    if path.is_file() and _file_digest(path) == digest.digest():
-        return
-    with atomic_output(path) as temporary, temporary.open("w", encoding="utf-8", newline="\n") as handle:
-        handle.writelines(state_json_lines(state))
+    with contextlib.suppress(_Unchanged), atomic_output(path) as temporary:
+        with temporary.open("wb") as handle:
+            for line in state_json_lines(state):
+                encoded = line.encode("utf-8")
+                digest.update(encoded)
+                handle.write(encoded)
+        if digest.digest() == before:
+            raise _Unchanged  # atomic_output removes the new copy
 
 
 def _file_digest(path: Path) -> bytes:

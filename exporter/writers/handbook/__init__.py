@@ -33,7 +33,7 @@ from exporter.pdf.pages.pagerefs import PageNumbers
 from exporter.pdf.pages.part_cache import PartCache
 from exporter.pdf.pages.replay import StaleRecord
 from exporter.pdf.pages.styles import HANDBOOK_LEVELS, LEADER, MUTED, Styles, make_styles
-from exporter.pdf.pages.subsets import FontSeed, library_seed
+from exporter.pdf.pages.subsets import FontSeed, kept_library_seed, library_seed
 from exporter.pdf.tagging.marking import link_row, list_path, with_tag
 from exporter.pdf.tagging.structure import Container
 from exporter.text.collation import collation_key
@@ -59,7 +59,7 @@ COVER_TOP_SPACE = 150.0
 
 def write_handbook(library: Library, out_dir: Path, options: BuildOptions) -> WriteResult:
     target = out_dir / HANDBOOK_FILE
-    seed = library_seed(library)
+    seed = kept_library_seed(library, out_dir, options.cache_salt, "handbook")
     cache = None
     if options.cache_salt and library.settings.chapter_start != "continuous":
         cache = handbook_cache(out_dir, options.cache_salt, library, options.paper, seed)
