@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 from conftest import FIXTURES
 
@@ -34,3 +35,36 @@ def test_the_seed_is_named_the_same_whatever_the_process_shaped_before() -> None
     content = str(FIXTURES / "libraries" / "de")
     plain, shaped = _identity(content, "plain"), _identity(content, "shaped-first")
     assert plain == shaped and len(plain) > 100
+
+
+KEPT = """
+import sys
+from pathlib import Path
+from exporter.build.pipeline import load_checked
+from exporter.pdf.glyphs.glyphcodes import seed_identity
+from exporter.pdf.lines.runs import text_width
+from exporter.pdf.pages.subsets import kept_library_seed
+if sys.argv[3] == "shaped-first":
+    text_width("Vowels Tov AVAWAY fine office Wałęsa", 9)
+library, _ = load_checked(Path(sys.argv[1]), False, True)
+seed = kept_library_seed(library, Path(sys.argv[2]), "salt", "handbook")
+print(seed_identity(seed))
+print(sum(len(chars) for chars in seed.values()))
+"""
+
+
+def test_a_kept_seed_read_by_another_process_draws_the_same_glyphs(tmp_path: Path) -> None:
+    """The seed a build keeps beside its output is read back by the next process, whose private
+    glyph codes differ, as the same glyphs in the same order (emoji sequences, Hebrew, kerning)."""
+    for fixture in ("emoji", "he", "de"):
+        out = tmp_path / fixture
+        out.mkdir()
+        runs = [
+            subprocess.run(
+                [sys.executable, "-c", KEPT, str(FIXTURES / "libraries" / fixture), str(out), history],
+                capture_output=True, text=True, timeout=300, check=True,
+            ).stdout
+            for history in ("plain", "shaped-first", "plain")
+        ]  # fmt: skip
+        assert (out / ".exporter-cache" / "handbook-seed.json").is_file()
+        assert runs[0] == runs[1] == runs[2] and int(runs[0].split()[-1]) > 90
