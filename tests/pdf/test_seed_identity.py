@@ -43,7 +43,7 @@ from pathlib import Path
 from exporter.build.pipeline import load_checked
 from exporter.pdf.glyphs.glyphcodes import seed_identity
 from exporter.pdf.lines.runs import text_width
-from exporter.pdf.pages.subsets import kept_library_seed
+from exporter.pdf.pages.seed_cache import kept_library_seed
 if sys.argv[3] == "shaped-first":
     text_width("Vowels Tov AVAWAY fine office Wałęsa", 9)
 library, _ = load_checked(Path(sys.argv[1]), False, True)

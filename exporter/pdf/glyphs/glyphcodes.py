@@ -191,33 +191,27 @@ def is_glyph_code(char: str) -> bool:
     return ord(char) >= FIRST_CODE
 
 
-#: A seed's characters as another process can read them: a character, or the glyph_char
-#: arguments of a glyph code.
+#: A character as another process can read it: itself, or the glyph_char arguments of a glyph code.
 PortableChar = str | list[Any]
 
 
-def portable_seed(seed: Mapping[str, str]) -> dict[str, list[PortableChar]]:
-    """seed without this process's private values (JSON data): see restored_seed."""
-    return {
-        font: [char if ord(char) < FIRST_CODE else list(_made[ord(char)]) for char in chars]
-        for font, chars in seed.items()
-    }
+def portable_chars(chars: Iterable[str]) -> list[PortableChar]:
+    """chars without this process's private values (JSON data): see restored_chars."""
+    return [char if ord(char) < FIRST_CODE else list(_made[ord(char)]) for char in chars]
 
 
-def restored_seed(portable: Mapping[str, list[PortableChar]]) -> dict[str, str]:
-    """The seed portable_seed described, each glyph code given in this process (with the same
-    glyph, text and advance, so everything drawn with it measures and draws the same). Raises
-    ValueError when the description is not one portable_seed gives."""
-    seed: dict[str, str] = {}
+def restored_chars(portable: Iterable[PortableChar]) -> str:
+    """The characters portable_chars described, each glyph code given in this process (with the
+    same glyph, text and advance, so everything drawn with it measures and draws the same).
+    Raises ValueError when the description is not one portable_chars gives (or names a font
+    that is not registered)."""
     try:
-        for font, chars in portable.items():
-            seed[str(font)] = "".join(
-                char if isinstance(char, str) and len(char) == 1 else glyph_char(*_made_arguments(char))
-                for char in chars
-            )
-    except (KeyError, TypeError, AttributeError) as exc:  # a font not registered, a damaged entry
-        raise ValueError(f"not a font seed: {exc}") from exc
-    return seed
+        return "".join(
+            char if isinstance(char, str) and len(char) == 1 else glyph_char(*_made_arguments(char))
+            for char in portable
+        )
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise ValueError(f"not a glyph description: {exc}") from exc
 
 
 def _made_arguments(described: Any) -> tuple[str, int, str, float | None]:

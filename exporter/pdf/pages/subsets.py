@@ -21,16 +21,14 @@ the seed lacks: it gets the next free code, after every seeded one, as before.
 
 from __future__ import annotations
 
-import contextlib
 import string
 from collections.abc import Iterable, Iterator
-from pathlib import Path
+from dataclasses import dataclass
 
-from exporter.files.output_cache import digest_of, read_entries, save_entries
 from exporter.model import Library
 from exporter.pdf.glyphs.fallback import SHAPED_FONTS, member
 from exporter.pdf.glyphs.fonts import BODY_FACES, REGULAR, font_runs, register_fonts
-from exporter.pdf.glyphs.glyphcodes import as_drawn, in_seed_order, portable_seed, restored_seed
+from exporter.pdf.glyphs.glyphcodes import as_drawn, in_seed_order
 from exporter.pdf.lines.bidi import has_rtl, shape_rtl, visual_runs
 from exporter.pdf.lines.line_ends import line_end_space
 from exporter.pdf.lines.runs import ELLIPSIS
@@ -47,21 +45,39 @@ PAGE_SIGNS = (BULLET, WARNING_SIGN, SEE_ALSO, ELLIPSIS)
 
 def library_texts(library: Library) -> Iterator[str]:
     """Every text of the library a page can print: its own fields, categories, techniques, labels."""
-    yield from (library.title, library.subtitle, library.organisation, library.edition)
-    yield from (library.disclaimer, library.short_disclaimer)
+    for group in library_text_groups(library):
+        yield from group
+
+
+def library_text_groups(library: Library) -> list[list[str]]:
+    """library_texts in groups that change apart: the library's own fields and categories, each
+    technique's texts, the labels and the signs the pages add."""
+    own = [library.title, library.subtitle, library.organisation, library.edition]
+    own += [library.disclaimer, library.short_disclaimer]
     for category in library.categories:
         # A part opens with its category's name in capitals (writers/handbook.chapters); the
         # quick reference lists the names with commas.
-        yield from (category.name, category.icon, f"{category.icon} {category.name}".upper(), f"{category.name},")
-    for technique in library.techniques:
-        yield from (text for _, text in technique.texts())
-    for entry in library.labels().entries.values():
-        yield entry if isinstance(entry, str) else " ".join(entry.values())
-    yield from PAGE_SIGNS
+        own += [category.name, category.icon, f"{category.icon} {category.name}".upper(), f"{category.name},"]
+    groups = [own, *([text for _, text in technique.texts()] for technique in library.techniques)]
+    labels = [
+        entry if isinstance(entry, str) else " ".join(entry.values()) for entry in library.labels().entries.values()
+    ]
+    return [*groups, [*labels, *PAGE_SIGNS]]
 
 
-def font_seed(texts: Iterable[str]) -> FontSeed:
-    """The glyphs each registered font draws for texts, in seeding order (fonts with none left out)."""
+@dataclass(frozen=True)
+class SeedPart:
+    """What some texts add to a seed: glyphs by font (a body face's: the characters beyond ASCII
+    and the glyph codes of each word shaped in it), characters beyond ASCII in body text, and
+    whether any text is right to left. A seed is the union of its texts' parts (merged_seed), so
+    the part of texts that did not change can be kept (exporter.pdf.pages.seed_cache)."""
+
+    glyphs: dict[str, frozenset[str]]
+    beyond_ascii: frozenset[str]
+    right_to_left: bool
+
+
+def seed_part(texts: Iterable[str]) -> SeedPart:
     register_fonts()
     drawn: dict[str, set[str]] = {}
     words: set[str] = set()
@@ -83,12 +99,31 @@ def font_seed(texts: Iterable[str]) -> FontSeed:
         glyphs = drawn.setdefault(face, set(beyond_ascii))
         for word in shaped_all(ordered_words, face):
             glyphs.update(char for char in word if ord(char) > 127)
-        if right_to_left:
-            glyphs.update(_mirrored(face, beyond_ascii | set(string.punctuation)))
+    return SeedPart({name: frozenset(glyphs) for name, glyphs in drawn.items()}, frozenset(beyond_ascii), right_to_left)
+
+
+def merged_seed(parts: Iterable[SeedPart]) -> FontSeed:
+    """The seed of all the parts' texts, in seeding order (fonts with no glyph left out)."""
+    drawn: dict[str, set[str]] = {}
+    beyond_ascii: set[str] = set()
+    right_to_left = False
+    for part in parts:
+        for name, found in part.glyphs.items():
+            drawn.setdefault(name, set()).update(found)
+        beyond_ascii.update(part.beyond_ascii)
+        right_to_left = right_to_left or part.right_to_left
+    if right_to_left:
+        for face in BODY_FACES:
+            drawn.setdefault(face, set()).update(_mirrored(face, beyond_ascii | set(string.punctuation)))
     for name, glyphs in drawn.items():
         if glyphs:
             glyphs.add(line_end_space(name))
     return {name: in_seed_order(glyphs) for name, glyphs in sorted(drawn.items()) if glyphs}
+
+
+def font_seed(texts: Iterable[str]) -> FontSeed:
+    """The glyphs each registered font draws for texts, in seeding order (fonts with none left out)."""
+    return merged_seed([seed_part(texts)])
 
 
 def _mirrored(face: str, chars: set[str]) -> set[str]:
@@ -110,22 +145,3 @@ def _fallback_glyphs(font: str, run: str) -> str:
 def library_seed(library: Library, more_texts: Iterable[str] = ()) -> FontSeed:
     """font_seed of the library's texts and more_texts."""
     return font_seed(text for text in (*library_texts(library), *more_texts) if text)
-
-
-def kept_library_seed(library: Library, out_dir: Path, salt: str, writer: str) -> FontSeed:
-    """library_seed, kept beside writer's output between builds (`<writer>-seed` in the output
-    cache): a build after an edit that draws no new glyph reads it instead of shaping every
-    word of the library again (a fifth of a second at 500 techniques). Kept by the texts it is
-    made of and the salt (the code, fonts included); an empty salt keeps nothing."""
-    texts = [text for text in library_texts(library) if text]
-    if not salt:
-        return font_seed(texts)
-    key = digest_of(salt, *texts)
-    name = f"{writer}-seed"
-    kept = read_entries(out_dir, name).get(key)
-    if isinstance(kept, dict):
-        with contextlib.suppress(ValueError):
-            return restored_seed(kept)
-    seed = font_seed(texts)
-    save_entries(out_dir, name, {key: portable_seed(seed)})
-    return seed

@@ -12,7 +12,7 @@ from exporter.files.atomic import atomic_output
 from exporter.messages import counted
 from exporter.model import Library
 from exporter.options import BuildOptions, card_size_label, paper_label
-from exporter.pdf.pages.subsets import kept_library_seed
+from exporter.pdf.pages.seed_cache import kept_library_seed
 from exporter.writers import WriteResult
 from exporter.writers.cards.drawing import draw_plan
 from exporter.writers.cards.plan import CardPlan, plan_cards

@@ -32,8 +32,9 @@ from exporter.pdf.pages.groups import RowGroup
 from exporter.pdf.pages.pagerefs import PageNumbers
 from exporter.pdf.pages.part_cache import PartCache
 from exporter.pdf.pages.replay import StaleRecord
+from exporter.pdf.pages.seed_cache import kept_library_seed
 from exporter.pdf.pages.styles import HANDBOOK_LEVELS, LEADER, MUTED, Styles, make_styles
-from exporter.pdf.pages.subsets import FontSeed, kept_library_seed, library_seed
+from exporter.pdf.pages.subsets import FontSeed, library_seed
 from exporter.pdf.tagging.marking import link_row, list_path, with_tag
 from exporter.pdf.tagging.structure import Container
 from exporter.text.collation import collation_key
