@@ -5,11 +5,11 @@ size tried); drawing the fitted cards is the rest. A technique's cards at a size
 the technique, the library's own fields (labels, language, categories' icons and colours), the
 sheet and card size and exporter's code, so `<out>/.exporter-cache/fitted-cards.parts` (a
 exporter.files.byte_pack) keeps them as JSON data under a hash of all of that. A later build
-takes the cards of an unchanged technique from there: planning reads only each card's type size
-from the data, and a card is decoded into its dataclasses only when something asks for it (the
-pages drawn; replayed pages never do). The PDF is the same bytes, since drawing only ever sees
-the fitted cards. Each build keeps only the entries it used, and the file is replaced whole
-through the build's journal.
+takes the cards of an unchanged technique from there: planning reads only the cards' type sizes,
+written before their data, and the data is parsed and decoded into dataclasses only when
+something asks for a card (the pages drawn; replayed pages never do). The PDF is the same
+bytes, since drawing only ever sees the fitted cards. Each build keeps only the entries it used,
+and the file is replaced whole through the build's journal.
 """
 
 from __future__ import annotations
@@ -52,17 +52,16 @@ class FittedList(Sequence[Card]):
         self,
         key: str,
         cards: list[Card] | None = None,
-        data: list[Any] | None = None,
+        text: bytes | None = None,
+        sizes: tuple[float, ...] = (),
         make: Callable[[], list[Card]] | None = None,
     ) -> None:
+        """Made cards, or the JSON text of kept ones and their type sizes (read without it)."""
         self.key = key
         self._cards = cards
-        self._data = data if cards is None else None
+        self._text = text if cards is None else None
         self._make = make
-        self.sizes: tuple[float, ...] = (
-            tuple(card.front.size for card in cards) if cards is not None
-            else tuple(float(item["front"]["size"]) for item in data or ())
-        )  # fmt: skip
+        self.sizes: tuple[float, ...] = tuple(card.front.size for card in cards) if cards is not None else sizes
 
     def __len__(self) -> int:
         return len(self.sizes)
@@ -74,12 +73,12 @@ class FittedList(Sequence[Card]):
     def __getitem__(self, index: int | slice) -> Card | Sequence[Card]:
         if self._cards is None:
             self._cards = self._decoded()
-            self._data = None
+            self._text = None
         return self._cards[index]
 
     def _decoded(self) -> list[Card]:
         try:
-            cards = [decode(Card, item) for item in self._data or ()]
+            cards = [decode(Card, item) for item in json.loads(self._text or b"[]")]
             if tuple(card.front.size for card in cards) == self.sizes:
                 return cards
         except (TypeError, ValueError, KeyError):
@@ -138,17 +137,19 @@ class FittedCards:
             return FittedList(key, make())
         stored = self.pack.get(key)
         if stored is not None:
-            check, text = stored[:_CHECK], stored[_CHECK:]
+            check, body = stored[:_CHECK], stored[_CHECK:]
+            sizes_line, _, text = body.partition(b"\n")
             try:
-                data = json.loads(text) if _checksum(text) == check else None
-                if isinstance(data, list) and data:
-                    return FittedList(key, data=data, make=make)
-            except (ValueError, TypeError, KeyError, AttributeError):
+                sizes = tuple(float(size) for size in sizes_line.split(b",")) if _checksum(body) == check else ()
+                if sizes:
+                    return FittedList(key, text=text, sizes=sizes, make=make)
+            except ValueError:
                 pass  # a damaged entry is no entry
             self.pack.discard(key)
         cards = make()
         text = json.dumps([encode(card) for card in cards], separators=(",", ":")).encode("utf-8")
-        self.pack.put(key, _checksum(text) + text)
+        body = ",".join(repr(card.front.size) for card in cards).encode("ascii") + b"\n" + text
+        self.pack.put(key, _checksum(body) + body)
         return FittedList(key, cards)
 
     def save(self) -> None:

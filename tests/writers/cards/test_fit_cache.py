@@ -88,10 +88,11 @@ def test_an_entry_that_reads_but_does_not_decode_is_fitted_again(library: Path, 
     build_cards(library, out)
     entries = pack_entries(out / PACK)
     key = sorted(entries)[0]
-    data = json.loads(entries[key][16:])
+    sizes, _, text = entries[key][16:].partition(b"\n")  # the type sizes, then the cards' data
+    data = json.loads(text)
     data[0]["title"] = 3
-    text = json.dumps(data, separators=(",", ":")).encode()
-    entries[key] = hashlib.blake2b(text, digest_size=16).digest() + text
+    body = sizes + b"\n" + json.dumps(data, separators=(",", ":")).encode()
+    entries[key] = hashlib.blake2b(body, digest_size=16).digest() + body
     write_pack(out / PACK, entries)
     (out / CACHE_DIR / "cards.parts").unlink()  # every page drawn: every card decoded
     add_warning(sorted((library / "techniques").glob("*.yaml"))[5], "Stop and breathe.")
