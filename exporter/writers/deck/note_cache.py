@@ -51,13 +51,14 @@ class NoteCache:
         #: This build's entries, pickled (each technique's notes on their own: one pickling of
         #: all held a table of every object, and the notes themselves are let go once shipped).
         self._used: dict[str, bytes] = {}
+        self._techniques: dict[str, tuple[Technique, str]] = {}
 
     def notes(self, technique: Technique, make: Callable[[], Notes], kind: str = "") -> Notes:
         """technique's notes (of kind: "" its steps, phrases and warnings, else what the caller
         names, keys included): kept from the last build, or made now."""
         if self.path is None:
             return make()
-        key = digest_of(self.shared, kind, repr(technique), repr(sorted(self._keys.get(technique.id, ()))))
+        key = digest_of(self._technique_key(technique), kind)
         kept = self._entries.pop(key, None)
         found: Notes | None = None
         if kept is not None:
@@ -72,6 +73,14 @@ class NoteCache:
             version.header_checksum  # noqa: B018
         self._used[key] = pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL)
         return made
+
+    def _technique_key(self, technique: Technique) -> str:
+        """What names technique's notes of every kind (its repr, made once: it is long)."""
+        found = self._techniques.get(technique.id)
+        if found is None or found[0] is not technique:
+            keys = repr(sorted(self._keys.get(technique.id, ())))
+            found = self._techniques[technique.id] = (technique, digest_of(self.shared, repr(technique), keys))
+        return found[1]
 
     def save(self) -> None:
         """Keep this build's entries (a failure only costs the next build its reuse)."""
