@@ -134,7 +134,7 @@ def _build_handbook(library: Library, target: Path, paper: str, seed: FontSeed, 
     if has_situations(library):
         situations = part_heading(labels("handbook.situations"), SITUATIONS_KEY, styles)
         part(SITUATIONS_KEY, lambda level: situation_index(library, labels, styles, numbers, situations))
-    if cited_sources(library):
+    if cites_sources(library):
         part(SOURCES_KEY, lambda level: sources(library, labels, styles, numbers))
     document.outline_entries = outline(library, labels)
     return document.build_once(layout)
@@ -251,7 +251,7 @@ def contents(library: Library, labels: Labels, styles: Styles, numbers: PageNumb
         flowables.append(RowGroup(row, entries, with_tag(continued, "Artifact"), min_rows=3))
     for key, label, present in (
         (SITUATIONS_KEY, "handbook.situations", has_situations(library)),
-        (SOURCES_KEY, "handbook.sources", bool(cited_sources(library))),
+        (SOURCES_KEY, "handbook.sources", cites_sources(library)),
     ):
         if present:
             flowables.append(link_row(PageRefRow(labels(label), styles.toc_category, numbers, key), rows))
@@ -360,6 +360,12 @@ def linked_similar_row(library: Library, styles: Styles, numbers: PageNumbers) -
 
 
 @lru_cache(maxsize=4)
+def cites_sources(library: Library) -> bool:
+    """Whether any technique cites a source (the handbook then ends with them): cited_sources
+    without sorting them."""
+    return any(source.strip() for technique in library.ordered_techniques() for source in technique.sources)
+
+
 def cited_sources(library: Library) -> list[tuple[str, list[Technique]]]:
     """Each distinct source once (by collation), with the techniques citing it in handbook order."""
     citing: dict[str, list[Technique]] = {}
@@ -411,6 +417,6 @@ def outline(library: Library, labels: Labels) -> list[OutlineEntry]:
         entries += [(t.title, listing_key(t, position), 1) for t in members]
     if has_situations(library):
         entries.append((labels("handbook.situations"), SITUATIONS_KEY, 0))
-    if cited_sources(library):
+    if cites_sources(library):
         entries.append((labels("handbook.sources"), SOURCES_KEY, 0))
     return entries
