@@ -259,7 +259,7 @@ def watch(content_dir: Path, out_dir: Path, only: str, strict: bool) -> None:
     from exporter.writers import import_writers
 
     names = parse_only(only)
-    import_writers(names)
+    import_writers(names)  # once here, not in every worker of every build
     watch_content(
         content_dir,
         out_dir,
