@@ -295,9 +295,13 @@ class _Replay:
             self.journal = Journal(tree, recording=False)
         assert self.journal is not None
         tree.journal = self.journal
+        journal, replay_in_tree = self.journal, tree.replay
         try:
             for operation in page.operations:
-                self._do(canv, operation)
+                if operation[0] in _TREE_OPERATIONS:  # most of them: straight to the tree
+                    replay_in_tree(journal, operation)
+                else:
+                    self._do(canv, operation)
         except (ValueError, IndexError, KeyError, TypeError) as exc:
             raise StaleRecord(f"a recorded operation does not fit the document: {exc}") from exc
         finally:

@@ -140,30 +140,31 @@ class StructureObjects:
 
     def _formatted(self, element: Element, pages: list[int]) -> bytes:
         parent = element.parent.number if element.parent is not None else self.root_number
-        first_page = next((kid.page for kid in element.kids if isinstance(kid, MarkedContent)), None)
+        first_page = -1
         kids: list[bytes] = []
         for kid in element.kids:
-            if isinstance(kid, Element):
-                if kid.number:
-                    kids.append(b"%d 0 R" % kid.number)
-            elif isinstance(kid, MarkedContent):
+            if type(kid) is MarkedContent:
+                if first_page < 0:
+                    first_page = kid.page
                 if kid.page == first_page:
                     kids.append(b"%d" % kid.mcid)
                 else:
                     kids.append(b"<< /Type /MCR /Pg %d 0 R /MCID %d >>" % (pages[kid.page], kid.mcid))
-            elif isinstance(kid, AnnotationRef):
+            elif type(kid) is AnnotationRef:
                 kids.append(b"<< /Type /OBJR /Obj %d 0 R >>" % kid.number)
-        parts = [b"<< /Type /StructElem /S /%s /P %d 0 R" % (element.role.encode("ascii"), parent)]
-        if first_page is not None:
-            parts.append(b"/Pg %d 0 R" % pages[first_page])
-        parts.append(b"/K [ " + b" ".join(kids) + b" ]")
+            elif isinstance(kid, Element) and kid.number:
+                kids.append(b"%d 0 R" % kid.number)
+        head = b"<< /Type /StructElem /S /%s /P %d 0 R " % (element.role.encode("ascii"), parent)
+        if first_page >= 0:
+            head += b"/Pg %d 0 R " % pages[first_page]
+        tail = b""
         if element.lang:
-            parts.append(b"/Lang " + self._string(element.lang))
+            tail += b" /Lang " + self._string(element.lang)
         if element.alt:
-            parts.append(b"/Alt " + self._string(element.alt))
+            tail += b" /Alt " + self._string(element.alt)
         if element.actual_text:
-            parts.append(b"/ActualText " + self._string(element.actual_text))
-        return b" ".join(parts) + b" >>\nendobj\n"
+            tail += b" /ActualText " + self._string(element.actual_text)
+        return head + b"/K [ " + b" ".join(kids) + b" ]" + tail + b" >>\nendobj\n"
 
     def _string(self, text: str) -> bytes:
         """A text string as ReportLab writes it; the same few (languages, words) come back often."""
