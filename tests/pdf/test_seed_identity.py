@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import FIXTURES
 
 PROGRAM = """
@@ -68,3 +69,52 @@ def test_a_kept_seed_read_by_another_process_draws_the_same_glyphs(tmp_path: Pat
         ]  # fmt: skip
         assert (out / ".exporter-cache" / "handbook-seed.json").is_file()
         assert runs[0] == runs[1] == runs[2] and int(runs[0].split()[-1]) > 90
+
+
+def _kept_seed(fixture: str, out: Path) -> str:
+    from exporter.build.pipeline import load_checked
+    from exporter.pdf.glyphs.glyphcodes import seed_identity
+    from exporter.pdf.pages.seed_cache import kept_library_seed
+
+    library, _ = load_checked(FIXTURES / "libraries" / fixture, False, True)
+    return seed_identity(kept_library_seed(library, out, "salt", "handbook"))
+
+
+def test_a_damaged_seed_part_is_made_again(tmp_path: Path) -> None:
+    """A part whose characters are not a string, or whose glyph places are not places in the
+    table, is no part: the seed is the one a build without the file makes."""
+    import json
+
+    fresh = _kept_seed("emoji", tmp_path / "fresh")
+    path = tmp_path / "fresh" / ".exporter-cache" / "handbook-seed.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    parts = data["entries"]["parts"]
+    damaged = [key for key, part in parts.items() if any(places for _, places in part["glyphs"].values())][:2]
+    first, second = (parts[key]["glyphs"] for key in damaged)
+    font = next(iter(first))
+    first[font][0] = list(first[font][0]) or ["ab"]
+    font = next(font for font, (_, places) in second.items() if places)
+    second[font][1] = [-1]
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert _kept_seed("emoji", tmp_path / "fresh") == fresh
+
+
+def test_codes_no_part_names_are_dropped_once_the_table_is_full(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from exporter.pdf.pages import seed_cache
+
+    fresh = _kept_seed("he", tmp_path / "out")
+    path = tmp_path / "out" / ".exporter-cache" / "handbook-seed.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["entries"]["codes"] += [["ExporterSans", 3, "unused", None]] * 5  # described, named by no part
+    data["entries"]["parts"]["stale"] = {"glyphs": {}, "beyond_ascii": "", "right_to_left": False}
+    path.write_text(json.dumps(data), encoding="utf-8")
+    monkeypatch.setattr(seed_cache, "MOST_CODES", 1)
+    assert _kept_seed("he", tmp_path / "out") == fresh
+    saved = json.loads(path.read_text(encoding="utf-8"))["entries"]
+    named = {place for part in saved["parts"].values() for _, places in part["glyphs"].values() for place in places}
+    assert "stale" not in saved["parts"] and named == set(range(len(saved["codes"]))) and saved["codes"]
+    assert _kept_seed("he", tmp_path / "out") == fresh

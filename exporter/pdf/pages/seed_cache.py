@@ -7,9 +7,12 @@ one per technique and one for the labels, so `<out>/.exporter-cache/<writer>-see
 each part under a digest of its texts and the cache salt (the code, the bundled fonts with
 it). After an edit only the edited technique's part is made again.
 
-A part's glyph codes are private to the process that made them; the file names each by what
-it draws (glyphcodes.portable_chars) and the next process gives it its own code for the same
-glyph. The file holds the parts this build used; a damaged file or part is made again.
+A part's glyph codes are private to the process that made them. The file describes each code
+once, by what it draws (glyphcodes.portable_chars), in "codes"; a part names its codes by their
+place there, beside a string of its plain characters. The next process gives each described
+code its own value once. Parts are folded into the seed as they come (SeedUnion): none is held,
+so a library of 10,000 techniques costs a few megabytes here. The file holds the parts this
+build used; a damaged file or part is made again.
 """
 
 from __future__ import annotations
@@ -20,9 +23,9 @@ from typing import Any
 from exporter.files.output_cache import digest_of, read_entries, save_entries
 from exporter.model import Library
 from exporter.pdf.glyphs.glyphcodes import FIRST_CODE, portable_chars, restored_chars
-from exporter.pdf.pages.subsets import FontSeed, SeedPart, font_seed, library_text_groups, merged_seed, seed_part
+from exporter.pdf.pages.subsets import FontSeed, SeedPart, SeedUnion, font_seed, library_text_groups, seed_part
 
-#: Glyph codes the file describes at most before its table is made anew.
+#: Glyph codes the file describes at most before the ones no part uses are dropped.
 MOST_CODES = 4096
 FIRST_CHAR = chr(FIRST_CODE)
 
@@ -34,44 +37,48 @@ def kept_library_seed(library: Library, out_dir: Path, salt: str, writer: str) -
     if not salt:
         return font_seed(text for group in groups for text in group)
     name = f"{writer}-seed"
-    kept = _Kept(read_entries(out_dir, name))
-    parts: dict[str, SeedPart] = {}
-    made: dict[str, SeedPart] = {}
+    kept = read_entries(out_dir, name)
+    table = _CodeTable(kept.get("codes"))
+    kept_parts = kept.get("parts")
+    if not isinstance(kept_parts, dict):
+        kept_parts = {}
+    union = SeedUnion()
+    entries: dict[str, Any] = {}
+    made = False
     for texts in groups:
         key = digest_of(salt, *texts)
-        part = kept.part(key)
+        entry = kept_parts.get(key)
+        part = table.part(entry)
         if part is None:
-            part = made[key] = seed_part(texts)
-        parts[key] = part
-    if made or parts.keys() != kept.keys():
-        save_entries(out_dir, name, kept.with_parts(list(parts), made))
-    return merged_seed(parts.values())
+            part, made = seed_part(texts), True
+            entry = table.entry(part)
+        union.add(part)
+        entries[key] = entry
+    if made or entries.keys() != kept_parts.keys():
+        save_entries(out_dir, name, table.data(entries))
+    return union.seed()
 
 
-class _Kept:
-    """The parts a file holds, read as they are asked for: the glyph codes they share are
-    described once in the file ("codes") and given in this process once."""
+class _CodeTable:
+    """The glyph codes a seed file describes, given in this process as they are first needed,
+    and those that parts made now add."""
 
-    def __init__(self, entries: dict[str, Any]) -> None:
-        parts = entries.get("parts")
-        self._parts: dict[str, Any] = parts if isinstance(parts, dict) else {}
-        self._codes: str | None = None
-        self._described = entries.get("codes")
+    def __init__(self, described: Any) -> None:
+        self.described: list[Any] = list(described) if isinstance(described, list) else []
+        self._chars: str | None = None
+        self._index: dict[str, int] | None = None
 
-    def keys(self) -> set[str]:
-        return set(self._parts)
-
-    def part(self, key: str) -> SeedPart | None:
-        """The part kept under key; None for none or a damaged one."""
-        entry = self._parts.get(key)
+    def part(self, entry: Any) -> SeedPart | None:
+        """The part a file's entry describes; None for no entry or a damaged one."""
         if not isinstance(entry, dict):
             return None
         try:
-            codes = self._given_codes()
-            glyphs = {
-                str(font): frozenset(plain) | frozenset(codes[index] for index in indexes)
-                for font, (plain, indexes) in entry["glyphs"].items()
-            }
+            chars = self._given()
+            glyphs: dict[str, frozenset[str]] = {}
+            for font, (plain, places) in entry["glyphs"].items():
+                if not isinstance(plain, str) or not all(type(place) is int and place >= 0 for place in places):
+                    return None
+                glyphs[str(font)] = frozenset(plain) | frozenset(chars[place] for place in places)
             beyond_ascii, right_to_left = entry["beyond_ascii"], entry["right_to_left"]
             if not isinstance(beyond_ascii, str) or not isinstance(right_to_left, bool):
                 return None
@@ -79,49 +86,61 @@ class _Kept:
         except (ValueError, KeyError, TypeError, AttributeError, IndexError):
             return None
 
-    def with_parts(self, keys: list[str], made: dict[str, SeedPart]) -> dict[str, Any]:
-        """The file's data for the parts of keys: the kept ones as the file had them, the made
-        ones added (with the glyph codes they add to "codes"). The table of codes is made anew
-        once it has grown to MOST_CODES (codes of parts no longer kept stay in it until then)."""
-        described = self._described if isinstance(self._described, list) else []
-        if made.keys() == set(keys) or len(described) >= MOST_CODES:
-            return _portable({key: made.get(key) or self.part(key) for key in keys})
-        index_of = {char: index for index, char in enumerate(self._given_codes())}
-        described = list(described)
-        entries = {key: self._parts[key] for key in keys if key not in made}
-        for key, part in made.items():
-            entries[key] = _portable_part(part, index_of, described)
-        return {"codes": described, "parts": {key: entries[key] for key in keys}}
+    def entry(self, part: SeedPart) -> dict[str, Any]:
+        """part as a file's entry: each font's plain characters as one string and its glyph
+        codes as places in the table (a code not described yet is added)."""
+        index = self._index_of()
+        glyphs: dict[str, Any] = {}
+        for font, chars in sorted(part.glyphs.items()):
+            plain = "".join(sorted(char for char in chars if char < FIRST_CHAR))
+            places = []
+            for char in chars:
+                if char >= FIRST_CHAR:
+                    place = index.get(char)
+                    if place is None:
+                        place = index[char] = len(self.described)
+                        self.described += portable_chars(char)
+                    places.append(place)
+            glyphs[font] = [plain, sorted(places)]
+        return {
+            "glyphs": glyphs,
+            "beyond_ascii": "".join(sorted(part.beyond_ascii)),
+            "right_to_left": part.right_to_left,
+        }
 
-    def _given_codes(self) -> str:
-        if self._codes is None:
-            if not isinstance(self._described, list):
-                raise ValueError("no glyph codes described")
-            self._codes = restored_chars(self._described)
-        return self._codes
+    def data(self, entries: dict[str, Any]) -> dict[str, Any]:
+        """The file's data for entries; once the table has grown to MOST_CODES, the codes no
+        entry names are dropped (and the entries' places renumbered)."""
+        if len(self.described) < MOST_CODES:
+            return {"codes": self.described, "parts": entries}
+        used = sorted(
+            {place for entry in entries.values() for _, places in entry["glyphs"].values() for place in places}
+        )
+        renumbered = {old: new for new, old in enumerate(used)}
+        parts = {
+            key: {
+                **entry,
+                "glyphs": {
+                    font: [plain, [renumbered[place] for place in places]]
+                    for font, (plain, places) in entry["glyphs"].items()
+                },
+            }
+            for key, entry in entries.items()
+        }
+        return {"codes": [self.described[place] for place in used], "parts": parts}
 
+    def _given(self) -> str:
+        """Each described code, given in this process (raises ValueError for a damaged table)."""
+        if self._chars is None:
+            self._chars = restored_chars(self.described)
+        return self._chars
 
-def _portable(parts: dict[str, SeedPart | None]) -> dict[str, Any]:
-    """The parts as JSON data: each font's glyphs as its plain characters (one string) and the
-    indexes of its glyph codes in "codes", where each is described once."""
-    index_of: dict[str, int] = {}
-    described: list[Any] = []
-    portable = {key: _portable_part(part, index_of, described) for key, part in parts.items() if part is not None}
-    return {"codes": described, "parts": portable}
-
-
-def _portable_part(part: SeedPart, index_of: dict[str, int], described: list[Any]) -> dict[str, Any]:
-    """One part as JSON data; a glyph code not in index_of is added to it and to described."""
-    glyphs: dict[str, Any] = {}
-    for font, chars in sorted(part.glyphs.items()):
-        plain = "".join(sorted(char for char in chars if char < FIRST_CHAR))
-        codes = []
-        for char in chars:
-            if char >= FIRST_CHAR:
-                index = index_of.get(char)
-                if index is None:
-                    index = index_of[char] = len(described)
-                    described += portable_chars(char)
-                codes.append(index)
-        glyphs[font] = [plain, sorted(codes)]
-    return {"glyphs": glyphs, "beyond_ascii": "".join(sorted(part.beyond_ascii)), "right_to_left": part.right_to_left}
+    def _index_of(self) -> dict[str, int]:
+        if self._index is None:
+            try:
+                given = self._given()
+            except ValueError:  # a damaged table: no kept part uses it, start a new one
+                self.described, given = [], ""
+                self._chars = given
+            self._index = {char: place for place, char in enumerate(given)}
+        return self._index

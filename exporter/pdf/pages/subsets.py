@@ -102,23 +102,38 @@ def seed_part(texts: Iterable[str]) -> SeedPart:
     return SeedPart({name: frozenset(glyphs) for name, glyphs in drawn.items()}, frozenset(beyond_ascii), right_to_left)
 
 
-def merged_seed(parts: Iterable[SeedPart]) -> FontSeed:
-    """The seed of all the parts' texts, in seeding order (fonts with no glyph left out)."""
-    drawn: dict[str, set[str]] = {}
-    beyond_ascii: set[str] = set()
-    right_to_left = False
-    for part in parts:
+class SeedUnion:
+    """Parts added one at a time (none of them held), and the seed they make together."""
+
+    def __init__(self) -> None:
+        self.drawn: dict[str, set[str]] = {}
+        self.beyond_ascii: set[str] = set()
+        self.right_to_left = False
+
+    def add(self, part: SeedPart) -> None:
         for name, found in part.glyphs.items():
-            drawn.setdefault(name, set()).update(found)
-        beyond_ascii.update(part.beyond_ascii)
-        right_to_left = right_to_left or part.right_to_left
-    if right_to_left:
-        for face in BODY_FACES:
-            drawn.setdefault(face, set()).update(_mirrored(face, beyond_ascii | set(string.punctuation)))
-    for name, glyphs in drawn.items():
-        if glyphs:
-            glyphs.add(line_end_space(name))
-    return {name: in_seed_order(glyphs) for name, glyphs in sorted(drawn.items()) if glyphs}
+            self.drawn.setdefault(name, set()).update(found)
+        self.beyond_ascii.update(part.beyond_ascii)
+        self.right_to_left = self.right_to_left or part.right_to_left
+
+    def seed(self) -> FontSeed:
+        """The seed of all the parts' texts, in seeding order (fonts with no glyph left out)."""
+        drawn = {name: set(glyphs) for name, glyphs in self.drawn.items()}
+        if self.right_to_left:
+            for face in BODY_FACES:
+                drawn.setdefault(face, set()).update(_mirrored(face, self.beyond_ascii | set(string.punctuation)))
+        for name, glyphs in drawn.items():
+            if glyphs:
+                glyphs.add(line_end_space(name))
+        return {name: in_seed_order(glyphs) for name, glyphs in sorted(drawn.items()) if glyphs}
+
+
+def merged_seed(parts: Iterable[SeedPart]) -> FontSeed:
+    """The seed of all the parts' texts (SeedUnion.seed)."""
+    union = SeedUnion()
+    for part in parts:
+        union.add(part)
+    return union.seed()
 
 
 def font_seed(texts: Iterable[str]) -> FontSeed:
