@@ -27,13 +27,12 @@ import os
 import random
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-HERE = Path(__file__).resolve().parent
-EXPORTER = str(HERE / ".venv" / "bin" / "exporter")
 IGNORE = {".exporter-cache", ".exporter-record.json"}
 
 RARE = [
@@ -464,7 +463,7 @@ EDITS = {
 
 # ---------------------------------------------------------------- build/compare
 def run_build(content: Path, out: Path, only: str | None, jobs: str | None) -> tuple[int, str]:
-    cmd = [EXPORTER, "build", "--content", str(content), "--out", str(out)]
+    cmd = [sys.executable, "-m", "exporter", "build", "--content", str(content), "--out", str(out)]
     if only:
         cmd += ["--only", only]
     if jobs:

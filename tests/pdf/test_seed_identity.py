@@ -88,13 +88,14 @@ def test_a_damaged_seed_part_is_made_again(tmp_path: Path) -> None:
     fresh = _kept_seed("emoji", tmp_path / "fresh")
     path = tmp_path / "fresh" / ".exporter-cache" / "handbook-seed.json"
     data = json.loads(path.read_text(encoding="utf-8"))
-    parts = data["entries"]["parts"]
+    parts = {key: json.loads(part) for key, part in data["entries"]["parts"].items()}  # each part JSON text
     damaged = [key for key, part in parts.items() if any(places for _, places in part["glyphs"].values())][:2]
     first, second = (parts[key]["glyphs"] for key in damaged)
     font = next(iter(first))
     first[font][0] = list(first[font][0]) or ["ab"]
     font = next(font for font, (_, places) in second.items() if places)
     second[font][1] = [-1]
+    data["entries"]["parts"] = {key: json.dumps(part) for key, part in parts.items()}
     path.write_text(json.dumps(data), encoding="utf-8")
     assert _kept_seed("emoji", tmp_path / "fresh") == fresh
 
@@ -110,11 +111,12 @@ def test_codes_no_part_names_are_dropped_once_the_table_is_full(
     path = tmp_path / "out" / ".exporter-cache" / "handbook-seed.json"
     data = json.loads(path.read_text(encoding="utf-8"))
     data["entries"]["codes"] += [["ExporterSans", 3, "unused", None]] * 5  # described, named by no part
-    data["entries"]["parts"]["stale"] = {"glyphs": {}, "beyond_ascii": "", "right_to_left": False}
+    data["entries"]["parts"]["stale"] = json.dumps({"glyphs": {}, "beyond_ascii": "", "right_to_left": False})
     path.write_text(json.dumps(data), encoding="utf-8")
     monkeypatch.setattr(seed_cache, "MOST_CODES", 1)
     assert _kept_seed("he", tmp_path / "out") == fresh
     saved = json.loads(path.read_text(encoding="utf-8"))["entries"]
-    named = {place for part in saved["parts"].values() for _, places in part["glyphs"].values() for place in places}
+    parts = [json.loads(part) for part in saved["parts"].values()]
+    named = {place for part in parts for _, places in part["glyphs"].values() for place in places}
     assert "stale" not in saved["parts"] and named == set(range(len(saved["codes"]))) and saved["codes"]
     assert _kept_seed("he", tmp_path / "out") == fresh

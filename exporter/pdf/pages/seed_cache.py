@@ -17,6 +17,7 @@ build used; a damaged file or part is made again.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,10 @@ from exporter.pdf.pages.subsets import FontSeed, SeedPart, SeedUnion, font_seed,
 #: Glyph codes the file describes at most before the ones no part uses are dropped.
 MOST_CODES = 4096
 FIRST_CHAR = chr(FIRST_CODE)
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def kept_library_seed(library: Library, out_dir: Path, salt: str, writer: str) -> FontSeed:
@@ -43,17 +48,18 @@ def kept_library_seed(library: Library, out_dir: Path, salt: str, writer: str) -
     if not isinstance(kept_parts, dict):
         kept_parts = {}
     union = SeedUnion()
-    entries: dict[str, Any] = {}
+    entries: dict[str, str] = {}
     made = False
     for texts in groups:
         key = digest_of(salt, *texts)
-        entry = kept_parts.get(key)
-        part = table.part(entry)
+        kept_entry = kept_parts.get(key)
+        part = table.part(kept_entry)
         if part is None:
             part, made = seed_part(texts), True
-            entry = table.entry(part)
+            entries[key] = table.entry(part)
+        else:
+            entries[key] = str(kept_entry)  # it read as a part: JSON text
         union.add(part)
-        entries[key] = entry
     if made or entries.keys() != kept_parts.keys():
         save_entries(out_dir, name, table.data(entries))
     return union.seed()
@@ -68,11 +74,12 @@ class _CodeTable:
         self._chars: str | None = None
         self._index: dict[str, int] | None = None
 
-    def part(self, entry: Any) -> SeedPart | None:
+    def part(self, text: Any) -> SeedPart | None:
         """The part a file's entry describes; None for no entry or a damaged one."""
-        if not isinstance(entry, dict):
-            return None
         try:
+            entry = json.loads(text) if isinstance(text, str) else None
+            if not isinstance(entry, dict):
+                return None
             chars = self._given()
             glyphs: dict[str, frozenset[str]] = {}
             for font, (plain, places) in entry["glyphs"].items():
@@ -86,9 +93,11 @@ class _CodeTable:
         except (ValueError, KeyError, TypeError, AttributeError, IndexError):
             return None
 
-    def entry(self, part: SeedPart) -> dict[str, Any]:
-        """part as a file's entry: each font's plain characters as one string and its glyph
-        codes as places in the table (a code not described yet is added)."""
+    def entry(self, part: SeedPart) -> str:
+        """part as a file's entry, JSON text (a library's entries are held until the file is
+        written: as text they take a fraction of the memory): each font's plain characters as
+        one string and its glyph codes as places in the table (a code not described yet is
+        added)."""
         index = self._index_of()
         glyphs: dict[str, Any] = {}
         for font, chars in sorted(part.glyphs.items()):
@@ -102,32 +111,24 @@ class _CodeTable:
                         self.described += portable_chars(char)
                     places.append(place)
             glyphs[font] = [plain, sorted(places)]
-        return {
-            "glyphs": glyphs,
-            "beyond_ascii": "".join(sorted(part.beyond_ascii)),
-            "right_to_left": part.right_to_left,
-        }
+        beyond_ascii = "".join(sorted(part.beyond_ascii))
+        return _json({"glyphs": glyphs, "beyond_ascii": beyond_ascii, "right_to_left": part.right_to_left})
 
-    def data(self, entries: dict[str, Any]) -> dict[str, Any]:
+    def data(self, entries: dict[str, str]) -> dict[str, Any]:
         """The file's data for entries; once the table has grown to MOST_CODES, the codes no
         entry names are dropped (and the entries' places renumbered)."""
         if len(self.described) < MOST_CODES:
             return {"codes": self.described, "parts": entries}
-        used = sorted(
-            {place for entry in entries.values() for _, places in entry["glyphs"].values() for place in places}
-        )
+        read = {key: json.loads(entry) for key, entry in entries.items()}
+        named = (places for entry in read.values() for _, places in entry["glyphs"].values())
+        used = sorted({place for places in named for place in places})
         renumbered = {old: new for new, old in enumerate(used)}
-        parts = {
-            key: {
-                **entry,
-                "glyphs": {
-                    font: [plain, [renumbered[place] for place in places]]
-                    for font, (plain, places) in entry["glyphs"].items()
-                },
+        for entry in read.values():
+            glyphs = entry["glyphs"].items()
+            entry["glyphs"] = {
+                font: [plain, [renumbered[place] for place in places]] for font, (plain, places) in glyphs
             }
-            for key, entry in entries.items()
-        }
-        return {"codes": [self.described[place] for place in used], "parts": parts}
+        return {"codes": [self.described[place] for place in used], "parts": {k: _json(e) for k, e in read.items()}}
 
     def _given(self) -> str:
         """Each described code, given in this process (raises ValueError for a damaged table)."""

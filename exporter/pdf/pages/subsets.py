@@ -49,20 +49,20 @@ def library_texts(library: Library) -> Iterator[str]:
         yield from group
 
 
-def library_text_groups(library: Library) -> list[list[str]]:
-    """library_texts in groups that change apart: the library's own fields and categories, each
-    technique's texts, the labels and the signs the pages add."""
+def library_text_groups(library: Library) -> Iterator[list[str]]:
+    """library_texts in groups that change apart, one at a time: the library's own fields and
+    categories, each technique's texts, the labels and the signs the pages add."""
     own = [library.title, library.subtitle, library.organisation, library.edition]
     own += [library.disclaimer, library.short_disclaimer]
     for category in library.categories:
         # A part opens with its category's name in capitals (writers/handbook.chapters); the
         # quick reference lists the names with commas.
         own += [category.name, category.icon, f"{category.icon} {category.name}".upper(), f"{category.name},"]
-    groups = [own, *([text for _, text in technique.texts()] for technique in library.techniques)]
-    labels = [
-        entry if isinstance(entry, str) else " ".join(entry.values()) for entry in library.labels().entries.values()
-    ]
-    return [*groups, [*labels, *PAGE_SIGNS]]
+    yield own
+    for technique in library.techniques:
+        yield [text for _, text in technique.texts()]
+    entries = library.labels().entries.values()
+    yield [*(entry if isinstance(entry, str) else " ".join(entry.values()) for entry in entries), *PAGE_SIGNS]
 
 
 @dataclass(frozen=True)
