@@ -10,29 +10,29 @@ it). After an edit only the edited technique's part is made again.
 A part's glyph codes are private to the process that made them. The file describes each code
 once, by what it draws (glyphcodes.portable_chars), in "codes"; a part names its codes by their
 place there, beside a string of its plain characters. The next process gives each described
-code its own value once. Parts are folded into the seed as they come (SeedUnion): none is held,
-so a library of 10,000 techniques costs a few megabytes here. The file holds the parts this
-build used; a damaged file or part is made again.
+code its own value once. Parts are folded into the seed as they come (SeedUnion) and written to
+the new file as they come: none is held (the file is 2 MB a thousand techniques). The file holds
+the parts this build used, and is left as it was when they are the ones it held; a damaged file
+or part is made again. Once the table describes MOST_CODES codes it is started anew, with only
+the codes of the parts written.
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from exporter.files.output_cache import digest_of, read_entries, save_entries
+from exporter.errors import ExporterError
+from exporter.files.atomic import atomic_output
+from exporter.files.output_cache import CACHE_DIR, CACHE_VERSION, digest_of, read_entries
 from exporter.model import Library
 from exporter.pdf.glyphs.glyphcodes import FIRST_CODE, portable_chars, restored_chars
 from exporter.pdf.pages.subsets import FontSeed, SeedPart, SeedUnion, font_seed, library_text_groups, seed_part
 
-#: Glyph codes the file describes at most before the ones no part uses are dropped.
+#: Glyph codes a file describes at most before its table is started anew.
 MOST_CODES = 4096
 FIRST_CHAR = chr(FIRST_CODE)
-
-
-def _json(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def kept_library_seed(library: Library, out_dir: Path, salt: str, writer: str) -> FontSeed:
@@ -43,26 +43,97 @@ def kept_library_seed(library: Library, out_dir: Path, salt: str, writer: str) -
         return font_seed(text for group in groups for text in group)
     name = f"{writer}-seed"
     kept = read_entries(out_dir, name)
-    table = _CodeTable(kept.get("codes"))
     kept_parts = kept.get("parts")
     if not isinstance(kept_parts, dict):
         kept_parts = {}
+    reading = _CodeTable(kept.get("codes"))
+    writing = reading if len(reading.described) < MOST_CODES else _CodeTable([])
     union = SeedUnion()
-    entries: dict[str, str] = {}
-    made = False
-    for texts in groups:
-        key = digest_of(salt, *texts)
-        kept_entry = kept_parts.get(key)
-        part = table.part(kept_entry)
-        if part is None:
-            part, made = seed_part(texts), True
-            entries[key] = table.entry(part)
-        else:
-            entries[key] = str(kept_entry)  # it read as a part: JSON text
-        union.add(part)
-    if made or entries.keys() != kept_parts.keys():
-        save_entries(out_dir, name, table.data(entries))
+    changed = False
+    with _SeedFile(out_dir / CACHE_DIR / f"{name}.json") as file:
+        written: set[str] = set()
+        for texts in groups:
+            key = digest_of(salt, *texts)
+            text = kept_parts.get(key)
+            part = reading.part(text)
+            if part is None:
+                part, changed = seed_part(texts), True
+                text = writing.entry(part)
+            elif writing is not reading:
+                text = writing.entry(part)
+            union.add(part)
+            if key not in written:  # two techniques with the same texts are one part
+                file.part(key, str(text))
+                written.add(key)
+        file.finish(writing.described, keep=changed or writing is not reading or written != kept_parts.keys())
     return union.seed()
+
+
+class _SeedFile:
+    """The new seed file, written part by part beside the old one; it replaces the old one only
+    when finish(keep=True) (through the build journal, atomic_output). A failure to write it costs
+    only the next build its reuse: the seed is made all the same."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._output: Any = None
+        self._file: IO[str] | None = None
+        self._first = True
+        self._keep = False
+
+    def __enter__(self) -> _SeedFile:
+        try:
+            output = atomic_output(self.path)
+            temporary = output.__enter__()
+            self._output = output
+            self._file = temporary.open("w", encoding="utf-8")
+            self._file.write('{"version":' + str(CACHE_VERSION) + ',"entries":{"parts":{')
+        except (OSError, ExporterError):
+            self._abandon()
+        return self
+
+    def part(self, key: str, text: str) -> None:
+        if self._file is None:
+            return
+        try:
+            self._file.write(("" if self._first else ",") + _json(key) + ":" + _json(text))
+            self._first = False
+        except OSError:
+            self._abandon()
+
+    def finish(self, described: list[Any], keep: bool) -> None:
+        if self._file is None:
+            return
+        try:
+            self._file.write('},"codes":' + _json(described) + "}}")
+            self._file.close()
+            self._keep = keep
+        except OSError:
+            self._abandon()
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        if self._file is not None and not self._file.closed:
+            self._file.close()
+        if self._output is None:
+            return
+        stop = None if self._keep and kind is None else _Unchanged()
+        try:
+            self._output.__exit__(type(stop) if stop else kind, stop or error, trace)
+        except (_Unchanged, OSError, ExporterError):
+            pass  # left as it was, or not written: the next build makes the parts again
+
+    def _abandon(self) -> None:
+        if self._file is not None and not self._file.closed:
+            self._file.close()
+        self._file = None
+
+
+class _Unchanged(Exception):
+    """The seed file is not replaced (its parts are the ones it holds, or it could not be written)."""
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 class _CodeTable:
@@ -75,7 +146,7 @@ class _CodeTable:
         self._index: dict[str, int] | None = None
 
     def part(self, text: Any) -> SeedPart | None:
-        """The part a file's entry describes; None for no entry or a damaged one."""
+        """The part a file's entry (JSON text) describes; None for no entry or a damaged one."""
         try:
             entry = json.loads(text) if isinstance(text, str) else None
             if not isinstance(entry, dict):
@@ -94,10 +165,8 @@ class _CodeTable:
             return None
 
     def entry(self, part: SeedPart) -> str:
-        """part as a file's entry, JSON text (a library's entries are held until the file is
-        written: as text they take a fraction of the memory): each font's plain characters as
-        one string and its glyph codes as places in the table (a code not described yet is
-        added)."""
+        """part as a file's entry, JSON text: each font's plain characters as one string and its
+        glyph codes as places in the table (a code not described yet is added)."""
         index = self._index_of()
         glyphs: dict[str, Any] = {}
         for font, chars in sorted(part.glyphs.items()):
@@ -113,22 +182,6 @@ class _CodeTable:
             glyphs[font] = [plain, sorted(places)]
         beyond_ascii = "".join(sorted(part.beyond_ascii))
         return _json({"glyphs": glyphs, "beyond_ascii": beyond_ascii, "right_to_left": part.right_to_left})
-
-    def data(self, entries: dict[str, str]) -> dict[str, Any]:
-        """The file's data for entries; once the table has grown to MOST_CODES, the codes no
-        entry names are dropped (and the entries' places renumbered)."""
-        if len(self.described) < MOST_CODES:
-            return {"codes": self.described, "parts": entries}
-        read = {key: json.loads(entry) for key, entry in entries.items()}
-        named = (places for entry in read.values() for _, places in entry["glyphs"].values())
-        used = sorted({place for places in named for place in places})
-        renumbered = {old: new for new, old in enumerate(used)}
-        for entry in read.values():
-            glyphs = entry["glyphs"].items()
-            entry["glyphs"] = {
-                font: [plain, [renumbered[place] for place in places]] for font, (plain, places) in glyphs
-            }
-        return {"codes": [self.described[place] for place in used], "parts": {k: _json(e) for k, e in read.items()}}
 
     def _given(self) -> str:
         """Each described code, given in this process (raises ValueError for a damaged table)."""
