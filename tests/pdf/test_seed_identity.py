@@ -120,3 +120,12 @@ def test_codes_no_part_names_are_dropped_once_the_table_is_full(
     named = {place for part in parts for _, places in part["glyphs"].values() for place in places}
     assert "stale" not in saved["parts"] and named == set(range(len(saved["codes"]))) and saved["codes"]
     assert _kept_seed("he", tmp_path / "out") == fresh
+
+
+def test_a_seed_file_whose_parts_did_not_change_is_left_as_it_was(tmp_path: Path) -> None:
+    first = _kept_seed("de", tmp_path / "out")
+    path = tmp_path / "out" / ".exporter-cache" / "handbook-seed.json"
+    written = path.stat().st_mtime_ns, path.read_bytes()
+    assert _kept_seed("de", tmp_path / "out") == first
+    assert (path.stat().st_mtime_ns, path.read_bytes()) == written
+    assert [p.name for p in path.parent.iterdir()] == ["handbook-seed.json"]  # no temporary file left

@@ -18,6 +18,7 @@ from reportlab.platypus import ActionFlowable, BaseDocTemplate, Flowable, Frame,
 from exporter import __version__
 from exporter.model import Library
 from exporter.pdf.glyphs.fonts import HEADING, HEADING_REGULAR, REGULAR, para_text, register_fonts
+from exporter.pdf.lines import forget_set_text
 from exporter.pdf.lines.paragraphs import Paragraph
 from exporter.pdf.lines.runs import draw_text, fit_text, text_width
 from exporter.pdf.pages.fitting import Pager
@@ -47,6 +48,9 @@ FOOTER_SIZE = 7.5
 HEADER_SIZE = 8.5
 FOOTER_NUMBER_ROOM = 70.0
 PAGE_FRAME_FORM = "pageframe"
+#: From this many pages a document lets go of its text-setting caches before it writes the file
+#: (a handbook; not a handout, whose writer sets the next one with them).
+LONG_DOCUMENT_PAGES = 200
 
 #: (title, destination key, level) of one bookmark.
 OutlineEntry = tuple[str, str, int]
@@ -183,6 +187,8 @@ class OnePassDocument(BaseDocTemplate):  # type: ignore[misc]
             for title, key, level in self.outline_entries:
                 self.canv.addOutlineEntry(title, key, level=level)
             self.canv.showOutline()
+        if pages >= LONG_DOCUMENT_PAGES:
+            forget_set_text()
         finish_document(self.canv, self.title)
         save_compact(self.canv, Path(self.filename))
         return pages

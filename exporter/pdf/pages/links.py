@@ -54,15 +54,18 @@ class Link(PDFObject):  # type: ignore[misc]
 #: Link descriptions as formatted (a title is the description of a link in the contents, the
 #: quick reference, the index...), at most _TEXTS_KEPT of them.
 _TEXTS: dict[str, bytes] = {}
-_TEXTS_KEPT = 4096
+_TEXTS_KEPT = 1024
+_TEXT_KEPT_LENGTH = 80
 
 
 def _text_string(text: str, document: Any) -> bytes:
     found = _TEXTS.get(text)
     if found is None:
-        if len(_TEXTS) >= _TEXTS_KEPT:
-            _TEXTS.clear()
-        found = _TEXTS[text] = bytes(pdfdoc.format(pdfdoc.PDFString(text, 1), document))
+        found = bytes(pdfdoc.format(pdfdoc.PDFString(text, 1), document))
+        if len(text) <= _TEXT_KEPT_LENGTH:
+            if len(_TEXTS) >= _TEXTS_KEPT:
+                _TEXTS.clear()
+            _TEXTS[text] = found
     return found
 
 

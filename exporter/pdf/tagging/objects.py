@@ -26,6 +26,7 @@ _IN_MEMORY = 4 << 20
 _CHUNK = 1 << 20
 #: Formatted text strings remembered at most (then forgotten all at once).
 _STRINGS_KEPT = 4096
+_STRING_KEPT_LENGTH = 40
 
 
 def _spool(folder: Path | None) -> IO[bytes]:
@@ -167,12 +168,15 @@ class StructureObjects:
         return head + b"/K [ " + b" ".join(kids) + b" ]" + tail + b" >>\nendobj\n"
 
     def _string(self, text: str) -> bytes:
-        """A text string as ReportLab writes it; the same few (languages, words) come back often."""
+        """A text string as ReportLab writes it; the same short ones (languages, words) come back
+        often, and only they are remembered (a paragraph's ActualText hardly repeats)."""
         found = self._strings.get(text)
         if found is None:
-            if len(self._strings) >= _STRINGS_KEPT:
-                self._strings.clear()
-            found = self._strings[text] = bytes(pdfdoc.format(pdfdoc.PDFString(text), self._document))
+            found = bytes(pdfdoc.format(pdfdoc.PDFString(text), self._document))
+            if len(text) <= _STRING_KEPT_LENGTH:
+                if len(self._strings) >= _STRINGS_KEPT:
+                    self._strings.clear()
+                self._strings[text] = found
         return found
 
     def _write_entries(self, tree: StructureTree) -> None:
