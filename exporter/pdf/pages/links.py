@@ -15,6 +15,7 @@ from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.pdfdoc import PDFObject
 from reportlab.pdfgen.canvas import Canvas
 
+from exporter.pdf.pages.object_bytes import text_string
 from exporter.pdf.tagging.marking import recording
 
 
@@ -39,7 +40,7 @@ class Link(PDFObject):  # type: ignore[misc]
         handbook formats thousands of links, each through a dozen generic calls."""
         entries = [
             b"/Border [ 0 0 0 ]",
-            b"/Contents " + _text_string(self.contents, document),
+            b"/Contents " + text_string(self.contents, document),
             b"/Dest " + _destination(self.destination, document),
             b"/Rect [ " + " ".join(fp_str(value) for value in self.rect).encode("ascii") + b" ]",
         ]
@@ -49,24 +50,6 @@ class Link(PDFObject):  # type: ignore[misc]
         if len(entries) > 6:
             entries.insert(6, b"\n ")
         return b"<<\n" + b" ".join(entries) + b"\n>>"
-
-
-#: Link descriptions as formatted (a title is the description of a link in the contents, the
-#: quick reference, the index...), at most _TEXTS_KEPT of them.
-_TEXTS: dict[str, bytes] = {}
-_TEXTS_KEPT = 1024
-_TEXT_KEPT_LENGTH = 80
-
-
-def _text_string(text: str, document: Any) -> bytes:
-    found = _TEXTS.get(text)
-    if found is None:
-        found = bytes(pdfdoc.format(pdfdoc.PDFString(text, 1), document))
-        if len(text) <= _TEXT_KEPT_LENGTH:
-            if len(_TEXTS) >= _TEXTS_KEPT:
-                _TEXTS.clear()
-            _TEXTS[text] = found
-    return found
 
 
 def _destination(destination: Any, document: Any) -> bytes:

@@ -20,6 +20,11 @@ from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.utils import isSeq
 from reportlab.pdfbase import pdfdoc
 
+#: Short text strings as formatted (languages, titles: the same few come back often; a long
+#: text hardly repeats and is not kept), at most TEXTS_KEPT of them.
+_TEXTS: dict[str, bytes] = {}
+TEXTS_KEPT = 2048
+TEXT_KEPT_LENGTH = 80
 #: Each key as PDFName writes it (a page has a dozen keys, the same on every page).
 _NAMES: dict[str, bytes] = {}
 
@@ -28,6 +33,18 @@ def _name(key: str) -> bytes:
     found = _NAMES.get(key)
     if found is None:
         found = _NAMES[key] = pdfdoc.format(pdfdoc.PDFName(key), None)
+    return found
+
+
+def text_string(text: str, document: Any) -> bytes:
+    """pdfdoc.format(PDFString(text), document): a PDF text string as ReportLab writes it."""
+    found = _TEXTS.get(text)
+    if found is None:
+        found = bytes(pdfdoc.format(pdfdoc.PDFString(text), document))
+        if len(text) <= TEXT_KEPT_LENGTH:
+            if len(_TEXTS) >= TEXTS_KEPT:
+                _TEXTS.clear()
+            _TEXTS[text] = found
     return found
 
 

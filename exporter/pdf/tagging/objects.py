@@ -17,16 +17,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
-from reportlab.pdfbase import pdfdoc
-
+from exporter.pdf.pages.object_bytes import text_string
 from exporter.pdf.tagging.structure import AnnotationRef, Element, MarkedContent, StructureTree
 
 #: Up to this many bytes a spool stays in memory (a handout, a course pack); beyond, a file.
 _IN_MEMORY = 4 << 20
 _CHUNK = 1 << 20
-#: Formatted text strings remembered at most (then forgotten all at once).
-_STRINGS_KEPT = 4096
-_STRING_KEPT_LENGTH = 40
 
 
 def _spool(folder: Path | None) -> IO[bytes]:
@@ -44,7 +40,6 @@ class StructureObjects:
         self._end = 0
         self._entries = _spool(folder)
         self._any_entries = False
-        self._strings: dict[str, bytes] = {}
         #: Per object number: -(1 + its offset in the spool) for these objects, 0 for others;
         #: saving puts the others' places in the file (1 + offset) beside them, in one table.
         self.places = array("q")
@@ -160,24 +155,12 @@ class StructureObjects:
             head += b"/Pg %d 0 R " % pages[first_page]
         tail = b""
         if element.lang:
-            tail += b" /Lang " + self._string(element.lang)
+            tail += b" /Lang " + text_string(element.lang, self._document)
         if element.alt:
-            tail += b" /Alt " + self._string(element.alt)
+            tail += b" /Alt " + text_string(element.alt, self._document)
         if element.actual_text:
-            tail += b" /ActualText " + self._string(element.actual_text)
+            tail += b" /ActualText " + text_string(element.actual_text, self._document)
         return head + b"/K [ " + b" ".join(kids) + b" ]" + tail + b" >>\nendobj\n"
-
-    def _string(self, text: str) -> bytes:
-        """A text string as ReportLab writes it; the same short ones (languages, words) come back
-        often, and only they are remembered (a paragraph's ActualText hardly repeats)."""
-        found = self._strings.get(text)
-        if found is None:
-            found = bytes(pdfdoc.format(pdfdoc.PDFString(text), self._document))
-            if len(text) <= _STRING_KEPT_LENGTH:
-                if len(self._strings) >= _STRINGS_KEPT:
-                    self._strings.clear()
-                self._strings[text] = found
-        return found
 
     def _write_entries(self, tree: StructureTree) -> None:
         entries, tree.entries = tree.entries, []
