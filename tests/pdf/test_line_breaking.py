@@ -292,3 +292,12 @@ def test_a_header_cut_short_keeps_letters_when_its_first_words_are_punctuation()
     shown = fit_text(title, 8.5, 120)
     assert shown != "…" and shown.endswith("…")
     assert title.startswith(shown[:-1]) and any(character.isalnum() for character in shown)
+
+
+def test_a_compound_breaks_at_its_own_hyphens_only() -> None:
+    """"Mentaliza-/tion-Based" on a card's source line read as two hyphenated words."""
+    english = hyphenator("en")
+    assert english is not None
+    assert [head for head, _ in english("Mentalization-Based")] == ["Mentalization-"]
+    assert [head for head, _ in english("evidence-based-practice,")] == ["evidence-based-", "evidence-"]
+    assert "mentaliza" in {head for head, _ in english("mentalization")}  # alone, it still breaks

@@ -109,13 +109,16 @@ def hyphenator(language: str) -> Callable[[str], Iterator[tuple[str, str]]] | No
     def pairs(word: str) -> tuple[tuple[str, str], ...]:
         if _is_address(word):
             return _address_breaks(word)
-        own = [pair for pair in _dictionary_pairs(word) if not pair[1].startswith(BREAKS_WITHOUT_HYPHEN)]
-        after_hyphens = [
-            (word[: end + 1], word[end + 1 :])
-            for end, char in enumerate(word)
-            if char in "-\u2010" and _keeps_letters(word[: end + 1], word[end + 1 :])
-        ]
-        return tuple(sorted(set(own + after_hyphens), key=lambda pair: -len(pair[0])))
+        if any(char in OWN_HYPHENS for char in word):
+            # As in TeX: a compound breaks at its own hyphens only ("Mentalization-/Based",
+            # never "Mentaliza-/tion-Based", whose second hyphen reads as part of the word).
+            return tuple(
+                (word[: end + 1], word[end + 1 :])
+                for end in range(len(word) - 1, -1, -1)
+                if word[end] in OWN_HYPHENS and _keeps_letters(word[: end + 1], word[end + 1 :])
+            )
+        own = {pair for pair in _dictionary_pairs(word) if not pair[1].startswith(BREAKS_WITHOUT_HYPHEN)}
+        return tuple(sorted(own, key=lambda pair: -len(pair[0])))
 
     def _dictionary_pairs(word: str) -> tuple[tuple[str, str], ...]:
         letters = sum(char.isalpha() for char in word)
@@ -134,6 +137,8 @@ def hyphenator(language: str) -> Callable[[str], Iterator[tuple[str, str]]] | No
     return hyphenate
 
 
+#: Hyphens written in a word (hyphen-minus and the hyphen).
+OWN_HYPHENS = "-\u2010"
 #: A line broken after one of these ends with it and takes no hyphen ("self-/disclosure", "doi.org/").
 BREAKS_WITHOUT_HYPHEN = ("-", "\u2010", "/")
 
