@@ -17,12 +17,12 @@ from exporter.options import BuildOptions, paper_label
 from exporter.pdf.glyphs.fonts import BODY_FACES, drawable
 from exporter.pdf.pages.chapter import LevelledBuilder, chapter_flowables, plain_similar_row
 from exporter.pdf.pages.document import OnePassDocument
-from exporter.pdf.pages.fitting import fit_part
+from exporter.pdf.pages.fitting import MIN_LAST_LINES, fit_part
 from exporter.pdf.pages.styles import LEVELS, Styles, make_styles
 from exporter.writers import WriteResult
 
 HANDOUTS_DIR = "handouts"
-#: The second page of a handout holds at least this share of a page (a little over half).
+#: A handout whose second page would hold less than this share of a page is tried tighter.
 LAST_PAGE_SHARE = 0.55
 
 
@@ -148,9 +148,10 @@ def build_handout(library: Library, technique: Technique, target: Path, paper: s
 
     build = LevelledBuilder(make, lambda level: make_styles(library.language, compact=True, level=level))
 
-    # A handout is one sheet: one page, or two with the second at least half full (a chapter
-    # that would leave less is set tighter, or lines move over until it holds that much).
+    # A handout is one sheet: one page if a tighter setting saves a second page that would be
+    # less than half full; else two, the first filled and the second holding more than a few
+    # lines (moving lines over to half-fill the second left a third of the first page blank).
     pager = document.pager()
-    least = LAST_PAGE_SHARE * pager.height
-    fitted = fit_part(build, pager, least, least, len(LEVELS))
+    fewest = MIN_LAST_LINES * float(styles.body.leading)
+    fitted = fit_part(build, pager, fewest, LAST_PAGE_SHARE * pager.height, len(LEVELS))
     return document.build_once(fitted.flowables)

@@ -295,7 +295,7 @@ def test_a_header_cut_short_keeps_letters_when_its_first_words_are_punctuation()
 
 
 def test_a_compound_breaks_at_its_own_hyphens_only() -> None:
-    """"Mentaliza-/tion-Based" on a card's source line read as two hyphenated words."""
+    """ "Mentaliza-/tion-Based" on a card's source line read as two hyphenated words."""
     english = hyphenator("en")
     assert english is not None
     assert [head for head, _ in english("Mentalization-Based")] == ["Mentalization-"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pdfplumber
 import pytest
 from conftest import technique, write_content
 from pdf_reading import MARKUP_TEXTS, MARKUP_TITLE, collapse, fonts_of, item_texts, squash
@@ -96,3 +97,26 @@ def test_handouts_are_deterministic_and_follow_the_paper(
     letter = write_handouts(library, tmp_path / "letter", BuildOptions(paper="letter"))
     box = PdfReader(letter.paths[0]).pages[0].mediabox
     assert (float(box.width), float(box.height)) == (612.0, 792.0)
+
+
+def _foot_blank(page: pdfplumber.page.Page, footer_word: str) -> float:
+    """Points between the last line of the page's text and the footer (which starts with footer_word)."""
+    words = page.extract_words()
+    footer_top = min(word["top"] for word in words if word["text"] == footer_word)
+    return footer_top - max(word["bottom"] for word in words if word["bottom"] < footer_top - 1)
+
+
+@pytest.mark.parametrize("steps", [17, 20, 23, 26])
+def test_a_two_page_handout_fills_its_first_page(tmp_path: Path, steps: int) -> None:
+    """Lines were moved over to half-fill page 2, leaving a third of page 1 blank."""
+    from conftest import LIBRARY
+
+    sentence = "Notice what the client shows and say it back in a few plain words before you go on"
+    long = technique("long", steps=[f"{sentence} ({number})." for number in range(steps)])
+    library, _ = read_library(write_content(tmp_path, [long], {**LIBRARY, "disclaimer": "Zfooter only for teaching."}))
+    write_handouts(library, tmp_path / "out", BuildOptions(paper="a4"))
+    with pdfplumber.open(tmp_path / "out" / "handouts" / "long.pdf") as pdf:
+        assert len(pdf.pages) == 2
+        page = pdf.pages[0]
+        assert _foot_blank(page, "Zfooter") < 0.12 * float(page.height)
+        assert len(pdf.pages[1].extract_words()) > 20  # and page 2 is no near-empty page
