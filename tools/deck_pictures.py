@@ -32,7 +32,7 @@ CARDS = [
     ("Step", "Repair of Therapeutic Rupture · Step 3 of 7", "step"),
     ("Key phrase", "Repair of Therapeutic Rupture · Key phrase", "completion"),
     ("Warning", "Stop, Rewind and Explore · Warning 2 of 2", "warning"),
-    ("Situation", "Situation · When a moment in the session went by too fast to think…", "situation"),
+    ("Situation", "Situation · When a moment in the session just went by too fast to…", "situation"),
     ("Order of the steps", "Stop, Rewind and Explore · Order of the steps", "step-order"),
     ("Steps one by one", "Stop, Rewind and Explore · Steps one by one", "step-sequence"),
 ]
