@@ -8,6 +8,7 @@ from pathlib import Path
 from string import Template
 
 import click
+import yaml
 
 from exporter.content.field_checks import library_in_working_folder
 from exporter.content.yaml_nodes import load_yaml_file
@@ -18,6 +19,9 @@ from exporter.labels import bundled_languages
 from exporter.writers.deck.state import start_state
 
 TEMPLATES = Path(__file__).parent / "templates"
+#: The example technique's and the library's texts in each bundled language (a test keeps them
+#: complete).
+TEXTS = TEMPLATES / "texts"
 EXAMPLE_ID = "curious-questioning"
 
 
@@ -29,14 +33,25 @@ def init_library(content_dir: Path, language: str) -> None:
         raise ExporterError(f'{library}: a library is already there; `exporter new "Title"` adds a technique to it')
     if language not in bundled_languages():
         raise click.BadParameter(f"choose from {', '.join(bundled_languages())}", param_hint="--language")
-    text = Template((TEMPLATES / "library.yaml").read_text(encoding="utf-8")).substitute(language=language)
-    write_bytes_atomic(library, text.encode("utf-8"))
+    texts = starter_texts(language)
+    write_bytes_atomic(library, _filled("library.yaml", texts, language=language))
     example = content_dir / "techniques" / f"{EXAMPLE_ID}.yaml"
-    write_bytes_atomic(example, (TEMPLATES / "example.yaml").read_bytes())
+    write_bytes_atomic(example, _filled("example.yaml", texts))
     start_state(content_dir)
     click.echo(f"created {library} and {example}; build them with `exporter build --content {content_dir}`")
-    if language != "en":
-        click.echo(f"the example and its library texts are in English: write yours in '{language}' in their place")
+
+
+def starter_texts(language: str) -> dict[str, str]:
+    """The example technique's and the library's texts in language (templates/texts/<language>.yaml),
+    each as a YAML scalar: quoted, so that a colon or a quote in a translation stays text."""
+    data = yaml.safe_load((TEXTS / f"{language}.yaml").read_text(encoding="utf-8"))
+    steps = data.pop("steps")
+    data.update({f"step_{number}": step for number, step in enumerate(steps, start=1)})
+    return {key: json.dumps(str(value), ensure_ascii=False) for key, value in data.items()}
+
+
+def _filled(template: str, texts: dict[str, str], **more: str) -> bytes:
+    return Template((TEMPLATES / template).read_text(encoding="utf-8")).substitute(texts, **more).encode("utf-8")
 
 
 def new_technique(content_dir: Path, title: str, category: str | None) -> Path:
