@@ -84,17 +84,20 @@ class PageNumbers:
         return name
 
     def register_recorded(self, template: str, key: str | None, page: int, font_name: str, font_size: float,
-                          rgba: tuple[float, float, float, float], align: str) -> None:  # fmt: skip
+                          rgba: tuple[float, float, float, float], align: str) -> str:  # fmt: skip
         """register() again for a form a recorded page drew (exporter.pdf.pages.replay)."""
-        self.register(_NumberText(template, key, page, font_name, font_size, Color(*rgba), align))
+        return self.register(_NumberText(template, key, page, font_name, font_size, Color(*rgba), align))
+
+    def name_of_recorded(self, template: str, key: str | None, page: int, font_name: str, font_size: float,
+                         rgba: tuple[float, float, float, float], align: str) -> str:  # fmt: skip
+        """The name a recorded page's form had where it was drawn (without registering it)."""
+        return _digest_name(_NumberText(template, key, page, font_name, font_size, Color(*rgba), align))
 
     def _name_for(self, spec: _NumberText) -> str:
         """The form's name, from what it shows: the same in every document that shows it, so a
         page that draws it has the same bytes whatever the pages before it drew (numbering the
         forms as they came shifted every later page's names when one page gained a form)."""
-        what = (spec.template, spec.key, spec.page, spec.font_name, spec.font_size, spec.colour.hexval(), spec.align)
-        digest = hashlib.sha256(repr(what).encode("utf-8")).digest()[:6]
-        name = "pn" + base64.urlsafe_b64encode(digest).decode("ascii")  # 48 bits in 8 letters, digits, - and _
+        name = _digest_name(spec)
         while name in self._names:  # two specs, one digest: never seen, but never two forms in one name
             name += "x"
         self._names.add(name)
@@ -124,6 +127,12 @@ class PageNumbers:
             end_form(canv)
         self._forms.clear()  # every form is defined: the specs would only be held until saving
         self._names.clear()
+
+
+def _digest_name(spec: _NumberText) -> str:
+    what = (spec.template, spec.key, spec.page, spec.font_name, spec.font_size, spec.colour.hexval(), spec.align)
+    digest = hashlib.sha256(repr(what).encode("utf-8")).digest()[:6]
+    return "pn" + base64.urlsafe_b64encode(digest).decode("ascii")  # 48 bits in 8 letters, digits, - and _
 
 
 def _number_code(canv: Canvas, spec: _NumberText, text: str, start: float) -> bytes:

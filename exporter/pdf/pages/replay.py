@@ -1,7 +1,7 @@
 """A part of a long PDF (a handbook chapter) drawn once, then put into later builds unchanged.
 
-A chapter's pages depend only on the chapter, the page it starts on and a few things the
-document set before it (exporter.writers.handbook.page_cache makes the key). While such a part
+A chapter's pages depend only on the chapter and a few things the document set before it
+(exporter.writers.handbook.page_cache makes the key). While such a part
 is drawn it is recorded: each page's compressed content stream, the forms it shows, its running
 header, and every operation its drawing made on the document in order: structure-tree changes
 (exporter.pdf.tagging.journal), links, anchors, page-number forms and forms defined. A later
@@ -9,6 +9,11 @@ build whose part has the same key neither lays it out nor draws it: `replayed_pa
 flowable per page that does the operations again and hands the stored stream to the page
 spool. Everything that gets an object number gets it in the same order as in a fresh drawing,
 so the file is the same, byte for byte.
+
+Where the part starts is not in its key: a chapter moved on by an earlier one that grew a page
+is replayed too. The only thing on its pages that knows their place is the footer's page
+number, a form named by the number (exporter.pdf.pages.pagerefs); a moved page's stream is
+inflated, given the forms of its new numbers, and deflated again as a fresh drawing does it.
 
 A part is recorded only if nothing it drew is outside what a replay does again: it must not
 define a form ReportLab writes, use colour spaces or transparency, or reach a structure element
@@ -21,12 +26,13 @@ header); if not, `StaleRecord` is raised and the writer builds again without rep
 from __future__ import annotations
 
 import marshal
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.pdfdoc import PDFDocument
+from reportlab.pdfbase.pdfdoc import PDFDocument, xObjectName
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import ActionFlowable, BaseDocTemplate, Flowable, PageBreak
 
@@ -283,6 +289,8 @@ class _Replay:
         self.document = document
         self.record = record
         self.journal: Journal | None = None
+        #: The page-number forms the page being replayed shows under a new name: old -> new.
+        self.renamed: dict[str, str] = {}
 
     def page(self, canv: Canvas, index: int) -> None:
         document, page = self.document, self.record.page(index)
@@ -311,6 +319,31 @@ class _Replay:
         canv._formsinuse = list(page.forms)
         document.header, document.page_header = page.header, page.page_header
         document.replayed_stream = page.stream
+        if self.renamed:
+            self._rename_forms(canv)
+
+    def _own_number(self, canv: Canvas, operation: Operation) -> None:
+        """A page's own number in its footer (a form named by the number): on a part that now
+        starts on another page, the page shows the form of its new number."""
+        template, key, page, *shown = operation[1:]
+        numbers = self.document.numbers
+        if key is not None or page == canv.getPageNumber():
+            numbers.register_recorded(template, key, page, *shown)
+            return
+        old = numbers.name_of_recorded(template, key, page, *shown)
+        self.renamed[old] = numbers.register_recorded(template, key, canv.getPageNumber(), *shown)
+
+    def _rename_forms(self, canv: Canvas) -> None:
+        """The recorded stream with each renamed form's new name (compressed as it was made)."""
+        renamed, self.renamed = self.renamed, {}
+        code = zlib.decompress(self.document.replayed_stream)
+        for old, new in renamed.items():
+            old_name, new_name = xObjectName(old).encode("ascii"), xObjectName(new).encode("ascii")
+            if b"/" + old_name + b" Do" not in code:
+                raise StaleRecord("a recorded page does not draw the page-number form it names")
+            code = code.replace(b"/" + old_name + b" Do", b"/" + new_name + b" Do")
+        self.document.replayed_stream = zlib.compress(code)
+        canv._formsinuse = [renamed.get(name, name) for name in canv._formsinuse]
 
     def _do(self, canv: Canvas, operation: Operation) -> None:
         assert self.journal is not None
@@ -325,7 +358,7 @@ class _Replay:
             self.document.numbers.record(operation[1], canv.getPageNumber())
             canv.bookmarkPage(operation[1])
         elif kind == "number":
-            self.document.numbers.register_recorded(*operation[1:])
+            self._own_number(canv, operation)
         elif kind == "form":
             define_form(canv, *operation[1:])
         elif kind in FONT_OPERATIONS:

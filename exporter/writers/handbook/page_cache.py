@@ -5,7 +5,8 @@ sources) are kept in `<out>/.exporter-cache/handbook.parts` (exporter.pdf.pages.
 part's key is a hash of the exporter's code and SOURCE_DATE_EPOCH (the build's cache salt), the
 library's own settings, labels and categories, every technique's id, title and categories (a
 chapter's "see p." rows and bookmarks name other chapters), the glyphs every font is seeded
-with, the paper, what the part shows, and the page it starts on.
+with, the paper, and what the part shows. Not the page it starts on: a part replayed on
+another page than it was drawn on shows its pages' new numbers (exporter.pdf.pages.replay).
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ def plan_recorded(
         plan()
         return
     start = layout.pager
-    key = replaying.cache.key(*what, str(start.page))
+    key = replaying.cache.key(*what)
     record = replaying.cache.replay_or_record(key)
     if record is not None:
         layout.extend(replayed_part(replaying.document, record))
