@@ -148,8 +148,8 @@ def test_bundled_step_cards_ask_what_comes_after_with_goal_and_previous_step(
     assert "Say openly" not in question
     answer = visible(note.cards()[0].answer())
     # The step map shows every step whole (one sentence each here), never cut at 60 characters.
-    assert "Ask the client to explore it with you: “Can you help me see what you are feeling" not in answer
-    assert 'Ask the client to explore it with you: "Can you help me see what you are feeling at this moment?"' in answer
+    assert "what you are feeling …”" not in answer  # the next step whole, never shortened
+    assert "Ask the client to explore it with you: “Can you help me see what you are feeling at this moment?”" in answer
 
 
 # --- today's deck, upgraded -----------------------------------------------------------------
