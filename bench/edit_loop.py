@@ -6,7 +6,9 @@ On a seeded synthetic library of --size techniques (exporter.testing.synthetic),
 process: a cold build into an empty folder, a build with nothing changed, and a build after one
 step of one technique was edited (a different technique each round), --repeat times each; the
 medians, their ratios to the cold build, and each writer's own time in the median edit build.
-The edited build's outputs are compared with a cold build of the same content, byte for byte.
+Then one chapter grows by a page or more (a long paragraph added to a summary), which moves
+every later chapter to other pages, and that build is timed too. Each edited build's outputs
+are compared with a cold build of the same content, byte for byte.
 """
 
 from __future__ import annotations
@@ -48,6 +50,28 @@ def edit_one_step(content: Path, rng: random.Random) -> str:
     return f"step {index + 1} of {path.stem}"
 
 
+GROWTH = (
+    "Say what you noticed in plain words, wait for the answer, and ask what it was like "
+    "for them before you add anything of your own. "
+)
+
+
+def grow_one_chapter(content: Path, rng: random.Random) -> str:
+    """A long paragraph added to one technique's summary: its chapter gains a page or more, so
+    every chapter after it starts on another page (the cards, which show no summary, stay). Its
+    letters are all in the library already: a new one would change every page's glyph codes."""
+    path = rng.choice(sorted((content / "techniques").glob("*.yaml")))
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["summary"] = data["summary"] + " " + GROWTH * 34
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return f"summary of {path.stem} grown"
+
+
+def handbook_pages(stdout: str) -> int:
+    line = next(line for line in writer_lines(stdout) if line.split()[0] == "handbook")
+    return int(line.split(" pages,")[0].split()[-1].replace(",", ""))
+
+
 def same_outputs(first: Path, second: Path) -> bool:
     def files(folder: Path) -> dict[str, bytes]:
         return {
@@ -57,6 +81,15 @@ def same_outputs(first: Path, second: Path) -> bool:
         }
 
     return files(first) == files(second)
+
+
+def same_as_cold(content: Path, out: Path, reference: Path) -> bool:
+    """Whether out holds what a cold build of content (a copy, built into an empty folder) writes."""
+    shutil.copytree(content, reference / "content")
+    build(reference / "content", reference / "out")
+    same = same_outputs(out, reference / "out")
+    shutil.rmtree(reference)
+    return same
 
 
 def writer_lines(stdout: str) -> list[str]:
@@ -78,6 +111,7 @@ def main(argv: list[str] | None = None) -> None:
         out = work / "out"
         rng = random.Random(SEED)
         cold, unchanged, edited, summaries, identical = [], [], [], [], []
+        grown: list[float] = []
         for round_number in range(args.repeat):
             shutil.rmtree(out, ignore_errors=True)
             cold.append(build(content, out)[0])
@@ -86,16 +120,19 @@ def main(argv: list[str] | None = None) -> None:
             seconds, stdout = build(content, out)
             edited.append(seconds)
             summaries.append(stdout)
-            reference = work / f"cold-{round_number}"
-            shutil.copytree(content, reference / "content")
-            build(reference / "content", reference / "out")
-            identical.append(same_outputs(out, reference / "out"))
-            shutil.rmtree(reference)
+            identical.append(same_as_cold(content, out, work / f"cold-{round_number}"))
+            grown_which = grow_one_chapter(content, rng)
+            grown_seconds, grown_stdout = build(content, out)
+            grown.append(grown_seconds)
+            moved = handbook_pages(grown_stdout) - handbook_pages(stdout)
+            identical.append(same_as_cold(content, out, work / f"cold-grown-{round_number}"))
             print(
                 f"  round {round_number + 1}: cold {cold[-1]:.1f} s, nothing changed {unchanged[-1]:.2f} s,"
-                f" {which}: {seconds:.1f} s, same bytes as cold: {identical[-1]}",
+                f" {which}: {seconds:.1f} s; {grown_which} (+{moved} pages): {grown_seconds:.1f} s;"
+                f" same bytes as cold: {all(identical[-2:])}",
                 flush=True,
             )
+            print("    " + next(line for line in writer_lines(grown_stdout) if "handbook" in line).strip(), flush=True)
     cold_s, unchanged_s, edited_s = (statistics.median(v) for v in (cold, unchanged, edited))
     middle = summaries[sorted(range(len(edited)), key=edited.__getitem__)[len(edited) // 2]]
     print()
@@ -104,7 +141,9 @@ def main(argv: list[str] | None = None) -> None:
     print(f"| cold | {cold_s:.1f} | 1.00 | |")
     print(f"| nothing changed | {unchanged_s:.2f} | {unchanged_s / cold_s:.3f} | <= {MAX_NOTHING_CHANGED:.0f} s |")
     print(f"| one step edited | {edited_s:.1f} | {edited_s / cold_s:.2f} | <= {MAX_ONE_EDIT:.0f} s |")
-    print(f"\nedited builds byte-identical to cold builds: {sum(identical)} of {len(identical)}")
+    grown_s = statistics.median(grown)
+    print(f"| one chapter grown by a page or more | {grown_s:.1f} | {grown_s / cold_s:.2f} | |")
+    print(f"\nedited and grown builds byte-identical to cold builds: {sum(identical)} of {len(identical)}")
     print("each writer in the median edit build (own time, writers in parallel):")
     print("\n".join(writer_lines(middle)))
     if not all(identical):

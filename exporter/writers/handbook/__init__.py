@@ -118,12 +118,14 @@ def _build_handbook(library: Library, target: Path, paper: str, seed: FontSeed, 
     layout.extend(cover(library, labels, styles, float(document.width), float(document.height)))
     numbers = document.numbers
     replaying = Replaying(document, cache) if cache is not None else None
-    aids = digest_of(finding_aid_texts(library)) if replaying is not None else ""
+    aids = finding_aid_texts(library) if replaying is not None else {}
 
     def part(name: str, build: Callable[[int], list[Flowable]]) -> None:
+        what = (name, digest_of(aids[name])) if replaying is not None else ()
+
         def step() -> None:
             layout.break_page()
-            plan_recorded(layout, replaying, (name, aids), lambda: layout.plan_part(build, False, 1))
+            plan_recorded(layout, replaying, what, lambda: layout.plan_part(build, False, 1))
 
         layout.later(step)
 

@@ -64,9 +64,17 @@ def plan_recorded(
     layout.append(EndRecording((end.page - start.page, end.used, end.at_top, end.space_after)))
 
 
-def finding_aid_texts(library: Library) -> str:
-    """What the contents, quick reference, situation index and sources show of the techniques."""
-    return repr([
-        (t.id, t.title, t.categories, t.summary, tuple((i.text, i.id, i.cue) for i in t.when_to_use), t.sources)
-        for t in library.techniques
-    ])  # fmt: skip
+def finding_aid_texts(library: Library) -> dict[str, str]:
+    """What each finding aid shows of the techniques beyond their ids, titles and categories
+    (which every part's key holds), by the aid's part name: a summary's second sentence or a
+    new step redraws none of them, a new source only the sources."""
+    from exporter.writers.handbook import cites_sources
+    from exporter.writers.handbook.finding_aids import has_situations, purpose
+
+    techniques = library.techniques
+    return {
+        "contents": repr((has_situations(library), cites_sources(library))),
+        "quick-reference": repr([purpose(t) for t in techniques]),
+        "situations": repr([tuple((i.text, i.id, i.cue) for i in t.when_to_use) for t in techniques]),
+        "sources": repr([t.sources for t in techniques]),
+    }

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import marshal
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
-from pypdf import PdfReader
 from conftest import FIXTURES
 from packs import pack_entries, write_pack
+from pypdf import PdfReader
 from step_edits import edit_step
 
 from exporter.build.pipeline import load_checked
@@ -86,6 +87,27 @@ def test_an_edited_step_is_drawn_again_and_the_file_is_what_a_cold_build_writes(
     assert cache is not None and cache.drawn == 1 and cache.replayed == 19
     # The edited chapter's old record is gone: one record per part.
     assert len(_records(out)) == 20
+
+
+@pytest.mark.parametrize(
+    ("field", "change", "drawn"),
+    [
+        ("summary", lambda value: value + " It is practised in pairs first.", 1),  # not its first sentence
+        ("summary", lambda value: "Practised in pairs first. " + value, 2),  # the quick reference shows it
+        ("when_to_use", lambda value: [*value, "The client laughs at the wrong moment."], 2),  # the index
+        ("sources", lambda value: [*value, "Author, B. (2021). Another Book. Publisher."], 2),  # the sources
+    ],
+)
+def test_a_finding_aid_is_drawn_again_only_when_what_it_shows_changed(
+    generated: tuple[Path, Path, list[Path]], tmp_path: Path, field: str, change: Any, drawn: int
+) -> None:
+    content, out, files = generated
+    data = yaml.safe_load(files[4].read_text(encoding="utf-8"))
+    data[field] = change(data[field])
+    files[4].write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    edited, cache = _build(content, out)
+    assert edited == _build(content, tmp_path / "cold", cached=False)[0]
+    assert cache is not None and (cache.drawn, cache.replayed) == (drawn, 20 - drawn)
 
 
 def test_a_chapter_that_grows_a_page_moves_the_ones_after_it_and_they_are_replayed_with_their_new_numbers(
