@@ -50,19 +50,20 @@ def edit_one_step(content: Path, rng: random.Random) -> str:
     return f"step {index + 1} of {path.stem}"
 
 
-GROWTH = (
-    "Say what you noticed in plain words, wait for the answer, and ask what it was like "
-    "for them before you add anything of your own. "
-)
+#: How much text a grown summary gains: about two thirds of a page (a summary holds 5,000 characters).
+GROWTH_CHARACTERS = 3_600
 
 
 def grow_one_chapter(content: Path, rng: random.Random) -> str:
-    """A long paragraph added to one technique's summary: its chapter gains a page or more, so
-    every chapter after it starts on another page (the cards, which show no summary, stay). Its
-    letters are all in the library already: a new one would change every page's glyph codes."""
+    """A long paragraph added to one technique's summary, made of its own steps: its chapter gains
+    a page or more, so every chapter after it starts on another page (the cards, which show no
+    summary, stay). Its words are the library's own: a word new to the library may bring a glyph
+    new to it (a kerned pair), which changes every page's glyph codes and redraws them all."""
     path = rng.choice(sorted((content / "techniques").glob("*.yaml")))
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    data["summary"] = data["summary"] + " " + GROWTH * 34
+    steps = " ".join(step["text"] if isinstance(step, dict) else step for step in data["steps"])
+    grown = data["summary"] + " " + (steps + " ") * (GROWTH_CHARACTERS // len(steps) + 1)
+    data["summary"] = grown[: len(data["summary"]) + GROWTH_CHARACTERS].rsplit(" ", 1)[0]
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return f"summary of {path.stem} grown"
 
