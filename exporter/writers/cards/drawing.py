@@ -194,7 +194,7 @@ def _draw_block_text(canvas: Canvas, set_block: SetBlock, x: float, top: float, 
         baseline = top - set_block.first_baseline
         if rtl:
             draw_text(canvas, x + width - set_block.bullet_x, baseline, set_block.block.bullet, set_block.size, face,
-                      align="right")  # fmt: skip
+                      align="right", rtl=True)  # fmt: skip
         else:
             draw_text(canvas, x + set_block.bullet_x, baseline, set_block.block.bullet, set_block.size, face)
     draw_lines(canvas, set_block, x, top, width)
@@ -260,8 +260,11 @@ def draw_legend(canvas: Canvas, sheet: SheetLayout, labels: Labels, note: str, c
     # Two lines fit the band above the ruler's baseline; a longer note is shortened.
     if len(lines) > 2:
         lines = (lines[0], fit_text(" ".join(lines[1:]), NOTE_SIZE, room))
+    # Hebrew or Arabic lines are set flush right, as their language reads.
+    rtl = base_is_rtl(lines[0])
     for number, line in enumerate(lines):
-        draw_text(canvas, start, y0 + (len(lines) - 1 - number) * LEGEND_LEADING, line, NOTE_SIZE)
+        y = y0 + (len(lines) - 1 - number) * LEGEND_LEADING
+        draw_text(canvas, start + room if rtl else start, y, line, NOTE_SIZE, align="right" if rtl else "left", rtl=rtl)
 
 
 # Calibration sheet ------------------------------------------------------------------------
