@@ -331,7 +331,8 @@ def test_every_emoji_survives_the_content_normalisation_whole() -> None:
 def test_hebrew_card_steps_read_from_the_right(hebrew_build: Path) -> None:
     with pdfplumber.open(hebrew_build / "pocket-cards.pdf") as document:
         words = document.pages[0].extract_words(extra_attrs=["fontname", "size"])
-    numbers = [w for w in words if w["text"] == "1." and "Bold" in w["fontname"]]
+    # A step's number reads from the right too: "1." with its full stop at the left.
+    numbers = [w for w in words if w["text"] == ".1" and "Bold" in w["fontname"]]
     assert numbers
     card_width = 74 * 72 / 25.4  # a7
     for number in numbers[:1]:  # the first card of the sheet: nothing stands left of it

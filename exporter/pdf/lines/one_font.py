@@ -18,6 +18,7 @@ from reportlab.pdfbase.pdfmetrics import getAscentDescent
 from exporter.pdf.lines.first_fit import Slack, even_lines
 from exporter.pdf.lines.total_fit import (
     FEWEST_LINES_ATTRIBUTE,
+    FLUSH_LEFT_SHRINK,
     RAGGED_STRETCH_EM,
     SPACE_SHRINK,
     SPACE_STRETCH,
@@ -100,7 +101,7 @@ def _even(
             [length * letter_stretch for length in lengths],
             [length * letter_shrink for length in lengths],
             [0.0] + [space * SPACE_STRETCH + letter_stretch] * (count - 1),
-            [0.0] + [space * SPACE_SHRINK + letter_shrink] * (count - 1),
+            [0.0] + [space * (FLUSH_LEFT_SHRINK if unstretched else SPACE_SHRINK) + letter_shrink] * (count - 1),
         )
     breaks = even_lines(word_widths, spaces, breakable, first, rest, slack)
     if breaks is None:

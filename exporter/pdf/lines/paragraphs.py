@@ -445,14 +445,6 @@ def _draw_right_bullet(paragraph: Paragraph, bullet: str) -> None:
     canv.setFillColor(getattr(style, "bulletColor", None) or style.textColor)
     right = paragraph.width - style.bulletIndent
     # In the paragraph's direction: a step's number reads "1." from the right (its full stop at the left).
-    draw_text(
-        canv,
-        right,
-        paragraph.height - drop,
-        bullet,
-        style.bulletFontSize,
-        style.bulletFontName,
-        align="right",
-        rtl=True,
-    )
+    size, face = style.bulletFontSize, style.bulletFontName
+    draw_text(canv, right, paragraph.height - drop, bullet, size, face, align="right", rtl=True)
     canv.restoreState()

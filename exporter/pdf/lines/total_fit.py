@@ -79,6 +79,10 @@ FLUSH_LEFT_PASSES: tuple[tuple[float, bool], ...] = ((2.0, True), (float("inf"),
 #: How far a space may stretch and shrink, as a share of its width (about TeX's proportions).
 SPACE_STRETCH = 0.6
 SPACE_SHRINK = 0.4
+#: How far a space of a flush-left paragraph broken as a justified one may shrink: its short
+#: lines cost nothing to see, a tight one does ("Do not justify yourself, even if the reaction
+#: looks out of proportion" squeezed to the measure in an A5 booklet read as one word).
+FLUSH_LEFT_SHRINK = 0.2
 #: Ragged-right lines: spaces fixed, the line end may fall this many ems short without cost.
 RAGGED_STRETCH_EM = 3.0
 _FILL = 1e6
@@ -188,9 +192,10 @@ class _Measured:
 
 
 def _measured_words(
-    words: list[Word], width_of: WidthOf, ragged: bool, letters: Letters, frag: Any = None
+    words: list[Word], width_of: WidthOf, ragged: bool, letters: Letters, frag: Any = None, shrink: float = SPACE_SHRINK
 ) -> _Measured:
-    """frag: the one frag the paragraph is in, if it is (its words are measured from one table)."""
+    """frag: the one frag the paragraph is in, if it is (its words are measured from one table);
+    shrink: how far a space may shrink, as a share of its width."""
     if frag is not None and width_of is _pieces_width:
         table = width_table(frag.fontName, frag.fontSize)
         texts = [word.pieces[0][1] for word in words]
@@ -199,7 +204,7 @@ def _measured_words(
     else:
         widths = [width_of(word.pieces) for word in words]
         spaces = [0.0, *(_space_width(word.space or word.pieces[0][0]) for word in words[1:])]
-    stretch_share, shrink_share = (0.0, 0.0) if ragged else (SPACE_STRETCH, SPACE_SHRINK)
+    stretch_share, shrink_share = (0.0, 0.0) if ragged else (SPACE_STRETCH, shrink)
     if letters.stretch or letters.shrink:
         lengths = [len(word.pieces[0][1]) for word in words]
         word_stretch = [length * letters.stretch for length in lengths]
@@ -325,7 +330,8 @@ def _breaks(
     ragged, line_penalty, passes = setting
     letters, frag = font
     first, rest = widths
-    measured = _measured_words(words, width_of, ragged, letters, frag)
+    shrink = FLUSH_LEFT_SHRINK if passes is FLUSH_LEFT_PASSES else SPACE_SHRINK
+    measured = _measured_words(words, width_of, ragged, letters, frag, shrink)
     natural = measured.natural
     if natural <= first:  # most headings, rows and short items
         return [(len(words), 0)], [Break(0, 0.0, False, natural)]
