@@ -166,13 +166,18 @@ def cover_page(
     height: float,
 ) -> list[Flowable]:
     """A cover: the title, the lines that have text, and the library's disclaimer at the foot
-    (TopPadder sets one flowable there, so its heading and text are one paragraph); the space
-    above the title gives way to long texts."""
+    (TopPadder sets one flowable there: its heading and text are kept as one); the space above
+    the title gives way to long texts."""
     flowables: list[Flowable] = [with_tag(title, "H1", COVER_PATH)]
     flowables += [with_tag(Para(para_text(text), style), "P", COVER_PATH) for text, style in lines if text]
     note = ParagraphStyle("cover_note", parent=styles.source, leftIndent=0, firstLineIndent=0)
     heading = para_text(library.labels()("handbook.disclaimer"), bold=True)
-    disclaimer = with_tag(Para(f"<b>{heading}</b><br/>{para_text(library.disclaimer)}", note), "P", COVER_PATH)
+    # Two paragraphs held as one (a line break inside one paragraph left it to ReportLab's
+    # greedy breaker, which ended it on "fessional." after "pro-").
+    disclaimer = KeepWithNext(
+        with_tag(Para(f"<b>{heading}</b>", note), "P", COVER_PATH),
+        with_tag(Para(para_text(library.disclaimer), note), "P", COVER_PATH),
+    )
     used = sum(f.wrap(width, height)[1] + f.getSpaceAfter() for f in [*flowables, disclaimer])
     top = max(0.0, min(COVER_TOP_SPACE, height - used - 40))
     return [Spacer(1, top), *flowables, TopPadder(disclaimer), NextPageTemplate(BODY)]

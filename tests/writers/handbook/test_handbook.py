@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pdfplumber
 import pytest
 from click.testing import CliRunner
-from conftest import technique, write_content
+from conftest import BUNDLED_CONTENT, technique, write_content
 from pdf_reading import MARKUP_TEXTS, MARKUP_TITLE, collapse, fonts_of, item_texts, page_texts, squash
 from pypdf import PdfReader
 
@@ -515,6 +516,21 @@ def test_cover_has_title_subtitle_organisation_edition_and_disclaimer(small: Bui
         "For training only. Not advice of any kind.",
     ]:
         assert text in cover
+
+
+def test_the_cover_disclaimer_sits_at_the_foot_with_no_word_broken(tmp_path: Path) -> None:
+    """Set as one paragraph with a line break, it went to ReportLab's own breaker, which ended it
+    on "fessional." after "qualified pro-" (and broke "diagnos-ing" on the way)."""
+    library, _ = read_library(BUNDLED_CONTENT)
+    write_handbook(library, tmp_path, BuildOptions(paper="a4"))
+    with pdfplumber.open(tmp_path / "handbook.pdf") as pdf:
+        cover = pdf.pages[0]
+        lines = cover.extract_text_lines()
+        heading = next(index for index, line in enumerate(lines) if line["text"] == "Disclaimer")
+        disclaimer = lines[heading + 1 :]
+        assert " ".join(line["text"] for line in disclaimer) == " ".join(library.disclaimer.split())
+        assert not any(line["text"].endswith("-") for line in disclaimer)
+        assert disclaimer[-1]["bottom"] > 0.8 * float(cover.height)
 
 
 def test_same_content_gives_the_same_bytes(small: Built, tmp_path: Path) -> None:
