@@ -141,6 +141,7 @@ def build_handout(library: Library, technique: Technique, target: Path, paper: s
         footer_text=library.disclaimer,
         page_of=labels("handouts.page_of", page="{page}", total="{total}"),
         seed=dict.fromkeys(BODY_FACES, seed) if seed else None,
+        keywords=technique.categories,
     )
 
     def make(tight: Styles) -> list[Flowable]:

@@ -7,7 +7,7 @@ The document is laid out exactly once. Page numbers that are not known while a p
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -92,7 +92,9 @@ class OnePassDocument(BaseDocTemplate):  # type: ignore[misc]
         footer_text: str | None = None,
         page_of: str = "page {page} of {total}",
         seed: Mapping[str, str] | None = None,
+        keywords: Sequence[str] | None = None,
     ) -> None:
+        """keywords: the document's keywords (default: the library's categories)."""
         register_fonts()
         width, height = paper_size(paper)
         margin = side_margin(paper)
@@ -109,7 +111,7 @@ class OnePassDocument(BaseDocTemplate):  # type: ignore[misc]
             title=title,
             author=library.organisation or library.title,
             subject=subject,
-            keywords=[category.name for category in library.categories],
+            keywords=list(keywords) if keywords is not None else [category.name for category in library.categories],
             creator=f"exporter {__version__}",
             invariant=1,
             lang=library.language or "en",

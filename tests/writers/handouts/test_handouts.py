@@ -120,3 +120,10 @@ def test_a_two_page_handout_fills_its_first_page(tmp_path: Path, steps: int) -> 
         page = pdf.pages[0]
         assert _foot_blank(page, "Zfooter") < 0.12 * float(page.height)
         assert len(pdf.pages[1].extract_words()) > 20  # and page 2 is no near-empty page
+
+
+def test_a_handouts_keywords_are_its_own_categories(handouts: tuple[Library, Path, WriteResult]) -> None:
+    """Every handout listed all the library's categories as its keywords."""
+    _, out, _ = handouts
+    assert PdfReader(out / "handouts" / "beta.pdf").metadata["/Keywords"] == "Interpersonal"
+    assert PdfReader(out / "handouts" / "alpha.pdf").metadata["/Keywords"] == "Problem processing"
