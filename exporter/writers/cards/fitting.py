@@ -82,7 +82,11 @@ class CardFitter:
         role, bullet = SECTION_STYLE[name]
         blocks: list[Block] = []
         if texts and name != "steps":
-            blocks.append(Block("heading", self.heading(name, len(texts)), field=name, section=name))
+            heading = self.heading(name, len(texts))
+            everything = len(technique.items(name)) if name != SOURCES else len(texts)
+            if len(texts) < everything:  # the reader learns that the handbook has the others
+                heading = self.labels("cards.some", heading=heading, shown=len(texts), total=everything)
+            blocks.append(Block("heading", heading, field=name, section=name))
         for index, text in enumerate(texts):
             marker = f"{index + 1}." if name == "steps" else bullet
             blocks.append(Block(role, text, marker, f"{name}[{index}]", name))

@@ -557,3 +557,25 @@ def giants_line(content: Path, name: str) -> int:
     text = (content / "techniques" / f"{name}.yaml").read_text(encoding="utf-8").splitlines()
     steps = next(n for n, line in enumerate(text, 1) if line.startswith("steps:"))
     return steps + 2
+
+
+def test_a_section_the_back_shows_only_in_part_says_how_much_it_shows(tmp_path: Path) -> None:
+    """A card back left out follow-up questions that did not fit, and nothing said so."""
+    library, _ = read_library(BUNDLED_CONTENT)
+    write_cards(library, tmp_path, BuildOptions(paper="a4"))
+    with pdfplumber.open(tmp_path / "pocket-cards.pdf") as pdf:
+        page = pdf.pages[1]
+        halves = [
+            page.crop((0, 0, page.width / 2, page.height)),
+            page.crop((page.width / 2, 0, page.width, page.height)),
+        ]
+        back = " ".join(" ".join(half.extract_text().split()) for half in halves)  # the cards side by side, each whole
+    partly = [
+        t for t in library.techniques
+        if len(t.items("follow_up_questions")) == 2
+        and t.items("follow_up_questions")[0].text in back
+        and t.items("follow_up_questions")[1].text not in back
+    ]  # fmt: skip
+    assert len(partly) >= 1
+    assert back.count("Follow-up questions (1 of 2)") == len(partly)
+    assert "(2 of 2)" not in back  # a section shown whole says nothing
