@@ -40,7 +40,7 @@ from exporter.pdf.tagging.structure import Container
 from exporter.text.collation import collation_key
 from exporter.writers import WriteResult
 from exporter.writers.handbook.finding_aids import has_situations, quick_reference, situation_index
-from exporter.writers.handbook.page_cache import Replaying, finding_aid_texts, handbook_cache, plan_recorded
+from exporter.writers.handbook.page_cache import Replaying, finding_aid_keys, handbook_cache, plan_recorded
 
 HANDBOOK_FILE = "handbook.pdf"
 COVER_KEY = "cover"
@@ -118,10 +118,10 @@ def _build_handbook(library: Library, target: Path, paper: str, seed: FontSeed, 
     layout.extend(cover(library, labels, styles, float(document.width), float(document.height)))
     numbers = document.numbers
     replaying = Replaying(document, cache) if cache is not None else None
-    aids = finding_aid_texts(library) if replaying is not None else {}
+    aids = finding_aid_keys(library) if replaying is not None else {}
 
     def part(name: str, build: Callable[[int], list[Flowable]]) -> None:
-        what = (name, digest_of(aids[name])) if replaying is not None else ()
+        what = (name, aids[name]) if replaying is not None else ()
 
         def step() -> None:
             layout.break_page()

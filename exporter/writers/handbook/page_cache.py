@@ -64,17 +64,19 @@ def plan_recorded(
     layout.append(EndRecording((end.page - start.page, end.used, end.at_top, end.space_after)))
 
 
-def finding_aid_texts(library: Library) -> dict[str, str]:
-    """What each finding aid shows of the techniques beyond their ids, titles and categories
-    (which every part's key holds), by the aid's part name: a summary's second sentence or a
-    new step redraws none of them, a new source only the sources."""
+def finding_aid_keys(library: Library) -> dict[str, str]:
+    """A digest of what each finding aid shows of the techniques beyond their ids, titles and
+    categories (which every part's key holds), by the aid's part name: a summary's second
+    sentence or a new step redraws none of them, a new source only the sources. Each text is
+    hashed as soon as it is made (at 10,000 techniques they are megabytes each)."""
     from exporter.writers.handbook import cites_sources
     from exporter.writers.handbook.finding_aids import has_situations, purpose
 
     techniques = library.techniques
-    return {
-        "contents": repr((has_situations(library), cites_sources(library))),
-        "quick-reference": repr([purpose(t) for t in techniques]),
-        "situations": repr([tuple((i.text, i.id, i.cue) for i in t.when_to_use) for t in techniques]),
-        "sources": repr([t.sources for t in techniques]),
+    shown: dict[str, Callable[[], str]] = {
+        "contents": lambda: repr((has_situations(library), cites_sources(library))),
+        "quick-reference": lambda: repr([purpose(t) for t in techniques]),
+        "situations": lambda: repr([tuple((i.text, i.id, i.cue) for i in t.when_to_use) for t in techniques]),
+        "sources": lambda: repr([t.sources for t in techniques]),
     }
+    return {name: digest_of(text()) for name, text in shown.items()}
