@@ -24,7 +24,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from exporter.pdf.pages.object_bytes import page_bytes
 from exporter.pdf.tagging.marking import structure_objects_of
-from exporter.pdf.tagging.objects import StructureObjects
+from exporter.pdf.tagging.objects import StructureObjects, make_room
 
 
 class _SpooledStream(PDFStream):  # type: ignore[misc]
@@ -110,9 +110,7 @@ class _Output:
         return start
 
     def place(self, number: int, offset: int) -> None:
-        missing = number + 1 - len(self.places)
-        if missing > 0:
-            self.places.frombytes(bytes(8 * max(missing, len(self.places) // 2)))
+        make_room(self.places, number)
         self.places[number] = offset + 1
 
 

@@ -25,6 +25,19 @@ _IN_MEMORY = 4 << 20
 _CHUNK = 1 << 20
 
 
+#: A table of object places grows by this many entries at a time (a megabyte). Growing it by
+#: half its size made a transient copy of half a table near a large handbook's peak (at
+#: 10,000 techniques the table holds well over a million places).
+_GROWTH = 1 << 17
+
+
+def make_room(places: array[int], number: int) -> None:
+    """Make places long enough to hold an entry for object number."""
+    missing = number + 1 - len(places)
+    if missing > 0:
+        places.frombytes(bytes(8 * max(missing, _GROWTH)))
+
+
 def _spool(folder: Path | None) -> IO[bytes]:
     return tempfile.SpooledTemporaryFile(max_size=_IN_MEMORY, dir=None if folder is None else str(folder))
 
@@ -98,9 +111,7 @@ class StructureObjects:
 
     def _start(self, number: int) -> None:
         """Begin object number at the spool's end."""
-        missing = number + 1 - len(self.places)
-        if missing > 0:
-            self.places.frombytes(bytes(8 * max(missing, len(self.places) // 2)))
+        make_room(self.places, number)
         self.places[number] = -(self._end + 1)
         self._pending.append(b"%d 0 obj\n" % number)
         self._end += len(self._pending[-1])
