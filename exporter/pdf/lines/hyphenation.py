@@ -140,7 +140,7 @@ def hyphenator(language: str) -> Callable[[str], Iterator[tuple[str, str]]] | No
 #: Hyphens written in a word (hyphen-minus and the hyphen).
 OWN_HYPHENS = "-\u2010"
 #: A line broken after one of these ends with it and takes no hyphen ("self-/disclosure", "doi.org/").
-BREAKS_WITHOUT_HYPHEN = ("-", "\u2010", "/")
+BREAKS_WITHOUT_HYPHEN = (*OWN_HYPHENS, "/")
 
 
 def drawn_head(head: str) -> str:

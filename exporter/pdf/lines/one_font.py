@@ -18,9 +18,7 @@ from reportlab.pdfbase.pdfmetrics import getAscentDescent
 from exporter.pdf.lines.first_fit import Slack, even_lines
 from exporter.pdf.lines.total_fit import (
     FEWEST_LINES_ATTRIBUTE,
-    FLUSH_LEFT_SHRINK,
     RAGGED_STRETCH_EM,
-    SPACE_SHRINK,
     SPACE_STRETCH,
     SetLines,
     broken_as_justified,
@@ -28,6 +26,7 @@ from exporter.pdf.lines.total_fit import (
     one_font_line,
     set_lines,
     skeleton_of,
+    space_shrink,
     width_table,
     word_rules,
     words_of,
@@ -101,7 +100,7 @@ def _even(
             [length * letter_stretch for length in lengths],
             [length * letter_shrink for length in lengths],
             [0.0] + [space * SPACE_STRETCH + letter_stretch] * (count - 1),
-            [0.0] + [space * (FLUSH_LEFT_SHRINK if unstretched else SPACE_SHRINK) + letter_shrink] * (count - 1),
+            [0.0] + [space * space_shrink(unstretched) + letter_shrink] * (count - 1),
         )
     breaks = even_lines(word_widths, spaces, breakable, first, rest, slack)
     if breaks is None:

@@ -83,6 +83,14 @@ SPACE_SHRINK = 0.4
 #: lines cost nothing to see, a tight one does ("Do not justify yourself, even if the reaction
 #: looks out of proportion" squeezed to the measure in an A5 booklet read as one word).
 FLUSH_LEFT_SHRINK = 0.2
+
+
+def space_shrink(unstretched: bool) -> float:
+    """How far a space may shrink, as a share of its width: less in a flush-left paragraph
+    broken as a justified one (`unstretched`)."""
+    return FLUSH_LEFT_SHRINK if unstretched else SPACE_SHRINK
+
+
 #: Ragged-right lines: spaces fixed, the line end may fall this many ems short without cost.
 RAGGED_STRETCH_EM = 3.0
 _FILL = 1e6
@@ -330,8 +338,7 @@ def _breaks(
     ragged, line_penalty, passes = setting
     letters, frag = font
     first, rest = widths
-    shrink = FLUSH_LEFT_SHRINK if passes is FLUSH_LEFT_PASSES else SPACE_SHRINK
-    measured = _measured_words(words, width_of, ragged, letters, frag, shrink)
+    measured = _measured_words(words, width_of, ragged, letters, frag, space_shrink(passes is FLUSH_LEFT_PASSES))
     natural = measured.natural
     if natural <= first:  # most headings, rows and short items
         return [(len(words), 0)], [Break(0, 0.0, False, natural)]

@@ -86,12 +86,12 @@ class PageNumbers:
     def register_recorded(self, template: str, key: str | None, page: int, font_name: str, font_size: float,
                           rgba: tuple[float, float, float, float], align: str) -> str:  # fmt: skip
         """register() again for a form a recorded page drew (exporter.pdf.pages.replay)."""
-        return self.register(_NumberText(template, key, page, font_name, font_size, Color(*rgba), align))
+        return self.register(_recorded(template, key, page, font_name, font_size, rgba, align))
 
     def name_of_recorded(self, template: str, key: str | None, page: int, font_name: str, font_size: float,
                          rgba: tuple[float, float, float, float], align: str) -> str:  # fmt: skip
         """The name a recorded page's form had where it was drawn (without registering it)."""
-        return _digest_name(_NumberText(template, key, page, font_name, font_size, Color(*rgba), align))
+        return _digest_name(_recorded(template, key, page, font_name, font_size, rgba, align))
 
     def _name_for(self, spec: _NumberText) -> str:
         """The form's name, from what it shows: the same in every document that shows it, so a
@@ -127,6 +127,12 @@ class PageNumbers:
             end_form(canv)
         self._forms.clear()  # every form is defined: the specs would only be held until saving
         self._names.clear()
+
+
+def _recorded(template: str, key: str | None, page: int, font_name: str, font_size: float,
+              rgba: tuple[float, float, float, float], align: str) -> _NumberText:  # fmt: skip
+    """The spec a recorded page's "number" operation names (its colour as RGBA)."""
+    return _NumberText(template, key, page, font_name, font_size, Color(*rgba), align)
 
 
 def _digest_name(spec: _NumberText) -> str:

@@ -77,15 +77,14 @@ class CardFitter:
         found = self._sections.get(key)
         if found is not None:
             return found
-        texts = technique.sources if name == SOURCES else tuple(item.text for item in technique.items(name))
-        texts = texts[:shown] if shown is not None else texts
+        every = technique.sources if name == SOURCES else tuple(item.text for item in technique.items(name))
+        texts = every[:shown] if shown is not None else every
         role, bullet = SECTION_STYLE[name]
         blocks: list[Block] = []
         if texts and name != "steps":
             heading = self.heading(name, len(texts))
-            everything = len(technique.items(name)) if name != SOURCES else len(texts)
-            if len(texts) < everything:  # the reader learns that the handbook has the others
-                heading = self.labels("cards.some", heading=heading, shown=len(texts), total=everything)
+            if len(texts) < len(every):  # the reader learns that the handbook has the others
+                heading = self.labels("cards.some", heading=heading, shown=len(texts), total=len(every))
             blocks.append(Block("heading", heading, field=name, section=name))
         for index, text in enumerate(texts):
             marker = f"{index + 1}." if name == "steps" else bullet
