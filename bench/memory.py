@@ -1,11 +1,12 @@
-"""Peak memory of the handbook command on large libraries (issues #25 and #26).
+"""Peak memory of exporter's commands on large libraries (issues #25 and #26).
 
-    .venv/bin/python bench/memory.py [--sizes 5000,10000] [--keep DIR]
+    .venv/bin/python bench/memory.py [--sizes 5000,10000] [--commands handbook,cards,build] [--keep DIR]
 
-For each size it writes the seeded synthetic library (exporter.testing.synthetic) and runs
-`exporter handbook` on it in a fresh process, as a person would, and reports the peak resident
-memory of that process (loading, planning, drawing and saving included) against the target.
-One round: at N=10,000 it takes several minutes.
+For each size it writes the seeded synthetic library (exporter.testing.synthetic) and runs each
+command on it in a fresh process, as a person would, and reports the peak resident memory of
+its largest process (loading, planning, drawing and saving included; for `exporter build`, the
+largest of the command and its workers) against the target for any process. One round: at
+N=10,000 the handbook alone takes several minutes.
 """
 
 from __future__ import annotations
@@ -23,38 +24,40 @@ from run import SEED, describe_machine, exporter_command, measured  # noqa: E402
 TARGETS = {5000: 400.0, 10000: 600.0}
 
 
-def peak_of_handbook(size: int, work: Path) -> tuple[float | None, float | None, int]:
-    """(peak MB, seconds, pages) of `exporter handbook` on a library of size techniques."""
+def peak_of(command: str, size: int, work: Path) -> tuple[float | None, float | None]:
+    """(peak MB of the largest process, seconds) of `exporter COMMAND` on a library of size techniques."""
     from exporter.testing.synthetic import write_synthetic_content
 
-    content = write_synthetic_content(work / f"n{size}", size, SEED)
-    out = work / f"n{size}" / "output"
-    print(f"  exporter handbook at N={size} ...", file=sys.stderr, flush=True)
-    run, stdout = measured([*exporter_command(), "handbook", "--content", str(content), "--out", str(out)])
+    folder = work / f"n{size}"
+    content = folder / "content" if (folder / "content").is_dir() else write_synthetic_content(folder, size, SEED)
+    out = folder / f"output-{command}"
+    print(f"  exporter {command} at N={size} ...", file=sys.stderr, flush=True)
+    run, _ = measured([*exporter_command(), command, "--content", str(content), "--out", str(out)])
     if run is None:
-        return None, None, 0
-    pages = next((int(w.replace(",", "")) for w in stdout.split() if w.replace(",", "").isdigit()), 0)
-    return run.peak_mb, run.seconds, pages
+        return None, None
+    return run.peak_mb, run.seconds
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--sizes", default="5000,10000", help="library sizes (default: %(default)s)")
+    parser.add_argument("--commands", default="handbook", help="commands to measure (default: %(default)s)")
     parser.add_argument("--keep", type=Path, help="write the libraries and outputs here and keep them")
     args = parser.parse_args(argv)
     print(f"exporter memory benchmark: {describe_machine()}", flush=True)
     rows = [
-        "Peak memory of `exporter handbook` (one process, MB)",
-        f"{'N':>6} {'peak MB':>8} {'seconds':>8} {'target':>7}",
+        "Peak memory of the largest process of each command (MB)",
+        f"{'command':>9} {'N':>6} {'peak MB':>8} {'seconds':>8} {'target':>7}",
     ]
     with tempfile.TemporaryDirectory(prefix="exporter-memory-") as scratch:
         work = args.keep or Path(scratch)
         for size in (int(s) for s in args.sizes.split(",") if s.strip()):
-            peak, seconds, _ = peak_of_handbook(size, work)
-            target = TARGETS.get(size)
-            verdict = "----" if peak is None or target is None else ("met " if peak <= target else "MISS")
-            shown = "failed" if peak is None else f"{peak:.0f}"
-            rows.append(f"{size:>6} {shown:>8} {seconds or 0:>8.1f} {target or 0:>7.0f}  [{verdict}]")
+            for command in (c.strip() for c in args.commands.split(",") if c.strip()):
+                peak, seconds = peak_of(command, size, work)
+                target = TARGETS.get(size)
+                verdict = "----" if peak is None or target is None else ("met " if peak <= target else "MISS")
+                shown = "failed" if peak is None else f"{peak:.0f}"
+                rows.append(f"{command:>9} {size:>6} {shown:>8} {seconds or 0:>8.1f} {target or 0:>7.0f}  [{verdict}]")
     print("\n".join(rows))
 
 

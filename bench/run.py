@@ -58,6 +58,8 @@ class Run:
     seconds: float
     peak_mb: float
     pages: int = 0
+    #: Processor seconds of the timed part, every thread of the process (Typst's included).
+    cpu: float = 0.0
 
 
 # ---------------------------------------------------------------- measuring in a fresh process
@@ -76,7 +78,8 @@ def measured(argv: list[str], env: dict[str, str] | None = None) -> tuple[Run | 
         print(f"  FAILED: {failure}", file=sys.stderr, flush=True)
         return None, ""
     report = json.loads(stdout) if stdout.strip().startswith("{") else {}
-    return Run(float(report.get("seconds", seconds)), peak_mb, int(report.get("pages", 0))), stdout
+    timed = float(report.get("seconds", seconds))
+    return Run(timed, peak_mb, int(report.get("pages", 0)), float(report.get("cpu", 0.0))), stdout
 
 
 def best_of(runs: list[Run | None]) -> Run | None:
@@ -85,7 +88,7 @@ def best_of(runs: list[Run | None]) -> Run | None:
         return None
     done = [run for run in runs if run is not None]
     fastest = min(done, key=lambda run: run.seconds)
-    return Run(fastest.seconds, max(run.peak_mb for run in done), fastest.pages)
+    return Run(fastest.seconds, max(run.peak_mb for run in done), fastest.pages, min(run.cpu for run in done))
 
 
 def _run_once(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
@@ -133,7 +136,7 @@ def measure(kind: str, content: Path, out: Path) -> None:
     library, _ = load_checked(content, strict=False, pdf=True)
     out.mkdir(parents=True, exist_ok=True)
     target = out / f"{kind}.pdf"
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     if kind == "floor":
         from floor import build_floor
 
@@ -165,8 +168,8 @@ def measure(kind: str, content: Path, out: Path) -> None:
         typst.compile(str(source), output=str(target), font_paths=[str(TYPST_FONT_DIR)], ignore_system_fonts=True)
     else:
         raise SystemExit(f"unknown measurement {kind}")
-    seconds = time.perf_counter() - started
-    print(json.dumps({"seconds": seconds, "pages": _page_count(target)}))
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    print(json.dumps({"seconds": seconds, "pages": _page_count(target), "cpu": cpu}))
 
 
 def measure_deck(content: Path, out: Path) -> None:
@@ -409,6 +412,15 @@ def report(results: list[SizeResult], startup: tuple[float, float], with_typst: 
         if with_typst:
             row += f" {number(seconds(r.typst)):>8} {ratio(hb, seconds(r.typst)):>9}"
         lines.append(row + f" {peaks:>23} {pages:>22}")
+    if with_typst:
+        lines += ["", "The same, in processor seconds (every thread: Typst's use both cores)"]
+        lines.append(f"{'N':>6} {'floor':>8} {'handbook':>9} {'typst':>8} {'floor/typst':>12} {'hb/typst':>9}")
+        for r in results:
+            cpu = [run.cpu if run else None for run in (r.floor, r.handbook, r.typst)]
+            lines.append(
+                f"{r.size:>6} {number(cpu[0]):>8} {number(cpu[1]):>9} {number(cpu[2]):>8}"
+                f" {ratio(cpu[0], cpu[2]):>12} {ratio(cpu[1], cpu[2]):>9}"
+            )
     lines += [
         "",
         "Handouts (one PDF per technique) against the handbook: the writers in one process, from the",

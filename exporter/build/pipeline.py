@@ -368,7 +368,7 @@ def print_summary(written: list[Written], technique_count: int, content_warnings
         for notice in result.notices:
             click.echo(f"{result.name}: {notice}")
     _print_writer_warnings(results)
-    warning_count = content_warnings + sum(len(r.warnings) for r in results)
+    warning_count = content_warnings + sum(len(r.all_warnings) for r in results)
     click.echo(
         f"Built {counted(len(results), 'output')} from {counted(technique_count, 'technique')} in {seconds:.1f} s"
         + (f", {counted(warning_count, 'warning')}." if warning_count else ".")
@@ -377,7 +377,7 @@ def print_summary(written: list[Written], technique_count: int, content_warnings
 
 def _print_writer_warnings(results: list[WriteResult]) -> None:
     for result in results:
-        for warning in result.warnings:
+        for warning in result.all_warnings:
             click.echo(f"{result.name}: warning: {warning}", err=True)
 
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn, Protocol
 
+from exporter.build.memory import give_back_memory
 from exporter.errors import ExporterError
 from exporter.files import signals as stopping
 from exporter.files.journal import current_journal, roll_back
@@ -146,24 +147,24 @@ def _run_in_processes(
     inherited = context.get_start_method() == "fork"
     _Worker.library = library if inherited else None
     sent = None if inherited else library
-    executor = ProcessPoolExecutor(
-        max_workers=min(jobs, len(tasks)),
-        mp_context=context,
-        initializer=_prepare_worker,
-        initargs=(os.getpid(), dict(WRITERS)),
-    )
+    workers = _Workers(context, min(jobs, len(tasks)), fresh=len(library.techniques) >= FRESH_WORKERS_FROM)
     results: dict[str, Written] = {}
     parts: dict[str, list[SharePart]] = {}
     try:
         futures: dict[Future[Written | SharePart], Task] = {}
-        for task in tasks:
-            futures[executor.submit(_write_in_worker, task, sent, out_dir, options)] = task
-            if task.share == 0:
-                progress.started(task.name)
-        pending = set(futures)
-        while pending:
+        waiting: list[Task] = list(tasks)
+        pending: set[Future[Written | SharePart]] = set()
+        while waiting or pending:
+            while waiting and workers.have_room():
+                task = waiting.pop(0)
+                future = workers.submit(task, sent, out_dir, options)
+                futures[future] = task
+                pending.add(future)
+                if task.share == 0:
+                    progress.started(task.name)
             done, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
             for future in done:
+                workers.finished(future)
                 task = futures[future]
                 outcome = future.result()  # raises the writer's exception
                 if isinstance(outcome, SharePart):
@@ -175,18 +176,79 @@ def _run_in_processes(
                 progress.finished(task.name)
             progress.refresh()
     except BrokenProcessPool as exc:  # a worker was killed from outside (the OOM killer, kill -9)
-        _stop_workers(executor, set(multiprocessing.active_children()) - earlier_children)
+        workers.stop(set(multiprocessing.active_children()) - earlier_children)
         raise ExporterError(
             "a worker process building the outputs was killed from outside (often: the machine ran out of "
             "memory); build again, with --jobs 1 to use less memory"
         ) from exc
     except BaseException:
-        _stop_workers(executor, set(multiprocessing.active_children()) - earlier_children)
+        workers.stop(set(multiprocessing.active_children()) - earlier_children)
         raise
     finally:
         _Worker.library = None
-    executor.shutdown(wait=True)
+    workers.shutdown()
     return [results[name] for name in names]
+
+
+#: From this many techniques each task (a writer, a share of the handouts) runs in a worker of
+#: its own that ends with it. A worker kept for the cards, then the deck, then handouts kept
+#: what each had left behind: 523 MB at 5,000 techniques, where each writer alone stays under
+#: 370 MB. Below it workers are kept between tasks: a fresh one pays its writer's imports
+#: (0.3 s), which the build after a one-line edit would feel.
+FRESH_WORKERS_FROM = 1000
+
+
+class _Workers:
+    """The processes the tasks run in: one pool of `jobs` workers kept for every task, or
+    (fresh) a pool of one worker per task, at most `jobs` at a time, each ended with its task."""
+
+    def __init__(self, context: multiprocessing.context.BaseContext, jobs: int, fresh: bool) -> None:
+        self.context = context
+        self.jobs = jobs
+        self.kept = None if fresh else self._pool(jobs)
+        self.own: dict[Future[Written | SharePart], ProcessPoolExecutor] = {}
+
+    def _pool(self, size: int) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=size,
+            mp_context=self.context,
+            initializer=_prepare_worker,
+            initargs=(os.getpid(), dict(WRITERS)),
+        )
+
+    def have_room(self) -> bool:
+        return self.kept is not None or len(self.own) < self.jobs
+
+    def submit(
+        self, task: Task, sent: Library | None, out_dir: Path, options: BuildOptions
+    ) -> Future[Written | SharePart]:
+        if self.kept is not None:
+            return self.kept.submit(_write_in_worker, task, sent, out_dir, options)
+        executor = self._pool(1)
+        future = executor.submit(_write_in_worker, task, sent, out_dir, options)
+        self.own[future] = executor
+        return future
+
+    def finished(self, future: Future[Written | SharePart]) -> None:
+        executor = self.own.pop(future, None)
+        if executor is not None:
+            executor.shutdown(wait=True)
+
+    def stop(self, workers: set[multiprocessing.process.BaseProcess]) -> None:
+        for executor in [self.kept, *self.own.values()]:
+            if executor is not None:
+                executor.shutdown(wait=False, cancel_futures=True)
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.join(STOP_GRACE_SECONDS)
+            if worker.is_alive():
+                worker.kill()
+                worker.join()
+
+    def shutdown(self) -> None:
+        if self.kept is not None:
+            self.kept.shutdown(wait=True)
 
 
 #: Shares of a shared writer per worker: small enough that the workers end within a share of
@@ -260,6 +322,7 @@ def _write_in_worker(task: Task, sent: Library | None, out_dir: Path, options: B
     except KeyboardInterrupt as exc:
         _end_worker(getattr(exc, "signum", signal.SIGINT))
     finally:
+        give_back_memory()
         stopping.set_idle_stop(_end_worker)
 
 
@@ -297,14 +360,3 @@ def _parent_gone(parent: int) -> bool:
         process = multiprocessing.parent_process()
         return process is not None and bool(multiprocessing.connection.wait([process.sentinel], timeout=0))
     return os.getppid() != parent
-
-
-def _stop_workers(executor: ProcessPoolExecutor, workers: set[multiprocessing.process.BaseProcess]) -> None:
-    executor.shutdown(wait=False, cancel_futures=True)
-    for worker in workers:
-        worker.terminate()
-    for worker in workers:
-        worker.join(STOP_GRACE_SECONDS)
-        if worker.is_alive():
-            worker.kill()
-            worker.join()

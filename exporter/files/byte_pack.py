@@ -33,14 +33,16 @@ class BytePack:
     """The entries of one pack in an output folder: those of the last build, to reuse, and
     those this build reuses or makes, to keep (`save`). shared goes into every key."""
 
-    def __init__(self, out_dir: Path, name: str, shared: str) -> None:
+    def __init__(self, out_dir: Path, name: str, shared: str, scratch_beside_output: bool = True) -> None:
+        """scratch_beside_output=False puts the new entries, until save, in the system's temporary
+        folder (where the deck writer builds its collection) instead of on the output's disk."""
         self.path = out_dir / CACHE_DIR / f"{name}{SUFFIX}"
         self.shared = shared
         self._old: IO[bytes] | None = None
         self._old_index: Index = {}
         self._old_data = 0
         self._open_old()
-        self._new = tempfile.TemporaryFile(dir=out_dir)
+        self._new = tempfile.TemporaryFile(dir=out_dir if scratch_beside_output else None)
         self._new_index: Index = {}
         self._new_end = 0
         #: The last build's entries this build used: kept in the next file.

@@ -4,8 +4,9 @@
 cards' fitted cards, exporter.writers.cards.fit_cache.)
 
 `<out>/.exporter-cache/<writer>.json` maps a key — a hash of everything that decides one file's
-bytes — to that file (relative to the output folder), a hash of the bytes it had when written and
-a short note the writer keeps for its summary (a handout's page count).
+bytes — to that file (relative to the output folder), a hash of the bytes it had when written,
+a short note the writer keeps for its summary (a handout's page count) and the file's signature
+then (file_signature: its inode, size and times), which spares reading it while it is unchanged.
 A later build that computes the same key and finds the file still holding exactly those bytes
 leaves it as it is instead of making it again.
 
@@ -50,6 +51,17 @@ def file_digest(path: Path) -> str | None:
         return None
 
 
+def file_signature(path: Path) -> str:
+    """The file as the file system knows it: any write, or another file put in its place (a build
+    rolled back puts the previous one back), changes it. An entry whose file still has the
+    signature it was written with is not read again; any other is checked by its bytes."""
+    try:
+        found = path.stat()
+    except OSError:
+        return ""
+    return f"{found.st_ino}:{found.st_size}:{found.st_mtime_ns}:{found.st_ctime_ns}"
+
+
 class OutputCache:
     """One writer's entries in one output folder. An empty salt turns the cache off (partial
     builds, courses and direct calls of a writer neither use nor change it)."""
@@ -73,16 +85,16 @@ class OutputCache:
         entry = self.entries.get(key)
         if not self.enabled or entry is None or entry[0] != self._relative(target):
             return False
-        if file_digest(target) != entry[1]:
+        if entry[3:] != [file_signature(target)] and file_digest(target) != entry[1]:
             return False
-        self.used[key] = entry
+        self.used[key] = [*entry[:3], file_signature(target)]
         return True
 
     def made(self, key: str, target: Path, note: str = "") -> None:
         """target has just been written from key."""
         digest = file_digest(target)
         if self.enabled and digest is not None:
-            self.used[key] = [self._relative(target), digest, note]
+            self.used[key] = [self._relative(target), digest, note, file_signature(target)]
 
     def note(self, key: str) -> str:
         return self.used[key][2]
@@ -93,7 +105,9 @@ class OutputCache:
     def _read(self) -> dict[str, list[str]]:
         entries = read_entries(self.out_dir, self.path.stem).items()
         return {
-            key: [str(part) for part in entry] for key, entry in entries if isinstance(entry, list) and len(entry) == 3
+            key: [str(part) for part in entry]
+            for key, entry in entries
+            if isinstance(entry, list) and len(entry) in (3, 4)
         }
 
 

@@ -33,6 +33,14 @@ class WriteResult:
     notices: tuple[str, ...] = ()
     #: Taken from the build record: nothing it is made from changed, so it was not written again.
     unchanged: bool = False
+    #: Warnings about what this build did (a deck state started afresh, a card passed to another
+    #: item): printed with the others but not kept in the build record, so that a later build
+    #: in which nothing changed does not tell of them again.
+    events: tuple[str, ...] = ()
+
+    @property
+    def all_warnings(self) -> tuple[str, ...]:
+        return self.warnings + self.events
 
 
 Writer = Callable[["Library", Path, "BuildOptions"], WriteResult]

@@ -14,7 +14,7 @@ from exporter.files.output_cache import OutputCache, save_entries
 from exporter.messages import counted
 from exporter.model import Library, Technique
 from exporter.options import BuildOptions, paper_label
-from exporter.pdf.glyphs.fonts import BODY_FACES, drawable
+from exporter.pdf.glyphs.fonts import BODY_FACES, drawable, plain_characters
 from exporter.pdf.pages.chapter import LevelledBuilder, chapter_flowables, plain_similar_row
 from exporter.pdf.pages.document import OnePassDocument
 from exporter.pdf.pages.fitting import MIN_LAST_LINES, fit_part
@@ -121,7 +121,7 @@ def library_characters(library: Library) -> str:
         texts += [text for _, text in technique.texts()]
     labels = library.labels()
     texts += [entry if isinstance(entry, str) else " ".join(entry.values()) for entry in labels.entries.values()]
-    used = set("".join(map(drawable, texts)))
+    used = plain_characters("\n".join(texts)) or set("".join(map(drawable, texts)))
     return "".join(sorted(char for char in used if ord(char) > 127))
 
 

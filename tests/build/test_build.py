@@ -115,6 +115,31 @@ def test_exporter_handouts_alone_divides_a_large_library_between_workers(
     assert [path.read_bytes() for path in divided.paths] == [path.read_bytes() for path in one.paths]
 
 
+def test_a_large_librarys_writers_each_run_in_a_worker_of_their_own_with_the_same_bytes(
+    synthetic_content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From FRESH_WORKERS_FROM techniques every task gets a new worker (memory does not pile up
+    from one writer to the next); the outputs are the same bytes as with workers kept."""
+    from exporter.build import workers as parallel
+
+    names = ["handbook", "cards", "deck", "handouts"]
+    run_build(names, synthetic_content, tmp_path / "kept", quiet=True, jobs=2)
+    started: list[int] = []
+    pool = parallel.ProcessPoolExecutor
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        started.append(kwargs["max_workers"])
+        return pool(*args, **kwargs)
+
+    monkeypatch.setattr(parallel, "FRESH_WORKERS_FROM", 1)
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", counted)
+    run_build(names, synthetic_content, tmp_path / "fresh", quiet=True, jobs=2)
+    assert started == [1] * len(parallel.planned_tasks(names, 2))  # one worker per task
+    kept, fresh = outputs(tmp_path / "kept"), outputs(tmp_path / "fresh")
+    assert kept.keys() == fresh.keys() and len(kept) > len(names)
+    assert [name for name in kept if kept[name] != fresh[name]] == []
+
+
 @pytest.mark.usefixtures("fakes")
 def test_all_writers_get_the_same_validated_library_in_handbook_order(
     make_content: Callable[..., Path], tmp_path: Path

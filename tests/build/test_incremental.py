@@ -39,11 +39,16 @@ def library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_a_build_with_nothing_changed_writes_nothing_and_says_so(library: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    build(library, out)
+    first = build(library, out)
     before, written = stamps(out), outputs(out)
     said = build(library, out)
     assert "Nothing changed since the last build: 4 outputs up to date" in said
     assert said.count("unchanged") == 4
+    # The content's warnings stand and are said again; what the first build did is not.
+    assert "deck: warning:" in first and "were both missing" in first
+    assert "were both missing" not in said and "deck: warning:" not in said
+    content_warnings = [line for line in first.splitlines() if ".yaml:" in line and ": warning:" in line]
+    assert content_warnings and all(line in said.splitlines() for line in content_warnings)
     assert outputs(out) == written
     assert {k: v for k, v in stamps(out).items() if k != RECORD_FILE} == {
         k: v for k, v in before.items() if k != RECORD_FILE

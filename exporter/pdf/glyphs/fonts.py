@@ -123,6 +123,15 @@ def drawable(text: str) -> str:
     return "".join(piece for piece, _ in split_emoji(text))
 
 
+def plain_characters(text: str) -> set[str] | None:
+    """The characters drawable(text) is made of, when the body faces draw them all as they are
+    (then no emoji pass changes them); None otherwise. Lines joined into one text give their
+    characters in one pass: normalization composes nothing across a line break."""
+    used = set(unicodedata.normalize("NFC", text))
+    used.discard("\n")
+    return used if _coverage()[0].issuperset(map(ord, used)) else None
+
+
 def font_runs(text: str) -> Iterator[tuple[str, str]]:
     """Split text into (font name, run) pairs: REGULAR for the body faces, else a fallback font.
 
@@ -213,13 +222,15 @@ def missing_characters(text: str) -> list[str]:
     """Characters of text that no bundled font can draw, each once."""
     everything = _coverage()[1]
     drawn = unicodedata.normalize("NFC", text)
-    if everything.issuperset(map(ord, drawn)):  # almost all text: one C-level check, not a loop per character
+    if everything.issuperset(map(ord, set(drawn))):  # almost all text: C-level checks, not a loop per character
         return []
     return list(dict.fromkeys(char for char in drawn if ord(char) not in everything))
 
 
 def check_glyphs(library: Library) -> list[Problem]:
     """Every character of the content that the bundled fonts cannot draw, as problems."""
+    if not missing_characters("\n".join(_every_text(library))):  # the usual case, in one pass
+        return []
     problems: list[Problem] = []
     header: list[tuple[str, str]] = [
         ("title", library.title),
@@ -238,6 +249,17 @@ def check_glyphs(library: Library) -> list[Problem]:
     for course in library.courses:
         problems += _problems_for(course.path, course.line_of_text, course.texts())
     return problems
+
+
+def _every_text(library: Library) -> Iterator[str]:
+    yield from (library.title, library.subtitle, library.organisation, library.edition)
+    yield from (library.disclaimer, library.short_disclaimer)
+    for category in library.categories:
+        yield from (category.name, category.icon)
+    for technique in library.techniques:
+        yield from (text for _, text in technique.texts())
+    for course in library.courses:
+        yield from (text for _, text in course.texts())
 
 
 def _library_line(library: Library, field_path: str) -> int:

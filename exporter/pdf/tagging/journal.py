@@ -29,11 +29,25 @@ ROOT: Ref = -1
 OUTER: Ref = -1000
 
 
+class OuterElements:
+    """The elements a writer made before any part (a pocket card's sections), with the number
+    each is named by: made once per document and shared by every part's journal. (Each page's
+    journal once indexed them all itself, and every element a page made keeps its journal:
+    memory grew with pages times cards, 600 MB for the cards of 2,000 techniques.)"""
+
+    def __init__(self, elements: Sequence[Element] = ()) -> None:
+        self.elements = elements
+        self.refs: dict[int, Ref] = {id(element): OUTER - index for index, element in enumerate(elements)}
+
+
+_NO_OUTER = OuterElements()
+
+
 class Journal:
     """The operations made on one tree while a part is drawn (recording), or the elements made
     while they are done again (replaying: nothing is recorded)."""
 
-    def __init__(self, tree: Tree, recording: bool, outer: Sequence[Element] = ()) -> None:
+    def __init__(self, tree: Tree, recording: bool, outer: OuterElements = _NO_OUTER) -> None:
         self.tree = tree
         self.recording = recording
         self.outer = outer
@@ -42,7 +56,6 @@ class Journal:
         #: of a thousand pages would otherwise hold every element it made until its end).
         self.made: list[weakref.ref[Element]] = []
         self._count = 0
-        self._outer: dict[int, Ref] = {id(element): OUTER - index for index, element in enumerate(outer)}
         self.spoiled = False
 
     def note(self, *operation: Any) -> None:
@@ -60,7 +73,7 @@ class Journal:
         if element.made_by is self:
             local: Ref = element.local
             return local
-        found: Ref | None = self._outer.get(id(element))
+        found: Ref | None = self.outer.refs.get(id(element))
         if found is not None:
             return found
         if element is self.tree.root:
@@ -79,7 +92,7 @@ class Journal:
                 raise ValueError("a recorded operation names an element already written out")
             return made
         if ref <= OUTER:
-            return self.outer[OUTER - ref]
+            return self.outer.elements[OUTER - ref]
         if ref == ROOT:
             return self.tree.root
         return self.tree.open_containers[-2 - ref][1]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import tempfile
 import types
 import typing
 from collections.abc import Callable, Sequence
@@ -46,17 +47,19 @@ def _checksum(data: bytes) -> bytes:
 class FittedList(Sequence[Card]):
     """One technique's cards at one size: made now, or kept as data and decoded when first read.
 
-    `key` names them in the cache (with the index, a card's identity across builds)."""
+    `key` names them in the cache (with the index, a card's identity across builds). Kept cards
+    are read from a spill file (`Spill`) when asked for; once decoded they may be let go again
+    (`forget`), so a plan of thousands of techniques holds their type sizes, not their cards."""
 
     def __init__(
         self,
         key: str,
         cards: list[Card] | None = None,
-        text: bytes | None = None,
+        text: Callable[[], bytes] | None = None,
         sizes: tuple[float, ...] = (),
         make: Callable[[], list[Card]] | None = None,
     ) -> None:
-        """Made cards, or the JSON text of kept ones and their type sizes (read without it)."""
+        """Made cards, or how to read the JSON text of kept ones and their type sizes."""
         self.key = key
         self._cards = cards
         self._text = text if cards is None else None
@@ -73,12 +76,20 @@ class FittedList(Sequence[Card]):
     def __getitem__(self, index: int | slice) -> Card | Sequence[Card]:
         if self._cards is None:
             self._cards = self._decoded()
-            self._text = None
         return self._cards[index]
+
+    @property
+    def decoded(self) -> bool:
+        return self._cards is not None
+
+    def forget(self) -> None:
+        """Let go of the decoded cards, if they can be read again."""
+        if self._text is not None:
+            self._cards = None
 
     def _decoded(self) -> list[Card]:
         try:
-            cards = [decode(Card, item) for item in json.loads(self._text or b"[]")]
+            cards = [decode(Card, item) for item in json.loads(self._text() if self._text else b"[]")]
             if tuple(card.front.size for card in cards) == self.sizes:
                 return cards
         except (TypeError, ValueError, KeyError):
@@ -88,11 +99,18 @@ class FittedList(Sequence[Card]):
         return self._make()
 
 
+#: Techniques whose cards a plan keeps decoded: a sheet's front and back pages read the same
+#: few techniques, one after the other.
+KEEP_DECODED = 32
+
+
 class PlannedCards(Sequence[Card]):
-    """Every card of a plan, in order, over the techniques' FittedLists (decoded when read)."""
+    """Every card of a plan, in order, over the techniques' FittedLists (decoded when read, and
+    let go again once KEEP_DECODED other techniques' cards have been read since)."""
 
     def __init__(self, lists: Sequence[FittedList]) -> None:
         self._places = [(fitted, index) for fitted in lists for index in range(len(fitted))]
+        self._decoded: dict[int, FittedList] = {}
 
     def __len__(self) -> int:
         return len(self._places)
@@ -105,6 +123,10 @@ class PlannedCards(Sequence[Card]):
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
         fitted, place = self._places[index]
+        if not fitted.decoded:
+            self._decoded[id(fitted)] = fitted
+            if len(self._decoded) > KEEP_DECODED:
+                self._decoded.pop(next(iter(self._decoded))).forget()
         return fitted[place]
 
     def size(self, index: int) -> float:
@@ -129,12 +151,14 @@ class FittedCards:
         self.shared = digest_of(options.cache_salt, repr(replace(library, techniques=(), courses=())), repr(sheet))
         self.out_dir = out_dir if options.cache_salt else None
         self.pack = BytePack(self.out_dir, CACHE_NAME, self.shared) if self.out_dir is not None else None
+        self.spill = Spill(self.out_dir) if self.out_dir is not None else None
 
     def get(self, technique: Technique, size: float | None, make: Callable[[], list[Card]]) -> FittedList:
         """technique's cards at size (None: the size fit_technique chooses), made by make if new."""
         key = digest_of(self.shared, repr(technique), repr(size))
         if self.pack is None:
             return FittedList(key, make())
+        assert self.spill is not None
         stored = self.pack.get(key)
         if stored is not None:
             check, body = stored[:_CHECK], stored[_CHECK:]
@@ -142,15 +166,16 @@ class FittedCards:
             try:
                 sizes = tuple(float(size) for size in sizes_line.split(b",")) if _checksum(body) == check else ()
                 if sizes:
-                    return FittedList(key, text=text, sizes=sizes, make=make)
+                    return FittedList(key, text=self.spill.keep(text), sizes=sizes, make=make)
             except ValueError:
                 pass  # a damaged entry is no entry
             self.pack.discard(key)
         cards = make()
         text = json.dumps([encode(card) for card in cards], separators=(",", ":")).encode("utf-8")
-        body = ",".join(repr(card.front.size) for card in cards).encode("ascii") + b"\n" + text
+        sizes_line = ",".join(repr(card.front.size) for card in cards).encode("ascii")
+        body = sizes_line + b"\n" + text
         self.pack.put(key, _checksum(body) + body)
-        return FittedList(key, cards)
+        return FittedList(key, text=self.spill.keep(text), sizes=tuple(card.front.size for card in cards), make=make)
 
     def save(self) -> None:
         if self.pack is None or self.out_dir is None:  # both or neither
@@ -166,6 +191,31 @@ class FittedCards:
     def close(self) -> None:
         if self.pack is not None:
             self.pack.close()
+
+
+class Spill:
+    """The JSON text of a plan's fitted cards, in a nameless temporary file beside the output
+    (it goes when the last FittedList reading from it does)."""
+
+    def __init__(self, folder: Path) -> None:
+        self._file = tempfile.TemporaryFile(dir=folder)
+        self._end = 0
+
+    def keep(self, text: bytes) -> Callable[[], bytes]:
+        """Spill text; return how to read it back (from memory, where the disk has no room)."""
+        start = self._end
+        try:
+            self._file.seek(start)
+            self._file.write(text)
+            self._file.flush()
+        except OSError:
+            return partial(bytes, text)
+        self._end += len(text)
+        return partial(self._read, start, len(text))
+
+    def _read(self, start: int, length: int) -> bytes:
+        self._file.seek(start)
+        return self._file.read(length)
 
 
 def encode(value: Any) -> Any:

@@ -42,7 +42,7 @@ from exporter.writers.cards.blocks import (
     rule_gap,
     text_size,
 )
-from exporter.writers.cards.lines import LineSetter, LineTooWide
+from exporter.writers.cards.lines import LineSetter, LineTooWide, bounded
 from exporter.writers.cards.sheet import MM
 
 
@@ -89,7 +89,7 @@ class CardFitter:
         for index, text in enumerate(texts):
             marker = f"{index + 1}." if name == "steps" else bullet
             blocks.append(Block(role, text, marker, f"{name}[{index}]", name))
-        self._sections[key] = blocks
+        bounded(self._sections)[key] = blocks
         return blocks
 
     def heading(self, section: str, count: int = 1) -> str:
@@ -146,14 +146,14 @@ class CardFitter:
         found = self._headers.get(key)
         if found is None:
             found = self.title_block(title, kind, size).height + meta_height(size) + rule_gap(size)
-            self._headers[key] = found
+            bounded(self._headers)[key] = found
         return found
 
     def measure(self, block: Block, size: float, width: float) -> SetBlock:
         key = (block, size, width)
         found = self._measured.get(key)
         if found is None:
-            found = self._measured[key] = self._set(block, size, width)
+            found = bounded(self._measured)[key] = self._set(block, size, width)
         return found
 
     def _set(self, block: Block, size: float, width: float) -> SetBlock:

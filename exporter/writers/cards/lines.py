@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections import deque
 from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 from exporter.pdf.glyphs.fonts import REGULAR, font_runs
 from exporter.pdf.lines.breaking import BOX, FORBIDDEN, FORCED, GLUE, HYPHEN_PENALTY, PENALTY, Items, break_paragraph
@@ -30,6 +31,20 @@ RAGGED_LOOSEST = 1.9
 WIDTH_SLACK = 0.01
 
 Hyphenate = Callable[[str], Iterator[tuple[str, str]]]
+
+
+#: Entries a setter's or fitter's memo holds before it starts afresh: every text of the few
+#: techniques being fitted, not a whole library's (5,000 techniques' set texts held 400 MB).
+MEMO_LIMIT = 4_000
+
+_Memo = TypeVar("_Memo", bound=dict)  # type: ignore[type-arg]
+
+
+def bounded(memo: _Memo) -> _Memo:
+    """memo, emptied first once it is full (it only saves setting a text again)."""
+    if len(memo) >= MEMO_LIMIT:
+        memo.clear()
+    return memo
 
 
 class LineTooWide(Exception):
@@ -91,7 +106,7 @@ class LineSetter:
             words = _words(text)
             room = (width - WIDTH_SLACK) / size
             best = self._even(words, face, room) or self._total_fit(words, face, room, hyphenate)
-            found = self._lines[key] = tuple(best or self._break(words, face, size, width - WIDTH_SLACK))
+            found = bounded(self._lines)[key] = tuple(best or self._break(words, face, size, width - WIDTH_SLACK))
         if not found or found[0] == "":
             raise LineTooWide(text)
         return found
@@ -106,7 +121,7 @@ class LineSetter:
         if measured is None:
             zeros = [0.0] * len(words)
             space = self.unit_width(" ", face)
-            measured = self._measured[key] = (
+            measured = bounded(self._measured)[key] = (
                 [self.unit_width(word, face) for word in words],
                 [0.0] + [space] * (len(words) - 1),
                 self._breakable(words),

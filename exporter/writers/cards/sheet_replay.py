@@ -33,7 +33,7 @@ from exporter.pdf.pages.replay import (
     replay_font_operation,
 )
 from exporter.pdf.pages.saving import PageSpool
-from exporter.pdf.tagging.journal import Journal
+from exporter.pdf.tagging.journal import Journal, OuterElements
 from exporter.pdf.tagging.structure import Element, StructureTree
 from exporter.pdf.tagging.writing import finish_page
 from exporter.writers.cards.fit_cache import PlannedCards
@@ -69,7 +69,7 @@ class SheetPages:
     ) -> None:
         self.canvas = canvas
         self.tree = tree
-        self.sections = sections
+        self.sections = OuterElements(sections)
         self.cache = cache
         self.spool = PageSpool(folder)
         self._replayed: bytes | None = None
@@ -136,6 +136,7 @@ class SheetPages:
         self.tree.journal = None
         pdf = self.canvas._doc
         operations = [*journal.operations, *document_operations(pdf, fonts, version)]
+        journal.operations = []  # the page's elements keep their journal until they are written
         canvas = self.canvas
         plain = not (canvas._colorsUsed or canvas._shadingUsed or canvas._extgstate.getState() or canvas._formsinuse)
         if self.cache is None or stream is None or journal.spoiled or not plain or canvas._annotationrefs:

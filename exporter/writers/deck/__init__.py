@@ -124,7 +124,8 @@ def write_deck(library: Library, out_dir: Path, options: BuildOptions) -> WriteR
         save_state(state_file, state)
     kept.save()
     summary = "; ".join(part for part in (_summary(counts), continuity.summary(changed)) if part)
-    return WriteResult("deck", (target,), summary, tuple(warnings), tuple(notices))
+    # Each warning tells of this build: the state it saves no longer gives cause for it.
+    return WriteResult("deck", (target,), summary, notices=tuple(notices), events=tuple(warnings))
 
 
 def release_tag(library: Library, note: NoteVersion) -> str:

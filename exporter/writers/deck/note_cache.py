@@ -4,13 +4,16 @@ Making a technique's notes (the fronts of its steps, phrases and warnings, every
 and laid out) is most of the deck writer's time besides writing the collection. The notes of a
 technique depend only on the technique, the library's own fields (title, language, labels,
 categories) and the keys its items have (`Continuity.keys`, which follow moves and renames
-since the deck state), under the exporter's code: `<out>/.exporter-cache/deck-notes.pickle`
-keeps them under a hash of all of that. A later build takes the notes of an unchanged technique
-from there; the deck is then written from them exactly as from new ones (times and places are
-given after, by the publication).
+since the deck state), under the exporter's code: `<out>/.exporter-cache/deck-notes.parts` (a
+exporter.files.byte_pack) keeps each technique's notes, pickled, under a hash of all of that. A
+later build takes the notes of an unchanged technique from there; the deck is then written from
+them exactly as from new ones (times and places are given after, by the publication).
 
-The file is written through the build's journal after the deck, holds the entries this build
-used (one per technique), and is read only under the same cache salt; a damaged file is no file.
+The pack is written through the build's journal after the deck and holds the entries this build
+used (one per technique); the salt is in every key, and a damaged entry is no entry. Entries wait
+in a temporary file, not in memory: the single pickle of every entry that rounds before kept
+(`deck-notes.pickle`, removed by the first build that saves the pack) held them all twice over
+while it was written, 500 MB at 5,000 techniques.
 """
 
 from __future__ import annotations
@@ -21,16 +24,17 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from exporter.errors import ExporterError
-from exporter.files.atomic import atomic_output
+from exporter.files.atomic import remove_output
+from exporter.files.byte_pack import BytePack
 from exporter.files.output_cache import CACHE_DIR, digest_of
 from exporter.model import Library, Technique
 from exporter.writers.deck.identity import NoteVersion
 
-CACHE_FILE = "deck-notes.pickle"
-_READ_LIMIT = 256 * 1024 * 1024
+CACHE_NAME = "deck-notes"
+#: Where rounds before the pack kept the notes.
+_OLD_CACHE = "deck-notes.pickle"
 
 Notes = list[tuple[str, NoteVersion]]
 
@@ -41,37 +45,47 @@ class NoteCache:
     def __init__(
         self, out_dir: Path | None, salt: str, library: Library, keys: dict[tuple[str, str, int], str]
     ) -> None:
-        self.path = None if out_dir is None or not salt else out_dir / CACHE_DIR / CACHE_FILE
-        self.salt = salt
+        self.out_dir = out_dir if salt else None
         self.shared = digest_of(salt, repr(replace(library, techniques=(), courses=())))
         self._keys: dict[str, list[tuple[tuple[str, str, int], str]]] = defaultdict(list)
         for place, key in keys.items():
             self._keys[place[0]].append((place, key))
-        self._entries: dict[str, bytes] = self._read() if self.path is not None else {}
-        #: This build's entries, pickled (each technique's notes on their own: one pickling of
-        #: all held a table of every object, and the notes themselves are let go once shipped).
-        self._used: dict[str, bytes] = {}
+        self.pack = self._open_pack()
         self._techniques: dict[str, tuple[Technique, str]] = {}
+
+    def _open_pack(self) -> BytePack | None:
+        if self.out_dir is None:
+            return None
+        try:
+            # Its new entries wait where the collection is built: the output's disk has to hold
+            # the new deck beside the old one, and nothing more.
+            return BytePack(self.out_dir, CACHE_NAME, self.shared, scratch_beside_output=False)
+        except OSError:  # an output folder without room even for a temporary file: keep nothing
+            return None
 
     def notes(self, technique: Technique, make: Callable[[], Notes], kind: str = "") -> Notes:
         """technique's notes (of kind: "" its steps, phrases and warnings, else what the caller
         names, keys included): kept from the last build, or made now."""
-        if self.path is None:
+        if self.pack is None:
             return make()
         key = digest_of(self._technique_key(technique), kind)
-        kept = self._entries.pop(key, None)
+        kept = self.pack.get(key)
         found: Notes | None = None
         if kept is not None:
             with contextlib.suppress(Exception):  # a damaged entry is no entry
                 found = pickle.loads(kept)  # noqa: S301 (exporter's own file, checked by its salt)
-        if isinstance(found, list) and kept is not None:
-            self._used[key] = kept
+        if isinstance(found, list):
             return found
+        self.pack.discard(key)
         made = make()
         for _, version in made:  # computed before pickling, they are kept with the note
             version.hash  # noqa: B018
             version.header_checksum  # noqa: B018
-        self._used[key] = pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            self.pack.put(key, pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError:  # no room beside the output: this build keeps nothing, the deck says why
+            self.pack.close()
+            self.pack = None
         return made
 
     def _technique_key(self, technique: Technique) -> str:
@@ -84,21 +98,14 @@ class NoteCache:
 
     def save(self) -> None:
         """Keep this build's entries (a failure only costs the next build its reuse)."""
-        if self.path is None:
+        if self.pack is None or self.out_dir is None:  # both or neither
             return
-        data = {"salt": self.salt, "entries": self._used}
-        with contextlib.suppress(OSError, ExporterError), atomic_output(self.path) as temporary:
-            temporary.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+        self.pack.save()
+        old = self.out_dir / CACHE_DIR / _OLD_CACHE
+        if old.is_file():
+            with contextlib.suppress(OSError, ExporterError):
+                remove_output(old)
 
-    def _read(self) -> dict[str, bytes]:
-        assert self.path is not None
-        try:
-            if not self.path.is_file() or self.path.stat().st_size > _READ_LIMIT:
-                return {}
-            with open(self.path, "rb") as file:
-                data: Any = pickle.load(file)  # noqa: S301 (exporter's own file, checked by its salt)
-            if not isinstance(data, dict) or data.get("salt") != self.salt or not isinstance(data["entries"], dict):
-                return {}
-            return dict(data["entries"])
-        except Exception:  # noqa: BLE001 (a damaged cache is no cache, whatever unpickling raised)
-            return {}
+    def close(self) -> None:
+        if self.pack is not None:
+            self.pack.close()

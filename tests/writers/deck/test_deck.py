@@ -457,7 +457,7 @@ def test_deleted_state_is_recovered_from_the_last_deck(built: tuple[Path, Path, 
     state_file.unlink()
     library, _ = read_library(content)
     result = deck_writer.write_deck(library, package.parent, BuildOptions(state_dir=state_file.parent))
-    assert any("recovered" in w for w in result.warnings)
+    assert any("recovered" in w for w in result.all_warnings)
     assert package.read_bytes() == expected_deck  # the same change times, so Anki sees nothing new
     assert (
         parse_state(json.loads(state_file.read_text(encoding="utf-8"))).notes.keys()
@@ -478,7 +478,7 @@ def test_lost_state_and_deck_never_rekey_notes(
         shutil.rmtree(package.parent)
         library, _ = read_library(content)
         result = deck_writer.write_deck(library, package.parent, BuildOptions(state_dir=content))
-        assert any("were both missing" in w for w in result.warnings)
+        assert any("were both missing" in w for w in result.all_warnings)
         log = import_deck(col, package)  # every note newer (clock read once): updated, never duplicated
         assert counts(log) == {"new": 0, "updated": 28, "conflicting": 0}
     finally:

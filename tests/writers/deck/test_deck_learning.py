@@ -64,7 +64,7 @@ def package_deck_ids(package: Path) -> dict[str, int]:
 def build(content: Path, out: Path) -> tuple[Path, tuple[str, ...]]:
     library, _ = read_library(content)
     result = deck_writer.write_deck(library, out, BuildOptions(state_dir=content))
-    return out / "deck.apkg", result.warnings
+    return out / "deck.apkg", result.all_warnings
 
 
 def visible(rendered: str) -> str:

@@ -1,0 +1,34 @@
+"""The largest process of `exporter build` on a 1,000-technique library, through a real
+subprocess: each process's memory grows with the library, not with the pages times the cards,
+nor with every writer a worker has run (issue #26: any process within 400 MB at 5,000
+techniques, 600 MB at 10,000; `bench/memory.py --commands build` measures those)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from build_outputs import EPOCH
+
+from exporter.testing.synthetic import write_synthetic_content
+
+#: 1,000 techniques: 228 MB measured for the largest process (the handbook's worker) in round
+#: ten; 530 MB before it (the pocket cards' journals held every card's section on every page).
+MAX_PEAK_MB = 300
+
+
+@pytest.mark.soak
+def test_no_process_of_a_1000_technique_build_outgrows_its_share(tmp_path: Path) -> None:
+    content = write_synthetic_content(tmp_path / "lib", 1000, seed=2026)
+    command = [sys.executable, "-m", "exporter", "build", "--content", str(content), "--out", str(tmp_path / "out")]
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    _, status, usage = os.wait4(process.pid, 0)  # the largest of the command and every worker it waited for
+    process.returncode = os.waitstatus_to_exitcode(status)
+    assert process.returncode == 0
+    peak_mb = usage.ru_maxrss / 1024
+    print(f"largest process: {peak_mb:.0f} MB")
+    assert peak_mb <= MAX_PEAK_MB
