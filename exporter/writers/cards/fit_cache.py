@@ -198,7 +198,8 @@ class Spill:
     (it goes when the last FittedList reading from it does)."""
 
     def __init__(self, folder: Path) -> None:
-        self._file = tempfile.TemporaryFile(dir=folder)
+        # Unbuffered: a write the disk has no room for fails here, not in a later read's flush.
+        self._file = tempfile.TemporaryFile(dir=folder, buffering=0)
         self._end = 0
 
     def keep(self, text: bytes) -> Callable[[], bytes]:
@@ -206,9 +207,10 @@ class Spill:
         start = self._end
         try:
             self._file.seek(start)
-            self._file.write(text)
-            self._file.flush()
+            written = self._file.write(text)
         except OSError:
+            written = None
+        if written != len(text):
             return partial(bytes, text)
         self._end += len(text)
         return partial(self._read, start, len(text))

@@ -7,6 +7,7 @@ import hashlib
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -98,3 +99,44 @@ def test_an_entry_that_reads_but_does_not_decode_is_fitted_again(library: Path, 
     add_warning(sorted((library / "techniques").glob("*.yaml"))[5], "Stop and breathe.")
     build_cards(library, out)
     assert (out / "pocket-cards.pdf").read_bytes() == cold_cards(library, tmp_path / "cold")
+
+
+class FillingDisk:
+    """A spill file on a disk that has no room for every other write."""
+
+    def __init__(self, file: Any) -> None:
+        self.file = file
+        self.writes = 0
+
+    def write(self, data: bytes) -> int:
+        self.writes += 1
+        if self.writes % 2:
+            raise OSError(28, "No space left on device")
+        written: int = self.file.write(data)
+        return written
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.file, name)
+
+
+def test_cards_that_cannot_be_spilled_are_kept_in_memory_with_the_same_bytes(
+    library: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A plan's fitted cards wait in a temporary file beside the output until their sheet is
+    drawn; where that disk has no room for them, they wait in memory and print the same."""
+    from exporter.writers.cards import fit_cache
+
+    cold = cold_cards(library, tmp_path / "cold")
+    disks: list[FillingDisk] = []
+    real_init = fit_cache.Spill.__init__
+
+    def on_a_filling_disk(self: fit_cache.Spill, folder: Path) -> None:
+        real_init(self, folder)
+        self._file = FillingDisk(self._file)  # type: ignore[assignment]
+        disks.append(self._file)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(fit_cache.Spill, "__init__", on_a_filling_disk)
+    monkeypatch.setattr(fit_cache, "KEEP_DECODED", 1)  # every card read back from where it waits
+    build_cards(library, tmp_path / "full")
+    assert disks and disks[0].writes >= 8  # half of them refused
+    assert (tmp_path / "full" / "pocket-cards.pdf").read_bytes() == cold
