@@ -1,12 +1,17 @@
 """What the incremental-build and watch tests share: a build's user-visible files, a fixed
-release time, and reading a `watch` process's output line by line."""
+release time, and running a `watch` process and reading its output line by line."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import queue
+import signal
 import subprocess
+import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from exporter.build.record import RECORD_FILE
@@ -51,6 +56,32 @@ def read_line(process: subprocess.Popen[str], wanted: str, seconds: float) -> st
         if not line:  # the process closed its output
             break
     raise AssertionError(f"no line with {wanted!r} within {seconds} s")
+
+
+@contextlib.contextmanager
+def watching(
+    content: Path, out: Path, env: dict[str, str], stderr: int, stop_seconds: float
+) -> Iterator[subprocess.Popen[str]]:
+    """`exporter watch` on content, a real subprocess in a session of its own. Leaving the block
+    stops it as a person does (Ctrl-C: it must say so and exit with 0); a failed check kills it."""
+    command = [sys.executable, "-m", "exporter", "watch", "--content", str(content), "--out", str(out)]
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=stderr,
+        text=True,
+        env={**env, "PYTHONUNBUFFERED": "1"},
+        start_new_session=True,
+    )
+    try:
+        yield process
+        process.send_signal(signal.SIGINT)
+        read_line(process, "Stopped watching.", stop_seconds)
+        assert process.wait(stop_seconds) == 0
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
 
 
 _PRINTED: dict[int, queue.Queue[str]] = {}

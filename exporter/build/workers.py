@@ -205,15 +205,15 @@ class _Workers:
     def __init__(self, context: multiprocessing.context.BaseContext, jobs: int, fresh: bool) -> None:
         self.context = context
         self.jobs = jobs
-        self.kept = None if fresh else self._pool(jobs)
+        self.kept = None if fresh else self._pool(jobs, kept=True)
         self.own: dict[Future[Written | SharePart], ProcessPoolExecutor] = {}
 
-    def _pool(self, size: int) -> ProcessPoolExecutor:
+    def _pool(self, size: int, kept: bool = False) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
             max_workers=size,
             mp_context=self.context,
             initializer=_prepare_worker,
-            initargs=(os.getpid(), dict(WRITERS)),
+            initargs=(os.getpid(), dict(WRITERS), kept),
         )
 
     def have_room(self) -> bool:
@@ -296,7 +296,7 @@ def _start_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context(method)
 
 
-def _prepare_worker(parent: int, writers: dict[str, WriterSpec]) -> None:
+def _prepare_worker(parent: int, writers: dict[str, WriterSpec], kept: bool) -> None:
     # Ctrl-C reaches the whole process group; the command decides how workers stop, so a
     # worker idle between writers does not die with a traceback of its own.
     stopping.install_stop_handlers()
@@ -304,6 +304,7 @@ def _prepare_worker(parent: int, writers: dict[str, WriterSpec]) -> None:
     stopping.set_idle_stop(_end_worker)
     WRITERS.update(writers)  # a spawned worker imports the table afresh: give it the command's
     _Worker.parent = parent
+    _Worker.kept = kept
     threading.Thread(target=_watch_parent, args=(parent,), name="exporter-parent-watch", daemon=True).start()
 
 
@@ -322,7 +323,8 @@ def _write_in_worker(task: Task, sent: Library | None, out_dir: Path, options: B
     except KeyboardInterrupt as exc:
         _end_worker(getattr(exc, "signum", signal.SIGINT))
     finally:
-        give_back_memory()
+        if _Worker.kept:  # a fresh worker ends with its task: nothing to give back first
+            give_back_memory()
         stopping.set_idle_stop(_end_worker)
 
 
@@ -339,6 +341,8 @@ def _end_worker(signum: int) -> NoReturn:
 
 class _Worker:
     parent = 0  # the process id of the command that started this worker
+    #: Whether this worker is kept for the next task (else it ends with this one).
+    kept = True
     #: The library a forked worker inherits from the command (set just before the workers start).
     library: Library | None = None
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import IO
 
 from exporter.errors import ExporterError
-from exporter.files.atomic import atomic_output
+from exporter.files.atomic import atomic_output, remove_output
 from exporter.files.output_cache import CACHE_DIR, digest_of
 
 SUFFIX = ".parts"
@@ -90,9 +90,10 @@ class BytePack:
         """Keep for key what was appended since start (written out by save)."""
         self._new_index[key] = (start, self._new_end - start)
 
-    def save(self) -> None:
+    def save(self, replaces: str = "") -> None:
         """Replace the file with the entries this build used or put (a failure, such as a full
-        disk, only costs the next build its reuse: the outputs stand)."""
+        disk, only costs the next build its reuse: the outputs stand); replaces names the file
+        in which an earlier round kept the same entries, removed once the pack is saved."""
         index: Index = {}
         pieces: list[tuple[IO[bytes], int, int]] = []
         end = 0
@@ -111,6 +112,10 @@ class BytePack:
                     for source, offset, length in pieces:
                         source.seek(offset)
                         out.write(source.read(length))
+            earlier = self.path.parent / replaces
+            if replaces and earlier.is_file():
+                with contextlib.suppress(OSError, ExporterError):
+                    remove_output(earlier)
         finally:
             self.close()
 

@@ -85,9 +85,10 @@ class OutputCache:
         entry = self.entries.get(key)
         if not self.enabled or entry is None or entry[0] != self._relative(target):
             return False
-        if entry[3:] != [file_signature(target)] and file_digest(target) != entry[1]:
+        signature = file_signature(target)
+        if entry[3:] != [signature] and file_digest(target) != entry[1]:
             return False
-        self.used[key] = [*entry[:3], file_signature(target)]
+        self.used[key] = [*entry[:3], signature]
         return True
 
     def made(self, key: str, target: Path, note: str = "") -> None:

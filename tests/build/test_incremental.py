@@ -5,15 +5,13 @@ from __future__ import annotations
 import os
 import random
 import shutil
-import signal
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from build_outputs import EPOCH, outputs, read_line
+from build_outputs import EPOCH, outputs, read_line, watching
 from click.testing import CliRunner
 
 from exporter.build.record import RECORD_FILE
@@ -145,12 +143,7 @@ def test_a_subset_build_never_uses_or_changes_the_record(library: Path, tmp_path
 
 def test_watch_rebuilds_a_saved_edit_shows_problems_and_stops_on_ctrl_c(library: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    command = [sys.executable, "-m", "exporter", "watch", "--content", str(library), "--out", str(out)]
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, start_new_session=True
-    )
-    try:
+    with watching(library, out, dict(os.environ), subprocess.STDOUT, 30) as process:
         read_line(process, "first build: redone handbook, cards, deck, handouts", 120)
         handbook = (out / "handbook.pdf").read_bytes()
         edited = edit_one_step(library, random.Random(5))
@@ -164,12 +157,5 @@ def test_watch_rebuilds_a_saved_edit_shows_problems_and_stops_on_ctrl_c(library:
         read_line(process, "outputs not changed", 60)
         broken.write_text(good, encoding="utf-8")
         read_line(process, f"techniques/{edited} changed:", 120)
-        process.send_signal(signal.SIGINT)
-        read_line(process, "Stopped watching.", 30)
-        assert process.wait(30) == 0
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
     leftovers = [p.name for p in [*out.rglob("*"), *library.rglob("*")] if p.name.endswith((".tmp", ".partial"))]
     assert leftovers == []

@@ -229,9 +229,18 @@ def missing_characters(text: str) -> list[str]:
 
 def check_glyphs(library: Library) -> list[Problem]:
     """Every character of the content that the bundled fonts cannot draw, as problems."""
-    if not missing_characters("\n".join(_every_text(library))):  # the usual case, in one pass
+    files = _texts_by_file(library)
+    every_text = (text for _, _, fields in files for _, text in fields)
+    if not missing_characters("\n".join(every_text)):  # the usual case, in one pass
         return []
     problems: list[Problem] = []
+    for path, line_of, fields in files:
+        problems += _problems_for(path, line_of, fields)
+    return problems
+
+
+def _texts_by_file(library: Library) -> list[tuple[str, Callable[[str], int], list[tuple[str, str]]]]:
+    """Each content file's path, how to find a field's line, and its (field, text) pairs."""
     header: list[tuple[str, str]] = [
         ("title", library.title),
         ("subtitle", library.subtitle),
@@ -243,23 +252,12 @@ def check_glyphs(library: Library) -> list[Problem]:
     for index, category in enumerate(library.categories):
         header.append((f"categories[{index}].name", category.name))
         header.append((f"categories[{index}].icon", category.icon))
-    problems += _problems_for(library.path or "library.yaml", lambda field: _library_line(library, field), header)
-    for technique in library.techniques:
-        problems += _problems_for(technique.path, technique.line_of_text, technique.texts())
-    for course in library.courses:
-        problems += _problems_for(course.path, course.line_of_text, course.texts())
-    return problems
-
-
-def _every_text(library: Library) -> Iterator[str]:
-    yield from (library.title, library.subtitle, library.organisation, library.edition)
-    yield from (library.disclaimer, library.short_disclaimer)
-    for category in library.categories:
-        yield from (category.name, category.icon)
-    for technique in library.techniques:
-        yield from (text for _, text in technique.texts())
-    for course in library.courses:
-        yield from (text for _, text in course.texts())
+    files: list[tuple[str, Callable[[str], int], list[tuple[str, str]]]] = [
+        (library.path or "library.yaml", lambda field: _library_line(library, field), header)
+    ]
+    files += [(technique.path, technique.line_of_text, list(technique.texts())) for technique in library.techniques]
+    files += [(course.path, course.line_of_text, list(course.texts())) for course in library.courses]
+    return files
 
 
 def _library_line(library: Library, field_path: str) -> int:

@@ -26,9 +26,8 @@ from functools import cache, partial
 from pathlib import Path
 from typing import Any, overload
 
-from exporter.files.atomic import remove_output
 from exporter.files.byte_pack import BytePack
-from exporter.files.output_cache import CACHE_DIR, digest_of
+from exporter.files.output_cache import digest_of
 from exporter.model import Library, Technique
 from exporter.options import BuildOptions
 from exporter.writers.cards.blocks import Card
@@ -149,9 +148,9 @@ class FittedCards:
     def __init__(self, library: Library, options: BuildOptions, out_dir: Path | None) -> None:
         sheet = (options.paper, options.card_size, options.duplex, options.back_offset_mm)
         self.shared = digest_of(options.cache_salt, repr(replace(library, techniques=(), courses=())), repr(sheet))
-        self.out_dir = out_dir if options.cache_salt else None
-        self.pack = BytePack(self.out_dir, CACHE_NAME, self.shared) if self.out_dir is not None else None
-        self.spill = Spill(self.out_dir) if self.out_dir is not None else None
+        folder = out_dir if options.cache_salt else None
+        self.pack = BytePack(folder, CACHE_NAME, self.shared) if folder is not None else None
+        self.spill = Spill(folder) if folder is not None else None
 
     def get(self, technique: Technique, size: float | None, make: Callable[[], list[Card]]) -> FittedList:
         """technique's cards at size (None: the size fit_technique chooses), made by make if new."""
@@ -178,15 +177,8 @@ class FittedCards:
         return FittedList(key, text=self.spill.keep(text), sizes=tuple(card.front.size for card in cards), make=make)
 
     def save(self) -> None:
-        if self.pack is None or self.out_dir is None:  # both or neither
-            return
-        try:
-            self.pack.save()
-            old = self.out_dir / CACHE_DIR / _OLD_CACHE
-            if old.is_file():
-                remove_output(old)
-        finally:
-            self.pack.close()
+        if self.pack is not None:
+            self.pack.save(replaces=_OLD_CACHE)
 
     def close(self) -> None:
         if self.pack is not None:

@@ -25,10 +25,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from exporter.errors import ExporterError
-from exporter.files.atomic import remove_output
 from exporter.files.byte_pack import BytePack
-from exporter.files.output_cache import CACHE_DIR, digest_of
+from exporter.files.output_cache import digest_of
 from exporter.model import Library, Technique
 from exporter.writers.deck.identity import NoteVersion
 
@@ -98,13 +96,8 @@ class NoteCache:
 
     def save(self) -> None:
         """Keep this build's entries (a failure only costs the next build its reuse)."""
-        if self.pack is None or self.out_dir is None:  # both or neither
-            return
-        self.pack.save()
-        old = self.out_dir / CACHE_DIR / _OLD_CACHE
-        if old.is_file():
-            with contextlib.suppress(OSError, ExporterError):
-                remove_output(old)
+        if self.pack is not None:
+            self.pack.save(replaces=_OLD_CACHE)
 
     def close(self) -> None:
         if self.pack is not None:
